@@ -1,0 +1,185 @@
+"""Roles and county scoping: the one place that decides what a user may see (SPEC §1).
+
+Every queryset a user reads goes through ``visible_to(user)`` (or ``scope_queryset``), every
+object lookup through ``get_visible_or_404``. Denials are answered as SPEC §1 fixes them:
+another county's object → 404, a forbidden action on a visible object → 403, no login → 302 to
+the login page (pages) or 401 (API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from marketing_ops.models import County
+
+
+class Role(StrEnum):
+    CITY_ADMIN = "city_admin"
+    CITY_STAFF = "city_staff"
+    COUNTY_STAFF = "county_staff"
+    AUDITOR = "auditor"
+    MANAGER = "manager"
+
+
+ALL_ROLES = tuple(Role)
+#: Roles that may change city-wide data (plans, approvals, imports for any county, settings).
+CITY_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF)
+#: Roles that only read.
+READ_ONLY_ROLES = (Role.MANAGER,)
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The role names (Django groups) of a user; a superuser counts as city_admin."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_marketing_ops_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.CITY_ADMIN}
+        user._marketing_ops_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def _profile(user: Any) -> Any:
+    from marketing_ops.models import Profile
+
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def bound_county_id(user: Any) -> int | None:
+    """The id of the county a user is bound to, or None for city-wide (or unbound) users."""
+    profile = _profile(user) if getattr(user, "is_authenticated", False) else None
+    return profile.county_id if profile else None
+
+
+def user_county(user: Any) -> County | None:
+    profile = _profile(user) if getattr(user, "is_authenticated", False) else None
+    return profile.county if profile and profile.county_id else None
+
+
+def auditor_level(user: Any) -> int | None:
+    profile = _profile(user) if getattr(user, "is_authenticated", False) else None
+    return profile.auditor_level if profile else None
+
+
+def is_city_wide(user: Any) -> bool:
+    """True when the user may see every county.
+
+    A user with a county on the profile is bound to it whatever the role. Without a county,
+    city admins and staff, managers (company leadership) and auditors of level 2 or 3 are
+    city-wide; anyone else (a county user whose county was never set) sees nothing rather
+    than everything.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if bound_county_id(user) is not None:
+        return False
+    roles = roles_of(user)
+    if roles & {Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER}:
+        return True
+    return Role.AUDITOR in roles and (auditor_level(user) or 0) >= 2
+
+
+def scope_queryset(
+    queryset: models.QuerySet, user: Any, county_lookup: str = "county"
+) -> models.QuerySet:
+    """Restrict ``queryset`` to what ``user`` may see; ``county_lookup`` leads to the county."""
+    if is_city_wide(user):
+        return queryset
+    county_id = bound_county_id(user)
+    if county_id is None or not getattr(user, "is_active", False):
+        return queryset.none()
+    return queryset.filter(**{county_lookup: county_id})
+
+
+class CountyScopedQuerySet(models.QuerySet):
+    """Base queryset for every model that belongs to a county.
+
+    Subclasses name the path to the county in ``county_lookup`` (``"county"``,
+    ``"account__county"``, ``"pk"`` for County itself).
+    """
+
+    county_lookup = "county"
+
+    def visible_to(self, user: Any) -> CountyScopedQuerySet:
+        return scope_queryset(self, user, self.county_lookup)
+
+
+def get_visible_or_404(queryset: models.QuerySet, user: Any, **lookup: Any) -> Any:
+    """Fetch one object the user may see; another county's object is simply not found (404)."""
+    scoped = (
+        queryset.visible_to(user)
+        if hasattr(queryset, "visible_to")
+        else scope_queryset(queryset, user)
+    )
+    try:
+        return scoped.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found.")
+
+
+def visible_counties(user: Any) -> models.QuerySet:
+    from marketing_ops.models import County
+
+    return County.objects.visible_to(user)
+
+
+def check_county(user: Any, county: County | int | None) -> None:
+    """Raise 404 when the user may not see ``county`` (None means "the whole city")."""
+    county_id = getattr(county, "pk", county)
+    if is_city_wide(user):
+        return
+    if county_id is None or county_id != bound_county_id(user):
+        raise Http404("No county found.")
+
+
+def require_roles(*roles: str) -> Callable:
+    """Page decorator: anonymous → login redirect (302), a user without the role → 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if roles and not has_role(request.user, *roles):
+                raise PermissionDenied("Your role does not allow this.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page decorator for pages every logged-in role may open."""
+    return require_roles()(view)
+
+
+class RoleRequiredMixin:
+    """Class-based pages: ``roles = (...)``; empty means any logged-in user."""
+
+    roles: Iterable[str] = ()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.roles and not has_role(request.user, *self.roles):
+            raise PermissionDenied("Your role does not allow this.")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -1,0 +1,191 @@
+"""API v1 of the core (SPEC §10): token, counties, business lines, me, imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketing_ops import tabular
+from marketing_ops.access import auditor_level, has_role, roles_of, user_county
+from marketing_ops.models import BusinessLine, County, ImportJob
+
+
+def roles_required(*roles: str) -> type[BasePermission]:
+    """A DRF permission: logged in (else 401) and holding one of ``roles`` (else 403)."""
+
+    class HasRole(BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and has_role(user, *roles))
+
+    HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
+    return HasRole
+
+
+class TokenView(ObtainAuthToken):
+    """``POST {"username", "password"}`` → ``{"token"}``; send it as ``Authorization: Token …``."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class CountySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = County
+        fields = ["code", "name", "kind", "active", "sort_order"]
+
+
+class CountyList(generics.ListAPIView):
+    serializer_class = CountySerializer
+    filterset_fields = ["kind", "active"]
+
+    def get_queryset(self):
+        return County.objects.visible_to(self.request.user)
+
+
+class CountyDetail(generics.RetrieveAPIView):
+    serializer_class = CountySerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return County.objects.visible_to(self.request.user)
+
+
+class BusinessLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessLine
+        fields = ["code", "name", "unit", "deposit_required", "uses_terminal", "active"]
+
+
+class BusinessLineList(generics.ListAPIView):
+    serializer_class = BusinessLineSerializer
+    queryset = BusinessLine.objects.all()
+    filterset_fields = ["active"]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    county = serializers.CharField(allow_null=True)
+    auditor_level = serializers.IntegerField(allow_null=True)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        county = user_county(request.user)
+        data = {
+            "username": request.user.get_username(),
+            "roles": sorted(roles_of(request.user)),
+            "county": county.code if county else None,
+            "auditor_level": auditor_level(request.user),
+        }
+        return Response(MeSerializer(data).data)
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    county = serializers.CharField(source="county.code", default=None)
+    errors = RowErrorSerializer(many=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "dataset",
+            "file_name",
+            "sha256",
+            "status",
+            "rows",
+            "rows_total",
+            "applied",
+            "errors",
+            "error_count",
+            "created_by",
+            "county",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    dataset = serializers.ChoiceField(choices=[])
+    file = serializers.FileField()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].choices = sorted(tabular.datasets())
+
+
+def import_job_response(job: ImportJob) -> Response:
+    """201 for a finished import, 202 for one queued, 400 with the errors for a rejected one."""
+    data = ImportJobSerializer(job).data
+    if job.status == ImportJob.Status.FAILED:
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    code = status.HTTP_201_CREATED if job.finished else status.HTTP_202_ACCEPTED
+    return Response(data, status=code)
+
+
+def submit_upload(request: Request, dataset: str, background: bool | None = None) -> ImportJob:
+    upload = request.FILES["file"]
+    try:
+        return tabular.submit(dataset, upload, upload.name, request.user, background=background)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc))
+
+
+class ImportJobList(generics.ListAPIView):
+    """Imports in your scope; ``POST`` multipart ``dataset`` + ``file`` uploads a §9 dataset."""
+
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["dataset", "status"]
+
+    def get_queryset(self):
+        return ImportJob.objects.visible_to(self.request.user).select_related(
+            "created_by", "county"
+        )
+
+    @extend_schema(
+        request=ImportUploadSerializer,
+        responses={201: ImportJobSerializer, 202: ImportJobSerializer, 400: ImportJobSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        return import_job_response(submit_upload(request, upload.validated_data["dataset"]))
+
+
+class ImportJobDetail(generics.RetrieveAPIView):
+    serializer_class = ImportJobSerializer
+
+    def get_queryset(self):
+        return ImportJob.objects.visible_to(self.request.user).select_related(
+            "created_by", "county"
+        )

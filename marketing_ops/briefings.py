@@ -1,0 +1,234 @@
+"""Emailed briefings (SPEC §8): each app contributes sections, this module assembles and sends.
+
+An app contributes by defining ``<app>/briefing.py`` with::
+
+    def sections(period: BriefingPeriod, county: County | None) -> list[Section]
+
+``county`` is None for the city briefing; a county's briefing must hold only that county's
+figures. Sections are data (lines of text and tables), so every briefing looks the same and no
+app writes HTML into an email. A briefing is archived once per kind × period × scope; sending
+again does nothing unless forced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from marketing_ops.access import Role
+from marketing_ops.periods import Month, iso_week_label, week_bounds
+from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("daily", "weekly", "monthly")
+
+
+@dataclass(frozen=True)
+class BriefingPeriod:
+    """What a briefing covers: ``label`` is YYYY-MM-DD, YYYY-Www or YYYY-MM."""
+
+    kind: str
+    label: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def month(self) -> Month:
+        return Month.of(self.end)
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[str] = field(default_factory=list)
+    tables: list[Sheet] = field(default_factory=list)
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        # Tables are rendered three times (HTML, text, xlsx): keep the rows.
+        for table in self.tables:
+            table.rows = [list(row) for row in table.rows]
+
+
+def period_for(kind: str, label: str | None = None, today: dt.date | None = None) -> BriefingPeriod:
+    """The period a briefing of ``kind`` covers: the label given, or the one just ended."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown briefing kind {kind!r}; use one of {', '.join(KINDS)}")
+    today = today or timezone.localdate()
+    if kind == "daily":
+        day = dt.date.fromisoformat(label) if label else today - dt.timedelta(days=1)
+        return BriefingPeriod(kind, day.isoformat(), day, day)
+    if kind == "weekly":
+        if label:
+            try:
+                monday = dt.datetime.strptime(label + "-1", "%G-W%V-%u").date()
+            except ValueError:
+                raise ValueError(f"expected a week as YYYY-Www, got {label!r}")
+        else:
+            monday = week_bounds(today)[0] - dt.timedelta(days=7)
+        start, end = week_bounds(monday)
+        return BriefingPeriod(kind, iso_week_label(start), start, end)
+    month = Month.parse(label) if label else Month.of(today).previous()
+    return BriefingPeriod(kind, str(month), month.first_day, month.last_day)
+
+
+def collect_sections(period: BriefingPeriod, county: Any) -> list[Section]:
+    sections: list[Section] = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.briefing")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.briefing":
+                raise
+            continue
+        sections.extend(module.sections(period, county))
+    return sorted(sections, key=lambda s: s.order)
+
+
+@dataclass
+class Rendered:
+    subject: str
+    html: str
+    text: str
+    xlsx: bytes
+
+
+def briefing_render(period: BriefingPeriod, county: Any) -> Rendered:
+    scope_name = county.name if county else settings.CITY_NAME
+    subject = f"{settings.CITY_NAME} marketing — {period.kind} briefing {period.label}"
+    if county:
+        subject += f" — {county.name}"
+    sections = collect_sections(period, county)
+    context = {
+        "period": period,
+        "scope_name": scope_name,
+        "sections": sections,
+        "subject": subject,
+        "city_name": settings.CITY_NAME,
+    }
+    sheets: list[Sheet] = [
+        Sheet(title=table.title, headers=table.headers, rows=table.rows)
+        for section in sections
+        for table in section.tables
+    ]
+    return Rendered(
+        subject=subject,
+        html=render_to_string("briefings/email.html", context),
+        text=render_to_string("briefings/email.txt", context),
+        xlsx=workbook_bytes(sheets) if sheets else b"",
+    )
+
+
+def recipients_for(county: Any) -> list[str]:
+    """Managers get the city briefing; county heads (managers bound to a county) their county's."""
+    users = (
+        get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="")
+    )
+    if county is None:
+        users = users.filter(profile__county__isnull=True)
+    else:
+        users = users.filter(profile__county=county)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+@dataclass
+class SendResult:
+    briefing: Any
+    sent: bool
+    recipients: Sequence[str]
+
+
+def briefing_send(
+    period: BriefingPeriod, county: Any = None, *, force: bool = False, dry_run: bool = False
+) -> SendResult:
+    """Build, archive and email one briefing; a second call sends nothing unless ``force``."""
+    from marketing_ops.models import Briefing
+
+    scope = county.code if county else "city"
+    recipients = recipients_for(county)
+    if dry_run:
+        rendered = briefing_render(period, county)
+        draft = Briefing(
+            kind=period.kind,
+            period=period.label,
+            scope=scope,
+            county=county,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            xlsx=rendered.xlsx,
+            recipients=recipients,
+        )
+        return SendResult(draft, sent=False, recipients=recipients)
+    with transaction.atomic():
+        briefing, _ = Briefing.objects.select_for_update().get_or_create(
+            kind=period.kind,
+            period=period.label,
+            scope=scope,
+            defaults={"county": county, "subject": "", "html": "", "text": ""},
+        )
+        if briefing.sent_at and not force:
+            return SendResult(briefing, sent=False, recipients=briefing.recipients)
+        rendered = briefing_render(period, county)
+        briefing.subject, briefing.html = rendered.subject, rendered.html
+        briefing.text, briefing.xlsx = rendered.text, rendered.xlsx
+        briefing.recipients = recipients
+        _deliver(briefing, recipients)
+        briefing.sent_at = timezone.now()
+        briefing.send_count += 1
+        briefing.save()
+    return SendResult(briefing, sent=True, recipients=recipients)
+
+
+def _deliver(briefing: Any, recipients: Sequence[str]) -> None:
+    """One message per recipient, so no one sees who else receives a county's figures."""
+    if not recipients:
+        return
+    messages = []
+    for address in recipients:
+        message = EmailMultiAlternatives(
+            subject=briefing.subject,
+            body=briefing.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+        message.attach_alternative(briefing.html, "text/html")
+        if briefing.xlsx:
+            name = f"briefing-{briefing.kind}-{briefing.period}-{briefing.scope}.xlsx"
+            message.attach(name, bytes(briefing.xlsx), XLSX_CONTENT_TYPE)
+        messages.append(message)
+    get_connection().send_messages(messages)
+
+
+def briefing_send_all(
+    kind: str,
+    period: str | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> list[SendResult]:
+    """The city briefing and one per active county, for the period just ended (or ``period``)."""
+    from marketing_ops.models import County
+
+    briefing_period = period_for(kind, period, today)
+    results = [briefing_send(briefing_period, None, force=force, dry_run=dry_run)]
+    for county in County.objects.filter(active=True):
+        results.append(briefing_send(briefing_period, county, force=force, dry_run=dry_run))
+    logger.info(
+        "%s briefing %s: %d sent", kind, briefing_period.label, sum(r.sent for r in results)
+    )
+    return results

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from marketing_ops.access import has_role, roles_of, user_county
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """City name, the user's county and roles, and the navigation their roles may use."""
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"city_name": settings.CITY_NAME}
+    if not user or not user.is_authenticated:
+        return context
+    nav = []
+    for config in apps.get_app_configs():
+        for label, url_name, roles in getattr(config, "nav_items", ()):
+            if roles and not has_role(user, *roles):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            nav.append(
+                {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+            )
+    context.update(nav_items=nav, user_county=user_county(user), user_roles=sorted(roles_of(user)))
+    return context

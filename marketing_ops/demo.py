@@ -1,0 +1,77 @@
+"""The demo city (``manage.py seed_demo``): counties and one user per role and county."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketing_ops.access import Role
+from marketing_ops.models import County
+from marketing_ops.services import user_create_or_update
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+DEMO_COUNTIES = [
+    ("C01", "Dongcheng District", County.Kind.DISTRICT),
+    ("C02", "Xicheng District", County.Kind.DISTRICT),
+    ("C03", "Linhe County", County.Kind.COUNTY),
+    ("C04", "Shanyang County", County.Kind.COUNTY),
+    ("C05", "Beiling County", County.Kind.COUNTY),
+    ("C06", "Nanshui County", County.Kind.COUNTY),
+    ("C07", "Qiaotou County", County.Kind.COUNTY),
+    ("C08", "Hexi County", County.Kind.COUNTY),
+]
+
+CITY_USERS = [
+    ("admin", Role.CITY_ADMIN, None, "System administrator"),
+    ("city", Role.CITY_STAFF, None, "City marketing department"),
+    ("leader", Role.MANAGER, None, "Company leadership"),
+    ("auditor2", Role.AUDITOR, 2, "City support center auditor"),
+    ("auditor3", Role.AUDITOR, 3, "City marketing dept. auditor"),
+]
+
+
+def seed_counties() -> list[County]:
+    for order, (code, name, kind) in enumerate(DEMO_COUNTIES, start=1):
+        County.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "sort_order": order, "active": True}
+        )
+    return list(County.objects.filter(code__in=[c[0] for c in DEMO_COUNTIES]))
+
+
+def seed_users(counties: list[County]) -> list[dict[str, Any]]:
+    """One user per role (and per county for county roles), all with the demo password."""
+    rows: list[dict[str, Any]] = []
+
+    def add(username: str, role: str, county: County | None, level: int | None, what: str):
+        user_create_or_update(
+            username=username,
+            role=role,
+            county_code=county.code if county else None,
+            auditor_level=level,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.com",
+        )
+        rows.append(
+            {
+                "username": username,
+                "role": role,
+                "county": county.code if county else "",
+                "what": what,
+            }
+        )
+
+    for username, role, level, what in CITY_USERS:
+        add(username, role, None, level, what)
+    for county in counties:
+        prefix = county.code.lower()
+        add(f"{prefix}_staff", Role.COUNTY_STAFF, county, None, f"{county.name} marketing staff")
+        add(f"{prefix}_auditor", Role.AUDITOR, county, 1, f"{county.name} 1st-level auditor")
+        add(f"{prefix}_head", Role.MANAGER, county, None, f"{county.name} head")
+    return rows
+
+
+def seed(stdout: Any, today: Any) -> dict[str, Any]:
+    counties = seed_counties()
+    users = seed_users(counties)
+    stdout.write(f"  organisation: {len(counties)} counties, {len(users)} users")
+    return {"counties": counties, "users": users}

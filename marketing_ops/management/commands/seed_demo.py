@@ -1,0 +1,37 @@
+import importlib
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from marketing_ops.demo import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Create the demo city, its users and data. Safe to run again: nothing is doubled."
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        self.stdout.write(f"Seeding the demo city as of {today}:")
+        users = []
+        # Each app seeds its own data from <app>/demo.py, the core (counties, users) first.
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                result = module.seed(stdout=self.stdout, today=today) or {}
+            users.extend(result.get("users", []))
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
+        self.stdout.write(f"  {'username':<14} {'role':<13} {'county':<7} who")
+        for user in users:
+            self.stdout.write(
+                f"  {user['username']:<14} {user['role']:<13} {user['county']:<7} {user['what']}"
+            )
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")

@@ -1,0 +1,229 @@
+"""The shared core: organisation (counties, business lines), user profiles, imports, briefings."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from marketing_ops.access import CountyScopedQuerySet
+
+upper_snake_case = RegexValidator(
+    r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$", "Use upper snake case, e.g. BROADBAND or DEDICATED_LINE."
+)
+
+
+class CountyQuerySet(CountyScopedQuerySet):
+    county_lookup = "pk"
+
+
+class County(models.Model):
+    """A county company or city district: the unit plans are split over and reports come from."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County"
+        DISTRICT = "district", "District"
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTY)
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name_plural = "counties"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BusinessLine(models.Model):
+    """A line of business with its own volume target; lines are data, not code."""
+
+    code = models.CharField(max_length=32, unique=True, validators=[upper_snake_case])
+    name = models.CharField(max_length=100)
+    unit = models.CharField(max_length=30, default="households")
+    deposit_required = models.BooleanField(
+        default=False, help_text="New installs on this line must record a terminal deposit."
+    )
+    uses_terminal = models.BooleanField(
+        default=False, help_text="Installs on this line issue a terminal; dismantles return one."
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """Where a user belongs: a county (or none for city-wide users) and an auditor level."""
+
+    class AuditorLevel(models.IntegerChoices):
+        COUNTY = 1, "1st level (county)"
+        SUPPORT_CENTER = 2, "2nd level (city support center)"
+        MARKETING_DEPT = 3, "3rd level (city marketing department)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    county = models.ForeignKey(
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+        help_text="Set for users bound to one county; they see only that county.",
+    )
+    auditor_level = models.PositiveSmallIntegerField(
+        choices=AuditorLevel.choices,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(auditor_level__isnull=True) | Q(auditor_level__in=[1, 2, 3]),
+                name="profile_auditor_level_1_to_3",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class ImportJobQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class ImportJob(models.Model):
+    """One upload through the tabular pipeline (SPEC §9): who, what, how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    dataset = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    county = models.ForeignKey(
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The uploader's county, for county users; their imports stay in their scope.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows read so far.")
+    applied = models.PositiveIntegerField(default=0, help_text="Records written.")
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same file is applied once per dataset (SPEC §9).
+            models.UniqueConstraint(
+                fields=["dataset", "sha256"],
+                condition=Q(status="done"),
+                name="importjob_one_done_per_file",
+            )
+        ]
+        indexes = [
+            # "Was this file imported before?" lookup at every upload.
+            models.Index(fields=["dataset", "sha256"], name="importjob_dataset_sha"),
+        ]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} {self.dataset} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_percent(self) -> int | None:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(99, int(self.rows * 100 / self.rows_total))
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class BriefingQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+    def visible_to(self, user):  # type: ignore[override]
+        """City-wide users read every briefing; county users only their county's."""
+        from marketing_ops.access import bound_county_id, is_city_wide
+
+        if is_city_wide(user):
+            return self
+        county_id = bound_county_id(user)
+        if county_id is None:
+            return self.none()
+        return self.filter(county_id=county_id)
+
+
+class Briefing(models.Model):
+    """An emailed briefing, archived: one per kind × period × scope (SPEC §8)."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.CharField(max_length=10, help_text="YYYY-MM-DD, YYYY-Www or YYYY-MM.")
+    scope = models.CharField(max_length=16, help_text="'city' or a county code.")
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.PROTECT, related_name="briefings"
+    )
+    subject = models.CharField(max_length=200)
+    html = models.TextField()
+    text = models.TextField()
+    xlsx = models.BinaryField(blank=True, default=b"")
+    recipients = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "scope"], name="briefing_one_per_kind_period_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

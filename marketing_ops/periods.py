@@ -1,0 +1,83 @@
+"""Months, weeks and days as the business counts them (a month is written ``YYYY-MM``)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, got {self.month}")
+        if not 1900 <= self.year <= 9999:
+            raise ValueError(f"year out of range: {self.year}")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse ``YYYY-MM``; raises ValueError with a message a user can act on."""
+        match = _MONTH_RE.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise ValueError(f"expected a month as YYYY-MM, got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def quarter(self) -> int:
+        return (self.month - 1) // 3 + 1
+
+    def shift(self, months: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+    def next(self) -> Month:
+        return self.shift(1)
+
+    def previous(self) -> Month:
+        return self.shift(-1)
+
+
+def previous_month(today: dt.date) -> Month:
+    return Month.of(today).previous()
+
+
+def iso_week_label(day: dt.date) -> str:
+    """``YYYY-Www`` of the ISO week containing ``day`` (weeks run Monday to Sunday)."""
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of the week containing ``day``."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse ``YYYY-MM-DD`` strictly."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")

@@ -1,0 +1,65 @@
+"""Writes of the core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from marketing_ops.access import ALL_ROLES, Role
+from marketing_ops.models import County, Profile
+
+#: Roles whose users must belong to a county.
+COUNTY_BOUND_ROLES = (Role.COUNTY_STAFF,)
+
+
+@transaction.atomic
+def user_create_or_update(
+    *,
+    username: str,
+    role: str,
+    county_code: str | None = None,
+    auditor_level: int | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    full_name: str | None = None,
+) -> tuple[Any, bool]:
+    """Create or update a user with exactly one role; returns (user, created)."""
+    if role not in ALL_ROLES:
+        raise ValidationError({"role": f"unknown role {role!r}; use one of {', '.join(ALL_ROLES)}"})
+    county = None
+    if county_code:
+        county = County.objects.filter(code=county_code).first()
+        if county is None:
+            raise ValidationError({"county": f"unknown county code {county_code!r}"})
+    if role in COUNTY_BOUND_ROLES and county is None:
+        raise ValidationError({"county": f"a {role} user needs --county"})
+    if role == Role.AUDITOR:
+        if auditor_level not in (1, 2, 3):
+            raise ValidationError({"auditor_level": "an auditor needs --auditor-level 1, 2 or 3"})
+        if auditor_level == 1 and county is None:
+            raise ValidationError({"county": "a level-1 auditor needs --county"})
+    elif auditor_level is not None:
+        raise ValidationError({"auditor_level": "only auditors have an auditor level"})
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    if email is not None:
+        user.email = email
+    if full_name:
+        user.first_name, _, user.last_name = full_name.partition(" ")
+    user.is_staff = role == Role.CITY_ADMIN
+    user.is_superuser = role == Role.CITY_ADMIN
+    user.is_active = True
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    Profile.objects.update_or_create(
+        user=user, defaults={"county": county, "auditor_level": auditor_level}
+    )
+    return user, created

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from arrears import urls as arrears_urls
+from marketing_ops import api, views
+from revenue import urls as revenue_urls
+
+api_v1 = [
+    path("auth/token/", api.TokenView.as_view(), name="token"),
+    path("counties/", api.CountyList.as_view(), name="county-list"),
+    path("counties/<str:code>/", api.CountyDetail.as_view(), name="county-detail"),
+    path("business-lines/", api.BusinessLineList.as_view(), name="businessline-list"),
+    path("me/", api.MeView.as_view(), name="me"),
+    path("imports/", api.ImportJobList.as_view(), name="importjob-list"),
+    path("imports/<int:pk>/", api.ImportJobDetail.as_view(), name="importjob-detail"),
+    path("revenue/", include((revenue_urls.api_urlpatterns, "revenue-api"))),
+    path("arrears/", include((arrears_urls.api_urlpatterns, "arrears-api"))),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/new/", views.import_upload, name="import-upload"),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import-progress"),
+    path("imports/template/<str:dataset>.xlsx", views.import_template, name="import-template"),
+    path("briefings/", views.briefing_list, name="briefings"),
+    path("briefings/<int:pk>/", views.briefing_detail, name="briefing-detail"),
+    path("briefings/<int:pk>/tables.xlsx", views.briefing_xlsx, name="briefing-xlsx"),
+    path("revenue/", include(revenue_urls)),
+    path("arrears/", include(arrears_urls)),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,130 @@
+"""Pages of the core: home, health, imports, briefing archive."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from marketing_ops import selectors, tabular
+from marketing_ops.access import get_visible_or_404, require_login
+from marketing_ops.filters import BriefingFilter, ImportJobFilter
+from marketing_ops.forms import UploadForm
+from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
+from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, table_sheet, xlsx_response
+
+
+@require_login
+def home(request: HttpRequest) -> HttpResponse:
+    counties = CountyTable(selectors.counties_for(request.user))
+    lines = BusinessLineTable(selectors.business_lines())
+    return render(request, "core/home.html", {"counties": counties, "lines": lines})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    status = selectors.health()
+    healthy = status["database"] == "ok" and status["broker"] in ("ok", "eager")
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503
+    )
+
+
+@require_login
+def import_list(request: HttpRequest) -> HttpResponse:
+    filterset = ImportJobFilter(request.GET, queryset=selectors.import_jobs_for(request.user))
+    table = ImportJobTable(filterset.qs)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("imports.xlsx", [table_sheet(table, "Imports")])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "core/import_list.html",
+        {
+            "table": table,
+            "filter": filterset,
+            "can_upload": bool(tabular.datasets_for(request.user)),
+        },
+    )
+
+
+@require_login
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not tabular.datasets_for(request.user):
+        raise PermissionDenied("Your role may not import data.")
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"dataset": request.GET.get("dataset")},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = tabular.submit(form.cleaned_data["dataset"], upload, upload.name, request.user)
+        if job.status == job.Status.DONE:
+            messages.success(request, f"Imported {job.rows:,} rows from {job.file_name}.")
+        elif job.status == job.Status.FAILED:
+            messages.error(request, f"{job.file_name} was rejected; nothing was written.")
+        else:
+            messages.info(request, f"{job.file_name} is queued; this page follows its progress.")
+        return redirect("import-detail", pk=job.pk)
+    datasets = tabular.datasets_for(request.user)
+    return render(request, "core/import_upload.html", {"form": form, "datasets": datasets})
+
+
+@require_login
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
+    if request.GET.get("export") == "xlsx":
+        rows = [[e["row"], e["column"], e["message"]] for e in job.errors]
+        return xlsx_response(
+            f"import-{job.pk}-errors.xlsx", [Sheet("Errors", ["row", "column", "message"], rows)]
+        )
+    return render(request, "core/import_detail.html", {"job": job})
+
+
+@require_login
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
+    return render(request, "core/_import_progress.html", {"job": job})
+
+
+@require_login
+def import_template(request: HttpRequest, dataset: str) -> HttpResponse:
+    try:
+        dataset_cls = tabular.get_dataset(dataset)
+    except KeyError:
+        raise Http404("No such dataset.")
+    headers = tabular.template_headers(dataset_cls)
+    return xlsx_response(f"{dataset}-template.xlsx", [Sheet(dataset_cls.label, headers, [])])
+
+
+@require_login
+def briefing_list(request: HttpRequest) -> HttpResponse:
+    filterset = BriefingFilter(request.GET, queryset=selectors.briefings_for(request.user))
+    table = BriefingTable(filterset.qs)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("briefings.xlsx", [table_sheet(table, "Briefings")])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "core/briefing_list.html", {"table": table, "filter": filterset})
+
+
+@require_login
+def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing = get_visible_or_404(
+        selectors.briefings_for(request.user).defer(None), request.user, pk=pk
+    )
+    return render(request, "core/briefing_detail.html", {"briefing": briefing})
+
+
+@require_login
+def briefing_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing = get_visible_or_404(
+        selectors.briefings_for(request.user).defer(None), request.user, pk=pk
+    )
+    response = HttpResponse(bytes(briefing.xlsx), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="briefing-{briefing.kind}-{briefing.period}-{briefing.scope}.xlsx"'
+    )
+    return response
