@@ -1,0 +1,287 @@
+"""Arrears (SPEC §4): accounts, monthly bills, targets, transfers and limits, snapshots, collection.
+
+Sizes: up to ~1,000,000 accounts and 12 months of bills each, so bills carry their account's
+county (denormalised at import) and the indexes below serve the set-based indicator queries.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from marketing_ops.access import CountyScopedQuerySet
+from marketing_ops.models import BusinessLine, County
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class AccountQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class Account(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SINGLE_STOP = "single_stop", "Single stop (outgoing barred)"
+        DOUBLE_STOP = "double_stop", "Double stop (both directions barred)"
+        DISMANTLED = "dismantled", "Dismantled"
+
+    account_no = models.CharField(max_length=32, unique=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="accounts")
+    business_line = models.ForeignKey(
+        BusinessLine, on_delete=models.PROTECT, related_name="accounts"
+    )
+    customer_name = models.CharField(max_length=200)
+    opened_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_on = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+    deposit = models.DecimalField(**MONEY, null=True, blank=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_no"]
+        indexes = [
+            # Stop/dismantle counts and worklist filters per county and status.
+            models.Index(fields=["county", "status"], name="account_county_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deposit__isnull=True) | Q(deposit__gte=0),
+                name="account_deposit_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_no} {self.customer_name}"
+
+
+class BillQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class Bill(models.Model):
+    """A month's bill of an account; due at the end of the following month (SPEC §4.1)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="bills")
+    # Copied from the account at import so that per-county aggregates need no join.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    billing_month = models.DateField(help_text="First day of the billed month.")
+    amount_billed = models.DecimalField(**MONEY)
+    amount_paid = models.DecimalField(**MONEY, default=0)
+    paid_on = models.DateField(null=True, blank=True)
+
+    objects = BillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "billing_month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "billing_month"], name="bill_one_per_account_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_billed__gte=0) & Q(amount_paid__gte=0),
+                name="bill_amounts_not_negative",
+            ),
+        ]
+        indexes = [
+            # Recovery rate of a billing month per county: SUM(billed), SUM(min(paid, billed)).
+            models.Index(
+                fields=["billing_month", "county"],
+                name="bill_month_county",
+            ),
+            # Ageing and long-term arrears: only bills still owing, by county and month.
+            models.Index(
+                fields=["county", "billing_month"],
+                name="bill_outstanding",
+                condition=Q(amount_billed__gt=F("amount_paid")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.billing_month:%Y-%m}"
+
+
+class RecoveryTarget(models.Model):
+    """The current-arrears recovery target of a year (SPEC §4.2; 0.98 unless changed)."""
+
+    year = models.PositiveIntegerField(unique=True)
+    target = models.DecimalField(
+        max_digits=5, decimal_places=4, default=settings.ARREARS_RECOVERY_TARGET
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gt=0) & Q(target__lte=1), name="recovery_target_0_to_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.target:.2%}"
+
+
+class TransferLimitQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class TransferLimit(models.Model):
+    """Monthly limit on long-term arrears transferred out: the province's for the city
+    (``county`` empty) or the city's sub-limit for a county."""
+
+    month = models.DateField(help_text="First day of the month.")
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer_limits"
+    )
+    amount = models.DecimalField(**MONEY)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TransferLimitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "county__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month"], condition=Q(county__isnull=True), name="transfer_limit_city"
+            ),
+            models.UniqueConstraint(
+                fields=["month", "county"],
+                condition=Q(county__isnull=False),
+                name="transfer_limit_county",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="transfer_limit_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"limit {self.month:%Y-%m} {self.county or 'city'}: {self.amount}"
+
+
+class TransferQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class Transfer(models.Model):
+    """Long-term arrears transferred out (written off to bad debt) by a county in a month."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="transfers")
+    month = models.DateField(help_text="First day of the month.")
+    amount = models.DecimalField(**MONEY)
+    accounts = models.PositiveIntegerField(help_text="Number of accounts transferred.")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "county__sort_order"]
+        indexes = [
+            # Transfers summary of a year per month and county.
+            models.Index(fields=["month", "county"], name="transfer_month_county"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.code} {self.month:%Y-%m} {self.amount}"
+
+
+class SnapshotQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class ArrearsSnapshot(models.Model):
+    """County figures as of a date, taken after every import, so trends ("change since last
+    week") need no history of the million rows (SPEC §4.2)."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="arrears_snapshots")
+    as_of = models.DateField()
+    recovery_month = models.DateField(help_text="Billing month the recovery figures are for.")
+    billed = models.DecimalField(**MONEY, default=0)
+    collected = models.DecimalField(**MONEY, default=0)
+    recovery_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    outstanding = models.DecimalField(**MONEY, default=0)
+    long_term = models.DecimalField(**MONEY, default=0)
+    not_due = models.DecimalField(**MONEY, default=0)
+    days_1_30 = models.DecimalField(**MONEY, default=0)
+    days_31_90 = models.DecimalField(**MONEY, default=0)
+    days_91_180 = models.DecimalField(**MONEY, default=0)
+    days_181_365 = models.DecimalField(**MONEY, default=0)
+    days_over_365 = models.DecimalField(**MONEY, default=0)
+    overdue_accounts = models.PositiveIntegerField(default=0)
+    taken_at = models.DateTimeField(auto_now=True)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "county__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "as_of"], name="snapshot_county_as_of"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.code} {self.as_of}"
+
+
+class CollectionActionQuerySet(CountyScopedQuerySet):
+    county_lookup = "account__county"
+
+
+class CollectionAction(models.Model):
+    """Work on an overdue account (SPEC §4.3): calls, visits, stops, promises to pay."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        SMS = "sms", "SMS"
+        VISIT = "visit", "Visit"
+        SINGLE_STOP = "single_stop", "Single stop"
+        DOUBLE_STOP = "double_stop", "Double stop"
+        RESTORE = "restore", "Restore service"
+        PROMISE = "promise", "Promise to pay"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    happened_on = models.DateField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.TextField(blank=True)
+    promise_date = models.DateField(null=True, blank=True)
+    promise_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CollectionActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        indexes = [
+            # "Promises whose date passed" list.
+            models.Index(
+                fields=["promise_date"],
+                name="action_promise_date",
+                condition=Q(kind="promise"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="promise")
+                | (Q(promise_date__isnull=False) & Q(promise_amount__gt=0)),
+                name="action_promise_has_date_and_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.account_id} ({self.happened_on})"
