@@ -1,0 +1,1 @@
+"""Admin registrations of the activities (imported by revenue/admin.py)."""

@@ -1,0 +1,1 @@
+import revenue.activities.admin  # noqa: F401  (registers the activities)
