@@ -5,9 +5,13 @@ Counties: ``county_a`` (C01), ``county_b`` (C02). Users (password ``pw``):
 ``staff_a`` / ``staff_b`` (county_staff of A / B), ``head_a`` (manager of A),
 ``auditor1_a`` (level 1, A), ``auditor2`` (level 2, city), ``auditor3`` (level 3, city).
 ``client_for(user)`` gives a logged-in test client; ``api_for(user)`` a DRF client with a token.
+``browser_page`` is a Playwright page in the real Chromium (/usr/bin/chromium); use it with
+pytest-django's ``live_server``. ``celery_worker_live`` runs a real Celery worker on Redis
+(skipped without REDIS_URL); every other test runs tasks inline.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -110,3 +114,82 @@ def api_for(db):
         return client
 
     return authenticated
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            # This machine has no network beyond loopback: keep Chromium from calling out.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium):
+    context = _chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_as(browser_page, live_server):
+    """Log in through the real login form; returns the page on the start page."""
+
+    def login(user, password=PASSWORD):
+        browser_page.goto(live_server.url + "/accounts/login/")
+        browser_page.fill("#id_username", user.get_username())
+        browser_page.fill("#id_password", password)
+        browser_page.click("button[type=submit]")
+        browser_page.wait_for_url(live_server.url + "/")
+        return browser_page
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _celery_inline():
+    """Tasks run inline in tests unless a test asks for a real worker."""
+    from marketing_ops.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def celery_worker_live(transactional_db):
+    """A real Celery worker (thread, solo pool) consuming from the Redis broker of REDIS_URL."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL: a real Redis broker and worker")
+    from celery.contrib.testing.worker import start_worker
+
+    from marketing_ops.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()  # messages left by an earlier run name rows that no longer exist
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+    app.conf.task_always_eager = True
