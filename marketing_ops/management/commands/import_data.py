@@ -44,8 +44,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{row}, {error['column'] or '-'}, {error['message']}")
             if job.error_count > len(job.errors):
                 self.stderr.write(f"… and {job.error_count - len(job.errors)} more errors")
+            plural = "" if job.error_count == 1 else "s"
             raise CommandError(
-                f"{file.name} rejected ({job.error_count} errors); nothing was written"
+                f"{file.name} rejected ({job.error_count} error{plural}); nothing was written"
             )
         self.stdout.write(
             self.style.SUCCESS(
