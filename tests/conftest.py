@@ -169,6 +169,12 @@ def login_as(browser_page, live_server):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files waiting for a worker go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _celery_inline():
     """Tasks run inline in tests unless a test asks for a real worker."""
     from marketing_ops.celery import app
