@@ -48,6 +48,7 @@ vendor:
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp node_modules/chart.js/dist/chart.umd.js static/vendor/chartjs/chart.umd.min.js
+	cp node_modules/chart.js/dist/chart.umd.js.map static/vendor/chartjs/chart.umd.js.map
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/LICENSE.md

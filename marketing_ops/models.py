@@ -187,7 +187,7 @@ class BriefingQuerySet(CountyScopedQuerySet):
         if is_city_wide(user):
             return self
         county_id = bound_county_id(user)
-        if county_id is None:
+        if county_id is None or not getattr(user, "is_active", False):
             return self.none()
         return self.filter(county_id=county_id)
 

@@ -117,11 +117,14 @@ class Text(Column):
         self.max_length = max_length
 
     def parse(self, raw: Any) -> str:
-        if raw.__class__ is str and len(raw) <= self.max_length:
+        if raw.__class__ is str and len(raw) <= self.max_length and "\x00" not in raw:
             return raw
         value = raw if isinstance(raw, str) else _plain(raw)
         if len(value) > self.max_length:
             raise ValueError(f"longer than {self.max_length} characters")
+        if "\x00" in value:
+            # PostgreSQL cannot store a NUL character; a CSV may still carry one.
+            raise ValueError("contains a NUL character; remove it and upload again")
         return value
 
 
@@ -638,6 +641,7 @@ def _stream(
     key_positions = [dataset.index_of(name) for name in dataset.key_columns]
     keys: dict[tuple, int] = {}
     check_row = type(dataset).validate_row is not Dataset.validate_row
+    numbered = dataset.stage_row_numbers
     errors: list[RowError] = []
     error_total = 0
     batch: list[tuple] = []
@@ -686,7 +690,7 @@ def _stream(
                         errors.append(RowError(row_no, column, message))
                 continue
         if not error_total:
-            batch.append(row)
+            batch.append((row_no, *row) if numbered else row)
             if len(batch) >= dataset.batch_size:
                 dataset.stage(batch, ctx)
                 batch = []
@@ -726,12 +730,19 @@ def _parse_row(cells: Any, plan: list, row_no: int, errors: list[RowError]) -> t
 
 
 def _context(job: Any, user: Any) -> ImportContext:
+    if user is None:
+        # The command line (no --as) imports for the whole city; a queued job whose uploader
+        # has since been deleted keeps the county recorded on the job.
+        county_id = getattr(job, "county_id", None)
+        return ImportContext(
+            job=job, user=None, now=timezone.now(), city_wide=county_id is None, county_id=county_id
+        )
     return ImportContext(
         job=job,
         user=user,
         now=timezone.now(),
-        city_wide=bool(user) and is_city_wide(user),
-        county_id=bound_county_id(user) if user else None,
+        city_wide=is_city_wide(user),
+        county_id=bound_county_id(user),
     )
 
 
@@ -764,6 +775,22 @@ def _fail(job: Any, errors: list[RowError], total: int) -> Any:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "error_count", "finished_at", "rows"])
     return job
+
+
+def _fail_unexpected(job: Any) -> None:
+    """A bug or a database failure: the job must not stay "running" (and polled) for ever.
+
+    ``apply`` runs in one transaction, so nothing was applied; the details go to the log.
+    """
+    logger.exception("import #%s %s stopped on an unexpected error", job.pk, job.dataset)
+    message = (
+        "The import stopped on an unexpected error and nothing was applied; "
+        "an administrator can find the details in the log."
+    )
+    try:
+        _fail(job, [RowError(None, "", message)], 1)
+    except Exception:  # the database itself may be what failed
+        logger.exception("import #%s could not be marked failed", job.pk)
 
 
 def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None) -> Any:
@@ -825,8 +852,12 @@ def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | N
     except IntegrityError:
         earlier = earlier_import(job.dataset, job.sha256, exclude_id=job.pk)
         if earlier is None:
+            _fail_unexpected(job)
             raise
         return _fail(job, [_already_imported(earlier)], 1)
+    except Exception:
+        _fail_unexpected(job)
+        raise
     finally:
         if opened:
             source.close()

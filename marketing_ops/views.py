@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from marketing_ops import selectors, tabular
-from marketing_ops.access import get_visible_or_404, require_login
+from marketing_ops.access import get_visible_or_404, has_role, require_login
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
@@ -53,6 +53,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     if not tabular.datasets_for(request.user):
         raise PermissionDenied("Your role may not import data.")
+    # Naming a dataset the role may not import is a forbidden action (403), not a form error.
+    requested = request.POST.get("dataset") or request.GET.get("dataset")
+    if requested in tabular.datasets() and not has_role(
+        request.user, *tabular.get_dataset(requested).roles
+    ):
+        raise PermissionDenied("Your role may not import this dataset.")
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
@@ -123,6 +129,8 @@ def briefing_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = get_visible_or_404(
         selectors.briefings_for(request.user).defer(None), request.user, pk=pk
     )
+    if not briefing.xlsx:
+        raise Http404("This briefing has no tables.")  # an empty body is not a workbook
     response = HttpResponse(bytes(briefing.xlsx), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="briefing-{briefing.kind}-{briefing.period}-{briefing.scope}.xlsx"'

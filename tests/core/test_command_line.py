@@ -1,0 +1,153 @@
+"""``seed_demo`` and ``create_user`` (SPEC §12)."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from marketing_ops.access import is_city_wide, roles_of, user_county
+from marketing_ops.demo import DEMO_PASSWORD
+from marketing_ops.models import County, Profile
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def model_counts() -> dict[str, int]:
+    """Row counts of every model of every installed app, so later apps are covered too."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if not model._meta.proxy
+    }
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- seed_demo
+
+
+def test_seed_demo_creates_the_demo_city_whose_printed_logins_work(client):
+    output = seed()
+    assert County.objects.count() == 8
+    assert set(County.objects.values_list("kind", flat=True)) == {"county", "district"}
+    assert User.objects.filter(username__in=["admin", "city", "leader", "auditor2", "auditor3"])
+    for code in ("c01", "c08"):
+        for suffix in ("staff", "auditor", "head"):
+            user = User.objects.get(username=f"{code}_{suffix}")
+            assert user.check_password(DEMO_PASSWORD)
+            assert user_county(user).code == code.upper()
+    assert is_city_wide(User.objects.get(username="leader"))
+    assert roles_of(User.objects.get(username="c03_auditor")) == {"auditor"}
+    # The logins are printed at the end, with the password.
+    assert DEMO_PASSWORD in output
+    assert "c01_staff" in output
+    response = client.post(
+        "/accounts/login/", {"username": "c01_staff", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.context["user"].username == "c01_staff"
+
+
+def test_seed_demo_twice_gives_the_same_data():
+    seed()
+    first = model_counts()
+    users = set(User.objects.values_list("username", "is_active", "is_superuser"))
+    profiles = set(Profile.objects.values_list("user__username", "county__code", "auditor_level"))
+    seed()
+    assert model_counts() == first
+    assert set(User.objects.values_list("username", "is_active", "is_superuser")) == users
+    assert (
+        set(Profile.objects.values_list("user__username", "county__code", "auditor_level"))
+        == profiles
+    )
+    assert first["marketing_ops.County"] == 8
+    assert first["auth.User"] == first["marketing_ops.Profile"]
+
+
+# --------------------------------------------------------------------------- create_user
+
+
+def create_user(*args: str) -> str:
+    out = io.StringIO()
+    call_command("create_user", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_create_user_creates_a_county_staff_user(county_a):
+    output = create_user(
+        "zhang", "--role", "county_staff", "--county", "C01", "--password", "p4ss-w0rd"
+    )
+    assert "created zhang as county_staff" in output
+    user = User.objects.get(username="zhang")
+    assert user.check_password("p4ss-w0rd")
+    assert roles_of(user) == {"county_staff"}
+    assert user_county(user) == county_a
+    assert not user.is_staff
+
+
+def test_create_user_creates_an_auditor_with_a_level(county_a):
+    create_user("li", "--role", "auditor", "--auditor-level", "1", "--county", "C01")
+    user = User.objects.get(username="li")
+    assert user.profile.auditor_level == 1
+    assert not user.has_usable_password()  # no password given: cannot log in until set
+
+
+def test_create_user_makes_city_admins_superusers():
+    create_user("root2", "--role", "city_admin", "--password", "x")
+    user = User.objects.get(username="root2")
+    assert user.is_superuser and user.is_staff
+
+
+def test_create_user_updates_an_existing_user_to_exactly_the_new_role(county_a, county_b):
+    create_user("wang", "--role", "county_staff", "--county", "C01", "--password", "old-pass")
+    output = create_user("wang", "--role", "auditor", "--auditor-level", "2", "--email", "w@x.cn")
+    assert "updated wang as auditor" in output
+    user = User.objects.get(username="wang")
+    assert roles_of(user) == {"auditor"}
+    assert user_county(user) is None
+    assert user.profile.auditor_level == 2
+    assert user.email == "w@x.cn"
+    assert user.check_password("old-pass")  # not given again: kept
+    assert User.objects.filter(username="wang").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "county_staff"], "needs --county"),
+        (["--role", "county_staff", "--county", "C99"], "unknown county code"),
+        (["--role", "auditor"], "auditor needs --auditor-level"),
+        (["--role", "auditor", "--auditor-level", "1"], "level-1 auditor needs --county"),
+        (["--role", "city_staff", "--auditor-level", "2"], "only auditors"),
+        (["--role", "wizard"], "invalid choice"),
+    ],
+)
+def test_create_user_rejects_a_bad_combination(county_a, args, message):
+    with pytest.raises(CommandError, match=message):
+        create_user("bad", *args)
+    assert not User.objects.filter(username="bad").exists()
+
+
+def test_create_user_reads_the_password_from_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("from-a-pipe 123\n"))
+    create_user("piped", "--role", "manager", "--password-stdin")
+    assert User.objects.get(username="piped").check_password("from-a-pipe 123")
+
+
+def test_create_user_refuses_an_empty_password_on_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="no password"):
+        create_user("piped", "--role", "manager", "--password-stdin")
+    assert not User.objects.filter(username="piped").exists()
+
+
+def test_create_user_takes_either_password_option_not_both():
+    with pytest.raises(CommandError):
+        create_user("both", "--role", "manager", "--password", "x", "--password-stdin")

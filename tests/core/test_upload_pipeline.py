@@ -1,0 +1,333 @@
+"""The one upload pipeline, marketing_ops.tabular (SPEC §9): whole-file validation with row and
+column, limits before parsing, nothing half-lands, the same file is not applied twice."""
+
+import io
+import zipfile
+
+import openpyxl
+import openpyxl.xml
+import pytest
+from django.test import override_settings
+
+from marketing_ops import tabular
+from marketing_ops.models import County, ImportJob
+from marketing_ops.xlsx import Sheet, workbook_bytes
+from tests.core.conftest import COUNTY_HEADERS, csv_bytes, submit, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+GOOD = "code,name,kind,sort_order\nC11,Eleven County,county,11\nC12,Twelve District,district,12\n"
+
+
+def errors_of(job) -> list[tuple]:
+    return [(e["row"], e["column"], e["message"]) for e in job.errors]
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Fail the test if any reader starts parsing cells."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was parsed although a limit should have refused it")
+
+    monkeypatch.setattr(tabular, "_csv_rows", refuse)
+    monkeypatch.setattr(tabular, "_xlsx_rows", refuse)
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def test_a_good_csv_is_imported_and_recorded(admin_user):
+    job = submit("counties", csv_bytes(GOOD), admin_user, "counties.csv")
+    assert job.status == ImportJob.Status.DONE
+    assert (job.rows, job.applied, job.errors) == (2, 2, [])
+    assert job.created_by == admin_user
+    assert len(job.sha256) == 64
+    assert job.started_at and job.finished_at
+    assert County.objects.get(code="C12").kind == "district"
+
+
+def test_a_missing_column_is_an_error_in_row_1_naming_the_column(admin_user):
+    job = submit("counties", csv_bytes("code,name\nC11,Eleven\n"), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert (1, "kind", "required column is missing") in errors_of(job)
+    assert not County.objects.filter(code="C11").exists()
+
+
+def test_wrong_headers_list_every_missing_column_and_what_is_expected(admin_user):
+    job = submit("counties", csv_bytes("county,title,type\nC11,Eleven,county\n"), admin_user)
+    errors = errors_of(job)
+    assert {(1, "code"), (1, "name"), (1, "kind")} <= {(row, col) for row, col, _ in errors}
+    assert any("expected columns: code, name, kind, sort_order?" in m for _, _, m in errors)
+
+
+def test_a_column_given_twice_is_an_error(admin_user):
+    job = submit("counties", csv_bytes("code,name,kind,Code\nC11,E,county,C12\n"), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert any(r == 1 and "twice" in m for r, _, m in errors_of(job))
+
+
+def test_headers_match_case_insensitively_after_trimming_and_extra_columns_are_ignored(
+    admin_user,
+):
+    text = " CODE ,Name,notes,KIND\nC11,Eleven County,ignored,County\n"
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    county = County.objects.get(code="C11")
+    assert (county.name, county.kind, county.sort_order) == ("Eleven County", "county", 0)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def test_every_bad_cell_is_reported_with_its_row_and_column(admin_user):
+    text = (
+        "code,name,kind,sort_order\n"
+        "C11,,county,1\n"  # row 2: name missing
+        "C12,Twelve,town,x\n"  # row 3: kind and sort_order wrong
+        "C13,Thirteen,county,-4\n"  # row 4: negative
+    )
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error_count == 4
+    located = {(row, column) for row, column, _ in errors_of(job)}
+    assert located == {(2, "name"), (3, "kind"), (3, "sort_order"), (4, "sort_order")}
+    messages = {(r, c): m for r, c, m in errors_of(job)}
+    assert messages[(2, "name")] == "a value is required"
+    assert "expected one of county, district" in messages[(3, "kind")]
+    assert "whole number" in messages[(3, "sort_order")]
+    assert "negative" in messages[(4, "sort_order")]
+    assert not County.objects.filter(code__in=["C11", "C12", "C13"]).exists()
+
+
+def test_a_duplicate_key_names_the_row_it_repeats(admin_user):
+    text = "code,name,kind\nC11,Eleven,county\nC12,Twelve,county\nC11,Again,county\n"
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert errors_of(job) == [(4, "code", "duplicate C11: also in row 2")]
+
+
+def test_an_error_in_the_last_row_writes_nothing(admin_user, county_a):
+    rows = "".join(f"C{n},County {n},county,{n}\n" for n in range(20, 60))
+    text = "code,name,kind,sort_order\nC01,Renamed,district,1\n" + rows + "C99,Bad,town,1\n"
+    before = County.objects.count()
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert errors_of(job) == [(43, "kind", "expected one of county, district, got 'town'")]
+    assert County.objects.count() == before
+    assert County.objects.get(code="C01").name == "Alpha District"
+
+
+def test_a_failing_write_rolls_back_every_row(admin_user, monkeypatch):
+    from marketing_ops.imports import CountiesDataset
+
+    original = CountiesDataset.apply
+
+    def apply_then_fail(self, ctx):
+        original(self, ctx)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CountiesDataset, "apply", apply_then_fail)
+    with pytest.raises(RuntimeError):
+        submit("counties", csv_bytes(GOOD), admin_user)
+    assert not County.objects.filter(code__in=["C11", "C12"]).exists()
+    # The job does not stay "running" (its page would poll for ever).
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "unexpected error and nothing was applied" in job.errors[0]["message"]
+
+
+def test_a_nul_character_in_a_csv_cell_is_a_cell_error_not_a_crash(admin_user):
+    job = submit("counties", b"code,name,kind\nC11,Ele\x00ven,county\n", admin_user)
+    assert errors_of(job) == [(2, "name", "contains a NUL character; remove it and upload again")]
+    assert not County.objects.filter(code="C11").exists()
+
+
+# --------------------------------------------------------------------------- limits
+
+
+@override_settings(UPLOAD_MAX_BYTES=40)
+def test_a_file_over_the_size_limit_is_refused_before_parsing(admin_user, no_parsing):
+    job = submit("counties", csv_bytes(GOOD), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert "the limit is 40 bytes" in job.errors[0]["message"]
+    assert not County.objects.filter(code="C11").exists()
+
+
+def _bomb(spaces: int) -> bytes:
+    """A zip shaped like a workbook whose sheet XML is a huge run of spaces."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * spaces)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_with_an_extreme_compression_ratio_is_refused_before_parsing(
+    admin_user, no_parsing
+):
+    content = _bomb(20_000_000)
+    assert len(content) < 100_000
+    job = submit("counties", content, admin_user, "bomb.xlsx")
+    assert job.status == ImportJob.Status.FAILED
+    message = job.errors[0]["message"]
+    assert "compression ratio" in message
+    assert "refused unread" in message
+
+
+@override_settings(UPLOAD_MAX_XLSX_UNCOMPRESSED=1000, UPLOAD_MAX_XLSX_RATIO=10_000)
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_before_parsing(admin_user, no_parsing):
+    job = submit("counties", _bomb(5000), admin_user, "big.xlsx")
+    assert job.status == ImportJob.Status.FAILED
+    assert "unpacks to" in job.errors[0]["message"]
+
+
+@override_settings(UPLOAD_MAX_ROWS=2)
+def test_a_csv_over_the_row_limit_is_refused_before_parsing(admin_user, no_parsing):
+    text = "code,name,kind\nC11,A,county\nC12,B,county\nC13,C,county\n"
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert "3 rows; the limit is 2" in job.errors[0]["message"]
+
+
+@override_settings(UPLOAD_MAX_ROWS=2)
+def test_an_xlsx_over_the_row_limit_is_refused_and_writes_nothing(admin_user):
+    rows = [["C11", "A", "county"], ["C12", "B", "county"], ["C13", "C", "county"]]
+    job = submit("counties", xlsx_bytes(COUNTY_HEADERS[:3], rows), admin_user, "rows.xlsx")
+    assert job.status == ImportJob.Status.FAILED
+    assert "more than 2 rows" in job.errors[0]["message"]
+    assert not County.objects.filter(code="C11").exists()
+
+
+@override_settings(UPLOAD_MAX_ROWS=2)
+def test_blank_lines_do_not_count_towards_the_row_limit_of_an_xlsx(admin_user):
+    rows = [["C11", "A", "county"], [None, None, None], ["C12", "B", "county"]]
+    job = submit("counties", xlsx_bytes(COUNTY_HEADERS[:3], rows), admin_user, "rows.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+
+
+# --------------------------------------------------------------------------- the same file twice
+
+
+def test_the_same_file_twice_is_refused_naming_the_earlier_import(admin_user, city_user):
+    first = submit("counties", csv_bytes(GOOD), admin_user, "first.csv")
+    County.objects.filter(code="C11").update(name="Edited since")
+    second = submit("counties", csv_bytes(GOOD), admin_user, "renamed.csv")
+    assert second.status == ImportJob.Status.FAILED
+    message = second.errors[0]["message"]
+    assert f"import #{first.pk}" in message
+    assert "admin1" in message
+    assert County.objects.get(code="C11").name == "Edited since"
+
+
+def test_a_rejected_file_may_be_uploaded_again_once_fixed_or_unchanged(admin_user):
+    bad = csv_bytes("code,name,kind\nC11,Eleven,town\n")
+    assert submit("counties", bad, admin_user).status == ImportJob.Status.FAILED
+    # A failed import does not block the same bytes (it was never applied).
+    assert submit("counties", bad, admin_user).errors[0]["column"] == "kind"
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_a_csv_with_a_byte_order_mark_is_read(admin_user):
+    job = submit("counties", csv_bytes(GOOD, bom=True), admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert County.objects.filter(code="C11").exists()
+
+
+def test_a_non_utf8_csv_gets_a_clear_error(admin_user):
+    text = "code,name,kind\nC11,Müller Straße,county\n"
+    job = submit("counties", csv_bytes(text, encoding="latin-1"), admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert "not UTF-8" in job.errors[0]["message"]
+
+
+def test_blank_lines_are_ignored_and_rows_keep_their_spreadsheet_numbers(admin_user):
+    text = "code,name,kind\n\nC11,Eleven,county\n,,\n\nC12,Twelve,town\n\n"
+    job = submit("counties", csv_bytes(text), admin_user)
+    assert errors_of(job) == [(6, "kind", "expected one of county, district, got 'town'")]
+    fixed = submit("counties", csv_bytes(text.replace("town", "county")), admin_user)
+    assert fixed.status == ImportJob.Status.DONE
+    assert fixed.rows == 2
+
+
+def test_a_header_without_rows_is_refused(admin_user):
+    job = submit("counties", csv_bytes("code,name,kind\n"), admin_user)
+    assert "no data rows" in job.errors[0]["message"]
+
+
+def test_an_empty_file_is_refused(admin_user):
+    job = submit("counties", b"", admin_user)
+    assert "empty" in job.errors[0]["message"]
+
+
+@pytest.mark.parametrize("name", ["old.xls", "macro.xlsm", "sheet.ods"])
+def test_other_spreadsheet_formats_are_refused_with_what_to_upload(admin_user, name):
+    job = submit("counties", b"PK\x03\x04rest", admin_user, name)
+    assert "upload CSV (UTF-8) or XLSX" in job.errors[0]["message"]
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(admin_user):
+    job = submit("counties", csv_bytes(GOOD), admin_user, "fake.xlsx")
+    assert "not an XLSX workbook" in job.errors[0]["message"]
+
+
+def test_an_xlsx_round_trips_through_export_and_import(admin_user):
+    rows = [["C11", "Eleven County", "county", 11], ["C12", "Twelve District", "District", 12]]
+    content = workbook_bytes([Sheet("Counties", COUNTY_HEADERS, rows)])
+    job = submit("counties", content, admin_user, "counties.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.rows == 2
+    twelve = County.objects.get(code="C12")
+    assert (twelve.name, twelve.kind, twelve.sort_order) == ("Twelve District", "district", 12)
+
+
+def test_bad_xlsx_cells_are_reported_with_row_and_column(admin_user):
+    rows = [["C11", "Eleven", "county", 1.5], ["C12", "Twelve", "county", "two"]]
+    job = submit("counties", xlsx_bytes(COUNTY_HEADERS, rows), admin_user, "bad.xlsx")
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "sort_order"), (3, "sort_order")]
+
+
+def test_openpyxl_parses_xml_with_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+# --------------------------------------------------------------------------- county scope
+
+
+def test_a_county_user_may_upload_their_own_countys_rows(staff_a, county_visits_dataset):
+    job = submit("test_county_visits", csv_bytes("county_code,visits\nC01,3\nc01,4\n"), staff_a)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.county == staff_a.profile.county
+    assert [visits for _, visits in county_visits_dataset.applied] == [3, 4]
+
+
+def test_a_county_user_uploading_another_countys_rows_is_refused(
+    staff_a, county_b, county_visits_dataset
+):
+    text = "county_code,visits\nC01,3\nC02,4\nC01,5\n"
+    job = submit("test_county_visits", csv_bytes(text), staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert errors_of(job) == [(3, "county_code", "county C02 is outside your county (C01)")]
+    assert county_visits_dataset.applied == []
+
+
+def test_a_city_user_may_upload_rows_of_every_county(
+    city_user, county_a, county_b, county_visits_dataset
+):
+    job = submit("test_county_visits", csv_bytes("county_code,visits\nC01,3\nC02,4\n"), city_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+
+
+def test_an_unknown_county_code_is_a_cell_error(city_user, county_a, county_visits_dataset):
+    job = submit("test_county_visits", csv_bytes("county_code,visits\nC77,3\n"), city_user)
+    assert errors_of(job) == [(2, "county_code", "unknown county code 'C77'")]
+
+
+def test_a_role_outside_the_dataset_may_not_submit(staff_a):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        submit("counties", csv_bytes(GOOD), staff_a)
+    assert not ImportJob.objects.exists()
