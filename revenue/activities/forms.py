@@ -1,0 +1,227 @@
+"""Create/edit forms of the activities. The rules they check are the services' rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from marketing_ops.models import County
+from revenue.activities import services
+from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapForm:
+    """Bootstrap classes on every widget, and ``is-invalid`` on fields with errors."""
+
+    def style_fields(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if name in getattr(self, "errors", {}):
+                css += " is-invalid"
+            widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self.style_fields()
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Attach a service's ``{field: message}`` errors to the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+def _active_counties() -> Any:
+    return County.objects.filter(active=True)
+
+
+class TariffPackageForm(BootstrapForm, forms.ModelForm):
+    counties = forms.ModelMultipleChoiceField(
+        queryset=County.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Counties promoting it",
+    )
+
+    class Meta:
+        model = TariffPackage
+        fields = [
+            "name",
+            "monthly_fee",
+            "status",
+            "applied_on",
+            "approved_on",
+            "description",
+            "counties",
+        ]
+        widgets = {
+            "applied_on": DATE_INPUT,
+            "approved_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].queryset = _active_counties()
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            try:
+                services.tariff_package_check(
+                    status=data["status"],
+                    applied_on=data.get("applied_on"),
+                    approved_on=data.get("approved_on"),
+                )
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return data
+
+
+class TrainingForm(BootstrapForm, forms.ModelForm):
+    counties = forms.ModelMultipleChoiceField(
+        queryset=County.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Counties",
+    )
+
+    class Meta:
+        model = Training
+        fields = ["date", "kind", "topic", "counties", "attendees", "attendee_names", "notes"]
+        widgets = {
+            "date": DATE_INPUT,
+            "attendee_names": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].queryset = _active_counties()
+        self.style_fields()
+
+
+class CountyOfUserMixin:
+    """The county field offers the counties the user may write in (county staff: their own)."""
+
+    def limit_counties(self, user: Any) -> None:
+        field = self.fields["county"]  # type: ignore[attr-defined]
+        field.queryset = County.objects.visible_to(user).filter(active=True)
+        field.empty_label = None if field.queryset.count() == 1 else field.empty_label
+
+
+class MarketingCaseForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
+    tags = forms.CharField(
+        required=False,
+        help_text="Comma-separated, e.g. campus, broadband, renewal.",
+    )
+
+    class Meta:
+        model = MarketingCase
+        fields = [
+            "county",
+            "title",
+            "what_was_done",
+            "result",
+            "new_households",
+            "revenue_gain",
+            "tags",
+        ]
+        widgets = {
+            "what_was_done": forms.Textarea(attrs={"rows": 5}),
+            "result": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_counties(user)
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+        self.style_fields()
+
+    def clean_tags(self) -> list[str]:
+        try:
+            return services.parse_tags(self.cleaned_data["tags"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["tags"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("county") and data.get("title"):
+            try:
+                services.marketing_case_check(
+                    county=data["county"], title=data["title"], exclude_pk=self.instance.pk
+                )
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return data
+
+
+class FieldVisitForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = FieldVisit
+        fields = ["county", "date", "kind", "participants", "findings"]
+        widgets = {
+            "date": DATE_INPUT,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_counties(user)
+        self.style_fields()
+
+
+class FollowUpForm(BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner", "due_on", "done", "done_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "due_on": DATE_INPUT,
+            "done_on": DATE_INPUT,
+        }
+        help_texts = {"done_on": "Left empty, a done action is dated today."}
+
+    def __init__(self, *args: Any, visit: FieldVisit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+        self.fields["owner"].queryset = services.owner_candidates(visit.county_id)
+        self.fields["owner"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            try:
+                services.follow_up_check(county=self.visit.county_id, owner=data.get("owner"))
+            except ValidationError as error:
+                add_service_errors(self, error)
+            else:
+                data.update(
+                    services.follow_up_done_fields(
+                        data.get("done", False), data.get("done_on"), timezone.localdate()
+                    )
+                )
+        return data
