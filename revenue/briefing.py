@@ -1,0 +1,199 @@
+"""Revenue's section of the monthly briefing (SPEC §8): completion against time progress and
+ranking, counties at risk, volumes, late or missing reports.
+
+A county's briefing holds only that county: its own figures and rank, never another county's
+name or amount.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.models import County
+from marketing_ops.xlsx import Sheet
+from revenue import selectors
+from revenue.tables import money, percent
+
+COUNTY_HEADERS = [
+    "Rank",
+    "County",
+    "Annual target",
+    "Approved to date",
+    "Completion",
+    "Gap (pp)",
+    "Status",
+    "Projected year end",
+    "Needed per month",
+]
+LINE_HEADERS = ["Business line", "Annual target", "Approved to date", "Completion", "Gap (pp)"]
+
+
+def _status(status: str | None) -> str:
+    return (status or "no target").replace("_", " ")
+
+
+def _county_row(row: selectors.CountyProgress) -> list[Any]:
+    figure = row.revenue
+    return [
+        row.rank,
+        f"{row.county.code} {row.county.name}" if row.county else "City",
+        figure.target,
+        figure.cumulative_actual,
+        percent(figure.completion_rate),
+        figure.gap_pp,
+        _status(figure.status),
+        figure.projected_year_end,
+        figure.required_monthly,
+    ]
+
+
+def _headline(name: str, row: selectors.CountyProgress, summary: selectors.ProgressSummary) -> str:
+    figure = row.revenue
+    if figure.completion_rate is None:
+        return f"{name}: no revenue target for {summary.year}."
+    return (
+        f"{name}: {percent(figure.completion_rate)} of the annual revenue target "
+        f"({money(figure.cumulative_actual)} of {money(figure.target)} yuan) against time "
+        f"progress {percent(summary.time_progress)} — {figure.gap_pp} pp, {_status(figure.status)}."
+    )
+
+
+def _outlook(row: selectors.CountyProgress) -> str | None:
+    figure = row.revenue
+    if figure.completion_rate is None:
+        return None
+    needed = (
+        f"{money(figure.required_monthly)} yuan per month still needed"
+        if figure.required_monthly is not None
+        else "the year is complete"
+    )
+    return f"Projected year end {money(figure.projected_year_end)} yuan; {needed}."
+
+
+def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
+    if period.kind != "monthly":
+        return []
+    month = period.month
+    summary = selectors.progress_for_county(month.year, month.month, county)
+    if summary.plan is None:
+        return [
+            Section(
+                title="Revenue",
+                lines=[f"There is no revenue plan for {month.year} yet."],
+                order=10,
+            )
+        ]
+    if county is None:
+        return [_city_section(summary), _reports_section(summary, None)]
+    return [_county_section(summary, county), _reports_section(summary, county)]
+
+
+def _volume_sheet(summary: selectors.ProgressSummary, title: str) -> Sheet:
+    return Sheet(
+        title,
+        LINE_HEADERS,
+        [
+            [
+                f"{item.line.name} ({item.line.unit})",
+                item.figures.target,
+                item.figures.cumulative_actual,
+                percent(item.figures.completion_rate),
+                item.figures.gap_pp,
+            ]
+            for item in summary.lines
+        ],
+    )
+
+
+def _city_section(summary: selectors.ProgressSummary) -> Section:
+    lines = [_headline("The city", summary.city, summary)]
+    outlook = _outlook(summary.city)
+    if outlook:
+        lines.append(outlook)
+    if summary.standing:
+        standing = summary.standing
+        lines.append(
+            f"Province standing: {standing.rank} of {standing.cities} cities "
+            f"({percent(standing.completion_rate)} as the province computed it)."
+        )
+    ranked = sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
+    leaders = [r for r in ranked if r.rank == 1]
+    if leaders:
+        lines.append(
+            "First: "
+            + ", ".join(f"{r.county.name} ({percent(r.revenue.completion_rate)})" for r in leaders)
+            + "."
+        )
+    at_risk = summary.at_risk
+    if at_risk:
+        lines.append(
+            "At risk (5 pp or more behind time progress): "
+            + ", ".join(f"{r.county.name} ({r.revenue.gap_pp} pp)" for r in at_risk)
+            + "."
+        )
+    else:
+        lines.append("No county is at risk.")
+    tables = [
+        Sheet(
+            f"Revenue {summary.year}-{summary.month:02d}",
+            COUNTY_HEADERS,
+            [_county_row(r) for r in ranked] + [_county_row(summary.city)],
+        ),
+        _volume_sheet(summary, "Volumes"),
+    ]
+    return Section(
+        title="Revenue: completion against time progress", lines=lines, tables=tables, order=10
+    )
+
+
+def _county_section(summary: selectors.ProgressSummary, county: County) -> Section:
+    if not summary.counties:
+        return Section(title="Revenue", lines=[f"{county.name} is not active."], order=10)
+    row = summary.counties[0]
+    ranked = sum(1 for _, rate, _, _ in summary.ranking if rate is not None)
+    lines = [_headline(county.name, row, summary)]
+    if row.rank is not None:
+        lines.append(f"Rank {row.rank} of {ranked} counties by completion rate.")
+    outlook = _outlook(row)
+    if outlook:
+        lines.append(outlook)
+    if row.revenue.status == "at_risk":
+        lines.append("The county is at risk: 5 pp or more behind time progress.")
+    tables = [
+        Sheet(f"Revenue {summary.year}-{summary.month:02d}", COUNTY_HEADERS, [_county_row(row)]),
+        _volume_sheet(summary, "Volumes"),
+    ]
+    return Section(
+        title="Revenue: completion against time progress", lines=lines, tables=tables, order=10
+    )
+
+
+def _reports_section(summary: selectors.ProgressSummary, county: County | None) -> Section:
+    year, month = summary.year, summary.month
+    missing = selectors.missing_reports(year, month, county)
+    late = selectors.late_reports(year, month, county)
+    deadline = selectors.report_deadline(year, month)
+    lines = []
+    if missing:
+        lines.append(
+            f"No report submitted for {year}-{month:02d} (due {deadline:%Y-%m-%d}): "
+            + ", ".join(c.name for c in missing)
+            + "."
+        )
+    if late:
+        lines.append(
+            "Submitted late: "
+            + ", ".join(
+                f"{r.county.name} ({r.submitted_at:%Y-%m-%d})" if r.submitted_at else r.county.name
+                for r in late
+            )
+            + "."
+        )
+    if not lines:
+        lines.append(f"Every report for {year}-{month:02d} was submitted on time.")
+    rows = [[c.code, c.name, "missing"] for c in missing] + [
+        [r.county.code, r.county.name, "late"] for r in late
+    ]
+    tables = [Sheet("Late or missing reports", ["Code", "County", "Report"], rows)] if rows else []
+    return Section(title="Monthly reports", lines=lines, tables=tables, order=11)

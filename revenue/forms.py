@@ -1,0 +1,254 @@
+"""Input for the revenue pages. Business rules live in the services; forms only shape input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from marketing_ops.models import BusinessLine, County
+from revenue.models import Decomposition, PhasingProfile
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+_money = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+_small = {"class": "form-control form-control-sm text-end"}
+
+
+def _money_field(label: str, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        widget=forms.NumberInput(attrs={**_small, "step": "0.01"}),
+        **_money,
+    )
+
+
+def _count_field(label: str, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, required=required, widget=forms.NumberInput(attrs=_small)
+    )
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(
+        min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
+    )
+    revenue_target = _money_field("Revenue target (yuan)")
+
+    def __init__(self, *args: Any, lines: Sequence[BusinessLine], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"volume_{line.code}"] = _count_field(
+                f"{line.name} ({line.unit})", required=False
+            )
+
+    def volume_fields(self) -> list[forms.BoundField]:
+        return [self[f"volume_{line.code}"] for line in self.lines]
+
+    def volume_targets(self) -> dict[str, int]:
+        return {line.code: self.cleaned_data.get(f"volume_{line.code}") or 0 for line in self.lines}
+
+
+class DecomposeForm(forms.Form):
+    """Method, reason, and a county grid: weights (potential) or amounts per figure (manual)."""
+
+    method = forms.ChoiceField(
+        choices=Decomposition.Method.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Required when the plan is already published.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        counties: Sequence[County],
+        figures: Sequence[str],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.counties = list(counties)
+        self.figures = list(figures)  # "revenue" then line codes
+        for county in self.counties:
+            self.fields[f"weight_{county.code}"] = forms.DecimalField(
+                required=False,
+                min_value=Decimal(0),
+                max_digits=20,
+                decimal_places=6,
+                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+            )
+            for figure in self.figures:
+                field = (
+                    _money_field(figure, required=False)
+                    if figure == "revenue"
+                    else _count_field(figure, required=False)
+                )
+                self.fields[f"amount_{figure}_{county.code}"] = field
+
+    def grid(self) -> list[tuple[County, forms.BoundField, list[forms.BoundField]]]:
+        return [
+            (
+                county,
+                self[f"weight_{county.code}"],
+                [self[f"amount_{figure}_{county.code}"] for figure in self.figures],
+            )
+            for county in self.counties
+        ]
+
+    def weights(self) -> dict[str, Decimal] | None:
+        if self.cleaned_data["method"] != Decomposition.Method.POTENTIAL:
+            return None
+        return {
+            c.code: self.cleaned_data[f"weight_{c.code}"]
+            for c in self.counties
+            if self.cleaned_data.get(f"weight_{c.code}") is not None
+        }
+
+    def amounts(self) -> dict[str, dict[str, Any]] | None:
+        if self.cleaned_data["method"] != Decomposition.Method.MANUAL:
+            return None
+        return {
+            figure: {
+                c.code: self.cleaned_data.get(f"amount_{figure}_{c.code}") or 0
+                for c in self.counties
+            }
+            for figure in self.figures
+        }
+
+
+class PhaseForm(forms.Form):
+    county = forms.ModelChoiceField(
+        queryset=County.objects.none(),
+        required=False,
+        empty_label="All counties",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    profile = forms.ModelChoiceField(
+        queryset=PhasingProfile.objects.all(),
+        required=False,
+        empty_label="— the 12 weights below —",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args: Any, counties: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        for index, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"m{index}"] = forms.DecimalField(
+                label=name,
+                min_value=Decimal(0),
+                max_digits=20,
+                decimal_places=6,
+                initial=1,
+                required=False,
+                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+            )
+
+    def month_fields(self) -> list[forms.BoundField]:
+        return [self[f"m{i}"] for i in range(1, 13)]
+
+    def weights(self) -> list[Decimal]:
+        return [self.cleaned_data.get(f"m{i}") or Decimal(0) for i in range(1, 13)]
+
+
+class PhasingProfileForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    kind = forms.ChoiceField(
+        choices=PhasingProfile.Kind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    description = forms.CharField(
+        max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for index, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"m{index}"] = forms.DecimalField(
+                label=name,
+                min_value=Decimal(0),
+                max_digits=20,
+                decimal_places=6,
+                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+            )
+
+    def month_fields(self) -> list[forms.BoundField]:
+        return [self[f"m{i}"] for i in range(1, 13)]
+
+    def values(self) -> list[Decimal]:
+        return [self.cleaned_data[f"m{i}"] for i in range(1, 13)]
+
+
+class ReportForm(forms.Form):
+    """The county's figures for a month: revenue and one volume per active line."""
+
+    revenue = _money_field("Revenue (yuan)")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, lines: Sequence[BusinessLine], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"volume_{line.code}"] = _count_field(f"{line.name} ({line.unit})")
+
+    def volume_fields(self) -> list[forms.BoundField]:
+        return [self[f"volume_{line.code}"] for line in self.lines]
+
+    def volumes(self) -> dict[str, int]:
+        return {line.code: self.cleaned_data[f"volume_{line.code}"] for line in self.lines}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class StandingForm(forms.Form):
+    year = forms.IntegerField(
+        min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
+    )
+    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.NumberInput(attrs=_small))
+    rank = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs=_small))
+    cities = forms.IntegerField(
+        min_value=1, label="Number of cities", widget=forms.NumberInput(attrs=_small)
+    )
+    completion_rate = forms.DecimalField(
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=4,
+        help_text="As a fraction, e.g. 0.4987 for 49.87%.",
+        widget=forms.NumberInput(attrs={**_small, "step": "0.0001"}),
+    )
+    note = forms.CharField(
+        max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+
+class FiguresUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="The monthly figures template filled in: CSV (UTF-8) or XLSX.",
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {settings.UPLOAD_MAX_BYTES:,}."
+            )
+        return upload
+
+
+class PeriodForm(forms.Form):
+    """Year and month of a dashboard (GET)."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    month = forms.IntegerField(min_value=1, max_value=12, required=False)

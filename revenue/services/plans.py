@@ -1,0 +1,348 @@
+"""Plans: create, decompose to counties, phase into months, publish; province standings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from marketing_ops.access import CITY_ROLES, has_role
+from marketing_ops.models import BusinessLine, County
+from revenue import calculations as calc
+from revenue.models import (
+    CountyMonthTarget,
+    CountyTarget,
+    Decomposition,
+    PhasingProfile,
+    Plan,
+    ProvinceStanding,
+)
+from revenue.selectors import decomposition_preview
+
+__all__ = [
+    "phasing_profile_create",
+    "plan_create",
+    "plan_decompose",
+    "plan_phase",
+    "plan_publish",
+    "plan_update",
+    "province_standing_save",
+]
+
+
+def _require_city(user: Any) -> None:
+    if user is not None and not has_role(user, *CITY_ROLES):
+        raise PermissionDenied("Only city staff manage plans.")
+
+
+def _clean_money(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({field: f"expected an amount like 1234.50, got {value!r}"})
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({field: f"expected a non-negative amount, got {value!r}"})
+    if amount != amount.quantize(calc.FEN):
+        raise ValidationError({field: f"at most 2 decimal places, got {value}"})
+    return amount.quantize(calc.FEN)
+
+
+def _clean_volume_targets(volume_targets: Mapping[str, Any] | None) -> dict[str, int]:
+    volume_targets = dict(volume_targets or {})
+    known = set(BusinessLine.objects.filter(active=True).values_list("code", flat=True))
+    unknown = sorted(set(volume_targets) - known)
+    if unknown:
+        raise ValidationError({"volume_targets": f"unknown business line: {', '.join(unknown)}"})
+    cleaned = {}
+    for code, value in volume_targets.items():
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise ValidationError(
+                {"volume_targets": f"{code}: expected a whole number ≥ 0, got {value!r}"}
+            )
+        cleaned[code] = int(str(value).strip())
+    return cleaned
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    year: int,
+    revenue_target: Any,
+    volume_targets: Mapping[str, Any] | None = None,
+    user: Any = None,
+) -> Plan:
+    """A draft plan for ``year`` with the provincial revenue and volume targets (SPEC §3.1)."""
+    _require_city(user)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": f"expected a year between 2000 and 2100, got {year}"})
+    if Plan.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"a plan for {year} already exists"})
+    return Plan.objects.create(
+        year=year,
+        revenue_target=_clean_money(revenue_target, "revenue_target"),
+        volume_targets=_clean_volume_targets(volume_targets),
+    )
+
+
+@transaction.atomic
+def plan_update(
+    *, plan: Plan, revenue_target: Any, volume_targets: Mapping[str, Any] | None, user: Any = None
+) -> Plan:
+    """Change a draft plan's targets; a published plan changes only by a new decomposition."""
+    _require_city(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_published:
+        raise ValidationError(
+            {"status": "the plan is published: change its targets by decomposing with a reason"}
+        )
+    plan.revenue_target = _clean_money(revenue_target, "revenue_target")
+    plan.volume_targets = _clean_volume_targets(volume_targets)
+    plan.save(update_fields=["revenue_target", "volume_targets", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_decompose(
+    *,
+    plan: Plan,
+    method: str,
+    weights: Mapping[str, Any] | None = None,
+    amounts: Mapping[str, Mapping[str, Any]] | None = None,
+    reason: str = "",
+    revenue_target: Any = None,
+    volume_targets: Mapping[str, Any] | None = None,
+    user: Any = None,
+) -> Decomposition:
+    """Split the plan over the active counties and re-phase every county (SPEC §3.2).
+
+    A published plan is re-decomposed only with a reason; the earlier decomposition stays in
+    the history. New city targets (``revenue_target``/``volume_targets``) may come with it.
+    """
+    _require_city(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    reason = (reason or "").strip()
+    if plan.is_published and not reason:
+        raise ValidationError({"reason": "the plan is published: give a reason to re-decompose"})
+    new_revenue = None if revenue_target in (None, "") else _clean_money(revenue_target, "revenue")
+    new_volumes = None if volume_targets is None else _clean_volume_targets(volume_targets)
+    preview = decomposition_preview(
+        plan=plan,
+        method=method,
+        weights=weights,
+        amounts=amounts,
+        revenue_target=new_revenue,
+        volume_targets=new_volumes,
+    )
+    plan.revenue_target = preview.revenue_target
+    plan.volume_targets = preview.volume_targets
+    plan.save(update_fields=["revenue_target", "volume_targets", "updated_at"])
+    plan.decompositions.filter(current=True).update(current=False)
+    decomposition = Decomposition.objects.create(
+        plan=plan,
+        method=method,
+        reason=reason,
+        current=True,
+        revenue_target=preview.revenue_target,
+        volume_targets=preview.volume_targets,
+        weights=preview.weights,
+        allocations=preview.allocations(),
+        created_by=user,
+    )
+    existing = {t.county_id: t for t in CountyTarget.objects.filter(plan=plan)}
+    targets = []
+    for row in preview.rows:
+        target = existing.pop(row.county.pk, None) or CountyTarget(plan=plan, county=row.county)
+        target.revenue_target = row.revenue
+        target.volume_targets = row.volumes
+        targets.append(target)
+    CountyTarget.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
+    CountyTarget.objects.bulk_create([t for t in targets if t.pk is None])
+    CountyTarget.objects.bulk_update(
+        [t for t in targets if t.pk is not None], ["revenue_target", "volume_targets"]
+    )
+    # Every county keeps the phasing it had (equal months for a new one).
+    _write_months(CountyTarget.objects.filter(plan=plan).select_related("phasing_profile"))
+    return decomposition
+
+
+def _profile_weights(target: CountyTarget) -> tuple[list[Decimal] | None, list[Decimal] | None]:
+    """(weights, explicit revenue amounts) from what the county was last phased with."""
+    profile = target.phasing_profile
+    if profile is not None and profile.kind == PhasingProfile.Kind.AMOUNTS:
+        amounts = [Decimal(v) for v in profile.values]
+        return amounts, amounts
+    if target.phasing_weights:
+        return [Decimal(v) for v in target.phasing_weights], None
+    return None, None
+
+
+def _months_for(target: CountyTarget) -> list[CountyMonthTarget]:
+    weights, amounts = _profile_weights(target)
+    try:
+        if amounts is not None:
+            calc.check_manual_money(target.revenue_target, dict(enumerate(amounts, start=1)))
+            revenue = [a.quantize(calc.FEN) for a in amounts]
+        else:
+            revenue = calc.phase_money(target.revenue_target, weights or calc.EQUAL_WEIGHTS)
+        volume_weights = weights if weights and any(weights) else calc.EQUAL_WEIGHTS
+        volumes = {
+            code: calc.phase_units(int(total), volume_weights)
+            for code, total in (target.volume_targets or {}).items()
+        }
+    except calc.AllocationError as exc:
+        raise ValidationError({"weights": f"{target.county.code}: {exc}"})
+    return [
+        CountyMonthTarget(
+            county_target=target,
+            month=m,
+            revenue_target=revenue[m - 1],
+            volume_targets={code: months[m - 1] for code, months in volumes.items()},
+        )
+        for m in range(1, calc.MONTHS + 1)
+    ]
+
+
+def _write_months(targets: Sequence[CountyTarget] | Any) -> list[CountyTarget]:
+    targets = list(targets)
+    rows = [row for target in targets for row in _months_for(target)]
+    CountyMonthTarget.objects.filter(county_target__in=targets).delete()
+    CountyMonthTarget.objects.bulk_create(rows)
+    return targets
+
+
+def _clean_twelve(values: Sequence[Any], field: str) -> list[Decimal]:
+    numbers = []
+    for value in values:
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError:
+            raise ValidationError({field: f"expected numbers, got {value!r}"})
+        if not number.is_finite():
+            raise ValidationError({field: f"expected numbers, got {value!r}"})
+        numbers.append(number)
+    try:
+        calc.check_twelve(numbers)
+    except calc.AllocationError as exc:
+        raise ValidationError({field: str(exc)})
+    return numbers
+
+
+@transaction.atomic
+def plan_phase(
+    *,
+    plan: Plan,
+    weights: Sequence[Any] | None = None,
+    profile: PhasingProfile | None = None,
+    county: County | None = None,
+    user: Any = None,
+) -> list[CountyTarget]:
+    """Spread the annual targets over 12 months by weights or a named profile (SPEC §3.3).
+
+    ``county`` phases that county only; otherwise every county. Months sum exactly to the
+    annual targets; an amounts profile must match the county's revenue target.
+    """
+    _require_city(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    targets = list(CountyTarget.objects.filter(plan=plan).select_related("county"))
+    if county is not None:
+        targets = [t for t in targets if t.county_id == county.pk]
+    if not targets:
+        raise ValidationError(
+            {"county": "decompose the plan to counties first; there is nothing to phase"}
+        )
+    if profile is None and weights is None:
+        weights = list(calc.EQUAL_WEIGHTS)
+    cleaned = _clean_twelve(weights, "weights") if profile is None else None
+    if cleaned is not None and not any(cleaned):
+        raise ValidationError({"weights": "all 12 weights are zero"})
+    for target in targets:
+        target.phasing_profile = profile
+        target.phasing_weights = (
+            [str(w) for w in cleaned]
+            if cleaned is not None
+            else ([str(v) for v in profile.values] if profile else None)
+        )
+    _write_months(targets)
+    CountyTarget.objects.bulk_update(targets, ["phasing_profile", "phasing_weights"])
+    return targets
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, user: Any = None) -> Plan:
+    """Publish a decomposed (and so phased) plan; from now on changes need a reason."""
+    _require_city(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_published:
+        raise ValidationError({"status": "the plan is already published"})
+    if not plan.decompositions.filter(current=True).exists():
+        raise ValidationError({"status": "decompose the plan to counties before publishing"})
+    plan.status = Plan.Status.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.published_by = user
+    plan.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def phasing_profile_create(
+    *, name: str, kind: str, values: Sequence[Any], description: str = "", user: Any = None
+) -> PhasingProfile:
+    _require_city(user)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "give the profile a name"})
+    if PhasingProfile.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"a profile named {name!r} already exists"})
+    if kind not in PhasingProfile.Kind.values:
+        raise ValidationError({"kind": f"use one of {', '.join(PhasingProfile.Kind.values)}"})
+    numbers = _clean_twelve(values, "values")
+    if not any(numbers):
+        raise ValidationError({"values": "all 12 values are zero"})
+    if kind == PhasingProfile.Kind.AMOUNTS:
+        numbers = [_clean_money(n, "values") for n in numbers]
+    return PhasingProfile.objects.create(
+        name=name, kind=kind, values=[str(n) for n in numbers], description=description
+    )
+
+
+@transaction.atomic
+def province_standing_save(
+    *,
+    year: int,
+    month: int,
+    rank: int,
+    cities: int,
+    completion_rate: Any,
+    note: str = "",
+    user: Any = None,
+) -> ProvinceStanding:
+    """Enter (or correct) the city's standing from the provincial bulletin (SPEC §3.6)."""
+    _require_city(user)
+    if not 1 <= int(month) <= 12:
+        raise ValidationError({"month": f"month must be 1..12, got {month}"})
+    if not 1 <= int(rank) <= int(cities):
+        raise ValidationError({"rank": f"rank must be between 1 and {cities}, got {rank}"})
+    try:
+        completion = Decimal(str(completion_rate)).quantize(calc.RATE)
+    except ArithmeticError:
+        raise ValidationError(
+            {"completion_rate": f"expected a rate like 0.4987, got {completion_rate!r}"}
+        )
+    if completion < 0 or completion > 10:
+        raise ValidationError({"completion_rate": "expected a fraction like 0.4987"})
+    standing, _ = ProvinceStanding.objects.update_or_create(
+        year=year,
+        month=month,
+        defaults={
+            "rank": rank,
+            "cities": cities,
+            "completion_rate": completion,
+            "note": note,
+            "entered_by": user,
+        },
+    )
+    return standing

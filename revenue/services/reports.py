@@ -1,0 +1,437 @@
+"""Monthly reports: save figures, the workflow, the bulk import (SPEC §3.4).
+
+Every write locks the report row (``select_for_update``), checks the ``version`` the writer saw
+and bumps it, and records who changed what from which value to which. The form, the API and the
+upload all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marketing_ops.access import CITY_ROLES, Role, check_county, has_role
+from marketing_ops.models import BusinessLine, County
+from revenue import calculations as calc
+from revenue.models import MonthlyReport, ReportChange, ReportVolume
+
+__all__ = [
+    "EDITOR_ROLES",
+    "REVIEWER_ROLES",
+    "ReportConflict",
+    "report_approve",
+    "report_reopen",
+    "report_return",
+    "report_save",
+    "report_submit",
+    "reports_import",
+]
+
+#: Who may enter and submit figures (county staff for their county, city staff for any).
+EDITOR_ROLES = (Role.COUNTY_STAFF, *CITY_ROLES)
+#: Who approves, returns and reopens.
+REVIEWER_ROLES = CITY_ROLES
+
+Status = MonthlyReport.Status
+
+
+class ReportConflict(Exception):
+    """Someone else saved the report since the writer loaded it (API: 409)."""
+
+    def __init__(self, report: MonthlyReport | None, expected: int | None):
+        self.report = report
+        current = report.version if report else 0
+        who = ""
+        if report is not None:
+            last = report.changes.select_related("by").first()
+            if last is not None:
+                name = last.by.get_username() if last.by else "an import"
+                who = f" by {name} at {timezone.localtime(last.at):%Y-%m-%d %H:%M}"
+        super().__init__(
+            f"This report was changed{who} after you opened it (your version {expected}, "
+            f"now {current}). Reload it to see the changes, then save again."
+        )
+
+
+def _require(user: Any, roles: Sequence[str], what: str) -> None:
+    if user is not None and not has_role(user, *roles):
+        raise PermissionDenied(f"Your role may not {what} monthly reports.")
+
+
+def _locked(county: County, year: int, month: int) -> MonthlyReport | None:
+    return (
+        MonthlyReport.objects.select_for_update()
+        .filter(county=county, year=year, month=month)
+        .first()
+    )
+
+
+def _check_version(report: MonthlyReport | None, version: int | None) -> None:
+    if version is None:
+        return
+    current = report.version if report is not None else 0
+    if int(version) != current:
+        raise ReportConflict(report, version)
+
+
+def _clean_period(year: int, month: int) -> None:
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": f"expected a year between 2000 and 2100, got {year}"})
+    if not 1 <= int(month) <= 12:
+        raise ValidationError({"month": f"month must be 1..12, got {month}"})
+
+
+def _clean_revenue(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValidationError({"revenue": f"expected an amount like 1234.50, got {value!r}"})
+    if not amount.is_finite():
+        raise ValidationError({"revenue": f"expected an amount like 1234.50, got {value!r}"})
+    if amount < 0:
+        raise ValidationError({"revenue": f"must not be negative, got {value}"})
+    if amount != amount.quantize(calc.FEN):
+        raise ValidationError({"revenue": f"at most 2 decimal places, got {value}"})
+    if amount >= Decimal("1e12"):
+        raise ValidationError({"revenue": f"amount too large: {value}"})
+    return amount.quantize(calc.FEN)
+
+
+def _clean_volumes(volumes: Mapping[str, Any], lines: dict[str, BusinessLine]) -> dict[str, int]:
+    unknown = sorted(set(volumes) - set(lines))
+    if unknown:
+        raise ValidationError({"volumes": f"unknown business line: {', '.join(unknown)}"})
+    cleaned = {}
+    for code, value in volumes.items():
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise ValidationError(
+                {"volumes": f"{code}: expected a whole number ≥ 0, got {value!r}"}
+            )
+        cleaned[code] = int(str(value).strip())
+    return cleaned
+
+
+def _change(
+    report: MonthlyReport, user: Any, now: dt.datetime, action: str, **fields: Any
+) -> ReportChange:
+    return ReportChange(
+        report=report,
+        at=now,
+        by=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        **fields,
+    )
+
+
+def _apply_figures(
+    report: MonthlyReport,
+    revenue: Decimal,
+    volumes: dict[str, int],
+    lines: dict[str, BusinessLine],
+    existing: dict[str, ReportVolume],
+    user: Any,
+    now: dt.datetime,
+    action: str,
+) -> tuple[list[ReportChange], list[ReportVolume], list[ReportVolume]]:
+    """Set the figures on ``report`` (unsaved); returns (changes, volumes to create, to update)."""
+    changes = []
+    if report.revenue != revenue:
+        changes.append(
+            _change(report, user, now, action, field="revenue", old=report.revenue, new=revenue)
+        )
+        report.revenue = revenue
+    to_create, to_update = [], []
+    for code, value in volumes.items():
+        row = existing.get(code)
+        old = row.volume if row else 0
+        if row is None:
+            to_create.append(ReportVolume(report=report, line=lines[code], volume=value))
+        elif row.volume != value:
+            row.volume = value
+            to_update.append(row)
+        if old != value or row is None and value:
+            changes.append(_change(report, user, now, action, field=code, old=old, new=value))
+    if report.status == Status.RETURNED:
+        changes.append(
+            _change(report, user, now, action, field="status", old="returned", new="draft")
+        )
+        report.status = Status.DRAFT
+    return changes, to_create, to_update
+
+
+@transaction.atomic
+def report_save(
+    *,
+    county: County,
+    year: int,
+    month: int,
+    revenue: Any,
+    volumes: Mapping[str, Any],
+    version: int | None,
+    user: Any,
+    now: dt.datetime | None = None,
+) -> MonthlyReport:
+    """Save a county's figures for a month (creating the report as a draft).
+
+    A submitted or approved report cannot be changed (approve/return/reopen first); a returned
+    one goes back to draft. ``version`` is what the writer saw (0 for a new report); a
+    different current version raises ReportConflict.
+    """
+    if user is not None:
+        check_county(user, county)
+    _require(user, EDITOR_ROLES, "edit")
+    _clean_period(year, month)
+    now = now or timezone.now()
+    lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
+    revenue_amount = _clean_revenue(revenue)
+    volume_values = _clean_volumes(volumes or {}, lines)
+    report = _locked(county, year, month)
+    _check_version(report, version)
+    if report is None:
+        try:
+            with transaction.atomic():
+                report = MonthlyReport.objects.create(
+                    county=county, year=year, month=month, revenue=Decimal("0.00"), version=0
+                )
+        except IntegrityError:
+            # Someone created it between our read and our insert: their save wins, ours conflicts.
+            raise ReportConflict(_locked(county, year, month), version)
+        existing: dict[str, ReportVolume] = {}
+    else:
+        if not report.is_editable:
+            raise ValidationError(
+                {
+                    "status": f"the report is {report.status}; it cannot be changed"
+                    + (" (city staff may reopen it)" if report.status == Status.APPROVED else "")
+                }
+            )
+        existing = {v.line.code: v for v in report.volumes.select_related("line")}
+    changes, to_create, to_update = _apply_figures(
+        report, revenue_amount, volume_values, lines, existing, user, now, "edit"
+    )
+    report.version += 1
+    report.save(update_fields=["revenue", "status", "version", "updated_at"])
+    ReportVolume.objects.bulk_create(to_create)
+    ReportVolume.objects.bulk_update(to_update, ["volume"])
+    if report.version == 1:
+        changes.insert(0, _change(report, user, now, "create", field="status", new="draft"))
+    ReportChange.objects.bulk_create(changes)
+    return report
+
+
+def _transition(
+    *,
+    report: MonthlyReport,
+    user: Any,
+    allowed_from: Sequence[str],
+    to: str,
+    action: str,
+    roles: Sequence[str],
+    version: int | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    reason_required: bool = False,
+) -> MonthlyReport:
+    if user is not None:
+        check_county(user, report.county_id)
+    _require(user, roles, action)
+    now = now or timezone.now()
+    locked = _locked(report.county, report.year, report.month)
+    if locked is None:
+        raise ValidationError({"status": "the report has not been saved yet"})
+    _check_version(locked, version)
+    reason = (reason or "").strip()
+    if reason_required and not reason:
+        raise ValidationError({"reason": f"give a reason to {action} the report"})
+    if locked.status not in allowed_from:
+        raise ValidationError({"status": f"a {locked.status} report cannot be {_past(action)}"})
+    old = locked.status
+    locked.status = to
+    locked.version += 1
+    fields = ["status", "version", "updated_at"]
+    if action == "submit":
+        locked.submitted_at, locked.submitted_by = now, user
+        locked.late = calc.is_late(
+            locked.year, locked.month, timezone.localdate(now), settings.REPORT_DEADLINE_DAY
+        )
+        locked.return_reason = ""
+        fields += ["submitted_at", "submitted_by", "late", "return_reason"]
+    elif action in ("approve", "return"):
+        locked.reviewed_at, locked.reviewed_by = now, user
+        fields += ["reviewed_at", "reviewed_by"]
+        if action == "return":
+            locked.return_reason = reason
+            fields.append("return_reason")
+    locked.save(update_fields=fields)
+    _change(locked, user, now, action, field="status", old=old, new=to, reason=reason).save()
+    return locked
+
+
+def _past(action: str) -> str:
+    return {"submit": "submitted", "approve": "approved", "return": "returned"}.get(
+        action, "reopened"
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *, report: MonthlyReport, user: Any, version: int | None = None, now: dt.datetime | None = None
+) -> MonthlyReport:
+    """Draft (or returned) → submitted; flagged late after the deadline day of next month."""
+    return _transition(
+        report=report,
+        user=user,
+        allowed_from=(Status.DRAFT, Status.RETURNED),
+        to=Status.SUBMITTED,
+        action="submit",
+        roles=EDITOR_ROLES,
+        version=version,
+        now=now,
+    )
+
+
+@transaction.atomic
+def report_approve(
+    *, report: MonthlyReport, user: Any, version: int | None = None, now: dt.datetime | None = None
+) -> MonthlyReport:
+    """Submitted → approved: the figures count in official progress and are locked."""
+    return _transition(
+        report=report,
+        user=user,
+        allowed_from=(Status.SUBMITTED,),
+        to=Status.APPROVED,
+        action="approve",
+        roles=REVIEWER_ROLES,
+        version=version,
+        now=now,
+    )
+
+
+@transaction.atomic
+def report_return(
+    *,
+    report: MonthlyReport,
+    user: Any,
+    reason: str,
+    version: int | None = None,
+    now: dt.datetime | None = None,
+) -> MonthlyReport:
+    """Submitted → returned with a reason; the county corrects it (back to draft) and resubmits."""
+    return _transition(
+        report=report,
+        user=user,
+        allowed_from=(Status.SUBMITTED,),
+        to=Status.RETURNED,
+        action="return",
+        roles=REVIEWER_ROLES,
+        version=version,
+        reason=reason,
+        reason_required=True,
+        now=now,
+    )
+
+
+@transaction.atomic
+def report_reopen(
+    *,
+    report: MonthlyReport,
+    user: Any,
+    reason: str,
+    version: int | None = None,
+    now: dt.datetime | None = None,
+) -> MonthlyReport:
+    """Approved → draft with a reason, so that a locked report can be corrected."""
+    return _transition(
+        report=report,
+        user=user,
+        allowed_from=(Status.APPROVED,),
+        to=Status.DRAFT,
+        action="reopen",
+        roles=REVIEWER_ROLES,
+        version=version,
+        reason=reason,
+        reason_required=True,
+        now=now,
+    )
+
+
+class ImportRowError(ValidationError):
+    """A report in the file may not be written (found while applying, under the lock)."""
+
+
+@transaction.atomic
+def reports_import(
+    *,
+    rows: Sequence[tuple[int, int, int, Decimal, Mapping[str, int]]],
+    user: Any,
+    now: dt.datetime | None = None,
+) -> int:
+    """Write many reports' figures at once (the upload): (county_id, year, month, revenue,
+    {LINE: n}). Reports are created as drafts; any report that is submitted or approved rejects
+    the whole batch. A constant number of queries for the whole file."""
+    _require(user, EDITOR_ROLES, "import")
+    now = now or timezone.now()
+    lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
+    keys = {(county_id, year, month) for county_id, year, month, _, _ in rows}
+    years = {year for _, year, _ in keys}
+    locked = {
+        (r.county_id, r.year, r.month): r
+        for r in MonthlyReport.objects.select_for_update()
+        .filter(year__in=years, county_id__in={k[0] for k in keys})
+        .select_related("county")
+        if (r.county_id, r.year, r.month) in keys
+    }
+    blocked = sorted(
+        f"{r.county.code} {r.period} is {r.status}" for r in locked.values() if not r.is_editable
+    )
+    if blocked:
+        raise ImportRowError(f"reports that cannot be changed: {'; '.join(blocked)}")
+    new_reports = [
+        MonthlyReport(county_id=c, year=y, month=m, revenue=Decimal("0.00"), version=0)
+        for (c, y, m) in keys
+        if (c, y, m) not in locked
+    ]
+    MonthlyReport.objects.bulk_create(new_reports)
+    if new_reports:
+        # bulk_create does not return ids on every database: read them back in one query.
+        for report in MonthlyReport.objects.filter(
+            year__in=years, version=0, county_id__in={r.county_id for r in new_reports}
+        ):
+            if (report.county_id, report.year, report.month) in keys:
+                locked[(report.county_id, report.year, report.month)] = report
+    existing: dict[int, dict[str, ReportVolume]] = {}
+    for volume in ReportVolume.objects.filter(
+        report__in=[r.pk for r in locked.values()]
+    ).select_related("line"):
+        existing.setdefault(volume.report_id, {})[volume.line.code] = volume
+    changes: list[ReportChange] = []
+    creates: list[ReportVolume] = []
+    updates: list[ReportVolume] = []
+    for county_id, year, month, revenue, volumes in rows:
+        report = locked[(county_id, year, month)]
+        created = report.version == 0
+        row_changes, row_creates, row_updates = _apply_figures(
+            report, revenue, dict(volumes), lines, existing.get(report.pk, {}), user, now, "import"
+        )
+        if created:
+            row_changes.insert(0, _change(report, user, now, "create", field="status", new="draft"))
+        report.version += 1
+        report.updated_at = now
+        changes += row_changes
+        creates += row_creates
+        updates += row_updates
+    MonthlyReport.objects.bulk_update(
+        [locked[(c, y, m)] for c, y, m, _, _ in rows],
+        ["revenue", "status", "version", "updated_at"],
+    )
+    ReportVolume.objects.bulk_create(creates)
+    ReportVolume.objects.bulk_update(updates, ["volume"])
+    ReportChange.objects.bulk_create(changes)
+    return len(rows)

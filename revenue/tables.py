@@ -1,0 +1,464 @@
+"""Tables of the revenue pages; each one also exports to xlsx (``value_*`` give raw numbers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+def percent(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.2f}%"
+
+
+def money(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"{amount:,.2f}"
+
+
+def status_badge(status: str | None) -> str:
+    if not status:
+        return "—"
+    return format_html('<span class="status-{}">{}</span>', status, status.replace("_", " "))
+
+
+class MoneyColumn(tables.Column):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        return money(value)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class RateColumn(tables.Column):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("attrs", NUM)
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        return percent(value)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class NumColumn(tables.Column):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+
+class StatusColumn(tables.Column):
+    def render(self, value: Any) -> str:
+        return status_badge(value)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+def _row_class(record: dict[str, Any]) -> str:
+    return f"row-{record.get('status')}" if record.get("status") in ("behind", "at_risk") else ""
+
+
+class CountyProgressTable(tables.Table):
+    """Counties against time progress, best first."""
+
+    rank = NumColumn(default="—")
+    county = tables.Column(verbose_name="County")
+    revenue_target = MoneyColumn(verbose_name="Annual target")
+    cumulative_actual = MoneyColumn(verbose_name="Approved to date")
+    submitted_pending = MoneyColumn(verbose_name="Submitted, not approved")
+    completion_rate = RateColumn(verbose_name="Completion")
+    gap_pp = NumColumn(verbose_name="Gap (pp)", default="—")
+    status = StatusColumn(default="—")
+    projected_year_end = MoneyColumn(verbose_name="Projected year end")
+    required_monthly = MoneyColumn(verbose_name="Needed per month")
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+        row_attrs = {"class": _row_class, "data-county": lambda record: record["code"]}
+        empty_text = "No active counties."
+
+    def render_county(self, value: str, record: dict[str, Any]) -> str:
+        if record.get("url"):
+            return format_html('<a href="{}">{}</a>', record["url"], value)
+        return value
+
+    def value_county(self, value: str) -> str:
+        return value
+
+
+class RankingTable(tables.Table):
+    """The city ranking a county user may see: rates and ranks, no amounts."""
+
+    rank = NumColumn(default="—")
+    county = tables.Column()
+    completion_rate = RateColumn(verbose_name="Completion")
+    status = StatusColumn(default="—")
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+        row_attrs = {"class": lambda record: "table-primary" if record.get("own") else ""}
+
+
+class LineProgressTable(tables.Table):
+    line = tables.Column(verbose_name="Business line")
+    volume_target = NumColumn(verbose_name="Annual target")
+    cumulative_actual = NumColumn(verbose_name="Approved to date")
+    completion_rate = RateColumn(verbose_name="Completion")
+    gap_pp = NumColumn(verbose_name="Gap (pp)", default="—")
+    status = StatusColumn(default="—")
+    required_monthly = NumColumn(verbose_name="Needed per month", default="—")
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+        empty_text = "No business lines."
+
+
+class MonthTable(tables.Table):
+    """Month by month: phased target, approved actual, cumulative, report status."""
+
+    month = tables.Column()
+    target = MoneyColumn(verbose_name="Phased target")
+    actual = MoneyColumn(verbose_name="Approved actual")
+    cumulative_target = MoneyColumn(verbose_name="Cumulative target")
+    cumulative_actual = MoneyColumn(verbose_name="Cumulative actual")
+    status = StatusColumn(verbose_name="Report", default="—")
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+
+    def render_status(self, value: Any, record: dict[str, Any]) -> str:
+        if record.get("url"):
+            return format_html('<a href="{}">{}</a>', record["url"], value)
+        return value
+
+    def value_status(self, value: Any) -> Any:
+        return value
+
+
+class ReportTable(tables.Table):
+    county = tables.Column(accessor="county__code", verbose_name="County")
+    period = tables.Column(accessor="year", verbose_name="Month", order_by=("year", "month"))
+    revenue = MoneyColumn()
+    status = StatusColumn()
+    late = tables.BooleanColumn()
+    version = NumColumn()
+    submitted_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    submitted_by = tables.Column(accessor="submitted_by__username", verbose_name="By")
+
+    class Meta:
+        model = MonthlyReport
+        fields = ()
+        sequence = (
+            "county",
+            "period",
+            "revenue",
+            "status",
+            "late",
+            "version",
+            "submitted_at",
+            "submitted_by",
+        )
+        attrs = ATTRS
+        empty_text = "No reports yet: open a month from the county dashboard to enter figures."
+
+    def render_period(self, record: MonthlyReport) -> str:
+        url = reverse("revenue:report", args=[record.county.code, record.year, record.month])
+        return format_html('<a href="{}">{}</a>', url, record.period)
+
+    def value_period(self, record: MonthlyReport) -> str:
+        return record.period
+
+
+class ReviewTable(ReportTable):
+    """The review queue: each row opens the report; approve straight from the list."""
+
+    approve = tables.TemplateColumn(
+        template_name="revenue/_approve_button.html", verbose_name="", orderable=False
+    )
+
+    class Meta(ReportTable.Meta):
+        sequence = (*ReportTable.Meta.sequence, "approve")
+        empty_text = "Nothing waiting for review."
+
+    export_exclude = ("approve",)
+
+
+class HistoryTable(tables.Table):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="When")
+    by = tables.Column(accessor="by__username", verbose_name="Who", default="import")
+    action = tables.Column()
+    field = tables.Column()
+    old = tables.Column()
+    new = tables.Column()
+    reason = tables.Column()
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+        empty_text = "No changes yet."
+
+
+class PlanTable(tables.Table):
+    year = tables.Column(linkify=("revenue:plan", {"year": tables.A("year")}))
+    revenue_target = MoneyColumn()
+    status = tables.Column()
+    published_at = tables.DateTimeColumn(format="Y-m-d")
+
+    class Meta:
+        model = Plan
+        fields = ("year", "revenue_target", "status", "published_at")
+        attrs = ATTRS
+        orderable = False
+        empty_text = "No plan yet. Create the year's plan from the provincial targets."
+
+
+class TargetTable(tables.Table):
+    """County targets with 4 quarters."""
+
+    county = tables.Column()
+    revenue_target = MoneyColumn(verbose_name="Annual revenue")
+    q1 = MoneyColumn(verbose_name="Q1")
+    q2 = MoneyColumn(verbose_name="Q2")
+    q3 = MoneyColumn(verbose_name="Q3")
+    q4 = MoneyColumn(verbose_name="Q4")
+    volumes = tables.Column(verbose_name="Volume targets")
+    profile = tables.Column(verbose_name="Phasing", default="equal")
+
+    class Meta:
+        attrs = ATTRS
+        orderable = False
+        empty_text = "Not decomposed yet."
+
+
+class DecompositionTable(tables.Table):
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="When")
+    created_by = tables.Column(accessor="created_by__username", verbose_name="By")
+    method = tables.Column()
+    revenue_target = MoneyColumn()
+    reason = tables.Column()
+    current = tables.BooleanColumn()
+
+    class Meta:
+        model = Decomposition
+        fields = ("created_at", "created_by", "method", "revenue_target", "reason", "current")
+        attrs = ATTRS
+        orderable = False
+        empty_text = "Not decomposed yet."
+
+
+class ProfileTable(tables.Table):
+    values = tables.Column(verbose_name="January … December")
+
+    class Meta:
+        model = PhasingProfile
+        fields = ("name", "kind", "values", "description")
+        attrs = ATTRS
+        orderable = False
+        empty_text = "No profiles yet; phasing is equal months until you add one."
+
+    def render_values(self, value: list[str]) -> str:
+        return " · ".join(value)
+
+
+class StandingTable(tables.Table):
+    period = tables.Column(accessor="year", verbose_name="Month")
+    rank = NumColumn()
+    cities = NumColumn()
+    completion_rate = RateColumn(verbose_name="Completion (province)")
+    note = tables.Column()
+
+    class Meta:
+        model = ProvinceStanding
+        fields = ()
+        sequence = ("period", "rank", "cities", "completion_rate", "note")
+        attrs = ATTRS
+        orderable = False
+        empty_text = "No standing entered yet."
+
+    def render_period(self, record: ProvinceStanding) -> str:
+        return f"{record.year}-{record.month:02d}"
+
+    def value_period(self, record: ProvinceStanding) -> str:
+        return f"{record.year}-{record.month:02d}"
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def _figure_row(figure: Any) -> dict[str, Any]:
+    return {
+        "revenue_target": figure.target,
+        "cumulative_actual": figure.cumulative_actual,
+        "submitted_pending": figure.submitted_pending,
+        "completion_rate": figure.completion_rate,
+        "gap_pp": figure.gap_pp,
+        "status": figure.status,
+        "projected_year_end": figure.projected_year_end,
+        "required_monthly": figure.required_monthly,
+    }
+
+
+def county_progress_table(summary: Any) -> CountyProgressTable:
+    """Counties by rank (unranked last), then the city total as the last row."""
+    query = f"?year={summary.year}&month={summary.month}"
+    rows = [
+        {
+            "rank": row.rank,
+            "county": f"{row.county.code} {row.county.name}",
+            "code": row.county.code,
+            "url": reverse("revenue:county-dashboard", args=[row.county.code]) + query,
+            **_figure_row(row.revenue),
+        }
+        for row in sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
+    ]
+    rows.append(
+        {"rank": None, "county": "City total", "code": "city", **_figure_row(summary.city.revenue)}
+    )
+    return CountyProgressTable(rows)
+
+
+def line_progress_table(summary: Any) -> LineProgressTable:
+    return LineProgressTable(
+        [
+            {
+                "line": f"{item.line.name} ({item.line.unit})",
+                "volume_target": item.figures.target,
+                "cumulative_actual": item.figures.cumulative_actual,
+                "completion_rate": item.figures.completion_rate,
+                "gap_pp": item.figures.gap_pp,
+                "status": item.figures.status,
+                "required_monthly": item.figures.required_monthly,
+            }
+            for item in summary.lines
+        ]
+    )
+
+
+def ranking_table(summary: Any, own: Any) -> RankingTable:
+    return RankingTable(
+        [
+            {
+                "rank": rank,
+                "county": f"{county.code} {county.name}",
+                "completion_rate": rate,
+                "status": status,
+                "own": county.pk == own.pk,
+            }
+            for county, rate, rank, status in summary.ranking
+        ]
+    )
+
+
+def month_table(series: list[Any], county: Any = None, year: int | None = None) -> MonthTable:
+    rows = []
+    for row in series:
+        item = {
+            "month": f"{row.month:02d}",
+            "target": row.target,
+            "actual": row.actual,
+            "cumulative_target": row.cumulative_target,
+            "cumulative_actual": row.cumulative_actual,
+            "status": row.status or ("not reported" if county is not None else None),
+        }
+        if county is not None:
+            # Every month opens its report page: an empty draft until figures are entered.
+            item["url"] = reverse("revenue:report", args=[county.code, year, row.month])
+        rows.append(item)
+    # The city has no report of its own: the status column is a county's.
+    return MonthTable(rows, exclude=() if county is not None else ("status",))
+
+
+def target_table(targets: list[Any]) -> TargetTable:
+    rows = []
+    for target in targets:
+        months = sorted(target.months.all(), key=lambda m: m.month)
+        revenue = [m.revenue_target for m in months]
+        quarters = [sum(revenue[q * 3 : q * 3 + 3]) for q in range(4)] if len(revenue) == 12 else []
+        rows.append(
+            {
+                "county": f"{target.county.code} {target.county.name}",
+                "revenue_target": target.revenue_target,
+                **{f"q{i + 1}": value for i, value in enumerate(quarters)},
+                "volumes": ", ".join(f"{k} {v}" for k, v in (target.volume_targets or {}).items()),
+                "profile": target.phasing_profile.name
+                if target.phasing_profile
+                else ("custom weights" if target.phasing_weights else "equal"),
+            }
+        )
+    return TargetTable(rows)
+
+
+def month_target_table(targets: list[Any]) -> tables.Table:
+    """Counties × 12 months of phased revenue."""
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    columns = [("county", tables.Column())] + [
+        (f"m{i}", MoneyColumn(verbose_name=name)) for i, name in enumerate(names, start=1)
+    ]
+    rows = []
+    for target in targets:
+        row: dict[str, Any] = {"county": target.county.code}
+        for month in target.months.all():
+            row[f"m{month.month}"] = month.revenue_target
+        rows.append(row)
+    table_class = type(
+        "MonthTargetTable",
+        (tables.Table,),
+        {"Meta": type("Meta", (), {"attrs": ATTRS, "orderable": False})},
+    )
+    return table_class(rows, extra_columns=columns)
+
+
+def _f(value: Any) -> float | None:
+    # Chart.js takes plain numbers; display only, never used for arithmetic.
+    return None if value is None else float(value)
+
+
+def city_charts(summary: Any, series: list[Any]) -> dict[str, Any]:
+    counties = [c for c in summary.counties if c.county is not None]
+    return {
+        "completion": {
+            "labels": [c.county.name for c in counties],
+            "rates": [
+                None if c.revenue.completion_rate is None else _f(c.revenue.completion_rate * 100)
+                for c in counties
+            ],
+            "statuses": [c.revenue.status for c in counties],
+            "time_progress": _f(summary.time_progress * 100),
+        },
+        "cumulative": _cumulative(series),
+        "lines": {
+            "labels": [item.line.name for item in summary.lines],
+            "targets": [_f(item.figures.target) for item in summary.lines],
+            "actuals": [_f(item.figures.cumulative_actual) for item in summary.lines],
+        },
+    }
+
+
+def county_charts(series: list[Any]) -> dict[str, Any]:
+    return {"cumulative": _cumulative(series)}
+
+
+def _cumulative(series: list[Any]) -> dict[str, Any]:
+    return {
+        "labels": [f"{row.month:02d}" for row in series],
+        "targets": [_f(row.cumulative_target) for row in series],
+        "actuals": [_f(row.cumulative_actual) for row in series],
+    }

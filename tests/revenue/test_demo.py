@@ -1,0 +1,37 @@
+"""The demo data tells the story the dashboards need, and seeding twice changes nothing."""
+
+import datetime as dt
+import io
+
+import time_machine
+from django.utils import timezone
+
+from marketing_ops import demo as core_demo
+from revenue import demo, selectors
+from revenue.models import MonthlyReport, Plan, ProvinceStanding
+
+
+def test_demo_seeds_plans_reports_in_every_state_and_standings_once(db):
+    today = dt.date(2026, 11, 27)
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 11, 27, 10)), tick=False):
+        core_demo.seed(io.StringIO(), today)
+        demo.seed(io.StringIO(), today)
+        counts = (MonthlyReport.objects.count(), Plan.objects.count())
+        demo.seed(io.StringIO(), today)
+    assert (MonthlyReport.objects.count(), Plan.objects.count()) == counts
+    plan = Plan.objects.get(year=2026)
+    assert plan.status == "published"
+    assert plan.decompositions.get().method == "last_year"
+    october = dict(
+        MonthlyReport.objects.filter(year=2026, month=10).values_list("county__code", "status")
+    )
+    assert "C01" not in october  # left for the demo county user
+    assert (october["C05"], october["C06"], october["C08"]) == ("draft", "submitted", "returned")
+    assert MonthlyReport.objects.filter(late=True, county__code="C07", month=9).exists()
+    assert ProvinceStanding.objects.filter(year=2026).count() == 10
+    september = {
+        c.county.code: c.revenue.status for c in selectors.progress_summary(None, 2026, 9).counties
+    }
+    assert september["C01"] == "ahead" and september["C04"] == "behind"
+    assert september["C08"] == "at_risk"
+    assert list(september.values()).count("at_risk") == 1
