@@ -97,6 +97,22 @@ def is_city_wide(user: Any) -> bool:
     return Role.AUDITOR in roles and (auditor_level(user) or 0) >= 2
 
 
+def briefing_reader(county: County | None) -> Any:
+    """Who a briefing is read as: a manager of ``county`` (its head) or of the whole city.
+
+    An unsaved user holding only that role and county, so that briefings are scoped by this
+    module exactly as the pages of the people who receive them.
+    """
+    from django.contrib.auth import get_user_model
+
+    from marketing_ops.models import Profile
+
+    user = get_user_model()(username=f"briefing-{county.code if county else 'city'}")
+    user.profile = Profile(user=user, county=county)
+    user._marketing_ops_roles = frozenset({Role.MANAGER})
+    return user
+
+
 def scope_queryset(
     queryset: models.QuerySet, user: Any, county_lookup: str = "county"
 ) -> models.QuerySet:

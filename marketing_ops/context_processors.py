@@ -23,8 +23,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
                 url = reverse(url_name)
             except NoReverseMatch:
                 continue
-            nav.append(
-                {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
-            )
+            nav.append({"label": label, "url": url, "active": False})
+    # The entry whose address is the longest prefix of this page is the active one.
+    matches = [item for item in nav if request.path.startswith(item["url"]) and item["url"] != "/"]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     context.update(nav_items=nav, user_county=user_county(user), user_roles=sorted(roles_of(user)))
     return context

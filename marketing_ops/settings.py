@@ -207,6 +207,9 @@ ARREARS_RECOVERY_TARGET = Decimal(env.str("ARREARS_RECOVERY_TARGET", default="0.
 ARREARS_IMPORT_WORK_MEM_MB = env.int("ARREARS_IMPORT_WORK_MEM_MB", default=128)
 REFUND_REVIEW_THRESHOLD = Decimal(env.str("REFUND_REVIEW_THRESHOLD", default="1000.00"))
 
+# Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.
+DEMO_ARREARS_ACCOUNTS = env.int("DEMO_ARREARS_ACCOUNTS", default=20_000)
+
 # Production hardening: `manage.py check --deploy` is clean when DEBUG is off.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -169,6 +169,18 @@ def login_as(browser_page, live_server):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 is slow by design; tests that create users do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _small_demo_city(settings):
+    """seed_demo in tests builds 400 demo accounts instead of 20,000 (same code path)."""
+    settings.DEMO_ARREARS_ACCOUNTS = 400
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files waiting for a worker go to a temporary folder, not the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

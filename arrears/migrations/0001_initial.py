@@ -7,188 +7,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('marketing_ops', '0002_roles_and_default_lines'),
+        ("marketing_ops", "0002_roles_and_default_lines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account_no', models.CharField(max_length=32, unique=True)),
-                ('customer_name', models.CharField(max_length=200)),
-                ('opened_on', models.DateField()),
-                ('status', models.CharField(choices=[('active', 'Active'), ('single_stop', 'Single stop (outgoing barred)'), ('double_stop', 'Double stop (both directions barred)'), ('dismantled', 'Dismantled')], default='active', max_length=12)),
-                ('status_changed_on', models.DateField(blank=True, null=True)),
-                ('contract_end', models.DateField(blank=True, null=True)),
-                ('deposit', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('business_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='marketing_ops.businessline')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='marketing_ops.county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("account_no", models.CharField(max_length=32, unique=True)),
+                ("customer_name", models.CharField(max_length=200)),
+                ("opened_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("single_stop", "Single stop (outgoing barred)"),
+                            ("double_stop", "Double stop (both directions barred)"),
+                            ("dismantled", "Dismantled"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("status_changed_on", models.DateField(blank=True, null=True)),
+                ("contract_end", models.DateField(blank=True, null=True)),
+                (
+                    "deposit",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "business_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accounts",
+                        to="marketing_ops.businessline",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accounts",
+                        to="marketing_ops.county",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['account_no'],
+                "ordering": ["account_no"],
             },
         ),
         migrations.CreateModel(
-            name='ArrearsSnapshot',
+            name="ArrearsSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField()),
-                ('recovery_month', models.DateField(help_text='Billing month the recovery figures are for.')),
-                ('billed', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('collected', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('recovery_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True)),
-                ('outstanding', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('long_term', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('not_due', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('days_1_30', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('days_31_90', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('days_91_180', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('days_181_365', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('days_over_365', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('overdue_accounts', models.PositiveIntegerField(default=0)),
-                ('taken_at', models.DateTimeField(auto_now=True)),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arrears_snapshots', to='marketing_ops.county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField()),
+                (
+                    "recovery_month",
+                    models.DateField(help_text="Billing month the recovery figures are for."),
+                ),
+                ("billed", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("collected", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                (
+                    "recovery_rate",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True),
+                ),
+                ("outstanding", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("long_term", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("not_due", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("days_1_30", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("days_31_90", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("days_91_180", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("days_181_365", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("days_over_365", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("overdue_accounts", models.PositiveIntegerField(default=0)),
+                ("taken_at", models.DateTimeField(auto_now=True)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="arrears_snapshots",
+                        to="marketing_ops.county",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-as_of', 'county__sort_order'],
+                "ordering": ["-as_of", "county__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Bill',
+            name="Bill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('billing_month', models.DateField(help_text='First day of the billed month.')),
-                ('amount_billed', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('amount_paid', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('paid_on', models.DateField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bills', to='arrears.account')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketing_ops.county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("billing_month", models.DateField(help_text="First day of the billed month.")),
+                ("amount_billed", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("amount_paid", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("paid_on", models.DateField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bills",
+                        to="arrears.account",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="marketing_ops.county",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['account', 'billing_month'],
+                "ordering": ["account", "billing_month"],
             },
         ),
         migrations.CreateModel(
-            name='CollectionAction',
+            name="CollectionAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('call', 'Call'), ('sms', 'SMS'), ('visit', 'Visit'), ('single_stop', 'Single stop'), ('double_stop', 'Double stop'), ('restore', 'Restore service'), ('promise', 'Promise to pay')], max_length=12)),
-                ('happened_on', models.DateField()),
-                ('result', models.TextField(blank=True)),
-                ('promise_date', models.DateField(blank=True, null=True)),
-                ('promise_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='arrears.account')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("call", "Call"),
+                            ("sms", "SMS"),
+                            ("visit", "Visit"),
+                            ("single_stop", "Single stop"),
+                            ("double_stop", "Double stop"),
+                            ("restore", "Restore service"),
+                            ("promise", "Promise to pay"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("happened_on", models.DateField()),
+                ("result", models.TextField(blank=True)),
+                ("promise_date", models.DateField(blank=True, null=True)),
+                (
+                    "promise_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="arrears.account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-happened_on', '-id'],
+                "ordering": ["-happened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryTarget',
+            name="RecoveryTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True)),
-                ('target', models.DecimalField(decimal_places=4, default=Decimal('0.98'), max_digits=5)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(unique=True)),
+                (
+                    "target",
+                    models.DecimalField(decimal_places=4, default=Decimal("0.98"), max_digits=5),
+                ),
             ],
             options={
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('target__gt', 0), ('target__lte', 1)), name='recovery_target_0_to_1')],
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("target__gt", 0), ("target__lte", 1)),
+                        name="recovery_target_0_to_1",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the month.')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('accounts', models.PositiveIntegerField(help_text='Number of accounts transferred.')),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approver', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='marketing_ops.county')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="First day of the month.")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "accounts",
+                    models.PositiveIntegerField(help_text="Number of accounts transferred."),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="marketing_ops.county",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'county__sort_order'],
+                "ordering": ["-month", "county__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='TransferLimit',
+            name="TransferLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the month.')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfer_limits', to='marketing_ops.county')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="First day of the month.")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer_limits",
+                        to="marketing_ops.county",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'county__sort_order'],
+                "ordering": ["-month", "county__sort_order"],
             },
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['county', 'status'], name='account_county_status'),
+            model_name="account",
+            index=models.Index(fields=["county", "status"], name="account_county_status"),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit__isnull', True), ('deposit__gte', 0), _connector='OR'), name='account_deposit_not_negative'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deposit__isnull", True), ("deposit__gte", 0), _connector="OR"),
+                name="account_deposit_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arrearssnapshot',
-            constraint=models.UniqueConstraint(fields=('county', 'as_of'), name='snapshot_county_as_of'),
+            model_name="arrearssnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("county", "as_of"), name="snapshot_county_as_of"
+            ),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['billing_month', 'county'], name='bill_month_county'),
+            model_name="bill",
+            index=models.Index(fields=["billing_month", "county"], name="bill_month_county"),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(condition=models.Q(('amount_billed__gt', models.F('amount_paid'))), fields=['county', 'billing_month'], name='bill_outstanding'),
+            model_name="bill",
+            index=models.Index(
+                condition=models.Q(("amount_billed__gt", models.F("amount_paid"))),
+                fields=["county", "billing_month"],
+                name="bill_outstanding",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.UniqueConstraint(fields=('account', 'billing_month'), name='bill_one_per_account_month'),
+            model_name="bill",
+            constraint=models.UniqueConstraint(
+                fields=("account", "billing_month"), name="bill_one_per_account_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_billed__gte', 0), ('amount_paid__gte', 0)), name='bill_amounts_not_negative'),
+            model_name="bill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_billed__gte", 0), ("amount_paid__gte", 0)),
+                name="bill_amounts_not_negative",
+            ),
         ),
         migrations.AddIndex(
-            model_name='collectionaction',
-            index=models.Index(condition=models.Q(('kind', 'promise')), fields=['promise_date'], name='action_promise_date'),
+            model_name="collectionaction",
+            index=models.Index(
+                condition=models.Q(("kind", "promise")),
+                fields=["promise_date"],
+                name="action_promise_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='collectionaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'promise'), _negated=True), models.Q(('promise_date__isnull', False), ('promise_amount__gt', 0)), _connector='OR'), name='action_promise_has_date_and_amount'),
+            model_name="collectionaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "promise"), _negated=True),
+                    models.Q(("promise_date__isnull", False), ("promise_amount__gt", 0)),
+                    _connector="OR",
+                ),
+                name="action_promise_has_date_and_amount",
+            ),
         ),
         migrations.AddIndex(
-            model_name='transfer',
-            index=models.Index(fields=['month', 'county'], name='transfer_month_county'),
+            model_name="transfer",
+            index=models.Index(fields=["month", "county"], name="transfer_month_county"),
         ),
         migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='transfer_amount_positive'),
+            model_name="transfer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="transfer_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferlimit',
-            constraint=models.UniqueConstraint(condition=models.Q(('county__isnull', True)), fields=('month',), name='transfer_limit_city'),
+            model_name="transferlimit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("county__isnull", True)),
+                fields=("month",),
+                name="transfer_limit_city",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferlimit',
-            constraint=models.UniqueConstraint(condition=models.Q(('county__isnull', False)), fields=('month', 'county'), name='transfer_limit_county'),
+            model_name="transferlimit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("county__isnull", False)),
+                fields=("month", "county"),
+                name="transfer_limit_county",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferlimit',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='transfer_limit_not_negative'),
+            model_name="transferlimit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="transfer_limit_not_negative"
+            ),
         ),
     ]

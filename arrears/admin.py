@@ -1,0 +1,102 @@
+"""Admin of the arrears tables. There are about a million accounts: account foreign keys are
+raw ids (no select box of a million options) and list pages join what they show."""
+
+from django.contrib import admin
+
+from arrears.models import (
+    Account,
+    ArrearsSnapshot,
+    Bill,
+    CollectionAction,
+    RecoveryTarget,
+    Transfer,
+    TransferLimit,
+)
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = (
+        "account_no",
+        "customer_name",
+        "county",
+        "business_line",
+        "status",
+        "status_changed_on",
+        "opened_on",
+    )
+    list_filter = ("county", "business_line", "status")
+    search_fields = ("account_no", "customer_name")
+    list_select_related = ("county", "business_line")
+    date_hierarchy = "opened_on"
+    # Counting a million rows on every list page is slow on PostgreSQL.
+    show_full_result_count = False
+
+
+@admin.register(Bill)
+class BillAdmin(admin.ModelAdmin):
+    list_display = ("account", "county", "billing_month", "amount_billed", "amount_paid", "paid_on")
+    list_filter = ("county", "billing_month")
+    search_fields = ("account__account_no",)
+    list_select_related = ("account", "county")
+    raw_id_fields = ("account",)
+    show_full_result_count = False
+
+
+@admin.register(RecoveryTarget)
+class RecoveryTargetAdmin(admin.ModelAdmin):
+    list_display = ("year", "target")
+    search_fields = ("year",)
+
+
+@admin.register(TransferLimit)
+class TransferLimitAdmin(admin.ModelAdmin):
+    list_display = ("month", "county", "amount", "set_by", "updated_at")
+    list_filter = ("county", "month")
+    search_fields = ("county__code", "county__name")
+    list_select_related = ("county", "set_by")
+    raw_id_fields = ("set_by",)
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    list_display = ("month", "county", "amount", "accounts", "approver", "created_by", "created_at")
+    list_filter = ("county", "month")
+    search_fields = ("county__code", "county__name", "note")
+    list_select_related = ("county", "approver", "created_by")
+    raw_id_fields = ("approver", "created_by")
+
+
+@admin.register(ArrearsSnapshot)
+class ArrearsSnapshotAdmin(admin.ModelAdmin):
+    list_display = (
+        "as_of",
+        "county",
+        "recovery_month",
+        "recovery_rate",
+        "outstanding",
+        "long_term",
+        "overdue_accounts",
+    )
+    list_filter = ("county", "as_of")
+    search_fields = ("county__code", "county__name")
+    list_select_related = ("county",)
+    date_hierarchy = "as_of"
+
+
+@admin.register(CollectionAction)
+class CollectionActionAdmin(admin.ModelAdmin):
+    list_display = (
+        "happened_on",
+        "account",
+        "kind",
+        "owner",
+        "promise_date",
+        "promise_amount",
+        "created_by",
+    )
+    list_filter = ("kind", "account__county", "happened_on")
+    search_fields = ("account__account_no", "account__customer_name", "result")
+    list_select_related = ("account", "owner", "created_by")
+    raw_id_fields = ("account", "owner", "created_by")
+    date_hierarchy = "happened_on"

@@ -1,0 +1,204 @@
+"""Arrears in the emailed briefings (SPEC §8).
+
+Weekly: recovery by county against the target for the billing month in collection, the change
+since last week from the snapshots, counties below target, promises to pay that are overdue.
+Monthly: recovery, ageing, long-term arrears and transfers against the limit with the months
+over it. A county's briefing is read with the scope of that county's head, so it holds that
+county only; the city briefing with the scope of the city's leadership.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from arrears.selectors import indicators
+from arrears.selectors.worklist import promises_broken
+from arrears.tables import promise_sheet
+from marketing_ops.access import briefing_reader
+from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.models import County
+from marketing_ops.periods import Month
+from marketing_ops.xlsx import Sheet
+
+ORDER = 30
+#: Broken promises listed by name in a briefing; the count always covers all of them.
+PROMISES_LISTED = 20
+
+
+def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
+    if period.kind == "weekly":
+        return [weekly_section(period, county)]
+    if period.kind == "monthly":
+        return [monthly_section(period, county)]
+    return []
+
+
+def _pct(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.2f}%"
+
+
+def _pp(change: Decimal | None) -> str:
+    return "—" if change is None else f"{change:+.2f} pp"
+
+
+def _money(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"{amount:,.2f}"
+
+
+def _scope_label(county: County | None) -> str:
+    return county.name if county else "City"
+
+
+def recovery_month_of(period: BriefingPeriod) -> Month:
+    """The billing month in collection at the end of the period (bills fall due at the end of
+    the following month), e.g. October's bills for a week or month ending in November."""
+    return indicators.current_recovery_month(period.end)
+
+
+def _recovery_lines(recovery: dict[str, Any], scope: str) -> list[str]:
+    city = recovery["city"]
+    verdict = {True: "meets the target", False: "below the target", None: "no bills"}[
+        city["meets_target"]
+    ]
+    lines = [
+        f"{scope}: recovery of {recovery['month']} bills {_pct(city['recovery_rate'])} "
+        f"against the {_pct(recovery['target'])} target — {verdict} "
+        f"(collected {_money(city['collected'])} of {_money(city['billed'])})."
+    ]
+    below = [row for row in recovery["counties"] if row["meets_target"] is False]
+    if len(recovery["counties"]) > 1:
+        if below:
+            names = ", ".join(
+                f"{row['county']} {row['county_name']} ({_pct(row['recovery_rate'])})"
+                for row in below
+            )
+            lines.append(f"Below target: {names}.")
+        else:
+            lines.append("Every county with bills meets the target.")
+    return lines
+
+
+def _recovery_sheet(recovery: dict[str, Any], change: dict[str, Any] | None, scope: str) -> Sheet:
+    changes = {row["county"]: row["change_pp"] for row in (change or {}).get("counties", [])}
+    headers = ["County", "Name", "Billed", "Collected", "Recovery", "Target", "Meets target"]
+    if change is not None:
+        headers.append("Change since last week (pp)")
+    rows = []
+    for row in [*recovery["counties"], {"county": "", "county_name": scope, **recovery["city"]}]:
+        cells = [
+            row["county"],
+            row["county_name"],
+            row["billed"],
+            row["collected"],
+            row["recovery_rate"],
+            recovery["target"],
+            {True: "Yes", False: "No", None: "—"}[row["meets_target"]],
+        ]
+        if change is not None:
+            cells.append(
+                changes.get(row["county"]) if row["county"] else change["city"]["change_pp"]
+            )
+        rows.append(cells)
+    return Sheet(f"Recovery {recovery['month']}", headers, rows)
+
+
+def _promises(reader: Any, today: dt.date, county: County | None) -> tuple[int, Sheet]:
+    promises = promises_broken(reader, today)
+    listed = promises[:PROMISES_LISTED]
+    return promises.count(), promise_sheet(listed, "Promises overdue", show_county=county is None)
+
+
+def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
+    reader = briefing_reader(county)
+    scope = _scope_label(county)
+    recovery = indicators.recovery(reader, recovery_month_of(period))
+    change = indicators.recovery_change_since_last_week(reader, period.end)
+    lines = _recovery_lines(recovery, scope)
+    if change["previous_as_of"]:
+        lines.append(
+            f"Change since last week: {_pp(change['city']['change_pp'])} "
+            f"(snapshot of {change['as_of']} against {change['previous_as_of']})."
+        )
+    else:
+        lines.append("Change since last week: no snapshot a week older to compare with yet.")
+    # Promises whose date passed by the end of the week and are still unpaid.
+    count, promises = _promises(reader, period.end + dt.timedelta(days=1), county)
+    if count:
+        shown = f"; the {PROMISES_LISTED} oldest are listed" if count > PROMISES_LISTED else ""
+        lines.append(f"Promises to pay overdue and unpaid: {count}{shown}.")
+    else:
+        lines.append("Promises to pay overdue and unpaid: none.")
+    tables = [_recovery_sheet(recovery, change, scope)]
+    if count:
+        tables.append(promises)
+    return Section("Arrears recovery", lines=lines, tables=tables, order=ORDER)
+
+
+def _ageing_sheet(ageing: dict[str, Any], scope: str) -> Sheet:
+    keys = ["not_due", "1_30", "31_90", "91_180", "181_365", "over_365", "total", "long_term"]
+    headers = ["County", "Name", "Not due", "1–30", "31–90", "91–180", "181–365", "> 365"]
+    headers += ["Outstanding", "Long-term"]
+    rows = [
+        [row["county"], row["county_name"], *(row[key] for key in keys)]
+        for row in [*ageing["counties"], {"county": "", "county_name": scope, **ageing["city"]}]
+    ]
+    return Sheet(f"Ageing {ageing['as_of']}", headers, rows)
+
+
+def _transfer_sheet(transfers: list[dict[str, Any]], year: int) -> Sheet:
+    headers = ["Month", "Transferred", "Accounts", "Limit", "Over limit"]
+    rows = [
+        [
+            row["month"],
+            row["amount"],
+            row["accounts"],
+            row["limit"],
+            "Yes" if row["over_limit"] else "",
+        ]
+        for row in transfers
+    ]
+    return Sheet(f"Transfers {year}", headers, rows)
+
+
+def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
+    reader = briefing_reader(county)
+    scope = _scope_label(county)
+    month = Month.of(period.end)
+    recovery = indicators.recovery(reader, recovery_month_of(period))
+    ageing = indicators.ageing(reader, period.end)
+    new_long_term = indicators.new_long_term_this_year(reader, period.end)
+    transfers = [
+        row
+        for row in indicators.transfers_summary(reader, month.year)
+        if Month.parse(row["month"]) <= month
+    ]
+    this_month = transfers[-1]
+    over = [row["month"] for row in transfers if row["over_limit"]]
+    lines = _recovery_lines(recovery, scope)
+    lines.append(
+        f"Outstanding on {period.end:%Y-%m-%d}: {_money(ageing['city']['total'])}, of which "
+        f"long-term (over {ageing['long_term_days']} days past due) "
+        f"{_money(ageing['city']['long_term'])}; new long-term in {month.year}: "
+        f"{_money(new_long_term['city']['new_long_term'])}."
+    )
+    limit = (
+        f"against a limit of {_money(this_month['limit'])}"
+        if this_month["limit"] is not None
+        else "(no limit set)"
+    )
+    lines.append(
+        f"Transferred to bad debt in {month}: {_money(this_month['amount'])} "
+        f"({this_month['accounts']} accounts) {limit}."
+    )
+    if over:
+        lines.append(f"Over the transfer limit in {month.year}: {', '.join(over)}.")
+    else:
+        lines.append(f"No month of {month.year} is over its transfer limit.")
+    tables = [
+        _recovery_sheet(recovery, None, scope),
+        _ageing_sheet(ageing, scope),
+        _transfer_sheet(transfers, month.year),
+    ]
+    return Section("Arrears", lines=lines, tables=tables, order=ORDER)

@@ -1,0 +1,152 @@
+"""Pure arrears arithmetic (SPEC §4.2): due dates, ageing buckets, recovery rates. No ORM."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+RATE_PLACES = Decimal("0.0001")
+
+#: Ageing buckets by days past due, in display order: (key, lowest day, highest day or None).
+BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("not_due", None, 0),
+    ("1_30", 1, 30),
+    ("31_90", 31, 90),
+    ("91_180", 91, 180),
+    ("181_365", 181, 365),
+    ("over_365", 366, None),
+)
+BUCKET_KEYS: tuple[str, ...] = tuple(key for key, _, _ in BUCKETS)
+
+
+def due_date(billing_month: dt.date) -> dt.date:
+    """A bill for month M is due at the end of month M+1 (SPEC §4.1)."""
+    year, month = (
+        (billing_month.year + 1, 1)
+        if billing_month.month == 12
+        else (
+            billing_month.year,
+            billing_month.month + 1,
+        )
+    )
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def days_past_due(billing_month: dt.date, as_of: dt.date) -> int:
+    """Days from the due date to ``as_of``; zero or negative while the bill is not yet due."""
+    return (as_of - due_date(billing_month)).days
+
+
+def bucket_for(days: int) -> str:
+    """The ageing bucket of a bill that is ``days`` past due."""
+    if days <= 0:
+        return "not_due"
+    if days <= 30:
+        return "1_30"
+    if days <= 90:
+        return "31_90"
+    if days <= 180:
+        return "91_180"
+    if days <= 365:
+        return "181_365"
+    return "over_365"
+
+
+def outstanding(billed: Decimal, paid: Decimal) -> Decimal:
+    """What is still owed on a bill: ``max(billed - paid, 0)`` (an overpayment owes nothing)."""
+    return max(billed - paid, ZERO)
+
+
+def is_long_term(billing_month: dt.date, as_of: dt.date, long_term_days: int) -> bool:
+    """Long-term: due more than ``long_term_days`` days before ``as_of``."""
+    return days_past_due(billing_month, as_of) > long_term_days
+
+
+def became_long_term_in_year(billing_month: dt.date, as_of: dt.date, long_term_days: int) -> bool:
+    """Long-term as of ``as_of`` and crossed the threshold on or after 1 January of its year."""
+    if not is_long_term(billing_month, as_of, long_term_days):
+        return False
+    crossed_on = due_date(billing_month) + dt.timedelta(days=long_term_days + 1)
+    return crossed_on >= dt.date(as_of.year, 1, 1)
+
+
+def empty_ageing() -> dict[str, Decimal]:
+    """Zero amounts for every bucket plus ``total``, ``long_term`` and ``new_long_term``."""
+    return dict.fromkeys((*BUCKET_KEYS, "total", "long_term", "new_long_term"), ZERO)
+
+
+def add_to_ageing(
+    ageing: dict[str, Decimal],
+    billing_month: dt.date,
+    amount: Decimal,
+    as_of: dt.date,
+    long_term_days: int,
+) -> None:
+    """Add the outstanding ``amount`` of bills of ``billing_month`` to an ageing row in place.
+
+    Each amount lands in exactly one bucket and in ``total``, so the buckets sum to the total.
+    """
+    days = days_past_due(billing_month, as_of)
+    ageing[bucket_for(days)] += amount
+    ageing["total"] += amount
+    if days > long_term_days:
+        ageing["long_term"] += amount
+        if became_long_term_in_year(billing_month, as_of, long_term_days):
+            ageing["new_long_term"] += amount
+
+
+def ageing_of(
+    bills: Iterable[tuple[dt.date, Decimal, Decimal]], as_of: dt.date, long_term_days: int = 90
+) -> dict[str, Decimal]:
+    """Ageing of ``(billing_month, billed, paid)`` bills as of a date; later months are ignored."""
+    ageing = empty_ageing()
+    last_month = as_of.replace(day=1)
+    for billing_month, billed, paid in bills:
+        owed = outstanding(billed, paid)
+        if owed and billing_month <= last_month:
+            add_to_ageing(ageing, billing_month, owed, as_of, long_term_days)
+    return ageing
+
+
+def collected(billed: Decimal, paid: Decimal) -> Decimal:
+    """What counts as collected on a bill: payment up to the bill (overpayment does not count)."""
+    return min(paid, billed)
+
+
+def recovery_rate(billed: Decimal, collected_amount: Decimal) -> Decimal | None:
+    """``collected / billed`` as a 4-place fraction, or None when nothing was billed."""
+    if billed <= 0:
+        return None
+    return (collected_amount / billed).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def recovery_of(
+    bills: Iterable[tuple[Decimal, Decimal]],
+) -> tuple[Decimal, Decimal, Decimal | None]:
+    """``(billed, collected, rate)`` over ``(billed, paid)`` bills with billed > 0 (SPEC §4.2)."""
+    billed_total = ZERO
+    collected_total = ZERO
+    for billed, paid in bills:
+        if billed > 0:
+            billed_total += billed
+            collected_total += collected(billed, paid)
+    return billed_total, collected_total, recovery_rate(billed_total, collected_total)
+
+
+def meets_target(rate: Decimal | None, target: Decimal) -> bool | None:
+    """Whether a recovery rate reaches the target; None when there is no rate."""
+    return None if rate is None else rate >= target
+
+
+def over_limit(amount: Decimal, limit: Decimal | None) -> bool:
+    """A month's transfers are over the limit when a limit is set and the amount exceeds it."""
+    return limit is not None and amount > limit
+
+
+def money(value: Decimal | int | None) -> Decimal:
+    """Quantize to cents; None counts as zero (an aggregate over no rows)."""
+    return Decimal(value or 0).quantize(CENT)

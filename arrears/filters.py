@@ -1,0 +1,78 @@
+"""Filters of the arrears lists. Scoping is done before (``visible_to``); these only narrow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+
+from arrears.models import Account, Bill, CollectionAction, Transfer
+from marketing_ops.access import is_city_wide, visible_counties
+from marketing_ops.models import BusinessLine
+
+
+def _bootstrap(filterset: django_filters.FilterSet) -> None:
+    for field in filterset.form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+
+
+class CountyChoiceMixin:
+    """A county filter over the counties the user sees, hidden from county users."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.filters["county"].queryset = visible_counties(user).filter(active=True)
+        if not is_city_wide(user):
+            del self.filters["county"]
+        _bootstrap(self)  # type: ignore[arg-type]
+
+
+class WorklistFilter(CountyChoiceMixin, django_filters.FilterSet):
+    """Narrows the owing bills behind the worklist by the account's line and status."""
+
+    business_line = django_filters.ModelChoiceFilter(
+        field_name="account__business_line",
+        queryset=BusinessLine.objects.filter(active=True),
+        label="Business line",
+        empty_label="All lines",
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="account__status",
+        choices=Account.Status.choices,
+        label="Account status",
+        empty_label="All statuses",
+    )
+    county = django_filters.ModelChoiceFilter(
+        field_name="county", queryset=None, label="County", empty_label="All counties"
+    )
+
+    class Meta:
+        model = Bill
+        fields: list[str] = []
+
+
+class PromiseFilter(CountyChoiceMixin, django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        field_name="account__county", queryset=None, label="County", empty_label="All counties"
+    )
+
+    class Meta:
+        model = CollectionAction
+        fields: list[str] = []
+
+
+class TransferFilter(CountyChoiceMixin, django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        field_name="county", queryset=None, label="County", empty_label="All counties"
+    )
+    year = django_filters.NumberFilter(field_name="month__year", label="Year")
+    month = django_filters.NumberFilter(
+        field_name="month__month", label="Month (1–12)", min_value=1, max_value=12
+    )
+
+    class Meta:
+        model = Transfer
+        fields: list[str] = []

@@ -1,0 +1,179 @@
+"""Input of the arrears pages; the rules live in the services, these only parse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from arrears.models import Account, CollectionAction
+from arrears.services.collection import RECORDING_ROLES
+from marketing_ops.access import Role
+from marketing_ops.models import County
+from marketing_ops.periods import Month
+
+User = get_user_model()
+
+
+class MonthField(forms.CharField):
+    """A ``YYYY-MM`` month (the browser's month input sends exactly that) → ``Month``."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value: Any) -> Month | None:
+        if isinstance(value, Month):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return Month.parse(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc))
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value) if isinstance(value, Month) else value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _small(form: forms.Form) -> None:
+    """Bootstrap classes on every widget of ``form``."""
+    for field in form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+
+
+class DashboardForm(forms.Form):
+    """Which billing month the recovery is for and the day ageing is measured on."""
+
+    month = MonthField(label="Billing month", required=False)
+    as_of = forms.DateField(label="As of", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        # The inputs always show what the page shows, defaults included.
+        defaults = {"month": Month.of(today).previous(), "as_of": today}
+        kwargs.setdefault("initial", defaults)
+        if args and args[0] is not None:
+            data = args[0].copy()
+            for name, value in defaults.items():
+                if not data.get(name):
+                    data[name] = str(value)
+            args = (data, *args[1:])
+        super().__init__(*args, **kwargs)
+        self.today = today
+        _small(self)
+
+    def values(self) -> tuple[Month, dt.date]:
+        """The chosen month and date, with defaults (previous month, today) for blanks."""
+        data = self.cleaned_data if self.is_valid() else {}
+        month = data.get("month") or self.initial["month"]
+        return month, data.get("as_of") or self.initial["as_of"]
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label="Action", choices=CollectionAction.Kind.choices)
+    happened_on = forms.DateField(label="Date", widget=DateInput())
+    result = forms.CharField(
+        label="Result",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the customer said or what was done.",
+    )
+    promise_date = forms.DateField(
+        label="Promised date", required=False, widget=DateInput(), help_text="Promises only."
+    )
+    promise_amount = forms.DecimalField(
+        label="Promised amount",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        help_text="Promises only.",
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=User.objects.none(), required=False, help_text="Who follows up."
+    )
+
+    def __init__(self, *args: Any, account: Account, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("happened_on", timezone.localdate())
+        kwargs["initial"].setdefault("owner", getattr(user, "pk", None))
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners_for(account)
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        _small(self)
+
+
+def owners_for(account: Account) -> QuerySet:
+    """Users who may work ``account`` (RECORDING_ROLES): its county's staff and the city's
+    staff and admins."""
+    county_staff = Q(groups__name=Role.COUNTY_STAFF, profile__county=account.county_id)
+    city_roles = [role for role in RECORDING_ROLES if role != Role.COUNTY_STAFF]
+    city = Q(groups__name__in=city_roles) & (
+        Q(profile__isnull=True) | Q(profile__county__isnull=True)
+    )
+    return User.objects.filter(county_staff | city, is_active=True).distinct().order_by("username")
+
+
+class TransferForm(forms.Form):
+    county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
+    month = MonthField(label="Month")
+    amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2)
+    accounts = forms.IntegerField(label="Accounts", min_value=1)
+    approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(active=True)
+        self.fields["approver"].queryset = approvers()
+        self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
+        _small(self)
+
+
+def approvers() -> QuerySet:
+    """Who may approve a transfer out to bad debt: the city's staff, admins and leadership."""
+    roles = [Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .filter(Q(profile__isnull=True) | Q(profile__county__isnull=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class LimitForm(forms.Form):
+    month = MonthField(label="Month")
+    county = forms.ModelChoiceField(
+        label="County",
+        queryset=County.objects.none(),
+        required=False,
+        empty_label="Whole city (provincial limit)",
+    )
+    amount = forms.DecimalField(label="Limit", max_digits=14, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(active=True)
+        _small(self)
+
+
+def add_service_errors(form: forms.Form, error: Any) -> None:
+    """Show a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

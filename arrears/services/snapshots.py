@@ -1,0 +1,99 @@
+"""County snapshots of the arrears figures, taken after every import (SPEC §4.2), so trends
+need no history of the million bill rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, F
+
+from arrears import calculations as calc
+from arrears.models import ArrearsSnapshot, Bill
+from arrears.selectors.indicators import (
+    ageing_by_county,
+    current_recovery_month,
+    latest_billing_month,
+    recovery_sums,
+)
+from marketing_ops.models import County
+from marketing_ops.periods import Month
+
+
+def _overdue_accounts(as_of: dt.date) -> dict[int, int]:
+    """Accounts per county with an overdue bill (past its due date) as of ``as_of``."""
+    # A bill of month M is overdue after the end of M+1: months up to two before as_of's month
+    # are overdue for sure, and as_of's previous month only once its due date has passed.
+    last_overdue = Month.of(as_of).shift(-2)
+    rows = (
+        Bill.objects.filter(
+            amount_billed__gt=F("amount_paid"), billing_month__lte=last_overdue.first_day
+        )
+        .order_by()
+        .values("county_id")
+        .annotate(accounts=Count("account_id", distinct=True))
+        .values_list("county_id", "accounts")
+    )
+    return dict(rows)
+
+
+def recovery_month_for(as_of: dt.date) -> Month:
+    """The billing month a snapshot reports recovery for: the month in collection, or the latest
+    month imported before it when that month has no bills yet."""
+    month = current_recovery_month(as_of)
+    return latest_billing_month(up_to=month) or month
+
+
+@transaction.atomic
+def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
+    """Snapshot every active county's figures as of ``as_of`` (one row per county, replaced if
+    taken again the same day). Four aggregate queries plus one bulk upsert."""
+    month = recovery_month_for(as_of)
+    bills = Bill.objects.all()
+    recovery = recovery_sums(bills, month)
+    ageing = ageing_by_county(bills, as_of)
+    overdue = _overdue_accounts(as_of)
+    snapshots = []
+    for county in County.objects.filter(active=True):
+        billed, collected = recovery.get(county.pk, (calc.ZERO, calc.ZERO))
+        figures = ageing.get(county.pk) or calc.empty_ageing()
+        snapshots.append(
+            ArrearsSnapshot(
+                county=county,
+                as_of=as_of,
+                recovery_month=month.first_day,
+                billed=billed,
+                collected=collected,
+                recovery_rate=calc.recovery_rate(billed, collected),
+                outstanding=figures["total"],
+                long_term=figures["long_term"],
+                not_due=figures["not_due"],
+                days_1_30=figures["1_30"],
+                days_31_90=figures["31_90"],
+                days_91_180=figures["91_180"],
+                days_181_365=figures["181_365"],
+                days_over_365=figures["over_365"],
+                overdue_accounts=overdue.get(county.pk, 0),
+            )
+        )
+    return ArrearsSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["county", "as_of"],
+        update_fields=[
+            "recovery_month",
+            "billed",
+            "collected",
+            "recovery_rate",
+            "outstanding",
+            "long_term",
+            "not_due",
+            "days_1_30",
+            "days_31_90",
+            "days_91_180",
+            "days_181_365",
+            "days_over_365",
+            "overdue_accounts",
+            "taken_at",
+        ],
+    )

@@ -1,0 +1,421 @@
+"""Tables of the arrears pages and their xlsx sheets.
+
+Small tables export through ``table_sheet``; the long lists (worklist, promises) are written by
+``overdue_sheet`` / ``promise_sheet`` row by row, which stays fast for tens of thousands of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django_tables2.data import TableData
+
+from arrears import calculations as calc
+from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
+from arrears.selectors.worklist import OverdueAccount, Worklist
+from marketing_ops.xlsx import Sheet
+
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
+TABLE_CLASS = "table table-sm table-hover align-middle"
+TEMPLATE = "django_tables2/bootstrap5.html"
+
+
+class MoneyColumn(tables.Column):
+    """Yuan with thousands separators on the page, the Decimal itself in the export."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Decimal) -> str:
+        return f"{value:,.2f}"
+
+    def value(self, value: Decimal) -> Decimal:
+        return value
+
+
+class RateColumn(tables.Column):
+    """A 4-place fraction shown as a percentage; exported as the fraction."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Decimal) -> str:
+        return f"{value * 100:.2f}%"
+
+    def value(self, value: Decimal) -> Decimal:
+        return value
+
+
+class MonthColumn(tables.Column):
+    """A first-of-month date shown as ``YYYY-MM``."""
+
+    def render(self, value: Any) -> str:
+        return f"{value:%Y-%m}"
+
+    def value(self, value: Any) -> str:
+        return f"{value:%Y-%m}"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "—" if value is None else ("Yes" if value else "No")
+
+
+# --------------------------------------------------------------------------- worklist
+
+
+class WorklistData(TableData):
+    """Lets django-tables2 sort and page a ``Worklist`` in the database (not in Python)."""
+
+    def __init__(self, worklist: Worklist) -> None:
+        super().__init__(worklist)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def order_by(self, aliases: Any) -> None:
+        # One sort key at a time: the worklist sorts by outstanding or by age.
+        if aliases:
+            self.data = self.data.order_by(str(aliases[0]))
+
+    @property
+    def ordering(self) -> list[str]:
+        return [self.data.ordering]
+
+
+class OverdueAccountTable(tables.Table):
+    """Columns of an overdue account (rows are ``selectors.worklist.OverdueAccount``)."""
+
+    account_no = tables.Column(
+        accessor="account__account_no",
+        verbose_name="Account",
+        linkify=("arrears:account", {"account_no": tables.A("account__account_no")}),
+        orderable=False,
+        attrs=NOWRAP,
+    )
+    customer = tables.Column(accessor="account__customer_name", orderable=False)
+    county = tables.Column(accessor="account__county__code", orderable=False)
+    line = tables.Column(accessor="account__business_line__name", orderable=False)
+    status = tables.Column(accessor="account__get_status_display", orderable=False)
+    outstanding = MoneyColumn(verbose_name="Outstanding")
+    overdue_bills = tables.Column(verbose_name="Bills", attrs=NUM, orderable=False)
+    oldest_due = tables.DateColumn(
+        verbose_name="Oldest due", format="Y-m-d", orderable=False, attrs=NOWRAP
+    )
+    days_overdue = tables.Column(verbose_name="Days overdue", attrs=NUM)
+    last_action = tables.Column(verbose_name="Last action", orderable=False)
+
+    def __init__(self, data: Any, *, show_county: bool = True, **kwargs: Any) -> None:
+        super().__init__(data, exclude=() if show_county else ("county",), **kwargs)
+
+
+def overdue_sheet(rows: Iterable[OverdueAccount], title: str, *, show_county: bool) -> Sheet:
+    """Overdue accounts as an xlsx sheet with the table's columns, written row by row.
+
+    django-tables2 inspects every cell's callables when exporting (milliseconds per row);
+    a whole worklist can hold tens of thousands of accounts, so it is written directly.
+    """
+    headers = ["Account", "Customer", "County", "Line", "Status", "Outstanding", "Bills"]
+    headers += ["Oldest due", "Days overdue", "Last action"]
+    if not show_county:
+        headers.remove("County")
+
+    def cells(row: OverdueAccount) -> list[Any]:
+        account = row.account
+        values = [
+            account.account_no,
+            account.customer_name,
+            account.county.code,
+            account.business_line.name,
+            account.get_status_display(),
+            row.outstanding,
+            row.overdue_bills,
+            row.oldest_due,
+            row.days_overdue,
+            row.last_action,
+        ]
+        if not show_county:
+            del values[2]
+        return values
+
+    return Sheet(title, headers, (cells(row) for row in rows))
+
+
+class WorklistTable(OverdueAccountTable):
+    """The collection worklist, sorted and paged by the database."""
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "worklist"}
+        empty_text = "No overdue accounts match: nothing is owed on bills already due."
+        order_by = "-outstanding"
+
+    def __init__(self, worklist: Worklist, **kwargs: Any) -> None:
+        super().__init__(WorklistData(worklist), **kwargs)
+
+
+class TopOverdueTable(OverdueAccountTable):
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "top-overdue"}
+        orderable = False
+        sequence = ("county", "...")
+        empty_text = "No overdue accounts."
+
+
+# --------------------------------------------------------------------------- account detail
+
+
+class BillTable(tables.Table):
+    billing_month = MonthColumn(verbose_name="Month")
+    amount_billed = MoneyColumn(verbose_name="Billed")
+    amount_paid = MoneyColumn(verbose_name="Paid")
+    outstanding = MoneyColumn(verbose_name="Outstanding", empty_values=())
+    due_date = tables.Column(verbose_name="Due", empty_values=())
+    paid_on = tables.DateColumn(verbose_name="Paid on", format="Y-m-d")
+
+    class Meta:
+        template_name = TEMPLATE
+        model = Bill
+        fields = ("billing_month", "amount_billed", "amount_paid", "paid_on")
+        sequence = ("billing_month", "amount_billed", "amount_paid", "outstanding", "due_date")
+        attrs = {"class": TABLE_CLASS, "id": "bills"}
+        orderable = False
+        empty_text = "No bills have been imported for this account."
+
+    def render_outstanding(self, record: Bill) -> str:
+        return f"{self.value_outstanding(record):,.2f}"
+
+    def value_outstanding(self, record: Bill) -> Decimal:
+        return calc.outstanding(record.amount_billed, record.amount_paid)
+
+    def render_due_date(self, record: Bill) -> str:
+        return f"{self.value_due_date(record):%Y-%m-%d}"
+
+    def value_due_date(self, record: Bill) -> Any:
+        return calc.due_date(record.billing_month)
+
+
+class ActionTable(tables.Table):
+    happened_on = tables.DateColumn(verbose_name="Date", format="Y-m-d", attrs=NOWRAP)
+    kind = tables.Column(verbose_name="Action")
+    promise_date = tables.DateColumn(verbose_name="Promised for", format="Y-m-d", attrs=NOWRAP)
+    promise_amount = MoneyColumn(verbose_name="Promised amount")
+    owner = tables.Column(accessor="owner__username", verbose_name="Owner")
+    created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
+    created_at = tables.DateTimeColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+
+    class Meta:
+        template_name = TEMPLATE
+        model = CollectionAction
+        fields = (
+            "happened_on",
+            "kind",
+            "result",
+            "promise_date",
+            "promise_amount",
+            "owner",
+            "created_by",
+            "created_at",
+        )
+        attrs = {"class": TABLE_CLASS, "id": "actions"}
+        orderable = False
+        empty_text = "No collection work recorded yet: add the first action below."
+
+
+class PromiseTable(tables.Table):
+    account_no = tables.Column(
+        accessor="account__account_no",
+        verbose_name="Account",
+        linkify=("arrears:account", {"account_no": tables.A("account__account_no")}),
+    )
+    customer = tables.Column(accessor="account__customer_name")
+    county = tables.Column(accessor="account__county__code")
+    promise_date = tables.DateColumn(verbose_name="Promised for", format="Y-m-d")
+    promise_amount = MoneyColumn(verbose_name="Promised")
+    outstanding_now = MoneyColumn(verbose_name="Owes now")
+    owner = tables.Column(accessor="owner__username", verbose_name="Owner")
+    result = tables.Column(verbose_name="Note")
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "promises"}
+        orderable = False
+        empty_text = "No broken promises: every promise is still due or has been paid."
+
+    def __init__(self, data: Any, *, show_county: bool = True, **kwargs: Any) -> None:
+        super().__init__(data, exclude=() if show_county else ("county",), **kwargs)
+
+
+def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_county: bool) -> Sheet:
+    """Broken promises (``selectors.worklist.promises_broken``) as an xlsx sheet, row by row."""
+    headers = ["Account", "Customer", "County", "Promised for", "Promised", "Owes now"]
+    headers += ["Owner", "Note"]
+    if not show_county:
+        headers.remove("County")
+
+    def cells(action: CollectionAction) -> list[Any]:
+        account = action.account
+        values = [
+            account.account_no,
+            account.customer_name,
+            account.county.code,
+            action.promise_date,
+            action.promise_amount,
+            calc.money(action.outstanding_now),
+            action.owner.username if action.owner else "",
+            action.result,
+        ]
+        if not show_county:
+            del values[2]
+        return values
+
+    return Sheet(title, headers, (cells(action) for action in actions))
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+class RecoveryTable(tables.Table):
+    county = tables.Column(verbose_name="Code")
+    county_name = tables.Column(verbose_name="County")
+    billed = MoneyColumn()
+    collected = MoneyColumn()
+    recovery_rate = RateColumn(verbose_name="Recovery")
+    meets_target = tables.Column(verbose_name="Meets target", empty_values=())
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "recovery"}
+        row_attrs = {
+            "class": lambda record: "row-at_risk" if record.get("meets_target") is False else ""
+        }
+        orderable = False
+        empty_text = "No bills for this month yet."
+
+    def render_meets_target(self, value: bool | None) -> Any:
+        css = {True: "status-ahead", False: "status-at_risk"}.get(value, "text-muted")
+        return format_html('<span class="{}">{}</span>', css, _yes_no(value))
+
+    def value_meets_target(self, value: bool | None) -> str:
+        return _yes_no(value)
+
+
+class AgeingTable(tables.Table):
+    county = tables.Column(verbose_name="Code")
+    county_name = tables.Column(verbose_name="County")
+    not_due = MoneyColumn(verbose_name="Not due")
+    days_1_30 = MoneyColumn(accessor="1_30", verbose_name="1–30 days")
+    days_31_90 = MoneyColumn(accessor="31_90", verbose_name="31–90 days")
+    days_91_180 = MoneyColumn(accessor="91_180", verbose_name="91–180 days")
+    days_181_365 = MoneyColumn(accessor="181_365", verbose_name="181–365 days")
+    days_over_365 = MoneyColumn(accessor="over_365", verbose_name="> 365 days")
+    total = MoneyColumn(verbose_name="Outstanding")
+    long_term = MoneyColumn(verbose_name="Long-term")
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "ageing"}
+        orderable = False
+        empty_text = "Nothing is outstanding."
+
+
+class LongTermTable(tables.Table):
+    county = tables.Column(verbose_name="Code")
+    county_name = tables.Column(verbose_name="County")
+    long_term = MoneyColumn(verbose_name="Long-term arrears")
+    new_long_term = MoneyColumn(verbose_name="New this year")
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "long-term"}
+        orderable = False
+        empty_text = "No long-term arrears."
+
+
+class TransferSummaryTable(tables.Table):
+    month = tables.Column()
+    amount = MoneyColumn(verbose_name="Transferred")
+    accounts = tables.Column(attrs=NUM)
+    limit = MoneyColumn(verbose_name="Limit", default="no limit set")
+    over_limit = tables.Column(verbose_name="Over limit", empty_values=())
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "transfer-summary"}
+        row_attrs = {"class": lambda record: "row-at_risk" if record.get("over_limit") else ""}
+        orderable = False
+
+    def render_over_limit(self, value: bool) -> Any:
+        if value:
+            return format_html('<span class="status-at_risk">{}</span>', "Over limit")
+        return ""
+
+    def value_over_limit(self, value: bool) -> str:
+        return "Yes" if value else "No"
+
+
+class TrendTable(tables.Table):
+    as_of = tables.Column(verbose_name="As of")
+    recovery_rate = RateColumn(verbose_name="Recovery")
+    billed = MoneyColumn()
+    collected = MoneyColumn()
+    outstanding = MoneyColumn()
+    long_term = MoneyColumn(verbose_name="Long-term")
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": TABLE_CLASS, "id": "trend"}
+        orderable = False
+        empty_text = "No snapshots yet: they are taken after every bills import."
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+class TransferTable(tables.Table):
+    month = MonthColumn()
+    county = tables.Column(accessor="county__code", verbose_name="County")
+    amount = MoneyColumn()
+    accounts = tables.Column(attrs=NUM)
+    approver = tables.Column(accessor="approver__username", verbose_name="Approved by")
+    created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
+    created_at = tables.DateTimeColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+
+    class Meta:
+        template_name = TEMPLATE
+        model = Transfer
+        fields = (
+            "month",
+            "county",
+            "amount",
+            "accounts",
+            "approver",
+            "note",
+            "created_by",
+            "created_at",
+        )
+        attrs = {"class": TABLE_CLASS, "id": "transfers"}
+        empty_text = "No transfers recorded for this selection."
+
+
+class LimitTable(tables.Table):
+    month = MonthColumn()
+    county = tables.Column(accessor="county__code", verbose_name="Scope", default="City")
+    amount = MoneyColumn(verbose_name="Limit")
+    set_by = tables.Column(accessor="set_by__username", verbose_name="Set by")
+    updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d H:i")
+
+    class Meta:
+        template_name = TEMPLATE
+        model = TransferLimit
+        fields = ("month", "county", "amount", "set_by", "updated_at")
+        attrs = {"class": TABLE_CLASS, "id": "limits"}
+        orderable = False
+        empty_text = "No limits set for this year."

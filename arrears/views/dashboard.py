@@ -1,0 +1,79 @@
+"""The arrears dashboard: recovery against the target, trend, ageing, long-term, transfers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from arrears.forms import DashboardForm
+from arrears.selectors import indicators
+from arrears.tables import (
+    AgeingTable,
+    LongTermTable,
+    RecoveryTable,
+    TransferSummaryTable,
+    TrendTable,
+)
+from arrears.views import charts
+from arrears.views.common import wants_xlsx
+from marketing_ops.access import is_city_wide, require_login
+from marketing_ops.xlsx import table_sheet, xlsx_response
+
+
+def _with_total(rows: list[dict[str, Any]], total: dict[str, Any], label: str) -> list[dict]:
+    return [*rows, {"county": "", "county_name": label, **total}]
+
+
+@require_login
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Recovery of a billing month (default: last month) and ageing as of a day (default:
+    today) for the counties the user sees; county users see their county only."""
+    user = request.user
+    form = DashboardForm(request.GET or None, today=timezone.localdate())
+    month, as_of = form.values()
+    recovery = indicators.recovery(user, month)
+    ageing = indicators.ageing(user, as_of)
+    long_term = indicators.new_long_term_this_year(user, as_of)
+    transfers = indicators.transfers_summary(user, as_of.year)
+    trend = indicators.snapshot_trend(user, weeks=12)
+    total = "City total" if is_city_wide(user) else "Total"
+    tables = {
+        "recovery": RecoveryTable(_with_total(recovery["counties"], recovery["city"], total)),
+        "ageing": AgeingTable(_with_total(ageing["counties"], ageing["city"], total)),
+        "long_term": LongTermTable(_with_total(long_term["counties"], long_term["city"], total)),
+        "transfers": TransferSummaryTable(transfers),
+        "trend": TrendTable(list(reversed(trend))),
+    }
+    if wants_xlsx(request):
+        titles = {
+            "recovery": f"Recovery {month}",
+            "ageing": f"Ageing {as_of:%Y-%m-%d}",
+            "long_term": "Long-term arrears",
+            "transfers": f"Transfers {as_of.year}",
+            "trend": "Weekly trend",
+        }
+        sheets = [table_sheet(tables[key], title) for key, title in titles.items()]
+        return xlsx_response(f"arrears-{month}-{as_of:%Y%m%d}.xlsx", sheets)
+    context = {
+        "form": form,
+        "month": month,
+        "as_of": as_of,
+        "recovery": recovery,
+        "target_pct": charts.percent(recovery["target"]),
+        "city_rate_pct": charts.percent(recovery["city"]["recovery_rate"]),
+        "ageing": ageing,
+        "long_term": long_term,
+        "below_target": [row for row in recovery["counties"] if row["meets_target"] is False],
+        "over_limit_months": [row["month"] for row in transfers if row["over_limit"]],
+        "tables": tables,
+        "charts": {
+            "recovery": charts.recovery(recovery),
+            "trend": charts.trend(trend, recovery["target"]),
+            "ageing": charts.ageing(ageing),
+            "transfers": charts.transfers(transfers),
+        },
+    }
+    return render(request, "arrears/dashboard.html", context)

@@ -1,0 +1,405 @@
+"""Arrears at city scale (SPEC §13), on PostgreSQL, in one run:
+
+(a) raw ``COPY`` of one month's bills file into a bare table — the floor to compare with;
+(b) our bills import of the same file end to end (hash and limits, validation of every cell,
+    staging with COPY, checks and the set-based upsert), rows/s and the ratio b/a;
+(c) the recovery and ageing selectors (what a dashboard request runs) at that size;
+(d) peak memory of the import process.
+
+The city is deterministic: ``--accounts`` accounts (default 1,000,000) over counties C01..C08
+with 12 months of bills, written as CSV under bench/data/ (reused when present). Months 1-11 are
+loaded in bulk (COPY + one INSERT … SELECT); month 12 is the file measured.
+
+    .venv/bin/python bench/arrears.py [--accounts 200000] [--database-url postgres://…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
+COUNTIES = ["C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08"]
+COUNTY_WEIGHTS = [22, 18, 12, 12, 10, 10, 8, 8]
+LINES = ["BROADBAND", "FIXED_PHONE", "DEDICATED_LINE", "PUBLIC_PHONE"]
+LINE_WEIGHTS = [55, 35, 7, 3]
+FIRST_MONTH = (2025, 1)
+MONTHS = 12
+SEED = 20261126
+
+TARGETS = {
+    "import_rows_per_s": 100_000,
+    "ratio": 1 / 3,
+    "selector_ms": 300,
+    "peak_mb": 500,
+}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def month_list() -> list[tuple[int, int]]:
+    year, month = FIRST_MONTH
+    months = []
+    for _ in range(MONTHS):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def accounts_file(n: int) -> Path:
+    return DATA / f"accounts-{n}.csv"
+
+
+def bills_file(n: int, year: int, month: int) -> Path:
+    return DATA / f"bills-{n}-{year:04d}-{month:02d}.csv"
+
+
+def generate(n: int) -> None:
+    """Write the accounts file and one bills file per month, deterministically."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(SEED)
+    counties = rng.choices(COUNTIES, COUNTY_WEIGHTS, k=n)
+    lines = rng.choices(LINES, LINE_WEIGHTS, k=n)
+    # Payment behaviour per account: most pay on time, some late or in part, a tail never pays.
+    behaviour = rng.choices("PLHN", [88, 6, 3, 3], k=n)
+    fees = [rng.choice((29, 39, 59, 89, 129, 199)) for _ in range(n)]
+    target = accounts_file(n)
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write(
+                "account_no,county_code,business_line,customer_name,opened_on,status,"
+                "status_changed_on,contract_end,deposit\n"
+            )
+            chunk = []
+            for i in range(n):
+                status = "active"
+                changed = ""
+                if behaviour[i] == "N":
+                    status = "double_stop" if i % 3 else "dismantled"
+                    changed = "2025-09-01"
+                chunk.append(
+                    f"AC{i:08d},{counties[i]},{lines[i]},Customer {i},"
+                    f"20{10 + i % 14:02d}-{1 + i % 12:02d}-{1 + i % 28:02d},{status},{changed},,"
+                    f"{'100.00' if lines[i] == 'BROADBAND' else ''}\n"
+                )
+                if len(chunk) >= 50_000:
+                    out.writelines(chunk)
+                    chunk = []
+            out.writelines(chunk)
+        tmp.rename(target)
+    for index, (year, month) in enumerate(month_list()):
+        target = bills_file(n, year, month)
+        if target.exists():
+            continue
+        rng = random.Random(SEED + index)
+        paid_on = f"{year + (month == 12):04d}-{month % 12 + 1:02d}-15"
+        tmp = target.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write("account_no,billing_month,amount_billed,amount_paid,paid_on\n")
+            chunk = []
+            for i in range(n):
+                fee = fees[i]
+                usage = rng.randrange(0, 4000)
+                billed = f"{fee + usage // 100}.{usage % 100:02d}"
+                kind = behaviour[i]
+                if kind == "P" or (kind == "L" and rng.random() < 0.7):
+                    chunk.append(f"AC{i:08d},{year:04d}-{month:02d},{billed},{billed},{paid_on}\n")
+                elif kind == "H":
+                    half = (fee + usage // 100) // 2
+                    chunk.append(f"AC{i:08d},{year:04d}-{month:02d},{billed},{half}.00,{paid_on}\n")
+                else:
+                    chunk.append(f"AC{i:08d},{year:04d}-{month:02d},{billed},0.00,\n")
+                if len(chunk) >= 50_000:
+                    out.writelines(chunk)
+                    chunk = []
+            out.writelines(chunk)
+        tmp.rename(target)
+
+
+# --------------------------------------------------------------------------- database
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
+
+    base, name = url.rsplit("/", 1)
+    name = name.split("?", 1)[0]
+    connection = psycopg2.connect(base + "/postgres")
+    connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    # Tasks run inline in the benchmark (the snapshot after the import is timed apart).
+    os.environ["REDIS_URL"] = ""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketing_ops.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def prepare(n: int) -> None:
+    """Migrate, reset the arrears tables, load accounts (our import) and months 1-11 in bulk."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from marketing_ops.models import County, ImportJob
+
+    call_command("migrate", verbosity=0)
+    for order, code in enumerate(COUNTIES, start=1):
+        County.objects.update_or_create(
+            code=code, defaults={"name": f"County {code}", "sort_order": order, "active": True}
+        )
+    user_model = get_user_model()
+    if not user_model.objects.filter(username="bench").exists():
+        user_model.objects.create_superuser("bench", "bench@example.com", "bench")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE arrears_bill, arrears_collectionaction, arrears_arrearssnapshot, "
+            "arrears_account"
+        )
+    ImportJob.objects.filter(dataset__in=["accounts", "bills"]).delete()
+
+    started = time.perf_counter()
+    job = run_import("accounts", accounts_file(n))
+    print(
+        f"  accounts: {n:,} rows through our import in {time.perf_counter() - started:.1f} s"
+        f" ({job['status']})"
+    )
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_load (account_no text, billing_month text, "
+            "amount_billed numeric(14,2), amount_paid numeric(14,2), paid_on date)"
+        )
+        for year, month in month_list()[:-1]:
+            cursor.execute("TRUNCATE bench_load")
+            with bills_file(n, year, month).open(encoding="utf-8") as source:
+                cursor.copy_expert("COPY bench_load FROM STDIN WITH (FORMAT csv, HEADER)", source)
+            cursor.execute(
+                "INSERT INTO arrears_bill (account_id, county_id, billing_month, amount_billed, "
+                "amount_paid, paid_on) SELECT a.id, a.county_id, "
+                "(s.billing_month || '-01')::date, s.amount_billed, s.amount_paid, s.paid_on "
+                "FROM bench_load s JOIN arrears_account a ON a.account_no = s.account_no"
+            )
+        cursor.execute("DROP TABLE bench_load")
+        cursor.execute("VACUUM ANALYZE arrears_bill")
+        cursor.execute("VACUUM ANALYZE arrears_account")
+    print(
+        f"  bills: months 1-{MONTHS - 1} ({n * (MONTHS - 1):,} rows) bulk-loaded in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
+def run_import(dataset: str, path: Path) -> dict:
+    """Run one import in a child process so its peak memory is its own."""
+    answer = subprocess.run(
+        [sys.executable, __file__, "_import", dataset, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    return json.loads(answer.stdout.strip().splitlines()[-1])
+
+
+def child_import(dataset: str, path: str) -> None:
+    """(b) and (d): the import end to end, then the snapshot, in this process."""
+    from django.contrib.auth import get_user_model
+
+    import arrears.imports
+    from arrears.tasks import take_snapshots
+    from marketing_ops import tabular
+
+    # The snapshot that follows every import is timed apart (it is not part of the write).
+    arrears.imports._schedule_snapshots = lambda ctx: None
+    phases = {"stage": 0.0, "apply": 0.0}
+    dataset_class = tabular.get_dataset(dataset)
+
+    def timed(name: str, method):
+        def run(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                phases[name] += time.perf_counter() - started
+
+        return run
+
+    dataset_class.stage = timed("stage", dataset_class.stage)
+    dataset_class.apply = timed("apply", dataset_class.apply)
+    user = get_user_model().objects.get(username="bench")
+    started = time.perf_counter()
+    with open(path, "rb") as source:
+        job = tabular.submit(dataset, source, Path(path).name, user, background=False)
+    imported = time.perf_counter()
+    if dataset == "bills":
+        take_snapshots(dt.date.today().isoformat())  # VACUUM ANALYZE, then the snapshots
+    finished = time.perf_counter()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "status": job.status,
+                "rows": job.rows,
+                "applied": job.applied,
+                "errors": job.errors[:3],
+                "import_s": imported - started,
+                "stage_s": phases["stage"],
+                "apply_s": phases["apply"],
+                "snapshot_s": finished - imported,
+                "peak_mb": peak_kb / 1024,
+            }
+        )
+    )
+
+
+def raw_copy(path: Path) -> float:
+    """(a) COPY of the file into a bare table with no index, through the same client."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_bills")
+        cursor.execute(
+            "CREATE TABLE bench_raw_bills (account_no text, billing_month text, "
+            "amount_billed numeric(14,2), amount_paid numeric(14,2), paid_on date)"
+        )
+        started = time.perf_counter()
+        with path.open(encoding="utf-8") as source:
+            cursor.copy_expert("COPY bench_raw_bills FROM STDIN WITH (FORMAT csv, HEADER)", source)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw_bills")
+    return elapsed
+
+
+def time_selectors(as_of: dt.date, repeat: int = 5) -> dict[str, list[float]]:
+    """(c) The dashboard's recovery and ageing reads for a city-wide user."""
+    from django.contrib.auth import get_user_model
+
+    from arrears.selectors import indicators
+    from marketing_ops.periods import Month
+
+    user = get_user_model().objects.get(username="bench")
+    month = Month.of(as_of).previous()
+    timings: dict[str, list[float]] = {"recovery": [], "ageing": []}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        indicators.recovery(user, month)
+        timings["recovery"].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        indicators.ageing(user, as_of)
+        timings["ageing"].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "BELOW TARGET"
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_import":
+        setup_django(os.environ["DATABASE_URL"])
+        child_import(sys.argv[2], sys.argv[3])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    parser.add_argument(
+        "--wipe-ok",
+        action="store_true",
+        help="allow a database whose name does not contain 'bench' (its arrears are emptied)",
+    )
+    args = parser.parse_args()
+    url = args.database_url
+    if not url.startswith("postgres"):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL or --database-url.")
+    if "bench" not in url.rsplit("/", 1)[-1] and not args.wipe_ok:
+        sys.exit(
+            f"The benchmark empties the arrears tables of {url.rsplit('@', 1)[-1]}; use a "
+            f"database named *bench* (default {DEFAULT_URL}) or pass --wipe-ok."
+        )
+    n = args.accounts
+    print(f"Arrears benchmark: {n:,} accounts x {MONTHS} months on {url.rsplit('@', 1)[-1]}")
+    started = time.perf_counter()
+    generate(n)
+    print(f"  data: bench/data/ ready in {time.perf_counter() - started:.1f} s")
+    ensure_database(url)
+    setup_django(url)
+    prepare(n)
+
+    year, month = month_list()[-1]
+    measured = bills_file(n, year, month)
+    raw_s = raw_copy(measured)
+    result = run_import("bills", measured)
+    if result["status"] != "done":
+        sys.exit(f"the measured import failed: {result['errors']}")
+    rows = result["rows"]
+    import_s = result["import_s"]
+    raw_rate, import_rate = rows / raw_s, rows / import_s
+    ratio = raw_s / import_s
+
+    as_of = dt.date(year + (month == 12), month % 12 + 1, 20)
+    timings = time_selectors(as_of)
+
+    print()
+    print(
+        f"Results for one month-file of {rows:,} bills ({n:,} accounts, "
+        f"{n * MONTHS:,} bills in the table):"
+    )
+    print(f"  (a) raw COPY into a bare table   {raw_s:7.2f} s  {raw_rate:>10,.0f} rows/s")
+    print(
+        f"  (b) our import end to end        {import_s:7.2f} s  {import_rate:>10,.0f} rows/s"
+        f"   target >= {TARGETS['import_rows_per_s']:,}: "
+        f"{verdict(import_rate >= TARGETS['import_rows_per_s'])}"
+    )
+    print(
+        f"      ratio b/a (speed)            {ratio:7.2f}               target >= 0.33: "
+        f"{verdict(ratio >= TARGETS['ratio'])}"
+    )
+    parse_s = import_s - result["stage_s"] - result["apply_s"]
+    print(
+        f"      of which: hash + parse + validate {parse_s:.2f} s, COPY to staging "
+        f"{result['stage_s']:.2f} s, checks + upsert {result['apply_s']:.2f} s"
+    )
+    print(
+        f"      vacuum + snapshot, after     {result['snapshot_s']:7.2f} s  (after commit, apart)"
+    )
+    for name, values in timings.items():
+        median = statistics.median(values)
+        print(
+            f"  (c) {name:<8} selector           median {median:7.1f} ms, best "
+            f"{min(values):7.1f} ms   target <= {TARGETS['selector_ms']} ms: "
+            f"{verdict(median <= TARGETS['selector_ms'])}"
+        )
+    print(
+        f"  (d) peak memory of the import    {result['peak_mb']:7.1f} MB"
+        f"              target <= {TARGETS['peak_mb']} MB: "
+        f"{verdict(result['peak_mb'] <= TARGETS['peak_mb'])}"
+    )
+
+
+if __name__ == "__main__":
+    main()

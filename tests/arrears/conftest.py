@@ -1,0 +1,148 @@
+"""Arrears fixtures: a few accounts in counties A (C01) and B (C02), and helpers that import
+CSV text through the real upload pipeline."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from arrears.models import Account, Bill
+from marketing_ops import tabular
+from marketing_ops.models import BusinessLine
+
+ACCOUNT_HEADER = (
+    "account_no,county_code,business_line,customer_name,opened_on,status,"
+    "status_changed_on,contract_end,deposit\n"
+)
+BILL_HEADER = "account_no,billing_month,amount_billed,amount_paid,paid_on\n"
+
+
+def csv_file(text: str) -> io.BytesIO:
+    return io.BytesIO(text.encode("utf-8"))
+
+
+@pytest.fixture
+def run_import(db, django_capture_on_commit_callbacks):
+    """Import CSV text as ``user`` synchronously, running on-commit work (the snapshots)."""
+
+    def run(dataset: str, text: str, user, name: str = "upload.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return tabular.submit(dataset, csv_file(text), name, user, background=False)
+
+    return run
+
+
+@pytest.fixture
+def broadband(db):
+    return BusinessLine.objects.get(code="BROADBAND")
+
+
+@pytest.fixture
+def make_account(broadband):
+    def make(account_no: str, county, status: str = "active") -> Account:
+        return Account.objects.create(
+            account_no=account_no,
+            county=county,
+            business_line=broadband,
+            customer_name=f"Customer {account_no}",
+            opened_on=dt.date(2020, 1, 1),
+            status=status,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_bill():
+    def make(account: Account, month: str, billed: str, paid: str = "0") -> Bill:
+        year, number = (int(part) for part in month.split("-"))
+        return Bill.objects.create(
+            account=account,
+            county_id=account.county_id,
+            billing_month=dt.date(year, number, 1),
+            amount_billed=Decimal(billed),
+            amount_paid=Decimal(paid),
+        )
+
+    return make
+
+
+# --------------------------------------------------------------------------- pages and briefings
+# A small city for the page, worklist and briefing tests. "Today" is Monday 2026-11-16: bills up
+# to 2026-09 are due (a month's bill falls due at the end of the next month), October's are not.
+
+TODAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture
+def today(time_machine):
+    """Freeze the clock at noon, Shanghai time, on TODAY."""
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(
+        dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=ZoneInfo("Asia/Shanghai")),
+        tick=False,
+    )
+    return TODAY
+
+
+@pytest.fixture
+def fixed_phone(db):
+    return BusinessLine.objects.get(code="FIXED_PHONE")
+
+
+def bulk_accounts(county, line, prefix: str, count: int, status: str = "active") -> list[Account]:
+    """``count`` accounts ``<prefix>-0001``… made with one bulk insert."""
+    accounts = [
+        Account(
+            account_no=f"{prefix}-{number:04d}",
+            county=county,
+            business_line=line,
+            customer_name=f"Customer {prefix}-{number:04d}",
+            opened_on=dt.date(2020, 1, 1),
+            status=status,
+        )
+        for number in range(1, count + 1)
+    ]
+    Account.objects.bulk_create(accounts)
+    return list(Account.objects.filter(account_no__startswith=f"{prefix}-").order_by("account_no"))
+
+
+def bulk_bills(rows) -> None:
+    """Bills from ``(account, "YYYY-MM", billed, paid)`` tuples with one bulk insert."""
+    Bill.objects.bulk_create(
+        Bill(
+            account=account,
+            county_id=account.county_id,
+            billing_month=dt.date(int(month[:4]), int(month[5:7]), 1),
+            amount_billed=Decimal(billed),
+            amount_paid=Decimal(paid),
+        )
+        for account, month, billed, paid in rows
+    )
+
+
+@pytest.fixture
+def arrears_city(county_a, county_b, broadband, fixed_phone, today):
+    """County A: A-0001 owes 300 on Jul–Sep (oldest due 2026-08-31, 77 days) and 100 on October
+    (not due); A-0002 (fixed phone, single stop) owes 50 on September (16 days); A-0003 paid
+    everything; A-0004 owes only October (not due yet). County B: B-0001 owes 400 on August."""
+    a1, a2, a3, a4 = bulk_accounts(county_a, broadband, "A", 4)
+    Account.objects.filter(pk=a2.pk).update(business_line=fixed_phone, status="single_stop")
+    (b1,) = bulk_accounts(county_b, broadband, "B", 1)
+    bulk_bills(
+        [
+            (a1, "2026-07", "100", "0"),
+            (a1, "2026-08", "100", "0"),
+            (a1, "2026-09", "100", "0"),
+            (a1, "2026-10", "100", "0"),
+            (a2, "2026-09", "50", "0"),
+            (a3, "2026-09", "80", "80"),
+            (a3, "2026-10", "80", "80"),
+            (a4, "2026-10", "70", "0"),
+            (b1, "2026-08", "500", "100"),
+            (b1, "2026-10", "60", "60"),
+        ]
+    )
+    return {"a1": a1, "a2": a2, "a3": a3, "a4": a4, "b1": b1}

@@ -1,0 +1,147 @@
+"""Arrears sections of the weekly and monthly briefings, for the city and for one county."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from arrears.briefing import sections
+from arrears.models import ArrearsSnapshot, CollectionAction
+from arrears.services.transfers import limit_set, transfer_create
+from marketing_ops.briefings import briefing_render, period_for
+from marketing_ops.xlsx import Sheet
+
+
+def section_text(section):
+    """Everything a reader of the section sees: lines and every table cell."""
+    cells = [
+        str(cell)
+        for table in section.tables
+        for row in [table.title, *table.headers, *(c for r in table.rows for c in r)]
+        for cell in ([row] if not isinstance(row, list | tuple) else row)
+    ]
+    return "\n".join([section.title, *section.lines, *cells])
+
+
+@pytest.fixture
+def briefing_city(arrears_city, county_a, county_b, city_user, leader, staff_a, today):
+    """October recovery (A 32% below target, B 100%), snapshots a week apart, an overdue
+    promise in each county, October transfers over the city limit and A's sub-limit."""
+    ArrearsSnapshot.objects.bulk_create(
+        ArrearsSnapshot(
+            county=county,
+            as_of=as_of,
+            recovery_month=dt.date(2026, 10, 1),
+            billed=Decimal("100"),
+            collected=collected,
+            recovery_rate=collected / 100,
+        )
+        for county in (county_a, county_b)
+        for as_of, collected in ((dt.date(2026, 11, 8), Decimal(90)), (dt.date(2026, 11, 15), 95))
+    )
+    for account in (arrears_city["a1"], arrears_city["b1"]):
+        CollectionAction.objects.create(
+            account=account,
+            kind="promise",
+            happened_on=dt.date(2026, 11, 2),
+            promise_date=dt.date(2026, 11, 10),
+            promise_amount=Decimal("100"),
+            owner=staff_a,
+        )
+    limit_set(month="2026-10", amount=Decimal("1000"), set_by=city_user)
+    limit_set(month="2026-10", county=county_a, amount=Decimal("300"), set_by=city_user)
+    for county, amount in ((county_a, "400"), (county_b, "700")):
+        transfer_create(
+            county=county,
+            month="2026-10",
+            amount=Decimal(amount),
+            accounts=2,
+            approver=leader,
+            created_by=city_user,
+        )
+    return arrears_city
+
+
+def weekly(today):
+    return period_for("weekly", today=today)  # the week that just ended: 2026-11-09..15
+
+
+def test_the_daily_briefing_has_no_arrears_section(briefing_city, today):
+    assert sections(period_for("daily", today=today), None) == []
+
+
+def test_weekly_city_section_shows_recovery_against_target_and_the_change(
+    briefing_city, county_a, today
+):
+    (section,) = sections(weekly(today), None)
+    text = "\n".join(section.lines)
+    assert "City: recovery of 2026-10 bills 45.16%" in text  # (80 + 60) / (250 + 60)
+    assert "98.00% target — below the target" in text
+    assert "Below target: C01 Alpha District (32.00%)." in text
+    assert "Change since last week: +5.00 pp (snapshot of 2026-11-15 against 2026-11-08)." in text
+    assert "Promises to pay overdue and unpaid: 2." in text
+    recovery, promises = section.tables
+    assert isinstance(recovery, Sheet) and recovery.title == "Recovery 2026-10"
+    assert [row[0] for row in recovery.rows] == ["C01", "C02", ""]
+    assert recovery.rows[0][-1] == Decimal("5.00")
+    assert sorted(row[0] for row in promises.rows) == ["A-0001", "B-0001"]
+
+
+def test_weekly_county_section_holds_that_county_only(briefing_city, county_a, today):
+    (section,) = sections(weekly(today), county_a)
+    text = section_text(section)
+    assert "Alpha District: recovery of 2026-10 bills 32.00%" in text
+    assert "Promises to pay overdue and unpaid: 1." in text
+    assert "C02" not in text and "Beta County" not in text and "B-0001" not in text
+    assert "Below target:" not in text  # a one-county briefing says it in its first line
+
+
+def test_a_county_briefing_rendered_whole_names_no_other_county(
+    briefing_city, county_a, county_b, today
+):
+    rendered = briefing_render(weekly(today), county_b)
+    arrears_part = rendered.text.split("== Arrears recovery ==")[1].split("==")[0]
+    assert "Beta County: recovery of 2026-10 bills 100.00%" in arrears_part
+    assert "C01" not in arrears_part and "Alpha District" not in arrears_part
+
+
+def test_monthly_city_section_has_ageing_long_term_and_transfers_over_the_limit(
+    briefing_city, today
+):
+    (section,) = sections(period_for("monthly", "2026-10"), None)
+    text = "\n".join(section.lines)
+    assert "recovery of 2026-09 bills" in text
+    assert "Outstanding on 2026-10-31:" in text and "long-term (over 90 days past due)" in text
+    assert (
+        "Transferred to bad debt in 2026-10: 1,100.00 (4 accounts) against a limit of 1,000.00."
+        in text
+    )
+    assert "Over the transfer limit in 2026: 2026-10." in text
+    titles = [table.title for table in section.tables]
+    assert titles == ["Recovery 2026-09", "Ageing 2026-10-31", "Transfers 2026"]
+    transfers = section.tables[2]
+    assert len(transfers.rows) == 10  # January to October
+    assert transfers.rows[-1][-1] == "Yes"
+
+
+def test_monthly_county_section_compares_with_the_county_sub_limit(
+    briefing_city, county_a, county_b, today
+):
+    (a_section,) = sections(period_for("monthly", "2026-10"), county_a)
+    a_text = section_text(a_section)
+    assert "Transferred to bad debt in 2026-10: 400.00 (2 accounts) against a limit of 300.00." in (
+        a_text
+    )
+    assert "Over the transfer limit in 2026: 2026-10." in a_text
+    assert "C02" not in a_text and "Beta County" not in a_text
+    (b_section,) = sections(period_for("monthly", "2026-10"), county_b)
+    b_text = section_text(b_section)
+    assert "700.00 (2 accounts) (no limit set)" in b_text
+    assert "No month of 2026 is over its transfer limit." in b_text
+    assert "C01" not in b_text and "Alpha District" not in b_text
+
+
+def test_sections_cope_with_a_city_without_arrears_data(county_a, today):
+    for kind, label in (("weekly", None), ("monthly", "2026-10")):
+        (section,) = sections(period_for(kind, label, today=today), None)
+        assert section.lines  # says there is nothing rather than failing

@@ -1,0 +1,283 @@
+"""Accounts and bills imports: staged, validated whole, upserted on the natural key."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from arrears.models import Account, ArrearsSnapshot, Bill
+from marketing_ops.models import ImportJob
+from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = ACCOUNT_HEADER + (
+    "A-001,C01,BROADBAND,Zhang Wei,2020-03-01,active,,,\n"
+    'A-002,C01,FIXED_PHONE,"Li, Na",2021-05-10,single_stop,2026-02-01,2027-12-31,200.00\n'
+    "B-001,C02,BROADBAND,Wang Fang,2019-07-15,double_stop,2026-01-10,,\n"
+)
+
+
+@pytest.fixture
+def accounts(run_import, admin_user, county_a, county_b):
+    job = run_import("accounts", ACCOUNTS, admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    return job
+
+
+def bills(*rows: str) -> str:
+    return BILL_HEADER + "".join(row + "\n" for row in rows)
+
+
+def stored_bills() -> dict[tuple[str, str], tuple]:
+    return {
+        (b.account.account_no, f"{b.billing_month:%Y-%m}"): (
+            b.amount_billed,
+            b.amount_paid,
+            b.paid_on,
+            b.county.code,
+        )
+        for b in Bill.objects.select_related("account", "county")
+    }
+
+
+def test_accounts_import_creates_accounts_with_their_county_line_and_status(accounts):
+    assert accounts.applied == 3
+    li = Account.objects.get(account_no="A-002")
+    assert li.customer_name == "Li, Na"
+    assert li.county.code == "C01"
+    assert li.business_line.code == "FIXED_PHONE"
+    assert li.status == Account.Status.SINGLE_STOP
+    assert li.status_changed_on == dt.date(2026, 2, 1)
+    assert li.deposit == Decimal("200.00")
+
+
+def test_accounts_imported_again_with_changes_are_updated_not_doubled(
+    accounts, run_import, admin_user
+):
+    changed = ACCOUNT_HEADER + "A-001,C01,BROADBAND,Zhang Wei,2020-03-01,double_stop,2026-03-05,,\n"
+    job = run_import("accounts", changed, admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert Account.objects.count() == 3
+    assert Account.objects.get(account_no="A-001").status == Account.Status.DOUBLE_STOP
+
+
+def test_bills_import_copies_the_account_county_onto_each_bill(accounts, run_import, admin_user):
+    job = run_import(
+        "bills",
+        bills("A-001,2026-03,100.00,100.00,2026-04-10", "B-001,2026-03,80.50,0,"),
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.applied == 2
+    assert stored_bills() == {
+        ("A-001", "2026-03"): (Decimal("100.00"), Decimal("100.00"), dt.date(2026, 4, 10), "C01"),
+        ("B-001", "2026-03"): (Decimal("80.50"), Decimal("0.00"), None, "C02"),
+    }
+
+
+def test_the_same_bills_file_twice_is_refused_and_leaves_the_rows_as_they_were(
+    accounts, run_import, admin_user
+):
+    text = bills("A-001,2026-03,100.00,40.00,", "A-002,2026-03,60.00,60.00,2026-04-02")
+    first = run_import("bills", text, admin_user)
+    again = run_import("bills", text, admin_user)
+    assert first.status == ImportJob.Status.DONE
+    assert again.status == ImportJob.Status.FAILED
+    assert "already imported" in again.errors[0]["message"]
+    assert Bill.objects.count() == 2
+
+
+def test_an_updated_file_for_the_same_month_updates_the_bills_without_duplicates(
+    accounts, run_import, admin_user
+):
+    run_import("bills", bills("A-001,2026-03,100.00,0,", "A-002,2026-03,60.00,0,"), admin_user)
+    job = run_import(
+        "bills",
+        bills(
+            "A-001,2026-03,100.00,100.00,2026-04-20",
+            "A-002,2026-03,60.00,30.00,2026-04-21",
+            "B-001,2026-03,75.00,0,",
+        ),
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert Bill.objects.count() == 3
+    rows = stored_bills()
+    assert rows[("A-001", "2026-03")][:2] == (Decimal("100.00"), Decimal("100.00"))
+    assert rows[("A-002", "2026-03")][:2] == (Decimal("60.00"), Decimal("30.00"))
+
+
+def test_an_error_in_the_last_row_writes_nothing(accounts, run_import, admin_user):
+    job = run_import(
+        "bills",
+        bills("A-001,2026-03,100.00,0,", "A-002,2026-03,60.00,0,", "B-001,2026-13,10.00,0,"),
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [
+        {
+            "row": 4,
+            "column": "billing_month",
+            "message": "expected a month as YYYY-MM, got '2026-13'",
+        }
+    ]
+    assert Bill.objects.count() == 0
+
+
+def test_an_unknown_account_in_the_last_row_rejects_the_file_naming_the_row(
+    accounts, run_import, admin_user
+):
+    job = run_import(
+        "bills",
+        bills("A-001,2026-03,100.00,0,", "\n".join([""]), "Z-999,2026-03,1.00,0,"),
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(4, "account_no")]
+    assert "unknown account Z-999" in job.errors[0]["message"]
+    assert Bill.objects.count() == 0
+
+
+def test_the_same_bill_twice_in_one_file_is_reported_with_both_rows(
+    accounts, run_import, admin_user
+):
+    job = run_import(
+        "bills",
+        bills("A-001,2026-03,100.00,0,", "A-002,2026-03,5.00,0,", "A-001,2026-03,90.00,0,"),
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [
+        {
+            "row": 4,
+            "column": "account_no",
+            "message": "duplicate bill of account A-001 for 2026-03-01: also in row 2",
+        }
+    ]
+    assert Bill.objects.count() == 0
+
+
+def test_a_county_users_bills_for_another_countys_account_are_refused(
+    accounts, run_import, staff_a
+):
+    job = run_import("bills", bills("A-001,2026-03,100.00,0,", "B-001,2026-03,80.00,0,"), staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [
+        {
+            "row": 3,
+            "column": "account_no",
+            "message": "account B-001 belongs to county C02, not yours",
+        }
+    ]
+    assert Bill.objects.count() == 0
+
+
+def test_a_county_user_imports_bills_of_their_own_county(accounts, run_import, staff_a):
+    job = run_import("bills", bills("A-001,2026-03,100.00,0,", "A-002,2026-03,5.00,5.00,"), staff_a)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.county.code == "C01"
+    assert Bill.objects.count() == 2
+
+
+def test_a_county_users_accounts_file_naming_another_county_is_refused(
+    run_import, staff_a, county_b
+):
+    text = ACCOUNT_HEADER + (
+        "A-010,C01,BROADBAND,Own,2020-01-01,active,,,\n"
+        "B-010,C02,BROADBAND,Other,2020-01-01,active,,,\n"
+    )
+    job = run_import("accounts", text, staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0]["row"] == 3
+    assert job.errors[0]["column"] == "county_code"
+    assert Account.objects.count() == 0
+
+
+def test_a_county_user_cannot_take_over_another_countys_account_number(
+    accounts, run_import, staff_a
+):
+    text = ACCOUNT_HEADER + "B-001,C01,BROADBAND,Taken over,2020-01-01,active,,,\n"
+    job = run_import("accounts", text, staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [
+        {
+            "row": 2,
+            "column": "account_no",
+            "message": "account B-001 belongs to county C02, not yours",
+        }
+    ]
+    assert Account.objects.get(account_no="B-001").county.code == "C02"
+
+
+def test_an_account_moved_to_another_county_takes_its_bills_along(accounts, run_import, admin_user):
+    run_import("bills", bills("A-001,2026-03,100.00,0,"), admin_user)
+    moved = ACCOUNT_HEADER + "A-001,C02,BROADBAND,Zhang Wei,2020-03-01,active,,,\n"
+    job = run_import("accounts", moved, admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert Bill.objects.get().county.code == "C02"
+
+
+def test_duplicate_account_numbers_in_one_file_are_reported(run_import, admin_user, county_a):
+    text = ACCOUNT_HEADER + (
+        "A-001,C01,BROADBAND,One,2020-01-01,active,,,\n"
+        "A-001,C01,BROADBAND,Two,2020-01-01,active,,,\n"
+    )
+    job = run_import("accounts", text, admin_user)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0]["row"] == 3
+    assert "also in row 2" in job.errors[0]["message"]
+    assert Account.objects.count() == 0
+
+
+def test_a_successful_bills_import_takes_the_county_snapshots(accounts, run_import, admin_user):
+    run_import("bills", bills("A-001,2026-03,100.00,0,", "B-001,2026-03,50.00,0,"), admin_user)
+    snapshots = {s.county.code: s for s in ArrearsSnapshot.objects.select_related("county")}
+    assert set(snapshots) == {"C01", "C02"}
+    assert snapshots["C01"].outstanding == Decimal("100.00")
+    assert snapshots["C02"].outstanding == Decimal("50.00")
+
+
+def test_a_failed_import_takes_no_snapshot(accounts, run_import, admin_user):
+    ArrearsSnapshot.objects.all().delete()
+    run_import("bills", bills("Z-404,2026-03,1.00,0,"), admin_user)
+    assert not ArrearsSnapshot.objects.exists()
+
+
+def test_a_county_manager_may_not_import_bills(accounts, head_a):
+    from django.core.exceptions import PermissionDenied
+
+    from marketing_ops import tabular
+    from tests.arrears.conftest import csv_file
+
+    with pytest.raises(PermissionDenied):
+        tabular.submit("bills", csv_file(bills("A-001,2026-03,1.00,0,")), "b.csv", head_a)
+
+
+def test_a_bills_workbook_with_real_dates_and_numbers_is_imported(
+    accounts, admin_user, django_capture_on_commit_callbacks
+):
+    import io
+
+    import openpyxl
+
+    from marketing_ops import tabular
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Account_No", "billing_month", "amount_billed", "amount_paid", "paid_on"])
+    sheet.append(["A-001", dt.datetime(2026, 3, 1), 100.5, 100.5, dt.datetime(2026, 4, 3)])
+    sheet.append(["A-002", "2026-03", 60, 0, None])
+    content = io.BytesIO()
+    workbook.save(content)
+    content.seek(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = tabular.submit("bills", content, "bills.xlsx", admin_user, background=False)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    rows = stored_bills()
+    assert rows[("A-001", "2026-03")][:3] == (
+        Decimal("100.50"),
+        Decimal("100.50"),
+        dt.date(2026, 4, 3),
+    )
+    assert rows[("A-002", "2026-03")][:2] == (Decimal("60.00"), Decimal("0.00"))

@@ -1,0 +1,351 @@
+"""Arrears pages: who may open them, what each county sees, exports, query counts."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from arrears.models import ArrearsSnapshot, Transfer, TransferLimit
+from arrears.services.transfers import limit_set, transfer_create
+from marketing_ops.models import County
+from tests.arrears.conftest import bulk_accounts, bulk_bills
+
+PAGES = [
+    "/arrears/",
+    "/arrears/worklist/",
+    "/arrears/promises/",
+    "/arrears/top/",
+    "/arrears/transfers/",
+    "/arrears/accounts/A-0001/",
+]
+
+
+def sheet_rows(response, index=0):
+    workbook = load_workbook(io.BytesIO(response.content))
+    return list(workbook.worksheets[index].iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, arrears_city, url):
+    for target in (url, url + "?export=xlsx"):
+        response = client.get(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize(
+    "who", ["admin_user", "city_user", "leader", "staff_a", "head_a", "auditor1_a", "auditor2"]
+)
+def test_every_role_reads_the_pages_and_their_exports(request, client_for, arrears_city, url, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(url).status_code == 200
+    export = client.get(url + "?export=xlsx")
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("suffix", ["", "?export=xlsx"])
+def test_another_countys_account_is_not_found(client_for, staff_b, head_a, arrears_city, suffix):
+    assert client_for(staff_b).get(f"/arrears/accounts/A-0001/{suffix}").status_code == 404
+    assert client_for(head_a).get(f"/arrears/accounts/B-0001/{suffix}").status_code == 404
+
+
+def test_an_unknown_account_is_not_found(client_for, city_user, arrears_city):
+    assert client_for(city_user).get("/arrears/accounts/NOPE/").status_code == 404
+
+
+def test_account_page_shows_bills_with_due_dates_and_what_is_owed(
+    client_for, staff_a, arrears_city
+):
+    response = client_for(staff_a).get("/arrears/accounts/A-0001/")
+    summary = response.context["summary"]
+    assert summary["outstanding"] == Decimal("400.00")
+    assert summary["overdue"] == Decimal("300.00")
+    assert summary["days_overdue"] == 77
+    content = response.content.decode()
+    assert "2026-07" in content and "2026-08-31" in content  # July's bill is due end of August
+    rows = sheet_rows(client_for(staff_a).get("/arrears/accounts/A-0001/?export=xlsx"))
+    assert rows[0][:4] == ("Month", "Billed", "Paid", "Outstanding")
+    assert [row[0] for row in rows[1:]] == ["2026-10", "2026-09", "2026-08", "2026-07"]
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@pytest.fixture
+def recovery_city(arrears_city, county_a, county_b, today):
+    """October recovery: A 70 + 80 + 100 billed, 80 collected (32%); B 60 of 60 (100%)."""
+    ArrearsSnapshot.objects.bulk_create(
+        [
+            ArrearsSnapshot(
+                county=county,
+                as_of=as_of,
+                recovery_month=dt.date(2026, 10, 1),
+                billed=Decimal("100"),
+                collected=collected,
+                recovery_rate=collected / 100,
+            )
+            for county in (county_a, county_b)
+            for as_of, collected in (
+                (dt.date(2026, 11, 8), Decimal("90")),
+                (dt.date(2026, 11, 15), Decimal("95")),
+            )
+        ]
+    )
+    return arrears_city
+
+
+def test_the_dashboard_defaults_to_last_month_and_today(client_for, city_user, recovery_city):
+    response = client_for(city_user).get("/arrears/")
+    assert str(response.context["month"]) == "2026-10"
+    assert response.context["as_of"] == dt.date(2026, 11, 16)
+    recovery = response.context["recovery"]
+    rates = {row["county"]: row["recovery_rate"] for row in recovery["counties"]}
+    assert rates == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
+    assert [row["county"] for row in response.context["below_target"]] == ["C01"]
+    content = response.content.decode()
+    assert 'id="chart-recovery"' in content and 'id="chart-ageing"' in content
+    assert "Below target in 2026-10: Alpha District." in content
+
+
+def test_the_dashboard_month_and_date_can_be_chosen(client_for, city_user, recovery_city):
+    response = client_for(city_user).get("/arrears/", {"month": "2026-09", "as_of": "2026-10-31"})
+    assert str(response.context["month"]) == "2026-09"
+    ageing = response.context["ageing"]
+    assert ageing["as_of"] == "2026-10-31"
+    # On 31 October, October's bills are not due yet and September's fall due that very day.
+    assert ageing["city"]["total"] == Decimal("920.00")
+    assert ageing["city"]["not_due"] == Decimal("100.00") + Decimal("70.00") + Decimal("150.00")
+
+
+def test_a_county_user_sees_only_their_county_on_the_dashboard(client_for, head_a, recovery_city):
+    response = client_for(head_a).get("/arrears/")
+    content = response.content.decode()
+    assert [row["county"] for row in response.context["recovery"]["counties"]] == ["C01"]
+    assert "Beta County" not in content and "C02" not in content
+    rows = sheet_rows(client_for(head_a).get("/arrears/?export=xlsx"))
+    assert {row[0] for row in rows[1:]} == {"C01", None}  # None: the total row
+
+
+def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_city):
+    response = client_for(city_user).get("/arrears/?export=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Recovery 2026-10",
+        "Ageing 2026-11-16",
+        "Long-term arrears",
+        "Transfers 2026",
+        "Weekly trend",
+    ]
+    recovery = list(workbook["Recovery 2026-10"].iter_rows(values_only=True))
+    assert recovery[1][:2] == ("C01", "Alpha District") and recovery[1][-1] == "No"
+    assert recovery[-1][1] == "City total"
+
+
+def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_user, recovery_city):
+    response = client_for(city_user).get("/arrears/", {"month": "2026-13"})
+    assert response.status_code == 200
+    assert str(response.context["month"]) == "2026-10"
+    assert "Showing the defaults instead" in response.content.decode()
+
+
+def test_the_dashboard_runs_in_a_constant_number_of_queries(
+    client_for,
+    city_user,
+    staff_a,
+    county_a,
+    county_b,
+    broadband,
+    recovery_city,
+    django_assert_max_num_queries,
+):
+    counts = []
+    for prefix, size in (("S", 1), ("L", 5)):
+        counties = [
+            County.objects.create(code=f"{prefix}{i}", name=f"{prefix} county {i}", sort_order=9)
+            for i in range(size)
+        ]
+        for county in [county_a, county_b, *counties]:
+            accounts = bulk_accounts(county, broadband, f"{county.code}-{prefix}", 4 * size)
+            bulk_bills([(a, m, "10", "3") for a in accounts for m in ("2026-08", "2026-10")])
+        for user in (city_user, staff_a):
+            client = client_for(user)
+            with django_assert_max_num_queries(20) as captured:
+                assert client.get("/arrears/").status_code == 200
+            counts.append(len(captured))
+    assert counts[0] == counts[2] and counts[1] == counts[3]
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+@pytest.fixture
+def transfers_2026(county_a, county_b, city_user, leader, today):
+    limit_set(month="2026-10", amount=Decimal("1000"), set_by=city_user)
+    limit_set(month="2026-10", county=county_a, amount=Decimal("300"), set_by=city_user)
+    transfer_create(
+        county=county_a,
+        month="2026-10",
+        amount=Decimal("400"),
+        accounts=3,
+        approver=leader,
+        created_by=city_user,
+    )
+    transfer_create(
+        county=county_b,
+        month="2026-10",
+        amount=Decimal("700"),
+        accounts=5,
+        approver=leader,
+        created_by=city_user,
+    )
+
+
+def test_city_staff_see_transfers_against_the_limit_with_over_limit_months(
+    client_for, city_user, transfers_2026
+):
+    response = client_for(city_user).get("/arrears/transfers/")
+    october = response.context["summary"].data.data[9]
+    assert (october["amount"], october["limit"], october["over_limit"]) == (
+        Decimal("1100.00"),
+        Decimal("1000.00"),
+        True,
+    )
+    content = response.content.decode()
+    assert "Over limit" in content and 'id="transfer-form"' in content
+
+
+def test_city_staff_record_a_transfer(client_for, city_user, leader, county_b, today):
+    response = client_for(city_user).post(
+        "/arrears/transfers/",
+        {
+            "form": "transfer",
+            "transfer-county": county_b.pk,
+            "transfer-month": "2026-11",
+            "transfer-amount": "250.50",
+            "transfer-accounts": "2",
+            "transfer-approver": leader.pk,
+            "transfer-note": "Dismantled accounts",
+        },
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    assert (transfer.county, transfer.amount, transfer.accounts, transfer.created_by) == (
+        county_b,
+        Decimal("250.50"),
+        2,
+        city_user,
+    )
+
+
+def test_a_transfer_with_errors_is_shown_again_with_messages(
+    client_for, city_user, leader, county_b, today
+):
+    client = client_for(city_user)
+    data = {
+        "form": "transfer",
+        "transfer-county": county_b.pk,
+        "transfer-month": "2026/11",
+        "transfer-amount": "10",
+        "transfer-accounts": "0",
+        "transfer-approver": leader.pk,
+    }
+    response = client.post("/arrears/transfers/", data)
+    assert response.status_code == 400
+    assert {"month", "accounts"} <= set(response.context["transfer_form"].errors)
+    # The amount rule is the service's: its message lands on the field too.
+    data |= {"transfer-month": "2026-11", "transfer-accounts": "1", "transfer-amount": "-1"}
+    response = client.post("/arrears/transfers/", data)
+    assert response.status_code == 400
+    assert "more than zero" in str(response.context["transfer_form"].errors["amount"])
+    assert not Transfer.objects.exists()
+
+
+def test_city_staff_set_the_provincial_limit_and_a_county_sub_limit(
+    client_for, city_user, county_a, today
+):
+    client = client_for(city_user)
+    data = {"form": "limit", "limit-month": "2026-12", "limit-amount": "5000"}
+    assert client.post("/arrears/transfers/", data).status_code == 302
+    data |= {"limit-county": county_a.pk, "limit-amount": "800"}
+    assert client.post("/arrears/transfers/", data).status_code == 302
+    limits = {(l.county_id, l.amount) for l in TransferLimit.objects.all()}  # noqa: E741
+    assert limits == {(None, Decimal("5000.00")), (county_a.pk, Decimal("800.00"))}
+
+
+@pytest.mark.parametrize("who", ["staff_a", "head_a", "leader", "auditor2"])
+def test_other_roles_may_not_record_transfers_or_limits(
+    request, client_for, county_a, leader, who, today
+):
+    client = client_for(request.getfixturevalue(who))
+    transfer = {
+        "form": "transfer",
+        "transfer-county": county_a.pk,
+        "transfer-month": "2026-11",
+        "transfer-amount": "10",
+        "transfer-accounts": "1",
+        "transfer-approver": leader.pk,
+    }
+    limit = {"form": "limit", "limit-month": "2026-11", "limit-amount": "10"}
+    assert client.post("/arrears/transfers/", transfer).status_code == 403
+    assert client.post("/arrears/transfers/", limit).status_code == 403
+    assert not Transfer.objects.exists() and not TransferLimit.objects.exists()
+    assert 'id="transfer-form"' not in client.get("/arrears/transfers/").content.decode()
+
+
+def test_a_county_reads_only_its_own_transfers_against_its_sub_limit(
+    client_for, staff_a, transfers_2026
+):
+    response = client_for(staff_a).get("/arrears/transfers/")
+    assert [t.county.code for t in response.context["table"].data.data] == ["C01"]
+    october = response.context["summary"].data.data[9]
+    assert (october["amount"], october["limit"], october["over_limit"]) == (
+        Decimal("400.00"),
+        Decimal("300.00"),
+        True,
+    )
+    content = response.content.decode()
+    assert "C02" not in content and "Beta County" not in content
+    rows = sheet_rows(client_for(staff_a).get("/arrears/transfers/?export=xlsx"))
+    assert [row[1] for row in rows[1:]] == ["C01"]
+
+
+def test_the_transfer_list_filters_by_county_and_month(
+    client_for, city_user, county_b, transfers_2026
+):
+    client = client_for(city_user)
+    response = client.get("/arrears/transfers/", {"county": county_b.pk})
+    assert [t.county.code for t in response.context["table"].data.data] == ["C02"]
+    response = client.get("/arrears/transfers/", {"month": 9})
+    assert list(response.context["table"].data.data) == []
+
+
+def test_the_transfers_page_runs_in_a_constant_number_of_queries(
+    client_for, city_user, leader, county_a, django_assert_max_num_queries, today
+):
+    counts = []
+    for size in (1, 8):
+        counties = [
+            County.objects.create(code=f"Q{size}{i}", name=f"Q county {size}{i}")
+            for i in range(size)
+        ]
+        Transfer.objects.bulk_create(
+            Transfer(
+                county=c,
+                month=dt.date(2026, m, 1),
+                amount=Decimal(5),
+                accounts=1,
+                approver=leader,
+                created_by=city_user,
+            )
+            for c in [county_a, *counties]
+            for m in range(1, 11)
+        )
+        client = client_for(city_user)
+        with django_assert_max_num_queries(25) as captured:
+            assert client.get("/arrears/transfers/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
