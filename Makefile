@@ -39,7 +39,7 @@ fmt: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(PY) bench/arrears.py
+	$(PY) bench/arrears.py $(BENCH_ARGS)
 
 ## vendor: refresh static/vendor/ from the pinned npm packages (needs npm; the result is committed)
 vendor:

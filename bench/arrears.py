@@ -214,6 +214,36 @@ def prepare(n: int) -> None:
     )
 
 
+def loaded(n: int) -> bool:
+    """True when an earlier run left exactly ``n`` accounts and months 1-11 in place."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('arrears_account') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT COUNT(*) FROM arrears_account")
+        accounts = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(DISTINCT billing_month) FROM arrears_bill")
+        months = cursor.fetchone()[0]
+    return accounts == n and months >= MONTHS - 1
+
+
+def reset_measured_month() -> None:
+    """Remove month 12 and its import record, so the measured import is a new month again."""
+    from django.db import connection
+
+    from marketing_ops.models import ImportJob
+
+    year, month = month_list()[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM arrears_bill WHERE billing_month = %s", [dt.date(year, month, 1)]
+        )
+        cursor.execute("VACUUM ANALYZE arrears_bill")
+    ImportJob.objects.filter(dataset="bills").delete()
+
+
 def run_import(dataset: str, path: Path) -> dict:
     """Run one import in a child process so its peak memory is its own."""
     answer = subprocess.run(
@@ -328,6 +358,11 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep accounts and months 1-11 from an earlier run of the same size; measure only",
+    )
+    parser.add_argument(
         "--wipe-ok",
         action="store_true",
         help="allow a database whose name does not contain 'bench' (its arrears are emptied)",
@@ -348,7 +383,11 @@ def main() -> None:
     print(f"  data: bench/data/ ready in {time.perf_counter() - started:.1f} s")
     ensure_database(url)
     setup_django(url)
-    prepare(n)
+    if args.reuse and loaded(n):
+        print("  reusing the accounts and months 1-11 of an earlier run (--reuse)")
+        reset_measured_month()
+    else:
+        prepare(n)
 
     year, month = month_list()[-1]
     measured = bills_file(n, year, month)
