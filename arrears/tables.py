@@ -17,40 +17,12 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
+from marketing_ops.tables import NUM, MoneyColumn, RateColumn
 from marketing_ops.xlsx import Sheet
 
-NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
 TABLE_CLASS = "table table-sm table-hover align-middle"
 TEMPLATE = "django_tables2/bootstrap5.html"
-
-
-class MoneyColumn(tables.Column):
-    """Yuan with thousands separators on the page, the Decimal itself in the export."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value: Decimal) -> str:
-        return f"{value:,.2f}"
-
-    def value(self, value: Decimal) -> Decimal:
-        return value
-
-
-class RateColumn(tables.Column):
-    """A 4-place fraction shown as a percentage; exported as the fraction."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value: Decimal) -> str:
-        return f"{value * 100:.2f}%"
-
-    def value(self, value: Decimal) -> Decimal:
-        return value
 
 
 class MonthColumn(tables.Column):

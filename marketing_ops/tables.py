@@ -1,6 +1,39 @@
+from typing import Any
+
 import django_tables2 as tables
 
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
+
+#: Right-aligned, tabular figures (static/css/app.css).
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+class NumColumn(tables.Column):
+    """A right-aligned number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+
+class MoneyColumn(NumColumn):
+    """Yuan shown as 86,400.00 on the page, exported as the Decimal itself."""
+
+    def render(self, value: Any) -> str:
+        return f"{value:,.2f}"
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class RateColumn(NumColumn):
+    """A 4-place fraction shown as a percentage (49.87%), exported as the fraction."""
+
+    def render(self, value: Any) -> str:
+        return f"{value * 100:.2f}%"
+
+    def value(self, value: Any) -> Any:
+        return value
 
 
 class CountyTable(tables.Table):

@@ -9,10 +9,10 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from marketing_ops.tables import MoneyColumn, NumColumn, RateColumn
 from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
-NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 def percent(rate: Decimal | None) -> str:
@@ -27,37 +27,6 @@ def status_badge(status: str | None) -> str:
     if not status:
         return "—"
     return format_html('<span class="status-{}">{}</span>', status, status.replace("_", " "))
-
-
-class MoneyColumn(tables.Column):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value: Any) -> str:
-        return money(value)
-
-    def value(self, value: Any) -> Any:
-        return value
-
-
-class RateColumn(tables.Column):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("attrs", NUM)
-        kwargs.setdefault("default", None)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value: Any) -> str:
-        return percent(value)
-
-    def value(self, value: Any) -> Any:
-        return value
-
-
-class NumColumn(tables.Column):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
 
 
 class StatusColumn(tables.Column):

@@ -9,11 +9,11 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from marketing_ops.tables import NUM, MoneyColumn
 from revenue.activities.services import can_complete_follow_up
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
-NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 class CountyCodesColumn(tables.Column):
@@ -46,20 +46,6 @@ class IsoDateTimeColumn(tables.DateTimeColumn):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "Y-m-d H:i")
         super().__init__(**kwargs)
-
-    def value(self, value: Any) -> Any:
-        return value
-
-
-class MoneyColumn(tables.Column):
-    """Yuan shown as 86,400.00, exported as the Decimal itself."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(**kwargs)
-
-    def render(self, value: Any) -> str:
-        return f"{value:,.2f}"
 
     def value(self, value: Any) -> Any:
         return value
