@@ -10,12 +10,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -117,12 +116,9 @@ class ArrearsImportCreate(APIView):
         upload = ArrearsImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        try:
-            job = tabular.submit(
-                upload.validated_data["kind"], file, file.name, request.user, background=True
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc))
+        job = tabular.submit(
+            upload.validated_data["kind"], file, file.name, request.user, background=True
+        )
         data = ArrearsImportSerializer(job).data
         if job.status == ImportJob.Status.FAILED:
             return Response(data, status=status.HTTP_400_BAD_REQUEST)
@@ -311,8 +307,6 @@ class TransferList(generics.ListCreateAPIView):
             )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc))
 
 
 class TransferMonthSerializer(serializers.Serializer):

@@ -14,10 +14,18 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketing_ops import tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
 from marketing_ops.models import BusinessLine, County, ImportJob
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, except that a service's PermissionDenied keeps its message in the 403."""
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
 
 
 def roles_required(*roles: str) -> type[BasePermission]:
@@ -154,10 +162,7 @@ def import_job_response(job: ImportJob) -> Response:
 
 def submit_upload(request: Request, dataset: str, background: bool | None = None) -> ImportJob:
     upload = request.FILES["file"]
-    try:
-        return tabular.submit(dataset, upload, upload.name, request.user, background=background)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc))
+    return tabular.submit(dataset, upload, upload.name, request.user, background=background)
 
 
 class ImportJobList(generics.ListAPIView):

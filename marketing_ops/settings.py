@@ -172,6 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "marketing_ops.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "marketing_ops API",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -353,8 +352,6 @@ class ReportDetail(APIView):
             )
         except services.ReportConflict as exc:
             return _conflict(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc))
         return Response(report_data(request.user, county_obj, year, month))
 
 
@@ -391,8 +388,6 @@ def _transition_view(action: str, service: Callable[..., MonthlyReport], needs_r
                 call_service(service, report=report, user=request.user, **kwargs)
             except services.ReportConflict as exc:
                 return _conflict(exc)
-            except DjangoPermissionDenied as exc:
-                raise PermissionDenied(str(exc))
             return Response(report_data(request.user, county_obj, year, month))
 
     TransitionView.__name__ = f"Report{action.capitalize()}"
@@ -449,12 +444,7 @@ class ReportImport(APIView):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        try:
-            job = tabular.submit(
-                "monthly_figures", upload, upload.name, request.user, background=False
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc))
+        job = tabular.submit("monthly_figures", upload, upload.name, request.user, background=False)
         if job.status != job.Status.DONE:
             return Response({"errors": job.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"imported": job.applied})
