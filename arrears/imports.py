@@ -8,19 +8,25 @@ retaken once the transaction commits.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from arrears.models import Account, Bill
+from arrears.services import bill_months
 from arrears.services import imports as staging
 from marketing_ops import tabular
 from marketing_ops.access import Role
+from marketing_ops.periods import Month
 
 IMPORT_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
+_LARGEST_AMOUNT = Decimal("1000000000000")
+_PLAIN_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}\Z")
 
 
 # The staging table takes text: these columns validate a cell as tabular's do but hand on the
@@ -44,7 +50,45 @@ class StagedMoney(tabular.Money):
     def parse(self, raw: Any) -> str:
         if raw.__class__ is str and _PLAIN_AMOUNT.match(raw):
             return raw  # digits with at most two places, not negative: already what we store
-        return str(super().parse(raw))
+        value = super().parse(raw)
+        if value >= _LARGEST_AMOUNT:
+            # The bills and accounts columns hold 12 digits before the point (numeric(14,2)).
+            raise ValueError(f"amount too large: {raw}")
+        return str(value)
+
+
+def _plain_amount(number: str, text: str) -> str:
+    """SQL: the amount ``number`` PostgreSQL read from the cell ``text`` is the value the column
+    type would take from it. PostgreSQL reads as much as the type does (spaces, a plus sign, an
+    exponent) and more: a minus sign (also "-0"), NaN, and places beyond two, which it rounds;
+    those rows are left out, so the file is declined and the row-by-row pass names them."""
+    return (
+        f"strpos({text}, '-') = 0 AND {text} NOT LIKE '%%.___%%' "
+        f"AND {number} >= 0 AND {number} < 1000000000000"
+    )
+
+
+def _first_month(header: tabular.CsvHeader) -> Month | None:
+    """The first data row's billing month, written exactly as ``YYYY-MM``; else None."""
+    position = header.positions.get("billing_month")
+    if position is None or position >= len(header.first_row):
+        return None
+    text = header.first_row[position]
+    if not _PLAIN_MONTH.match(text):
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        return None
+
+
+def _month(day: Any) -> Month:
+    """A staged billing month (a date, or ISO text on SQLite) as a Month."""
+    return Month.of(day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
+
+
+def _suffix(ctx: tabular.ImportContext) -> str:
+    return str(ctx.job.pk if ctx.job is not None and ctx.job.pk else id(ctx))
 
 
 def _types(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
@@ -74,9 +118,8 @@ class _StagedDataset(tabular.Dataset):
         return ctx.state["table"]
 
     def begin(self, ctx: tabular.ImportContext) -> None:
-        suffix = ctx.job.pk if ctx.job is not None and ctx.job.pk else id(ctx)
         table = staging.StagingTable(
-            f"arrears_stage_{self.name}_{suffix}", _types(self.staging_columns)
+            f"arrears_stage_{self.name}_{_suffix(ctx)}", _types(self.staging_columns)
         )
         table.create()
         ctx.state.update(table=table, staged=0)
@@ -231,6 +274,8 @@ class BillsDataset(_StagedDataset):
         ("paid_on", "date", "text"),
     ]
 
+    copies_csv = True
+
     def apply(self, ctx: tabular.ImportContext) -> int:
         table = self.table(ctx)
         table.analyze()
@@ -243,26 +288,107 @@ class BillsDataset(_StagedDataset):
                 raise rejected
         own = ctx.county_id if not ctx.city_wide else None
         scope = "a.county_id = %s" if own is not None else "true"
-        # Bills copy their account's county so per-county figures need no join to accounts.
-        written = staging.upsert_or_cardinality(
-            f"INSERT INTO arrears_bill (account_id, county_id, billing_month, amount_billed, "
-            f"amount_paid, paid_on) "
-            f"SELECT a.id, a.county_id, s.billing_month, s.amount_billed, s.amount_paid, "
-            f"s.paid_on FROM {table.name} s JOIN arrears_account a "
-            f"ON a.account_no = s.account_no WHERE {scope} "
-            # In key order, each insert touches the unique index's pages one after the other.
-            f"ORDER BY a.id "
-            f"ON CONFLICT (account_id, billing_month) DO UPDATE SET "
-            f"county_id = EXCLUDED.county_id, amount_billed = EXCLUDED.amount_billed, "
-            f"amount_paid = EXCLUDED.amount_paid, paid_on = EXCLUDED.paid_on",
-            [own] if own is not None else [],
+        bill_months.lock_bills_for_import()
+        months = staging.fetch(
+            f"SELECT billing_month, COUNT(*) FROM {table.name} GROUP BY billing_month ORDER BY 1"
         )
-        if written is None:
+        written = 0
+        try:
+            for day, rows in months:
+                # Bills copy their account's county so per-county figures need no join.
+                written += bill_months.write_month(
+                    month=_month(day),
+                    select_sql=(
+                        f"SELECT a.id AS account_id, a.county_id, s.amount_billed, "
+                        f"s.amount_paid, s.paid_on FROM {table.name} s "
+                        f"JOIN arrears_account a ON a.account_no = s.account_no "
+                        f"WHERE s.billing_month = %s AND {scope}"
+                    ),
+                    params=[day, *([own] if own is not None else [])],
+                    rows=rows,
+                )
+        except bill_months.DuplicateBills:
             raise staging.duplicate_errors(table, key, "account_no", describe)
         if written < ctx.state["staged"]:
             raise self._unmatched(table, own)
         _schedule_snapshots(ctx)
         return written
+
+    # The direct CSV load (PostgreSQL): the file is COPied as text into a TEMP table and written
+    # by one INSERT … SELECT that converts each cell and keeps only the rows whose cells mean
+    # exactly what the column types would read from them. Only the usual file (one month,
+    # every cell plain, every account known and in scope, no key twice) is written this way;
+    # anything else is declined and takes the row-by-row pass, which names every problem. So
+    # the two paths accept the same files.
+
+    def copy_csv(
+        self, source: Any, header: tabular.CsvHeader, ctx: tabular.ImportContext
+    ) -> int | None:
+        if connection.vendor != "postgresql":
+            return None
+        month = _first_month(header)
+        if month is None:
+            return None
+        raw = staging.RawCsvTable(f"arrears_raw_{self.name}_{_suffix(ctx)}", len(header.names))
+        rows = raw.copy_from(source)
+        if rows is None:
+            return None
+        ctx.state.update(raw=raw, raw_rows=rows, raw_month=month, raw_header=header)
+        return rows
+
+    def apply_copied(self, ctx: tabular.ImportContext) -> int | None:
+        raw: staging.RawCsvTable = ctx.state["raw"]
+        rows: int = ctx.state["raw_rows"]
+        month: Month = ctx.state["raw_month"]
+        cell = {
+            name: raw.column(ctx.state["raw_header"].positions.get(name))
+            for name in self.column_names()
+        }
+        own = ctx.county_id if not ctx.city_wide else None
+        scope = "AND a.county_id = %s" if own is not None else ""
+        select_sql = (
+            f"SELECT a.id AS account_id, a.county_id, v.billed AS amount_billed, "
+            f"v.paid AS amount_paid, v.paid_on FROM ("
+            f"  SELECT {cell['account_no']} AS account_no, {cell['billing_month']} AS month, "
+            f"  {cell['amount_billed']} AS billed_text, {cell['amount_paid']} AS paid_text, "
+            f"  {cell['paid_on']} AS paid_on_text, "
+            f"  {cell['amount_billed']}::numeric(14,2) AS billed, "
+            f"  {cell['amount_paid']}::numeric(14,2) AS paid, "
+            f"  NULLIF({cell['paid_on']}, '')::date AS paid_on "
+            # OFFSET 0 keeps the subquery whole, so each cell is converted once, not per use.
+            f"  FROM {raw.name} OFFSET 0"
+            f") v JOIN arrears_account a ON a.account_no = v.account_no "
+            f"WHERE v.month = %s "
+            f"AND {_plain_amount('v.billed', 'v.billed_text')} "
+            f"AND {_plain_amount('v.paid', 'v.paid_text')} "
+            f"AND (v.paid_on_text IS NULL OR v.paid_on_text = '' "
+            f"     OR v.paid_on::text = v.paid_on_text) {scope}"
+        )
+        staging.more_memory_for_this_transaction()
+        # Dates read back as YYYY-MM-DD; a hash join, whatever the fresh table's estimates.
+        staging.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+        staging.execute("SET LOCAL enable_nestloop = off")
+        bill_months.lock_bills_for_import()
+        try:
+            written = bill_months.write_month(
+                month=month,
+                select_sql=select_sql,
+                params=[str(month), *([own] if own is not None else [])],
+                rows=rows,
+            )
+        except (bill_months.DuplicateBills, DataError):
+            return None  # a key twice, or a cell PostgreSQL cannot convert
+        if written != rows:
+            return None  # a row of another month, a cell not as plain, an account not found
+        staging.execute("RESET enable_nestloop")
+        _schedule_snapshots(ctx)
+        return written
+
+    def discard(self, ctx: tabular.ImportContext) -> None:
+        raw = ctx.state.get("raw")
+        if raw is not None:
+            raw.drop()
+        super().discard(ctx)
 
     @staticmethod
     def _unmatched(table: staging.StagingTable, own: int | None) -> tabular.ImportRejected:

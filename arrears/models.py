@@ -61,14 +61,21 @@ class BillQuerySet(CountyScopedQuerySet):
 
 
 class Bill(models.Model):
-    """A month's bill of an account; due at the end of the following month (SPEC §4.1)."""
+    """A month's bill of an account; due at the end of the following month (SPEC §4.1).
+
+    On PostgreSQL the table is partitioned by ``billing_month`` (migration 0003): one partition
+    per imported month plus a default partition for rows written one at a time. A large import
+    of a month builds that month's partition on the side and swaps it in
+    (``arrears.services.bill_months``), so a million new bills cost one bulk insert and three
+    fresh index builds instead of a million updates of 12-million-row indexes.
+    """
 
     # No separate index on account or county: the unique (account, billing_month) index serves
-    # lookups by account, the (billing_month, county, …) indexes the county figures, and every
-    # index less makes the million-row upsert of an import cheaper. No database foreign keys
-    # either: bills are written only by the import's set-based upsert, which takes account_id
-    # and county_id from a join to the accounts, and a deferred key check per row doubled the
-    # time of a million-row import at commit. Deleting an account still cascades (the ORM).
+    # lookups by account, the (billing_month, county) indexes the county figures, and every
+    # index less makes a month's import cheaper. No database foreign keys either: bills are
+    # written only by the import's set-based insert, which takes account_id and county_id from a
+    # join to the accounts, and a deferred key check per row doubled the time of a million-row
+    # import at commit. Deleting an account still cascades (the ORM).
     account = models.ForeignKey(
         Account,
         on_delete=models.CASCADE,
@@ -100,16 +107,20 @@ class Bill(models.Model):
         ]
         indexes = [
             # Recovery rate of a billing month per county: SUM(billed), SUM(min(paid, billed)).
-            # The amounts are in the key so PostgreSQL answers from the index alone.
+            # The amounts ride along (INCLUDE, PostgreSQL) so the sums come from the index
+            # alone, and the key stays (date, integer): a month's index builds twice as fast as
+            # with the amounts in the key.
             models.Index(
-                fields=["billing_month", "county", "amount_billed", "amount_paid"],
-                name="bill_month_county_amounts",
+                fields=["billing_month", "county"],
+                include=["amount_billed", "amount_paid"],
+                name="bill_month_county_incl",
             ),
             # Ageing and long-term arrears: only bills still owing, by county and month, with
             # the amounts for an index-only SUM(billed - paid).
             models.Index(
-                fields=["county", "billing_month", "amount_billed", "amount_paid"],
-                name="bill_owing_amounts",
+                fields=["county", "billing_month"],
+                include=["amount_billed", "amount_paid"],
+                name="bill_owing_incl",
                 condition=Q(amount_billed__gt=F("amount_paid")),
             ),
         ]

@@ -391,6 +391,9 @@ class Dataset:
     #: Stage each row as ``(row_no, *values)`` so checks made later in SQL can name the row.
     stage_row_numbers: ClassVar[bool] = False
     description: ClassVar[str] = ""
+    #: The dataset can take a CSV file straight into the database (``copy_csv`` and
+    #: ``apply_copied``), validating it there; a file it declines takes the row-by-row pass.
+    copies_csv: ClassVar[bool] = False
 
     def begin(self, ctx: ImportContext) -> None:
         ctx.state["rows"] = []
@@ -408,6 +411,18 @@ class Dataset:
 
     def discard(self, ctx: ImportContext) -> None:
         ctx.state.clear()
+
+    def copy_csv(self, source: IO[bytes], header: CsvHeader, ctx: ImportContext) -> int | None:
+        """Load a CSV file as it is (no row-by-row pass) and return its number of data rows, or
+        None to decline it. Runs before the import's transaction; ``discard`` cleans up."""
+        return None
+
+    def apply_copied(self, ctx: ImportContext) -> int | None:
+        """Check and write what ``copy_csv`` loaded, inside the import's transaction; return the
+        records written, or None to decline the file (then everything done here is rolled back
+        and the file takes the row-by-row pass, which names every error). Only a file the
+        row-by-row pass would accept as it is may be written here."""
+        return None
 
     @classmethod
     def column_names(cls) -> list[str]:
@@ -560,6 +575,15 @@ class _Bound:
     index: int
     column: Column
     parse: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class CsvHeader:
+    """A CSV file's header as the pipeline matched it, for a dataset's ``copy_csv``."""
+
+    names: list[str]  # the file's header cells, in file order
+    positions: dict[str, int]  # dataset column name → position in the file (absent: missing)
+    first_row: list[str]  # the first data row's cells (empty when the file has none)
 
 
 def _bind_header(
@@ -793,6 +817,58 @@ def _fail_unexpected(job: Any) -> None:
         logger.exception("import #%s could not be marked failed", job.pk)
 
 
+class _Declined(Exception):
+    """The dataset's direct CSV load declined the file: roll it back, take the row-by-row pass."""
+
+
+def _copy_and_apply(
+    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: Any, progress: Callable
+) -> bool:
+    """The dataset's direct CSV load: the file goes into the database as it is and is checked
+    and written there, in one transaction with the job's ``done``. False when the dataset
+    declines the file; then nothing of it was written."""
+    header = _csv_header(source, type(dataset), ctx)
+    source.seek(0)
+    rows = dataset.copy_csv(source, header, ctx)
+    if rows is None:
+        return False
+    progress(rows)
+    try:
+        with transaction.atomic():
+            applied = dataset.apply_copied(ctx)
+            if applied is None:
+                raise _Declined
+            _mark_done(job, rows, applied)
+    except _Declined:
+        return False
+    return True
+
+
+def _csv_header(source: IO[bytes], dataset: type[Dataset], ctx: ImportContext) -> CsvHeader:
+    """Read and match the header (its errors are the row-by-row pass's) and the first row."""
+    records = _csv_rows(source)
+    try:
+        names = next(records, None)
+        if names is None:
+            raise file_error("The file is empty: the header row is missing.")
+        first_row = next(records, [])
+    finally:
+        records.close()
+    bound = _bind_header(names, dataset, ctx)
+    positions = {b.column.name: b.index for b in bound if b is not None}
+    return CsvHeader(names=list(names), positions=positions, first_row=list(first_row))
+
+
+def _mark_done(job: Any, rows: int, applied: int) -> None:
+    job.status = job.Status.DONE
+    job.rows = rows
+    job.applied = applied
+    job.errors = []
+    job.error_count = 0
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "rows", "applied", "errors", "error_count", "finished_at"])
+
+
 def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None) -> Any:
     """Run an ImportJob to ``done`` or ``failed``. Safe to call twice: a finished job is left."""
     from marketing_ops.models import ImportJob
@@ -821,30 +897,21 @@ def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | N
             ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
         dataset.begin(ctx)
         try:
-            reader = _xlsx_rows(source) if inspected.kind == "xlsx" else _csv_rows(source)
-            count, errors, total = _stream(
-                dataset, iter(reader), ctx, progress, text_cells=inspected.kind == "csv"
+            copied = (
+                inspected.kind == "csv"
+                and dataset.copies_csv
+                and _copy_and_apply(dataset, source, ctx, job, progress)
             )
-            if total:
-                raise ImportRejected(errors, total)
-            with transaction.atomic():
-                applied = dataset.apply(ctx)
-                job.status = ImportJob.Status.DONE
-                job.rows = count
-                job.applied = applied
-                job.errors = []
-                job.error_count = 0
-                job.finished_at = timezone.now()
-                job.save(
-                    update_fields=[
-                        "status",
-                        "rows",
-                        "applied",
-                        "errors",
-                        "error_count",
-                        "finished_at",
-                    ]
+            if not copied:
+                source.seek(0)
+                reader = _xlsx_rows(source) if inspected.kind == "xlsx" else _csv_rows(source)
+                count, errors, total = _stream(
+                    dataset, iter(reader), ctx, progress, text_cells=inspected.kind == "csv"
                 )
+                if total:
+                    raise ImportRejected(errors, total)
+                with transaction.atomic():
+                    _mark_done(job, count, dataset.apply(ctx))
         finally:
             dataset.discard(ctx)
     except ImportRejected as rejected:

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -67,12 +67,50 @@ class StagingTable:
                 cursor.execute(f"ANALYZE {self.name}")
 
     def drop(self) -> None:
+        drop_table(self.name)
+
+
+@dataclass(frozen=True)
+class RawCsvTable:
+    """A TEMP table of text columns ``c0 … c{width-1}``, one per column of a CSV file, filled by
+    ``COPY`` straight from the upload (PostgreSQL): the direct CSV load's staging."""
+
+    name: str
+    width: int
+
+    def column(self, position: int | None) -> str:
+        """SQL for the cell at a file position; a column the file lacks reads as NULL."""
+        return f"c{position}" if position is not None else "NULL::text"
+
+    def copy_from(self, source: IO[bytes]) -> int | None:
+        """COPY the whole file (its header line skipped); its data rows, or None when PostgreSQL
+        cannot read it as CSV of this width (then nothing is left behind)."""
+        from psycopg2 import errors as pg_errors
+
+        columns = ", ".join(f"c{i} text" for i in range(self.width))
         try:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
-        except DatabaseError:
-            # The connection may already be gone (then so is its TEMP table).
-            pass
+                cursor.execute(f"CREATE TEMP TABLE {self.name} ({columns})")
+                cursor.copy_expert(
+                    f"COPY {self.name} FROM STDIN WITH (FORMAT csv, HEADER true)", source
+                )
+                return cursor.rowcount
+        except pg_errors.DataError:
+            # A row of another width, a broken quote, text that is not UTF-8, a NUL byte.
+            return None
+
+    def drop(self) -> None:
+        drop_table(self.name)
+
+
+def drop_table(name: str) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    except DatabaseError:
+        # The connection may already be gone (then so is its TEMP table).
+        pass
 
 
 def _plain(value: Any) -> Any:
