@@ -288,7 +288,6 @@ class BillsDataset(_StagedDataset):
                 raise rejected
         own = ctx.county_id if not ctx.city_wide else None
         scope = "a.county_id = %s" if own is not None else "true"
-        bill_months.lock_bills_for_import()
         months = staging.fetch(
             f"SELECT billing_month, COUNT(*) FROM {table.name} GROUP BY billing_month ORDER BY 1"
         )
@@ -368,7 +367,6 @@ class BillsDataset(_StagedDataset):
         # Dates read back as YYYY-MM-DD; a hash join, whatever the fresh table's estimates.
         staging.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         staging.execute("SET LOCAL enable_nestloop = off")
-        bill_months.lock_bills_for_import()
         try:
             written = bill_months.write_month(
                 month=month,

@@ -18,8 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 
+from arrears.services.imports import execute as _execute
+from arrears.services.imports import fetch as _fetch
+from arrears.services.imports import upsert_or_cardinality
 from marketing_ops.periods import Month
 
 PARENT = "arrears_bill"
@@ -40,8 +43,9 @@ def partition_name(month: Month) -> str:
     return f"{PARENT}_m{month.year:04d}{month.month:02d}"
 
 
-def lock_bills_for_import() -> None:
-    """Hold the bills write lock until the transaction ends (PostgreSQL)."""
+def _lock_bills() -> None:
+    """Hold the bills write lock until the transaction ends (PostgreSQL; taking it again in the
+    same transaction is free)."""
     if connection.vendor == "postgresql":
         _execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
@@ -53,6 +57,7 @@ def write_month(*, month: Month, select_sql: str, params: Sequence[Any], rows: i
     nothing of another month); ``rows`` is how many rows the file has for the month. Raises
     DuplicateBills when one account appears twice. Runs inside the import's transaction.
     """
+    _lock_bills()
     if connection.vendor == "postgresql" and _should_rebuild(month, rows):
         return _rebuild(month, select_sql, params)
     return _upsert(month, select_sql, params)
@@ -71,18 +76,10 @@ def _upsert(month: Month, select_sql: str, params: Sequence[Any]) -> int:
         f"county_id = EXCLUDED.county_id, amount_billed = EXCLUDED.amount_billed, "
         f"amount_paid = EXCLUDED.amount_paid, paid_on = EXCLUDED.paid_on"
     )
-    if connection.vendor != "postgresql":
-        return _execute(sql, [month.first_day, *params])
-    from psycopg2 import errors as pg_errors
-
-    try:
-        with transaction.atomic():
-            return _execute(sql, [month.first_day, *params])
-    except DatabaseError as exc:
-        # "ON CONFLICT DO UPDATE command cannot affect row a second time": a key twice.
-        if isinstance(exc.__cause__, pg_errors.CardinalityViolation):
-            raise DuplicateBills from exc
-        raise
+    written = upsert_or_cardinality(sql, [month.first_day, *params])
+    if written is None:
+        raise DuplicateBills
+    return written
 
 
 # --------------------------------------------------------------------------- rebuild
@@ -196,18 +193,6 @@ def _rename(load: str, partition: str) -> None:
 
 
 # --------------------------------------------------------------------------- SQL helpers
-
-
-def _execute(sql: str, params: Sequence[Any] = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _fetch_one(sql: str, params: Sequence[Any] = ()) -> Any:
