@@ -7,6 +7,7 @@ from arrears.models import (
     Account,
     ArrearsSnapshot,
     Bill,
+    BillMonthTotal,
     CollectionAction,
     RecoveryTarget,
     Transfer,
@@ -41,6 +42,25 @@ class BillAdmin(admin.ModelAdmin):
     list_select_related = ("account", "county")
     raw_id_fields = ("account",)
     show_full_result_count = False
+
+
+@admin.register(BillMonthTotal)
+class BillMonthTotalAdmin(admin.ModelAdmin):
+    """Read only: the totals follow the bills (``manage.py arrears_totals --rebuild`` recomputes
+    them)."""
+
+    list_display = ("billing_month", "county", "bills", "billed", "collected", "outstanding")
+    list_filter = ("county", "billing_month")
+    list_select_related = ("county",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RecoveryTarget)

@@ -26,6 +26,7 @@ from arrears.models import (
     RecoveryTarget,
     Transfer,
 )
+from arrears.services import bill_totals
 from arrears.services.snapshots import snapshots_take
 from arrears.services.transfers import limit_set
 from marketing_ops.models import BusinessLine, County
@@ -246,6 +247,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
     if not seeded:
         rows = _bills(random.Random(SEED + 1), ids, behaviour, today)
         _insert_bills(rows)
+        bill_totals.refresh()
         bills = len(rows)
     RecoveryTarget.objects.get_or_create(
         year=today.year, defaults={"target": settings.ARREARS_RECOVERY_TARGET}

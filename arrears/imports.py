@@ -17,7 +17,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from arrears.models import Account, Bill
-from arrears.services import bill_months
+from arrears.services import bill_months, bill_totals
 from arrears.services import imports as staging
 from marketing_ops import tabular
 from marketing_ops.access import Role
@@ -229,6 +229,7 @@ class AccountsDataset(_StagedDataset):
         for start in range(0, len(account_ids), 10_000):
             chunk = account_ids[start : start + 10_000]
             Bill.objects.filter(account_id__in=chunk).update(county_id=Subquery(county))
+        bill_totals.refresh()
 
     @staticmethod
     def _outside_county(table: staging.StagingTable, own: int) -> tabular.ImportRejected:

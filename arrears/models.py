@@ -4,6 +4,8 @@ Sizes: up to ~1,000,000 accounts and 12 months of bills each, so bills carry the
 county (denormalised at import) and the indexes below serve the set-based indicator queries.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -63,16 +65,18 @@ class BillQuerySet(CountyScopedQuerySet):
 class Bill(models.Model):
     """A month's bill of an account; due at the end of the following month (SPEC §4.1).
 
-    On PostgreSQL the table is partitioned by ``billing_month`` (migration 0003): one partition
+    On PostgreSQL the table is partitioned by ``billing_month`` (migration 0004): one partition
     per imported month plus a default partition for rows written one at a time. A large import
     of a month builds that month's partition on the side and swaps it in
     (``arrears.services.bill_months``), so a million new bills cost one bulk insert and three
-    fresh index builds instead of a million updates of 12-million-row indexes.
+    fresh index builds instead of a million updates of 12-million-row indexes. The county
+    figures of a month (recovery, ageing) come from ``BillMonthTotal``, kept in step by every
+    write, not from summing the bills per request.
     """
 
-    # No separate index on account or county: the unique (account, billing_month) index serves
-    # lookups by account, the (billing_month, county) indexes the county figures, and every
-    # index less makes a month's import cheaper. No database foreign keys either: bills are
+    # No separate index on account, county or month: the unique (account, billing_month) index
+    # serves lookups by account, the partitions a month, BillMonthTotal the county figures, and
+    # every index less makes a month's import cheaper. No database foreign keys either: bills are
     # written only by the import's set-based insert, which takes account_id and county_id from a
     # join to the accounts, and a deferred key check per row doubled the time of a million-row
     # import at commit. Deleting an account still cascades (the ORM).
@@ -106,17 +110,8 @@ class Bill(models.Model):
             ),
         ]
         indexes = [
-            # Recovery rate of a billing month per county: SUM(billed), SUM(min(paid, billed)).
-            # The amounts ride along (INCLUDE, PostgreSQL) so the sums come from the index
-            # alone, and the key stays (date, integer): a month's index builds twice as fast as
-            # with the amounts in the key.
-            models.Index(
-                fields=["billing_month", "county"],
-                include=["amount_billed", "amount_paid"],
-                name="bill_month_county_incl",
-            ),
-            # Ageing and long-term arrears: only bills still owing, by county and month, with
-            # the amounts for an index-only SUM(billed - paid).
+            # The collection worklist and the snapshots' overdue accounts: only bills still
+            # owing, by county and month, with the amounts for index-only sums of what is owed.
             models.Index(
                 fields=["county", "billing_month"],
                 include=["amount_billed", "amount_paid"],
@@ -127,6 +122,54 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.billing_month:%Y-%m}"
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> "Bill":
+        bill = super().from_db(db, field_names, values)
+        # Where the stored bill counts in the month × county totals, for a save that moves it.
+        bill._counted_in = (bill.__dict__.get("billing_month"), bill.__dict__.get("county_id"))
+        return bill
+
+
+class BillMonthTotalQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+#: Sums over up to a million bills: room for 18 integer digits.
+TOTAL = {"max_digits": 20, "decimal_places": 2}
+
+
+class BillMonthTotal(models.Model):
+    """The sums of one billing month's bills of one county (SPEC §4.2), kept in step with the
+    bills by every write (``arrears.services.bill_totals``).
+
+    The recovery and ageing indicators read these few rows (months × counties) instead of
+    summing a million bills per request; ``manage.py arrears_totals --check`` compares them with
+    the bills.
+    """
+
+    billing_month = models.DateField()
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    bills = models.PositiveIntegerField(default=0)
+    #: SUM(amount_billed).
+    billed = models.DecimalField(**TOTAL, default=0)
+    #: SUM(LEAST(amount_paid, amount_billed)): what was collected of the billed amounts.
+    collected = models.DecimalField(**TOTAL, default=0)
+    #: SUM(amount_billed - amount_paid) over the bills still owing.
+    outstanding = models.DecimalField(**TOTAL, default=0)
+
+    objects = BillMonthTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["billing_month", "county"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["billing_month", "county"], name="bill_total_one_per_month_county"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.billing_month:%Y-%m}"
 
 
 class RecoveryTarget(models.Model):

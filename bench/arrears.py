@@ -227,6 +227,7 @@ def reset_measured_month(n: int) -> None:
     """Remove month 12 and its import record, so the measured import is a new month again."""
     from django.db import connection
 
+    from arrears.services import bill_totals
     from arrears.services.bill_months import partition_name
     from marketing_ops.models import ImportJob
     from marketing_ops.periods import Month
@@ -237,6 +238,7 @@ def reset_measured_month(n: int) -> None:
         cursor.execute(
             "DELETE FROM arrears_bill WHERE billing_month = %s", [dt.date(year, month, 1)]
         )
+    bill_totals.refresh([dt.date(year, month, 1)])
     ImportJob.objects.filter(dataset="bills", file_name=bills_file(n, year, month).name).delete()
 
 

@@ -15,11 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Max, QuerySet, Sum
-from django.db.models.functions import Least
+from django.db.models import Max, QuerySet, Sum
 
 from arrears import calculations as calc
-from arrears.models import ArrearsSnapshot, Bill, RecoveryTarget, Transfer, TransferLimit
+from arrears.models import (
+    ArrearsSnapshot,
+    BillMonthTotal,
+    RecoveryTarget,
+    Transfer,
+    TransferLimit,
+)
 from marketing_ops.access import bound_county_id, is_city_wide, visible_counties
 from marketing_ops.models import County
 from marketing_ops.periods import Month
@@ -49,17 +54,12 @@ def _counties(user: Any) -> list[County]:
 # --------------------------------------------------------------------------- recovery
 
 
-def recovery_sums(bills: QuerySet, month: Month) -> dict[int, tuple[Decimal, Decimal]]:
-    """``{county_id: (billed, collected)}`` over bills of ``month`` with billed > 0; one query."""
-    rows = (
-        bills.filter(billing_month=month.first_day, amount_billed__gt=0)
-        .order_by()
-        .values("county_id")
-        .annotate(
-            billed=Sum("amount_billed"),
-            collected=Sum(Least(F("amount_paid"), F("amount_billed"))),
-        )
-        .values_list("county_id", "billed", "collected")
+def recovery_sums(totals: QuerySet, month: Month) -> dict[int, tuple[Decimal, Decimal]]:
+    """``{county_id: (billed, collected)}`` of the bills of ``month``, from their month × county
+    totals (``BillMonthTotal``): one query over at most one row per county. Bills of zero add
+    nothing to either sum (amounts are never negative)."""
+    rows = totals.filter(billing_month=month.first_day).values_list(
+        "county_id", "billed", "collected"
     )
     return {county_id: (calc.money(b), calc.money(c)) for county_id, b, c in rows}
 
@@ -82,7 +82,7 @@ def recovery(user: Any, month: Month) -> dict[str, Any]:
     a county without bills has zero billed and no rate. Three queries.
     """
     target = recovery_target(month.year)
-    sums = recovery_sums(Bill.objects.visible_to(user), month)
+    sums = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
     counties = []
     total_billed = total_collected = calc.ZERO
     for county in _counties(user):
@@ -108,36 +108,34 @@ def current_recovery_month(as_of: dt.date) -> Month:
 
 def latest_billing_month(user: Any = None, up_to: Month | None = None) -> Month | None:
     """The latest billing month with bills (in the user's scope), optionally not after ``up_to``."""
-    bills = Bill.objects.all() if user is None else Bill.objects.visible_to(user)
+    totals = BillMonthTotal.objects.filter(bills__gt=0)
+    if user is not None:
+        totals = totals.visible_to(user)
     if up_to is not None:
-        bills = bills.filter(billing_month__lte=up_to.first_day)
-    latest = bills.aggregate(latest=Max("billing_month"))["latest"]
+        totals = totals.filter(billing_month__lte=up_to.first_day)
+    latest = totals.aggregate(latest=Max("billing_month"))["latest"]
     return Month.of(latest) if latest else None
 
 
 # --------------------------------------------------------------------------- ageing
 
 
-def outstanding_by_month(bills: QuerySet, as_of: dt.date) -> list[tuple[int, dt.date, Decimal]]:
+def outstanding_by_month(totals: QuerySet, as_of: dt.date) -> list[tuple[int, dt.date, Decimal]]:
     """``(county_id, billing_month, outstanding)`` of bills still owing, months up to ``as_of``'s.
 
-    One grouped query over the partial index of owing bills (``bill_outstanding``).
+    One query over the month × county totals (``BillMonthTotal``): at most months × counties rows.
     """
-    rows = (
-        bills.filter(amount_billed__gt=F("amount_paid"), billing_month__lte=as_of.replace(day=1))
-        .order_by()
-        .values("county_id", "billing_month")
-        .annotate(owed=Sum(F("amount_billed") - F("amount_paid")))
-        .values_list("county_id", "billing_month", "owed")
+    rows = totals.filter(outstanding__gt=0, billing_month__lte=as_of.replace(day=1)).values_list(
+        "county_id", "billing_month", "outstanding"
     )
     return [(county_id, month, calc.money(owed)) for county_id, month, owed in rows]
 
 
-def ageing_by_county(bills: QuerySet, as_of: dt.date) -> dict[int, dict[str, Decimal]]:
+def ageing_by_county(totals: QuerySet, as_of: dt.date) -> dict[int, dict[str, Decimal]]:
     """``{county_id: {not_due, 1_30, …, over_365, total, long_term, new_long_term}}``."""
     threshold = long_term_days()
     result: dict[int, dict[str, Decimal]] = defaultdict(calc.empty_ageing)
-    for county_id, billing_month, owed in outstanding_by_month(bills, as_of):
+    for county_id, billing_month, owed in outstanding_by_month(totals, as_of):
         calc.add_to_ageing(result[county_id], billing_month, owed, as_of, threshold)
     return result
 
@@ -161,7 +159,7 @@ def ageing(user: Any, as_of: dt.date) -> dict[str, Any]:
     long_term}, counties: [{county, county_name, …same keys}]}``. The buckets of every row sum to
     its ``total`` exactly. Two queries.
     """
-    by_county = ageing_by_county(Bill.objects.visible_to(user), as_of)
+    by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     rows = []
     for county in _counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
@@ -183,7 +181,7 @@ def new_long_term_this_year(user: Any, as_of: dt.date) -> dict[str, Any]:
     ``{as_of, year, city: {new_long_term, long_term}, counties: [{county, county_name,
     new_long_term, long_term}]}``. Two queries.
     """
-    by_county = ageing_by_county(Bill.objects.visible_to(user), as_of)
+    by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     counties = []
     city_new = city_long = calc.ZERO
     for county in _counties(user):

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from arrears.services import bill_totals
 from arrears.services.imports import execute as _execute
 from arrears.services.imports import fetch as _fetch
 from arrears.services.imports import upsert_or_cardinality
@@ -55,12 +56,16 @@ def write_month(*, month: Month, select_sql: str, params: Sequence[Any], rows: i
 
     ``select_sql`` yields ``account_id, county_id, amount_billed, amount_paid, paid_on`` (and
     nothing of another month); ``rows`` is how many rows the file has for the month. Raises
-    DuplicateBills when one account appears twice. Runs inside the import's transaction.
+    DuplicateBills when one account appears twice. Runs inside the import's transaction, and
+    refreshes the month's totals (``BillMonthTotal``) in it.
     """
     _lock_bills()
     if connection.vendor == "postgresql" and _should_rebuild(month, rows):
-        return _rebuild(month, select_sql, params)
-    return _upsert(month, select_sql, params)
+        written = _rebuild(month, select_sql, params)
+    else:
+        written = _upsert(month, select_sql, params)
+    bill_totals.refresh([month.first_day])
+    return written
 
 
 # --------------------------------------------------------------------------- upsert

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from arrears import calculations as calc
-from arrears.models import ArrearsSnapshot, Bill
+from arrears.models import ArrearsSnapshot, Bill, BillMonthTotal
 from arrears.selectors.indicators import (
     ageing_by_county,
     current_recovery_month,
@@ -47,11 +47,12 @@ def recovery_month_for(as_of: dt.date) -> Month:
 @transaction.atomic
 def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
     """Snapshot every active county's figures as of ``as_of`` (one row per county, replaced if
-    taken again the same day). Four aggregate queries plus one bulk upsert."""
+    taken again the same day). Four small queries, one aggregate over the owing bills and one
+    bulk upsert."""
     month = recovery_month_for(as_of)
-    bills = Bill.objects.all()
-    recovery = recovery_sums(bills, month)
-    ageing = ageing_by_county(bills, as_of)
+    totals = BillMonthTotal.objects.all()
+    recovery = recovery_sums(totals, month)
+    ageing = ageing_by_county(totals, as_of)
     overdue = _overdue_accounts(as_of)
     snapshots = []
     for county in County.objects.filter(active=True):

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from arrears.imports import BillsDataset
 from arrears.models import Bill
+from arrears.services import bill_totals
 from marketing_ops import tabular
 from marketing_ops.models import ImportJob
 from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
@@ -53,6 +54,8 @@ def outcome(job) -> tuple:
         )
         for b in Bill.objects.select_related("account", "county")
     )
+    # Whatever the path, the month × county totals the indicators read match the bills.
+    assert bill_totals.differences() == []
     return job.status, job.applied, job.errors, stored
 
 

@@ -192,9 +192,9 @@ def test_snapshots_give_the_change_in_recovery_since_last_week(
     # A week later the March bill of B is paid in part: B's rate goes from 0 to 0.5.
     from arrears.models import Bill
 
-    Bill.objects.filter(account__account_no="B-1", billing_month=dt.date(2026, 3, 1)).update(
-        amount_paid=D("200.00")
-    )
+    bill = Bill.objects.get(account__account_no="B-1", billing_month=dt.date(2026, 3, 1))
+    bill.amount_paid = D("200.00")
+    bill.save()
     snapshots_take(as_of=dt.date(2026, 4, 17))
     snapshots_take(as_of=dt.date(2026, 4, 17))  # taken twice the same day: still one row
     change = indicators.recovery_change_since_last_week(admin_user, dt.date(2026, 4, 18))
