@@ -111,11 +111,12 @@ class Bill(models.Model):
         ]
         indexes = [
             # The collection worklist and the snapshots' overdue accounts: only bills still
-            # owing, by county and month, with the amounts for index-only sums of what is owed.
+            # owing, by county and month, with the account and the amounts so that the sums of
+            # what each account owes come from the index alone.
             models.Index(
                 fields=["county", "billing_month"],
-                include=["amount_billed", "amount_paid"],
-                name="bill_owing_incl",
+                include=["account", "amount_billed", "amount_paid"],
+                name="bill_owing_account_incl",
                 condition=Q(amount_billed__gt=F("amount_paid")),
             ),
         ]

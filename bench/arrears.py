@@ -178,8 +178,8 @@ def prepare(n: int) -> None:
         user_model.objects.create_superuser("bench", "bench@example.com", "bench")
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE arrears_bill, arrears_collectionaction, arrears_arrearssnapshot, "
-            "arrears_account"
+            "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
+            "arrears_arrearssnapshot, arrears_account"
         )
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
@@ -344,6 +344,46 @@ def time_selectors(as_of: dt.date, repeat: int = 5) -> dict[str, list[float]]:
     return timings
 
 
+#: Requests timed at full size: (label, URL, user, measured against the §13 dashboard target).
+PAGES = [
+    ("dashboard page, city", "/arrears/?as_of={as_of}", "bench", True),
+    ("recovery API, city", "/api/v1/arrears/recovery/?month={month}", "bench", True),
+    ("ageing API, city", "/api/v1/arrears/ageing/?as_of={as_of}", "bench", True),
+    ("worklist page, county C03", "/arrears/worklist/?as_of={as_of}", "bench_c03", False),
+    ("worklist page, city", "/arrears/worklist/?as_of={as_of}", "bench", False),
+]
+
+
+def time_pages(as_of: dt.date, repeat: int = 5) -> list[tuple[str, bool, list[float]]]:
+    """(c) Whole requests through Django (middleware, views, templates; no network), as a
+    city-wide user and as county staff of C03. The first request of each warms up, untimed."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from marketing_ops.periods import Month
+    from marketing_ops.services import user_create_or_update
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    user_create_or_update(username="bench_c03", role="county_staff", county_code="C03")
+    users = get_user_model().objects.in_bulk(["bench", "bench_c03"], field_name="username")
+    month = Month.of(as_of).previous()
+    timings = []
+    for label, url, username, targeted in PAGES:
+        client = Client()
+        client.force_login(users[username])
+        url = url.format(as_of=as_of.isoformat(), month=month)
+        if client.get(url).status_code != 200:
+            sys.exit(f"{url} as {username} did not answer 200")
+        values = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            values.append((time.perf_counter() - started) * 1000)
+        timings.append((label, targeted, values))
+    return timings
+
+
 def verdict(ok: bool) -> str:
     return "meets target" if ok else "BELOW TARGET"
 
@@ -401,6 +441,7 @@ def main() -> None:
 
     as_of = dt.date(year + (month == 12), month % 12 + 1, 20)
     timings = time_selectors(as_of)
+    pages = time_pages(as_of)
 
     print()
     print(
@@ -439,6 +480,14 @@ def main() -> None:
             f"{min(values):7.1f} ms   target <= {TARGETS['selector_ms']} ms: "
             f"{verdict(median <= TARGETS['selector_ms'])}"
         )
+    for label, targeted, values in pages:
+        median = statistics.median(values)
+        goal = (
+            f"target <= {TARGETS['selector_ms']} ms: {verdict(median <= TARGETS['selector_ms'])}"
+            if targeted
+            else "(no target at this size)"
+        )
+        print(f"  (c) {label:<27} median {median:7.1f} ms, best {min(values):7.1f} ms   {goal}")
     print(
         f"  (d) peak memory of the import    {result['peak_mb']:7.1f} MB"
         f"              target <= {TARGETS['peak_mb']} MB: "

@@ -87,6 +87,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles any query its planner costs high (a month's import, the city
+    # worklist) for ~0.6 s, and these queries then finish no sooner: off unless DATABASE_JIT=1.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit={'on' if env.bool('DATABASE_JIT', default=False) else 'off'}"
+    )
 else:
     # SQLite waits for a writer instead of failing at once (imports run beside page reads).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
