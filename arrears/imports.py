@@ -50,6 +50,11 @@ class StagedMoney(tabular.Money):
     def parse(self, raw: Any) -> str:
         if raw.__class__ is str and _PLAIN_AMOUNT.match(raw):
             return raw  # digits with at most two places, not negative: already what we store
+        if raw.__class__ is float or raw.__class__ is int:
+            # A spreadsheet's number: its shortest text (43.08 → "43.08") when that is plain.
+            text = repr(raw)
+            if _PLAIN_AMOUNT.match(text):
+                return text
         value = super().parse(raw)
         if value >= _LARGEST_AMOUNT:
             # The bills and accounts columns hold 12 digits before the point (numeric(14,2)).

@@ -3,8 +3,10 @@
 (a) raw ``COPY`` of one month's bills file into a bare table — the floor to compare with;
 (b) our bills import of the same file end to end (hash and limits, validation of every cell,
     staging with COPY, checks and the set-based upsert), rows/s and the ratio b/a;
-(c) the recovery and ageing selectors (what a dashboard request runs) at that size;
-(d) peak memory of the import process.
+(c) the recovery and ageing selectors, and whole requests (the dashboard page, the recovery and
+    ageing API, the worklist) at that size;
+(d) peak memory of the import process;
+(e) an XLSX import of 100,000 bills (typed cells, as a spreadsheet holds them), rows/s.
 
 The city is deterministic: ``--accounts`` accounts (default 1,000,000) over counties C01..C08
 with 12 months of bills, written as CSV under bench/data/ (reused when present). Months 1-11 are
@@ -43,7 +45,10 @@ TARGETS = {
     "ratio": 1 / 3,
     "selector_ms": 300,
     "peak_mb": 500,
+    "xlsx_rows_per_s": 20_000,
 }
+#: Rows of the XLSX file measured in (e): the first accounts' bills of the month after month 12.
+XLSX_ROWS = 100_000
 
 
 # --------------------------------------------------------------------------- data
@@ -224,7 +229,8 @@ def loaded(n: int) -> bool:
 
 
 def reset_measured_month(n: int) -> None:
-    """Remove month 12 and its import record, so the measured import is a new month again."""
+    """Remove month 12 and the XLSX month with their import records, so the measured imports
+    are new months again."""
     from django.db import connection
 
     from arrears.services import bill_totals
@@ -232,14 +238,48 @@ def reset_measured_month(n: int) -> None:
     from marketing_ops.models import ImportJob
     from marketing_ops.periods import Month
 
-    year, month = month_list()[-1]
+    measured = [month_list()[-1], xlsx_month()]
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {partition_name(Month(year, month))}")
-        cursor.execute(
-            "DELETE FROM arrears_bill WHERE billing_month = %s", [dt.date(year, month, 1)]
-        )
-    bill_totals.refresh([dt.date(year, month, 1)])
-    ImportJob.objects.filter(dataset="bills", file_name=bills_file(n, year, month).name).delete()
+        for year, month in measured:
+            cursor.execute(f"DROP TABLE IF EXISTS {partition_name(Month(year, month))}")
+            cursor.execute(
+                "DELETE FROM arrears_bill WHERE billing_month = %s", [dt.date(year, month, 1)]
+            )
+    bill_totals.refresh([dt.date(year, month, 1) for year, month in measured])
+    ImportJob.objects.filter(
+        dataset="bills", file_name__in=[bills_file(n, *measured[0]).name, xlsx_file(n).name]
+    ).delete()
+
+
+def xlsx_month() -> tuple[int, int]:
+    year, month = month_list()[-1]
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def xlsx_file(n: int) -> Path:
+    """(e) An XLSX of XLSX_ROWS bills for the month after month 12, numbers and dates as typed
+    cells as a spreadsheet holds them; written once from month 12's CSV (openpyxl)."""
+    from openpyxl import Workbook
+
+    year, month = xlsx_month()
+    target = DATA / f"bills-{n}-{year:04d}-{month:02d}-{XLSX_ROWS}.xlsx"
+    if target.exists():
+        return target
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("bills")
+    sheet.append(["account_no", "billing_month", "amount_billed", "amount_paid", "paid_on"])
+    last_year, last_month = month_list()[-1]
+    paid_day = dt.date(year + (month == 12), month % 12 + 1, 15)
+    with bills_file(n, last_year, last_month).open(encoding="utf-8") as source:
+        next(source)
+        for _, line in zip(range(XLSX_ROWS), source, strict=False):
+            account, _, billed, paid, paid_on = line.rstrip("\n").split(",")
+            day = paid_day if paid_on else None
+            sheet.append([account, f"{year:04d}-{month:02d}", float(billed), float(paid), day])
+    tmp = target.with_suffix(".tmp")
+    workbook.save(tmp)
+    tmp.rename(target)
+    return target
 
 
 def run_import(dataset: str, path: Path) -> dict:
@@ -442,6 +482,10 @@ def main() -> None:
     as_of = dt.date(year + (month == 12), month % 12 + 1, 20)
     timings = time_selectors(as_of)
     pages = time_pages(as_of)
+    xlsx = run_import("bills", xlsx_file(n))
+    if xlsx["status"] != "done":
+        sys.exit(f"the measured XLSX import failed: {xlsx['errors']}")
+    xlsx_rate = xlsx["rows"] / xlsx["import_s"]
 
     print()
     print(
@@ -488,6 +532,11 @@ def main() -> None:
             else "(no target at this size)"
         )
         print(f"  (c) {label:<27} median {median:7.1f} ms, best {min(values):7.1f} ms   {goal}")
+    print(
+        f"  (e) XLSX import, {xlsx['rows']:,} rows    {xlsx['import_s']:7.2f} s  "
+        f"{xlsx_rate:>10,.0f} rows/s   target >= {TARGETS['xlsx_rows_per_s']:,}: "
+        f"{verdict(xlsx_rate >= TARGETS['xlsx_rows_per_s'])}"
+    )
     print(
         f"  (d) peak memory of the import    {result['peak_mb']:7.1f} MB"
         f"              target <= {TARGETS['peak_mb']} MB: "

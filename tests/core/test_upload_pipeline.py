@@ -293,6 +293,86 @@ def test_openpyxl_parses_xml_with_defusedxml():
     assert openpyxl.xml.DEFUSEDXML is True
 
 
+def _workbook(cells: dict[str, object]) -> io.BytesIO:
+    workbook = openpyxl.Workbook()
+    for ref, value in cells.items():
+        workbook.active[ref] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_the_fast_xlsx_reader_gives_the_rows_openpyxl_gives():
+    import datetime as dt
+
+    # Data from C3 on (blank rows and columns before it), every kind of cell, a far cell.
+    content = _workbook(
+        {
+            "C3": "account_no",
+            "D3": "amount",
+            "E3": "day",
+            "F3": "flag",
+            "C4": 12345,
+            "D4": 43.08,
+            "E4": dt.datetime(2026, 3, 2, 10, 30),
+            "F4": True,
+            "C5": " padded ",
+            "D5": 100,
+            "E5": dt.time(9, 15),
+            "C6": "=1+1",  # a formula without a cached value reads as blank in both
+            "H7": "far",
+        }
+    )
+    fast = list(tabular._xlsx_rows(content))
+    content.seek(0)
+    assert fast == list(tabular._openpyxl_rows(content))
+    assert fast[3][2:4] == (12345, 43.08)  # a whole number is an int, as openpyxl reads it
+    assert fast[4][3] == 100 and isinstance(fast[4][3], int)
+
+
+def test_a_date_cell_reads_as_a_date_for_date_and_month_columns():
+    import datetime as dt
+
+    content = _workbook({"A1": "day", "A2": dt.datetime(2026, 3, 1)})
+    (value,) = list(tabular._xlsx_rows(content))[1]
+    assert tabular.Date("day").parse(value) == dt.date(2026, 3, 1)
+    assert str(tabular.MonthColumn("month").parse(value)) == "2026-03"
+
+
+def test_an_excel_error_cell_is_named_not_read_as_blank(admin_user):
+    # calamine reads "#N/A" as blank: a workbook with error cells is read by openpyxl instead.
+    content = _workbook(
+        {"A1": "code", "B1": "name", "C1": "kind", "D1": "sort_order", "A2": "C11"}
+        | {"B2": "Eleven", "C2": "county", "D2": "#N/A"}
+    )
+    assert tabular._scan_sheets(content) == (True, 8)
+    job = submit("counties", content.getvalue(), admin_user, "errors.xlsx")
+    assert job.status == ImportJob.Status.FAILED
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "sort_order")]
+    assert "#N/A" in job.errors[0]["message"]
+    assert tabular._scan_sheets(_workbook({"A1": "code", "A2": "#N/A as text"})) == (False, 2)
+
+
+def test_a_sheet_beyond_the_fast_readers_cell_budget_streams_through_openpyxl(
+    admin_user, settings, monkeypatch
+):
+    def sheet(code: str) -> bytes:  # 8 cells
+        return xlsx_bytes(COUNTY_HEADERS, [[code, f"County {code}", "county", 11]])
+
+    read = []
+    openpyxl_rows = tabular._openpyxl_rows
+    monkeypatch.setattr(tabular, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
+    settings.UPLOAD_XLSX_FAST_MAX_CELLS = 8
+    assert submit("counties", sheet("C11"), admin_user, "a.xlsx").status == ImportJob.Status.DONE
+    assert read == []
+    settings.UPLOAD_XLSX_FAST_MAX_CELLS = 7
+    job = submit("counties", sheet("C12"), admin_user, "b.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert read == [1]
+    assert County.objects.get(code="C12").sort_order == 11
+
+
 # --------------------------------------------------------------------------- county scope
 
 
