@@ -17,7 +17,7 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
-from marketing_ops.tables import NUM, MoneyColumn, RateColumn
+from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn
 from marketing_ops.xlsx import Sheet
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -77,7 +77,7 @@ class OverdueAccountTable(tables.Table):
     status = tables.Column(accessor="account__get_status_display", orderable=False)
     outstanding = MoneyColumn(verbose_name="Outstanding")
     overdue_bills = tables.Column(verbose_name="Bills", attrs=NUM, orderable=False)
-    oldest_due = tables.DateColumn(
+    oldest_due = DateColumn(
         verbose_name="Oldest due", format="Y-m-d", orderable=False, attrs=NOWRAP
     )
     days_overdue = tables.Column(verbose_name="Days overdue", attrs=NUM)
@@ -150,7 +150,7 @@ class BillTable(tables.Table):
     amount_paid = MoneyColumn(verbose_name="Paid")
     outstanding = MoneyColumn(verbose_name="Outstanding", empty_values=())
     due_date = tables.Column(verbose_name="Due", empty_values=())
-    paid_on = tables.DateColumn(verbose_name="Paid on", format="Y-m-d")
+    paid_on = DateColumn(verbose_name="Paid on", format="Y-m-d")
 
     class Meta:
         template_name = TEMPLATE
@@ -175,13 +175,13 @@ class BillTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    happened_on = tables.DateColumn(verbose_name="Date", format="Y-m-d", attrs=NOWRAP)
+    happened_on = DateColumn(verbose_name="Date", format="Y-m-d", attrs=NOWRAP)
     kind = tables.Column(verbose_name="Action")
-    promise_date = tables.DateColumn(verbose_name="Promised for", format="Y-m-d", attrs=NOWRAP)
+    promise_date = DateColumn(verbose_name="Promised for", format="Y-m-d", attrs=NOWRAP)
     promise_amount = MoneyColumn(verbose_name="Promised amount")
     owner = tables.Column(accessor="owner__username", verbose_name="Owner")
     created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
-    created_at = tables.DateTimeColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+    created_at = DateColumn(verbose_name="Recorded at", format="Y-m-d H:i")
 
     class Meta:
         template_name = TEMPLATE
@@ -209,7 +209,7 @@ class PromiseTable(tables.Table):
     )
     customer = tables.Column(accessor="account__customer_name")
     county = tables.Column(accessor="account__county__code")
-    promise_date = tables.DateColumn(verbose_name="Promised for", format="Y-m-d")
+    promise_date = DateColumn(verbose_name="Promised for", format="Y-m-d")
     promise_amount = MoneyColumn(verbose_name="Promised")
     outstanding_now = MoneyColumn(verbose_name="Owes now")
     owner = tables.Column(accessor="owner__username", verbose_name="Owner")
@@ -358,7 +358,7 @@ class TransferTable(tables.Table):
     accounts = tables.Column(attrs=NUM)
     approver = tables.Column(accessor="approver__username", verbose_name="Approved by")
     created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
-    created_at = tables.DateTimeColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+    created_at = DateColumn(verbose_name="Recorded at", format="Y-m-d H:i")
 
     class Meta:
         template_name = TEMPLATE
@@ -382,7 +382,7 @@ class LimitTable(tables.Table):
     county = tables.Column(accessor="county__code", verbose_name="Scope", default="City")
     amount = MoneyColumn(verbose_name="Limit")
     set_by = tables.Column(accessor="set_by__username", verbose_name="Set by")
-    updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d H:i")
+    updated_at = DateColumn(verbose_name="Updated", format="Y-m-d H:i")
 
     class Meta:
         template_name = TEMPLATE

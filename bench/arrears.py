@@ -29,7 +29,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, ensure_database, setup_django
+
 DATA = ROOT / "bench" / "data"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
 COUNTIES = ["C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08"]
@@ -135,34 +136,6 @@ def generate(n: int) -> None:
 
 
 # --------------------------------------------------------------------------- database
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
-
-    base, name = url.rsplit("/", 1)
-    name = name.split("?", 1)[0]
-    connection = psycopg2.connect(base + "/postgres")
-    connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    # Tasks run inline in the benchmark (the snapshot after the import is timed apart).
-    os.environ["REDIS_URL"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketing_ops.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def prepare(n: int) -> None:

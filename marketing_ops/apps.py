@@ -11,3 +11,6 @@ class MarketingOpsConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its datasets (imports.py) with the one upload pipeline.
         autodiscover_modules("imports")
+        from marketing_ops.tables import cache_render_signatures
+
+        cache_render_signatures()

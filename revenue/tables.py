@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from marketing_ops.tables import MoneyColumn, NumColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -129,7 +129,7 @@ class ReportTable(tables.Table):
     status = StatusColumn()
     late = tables.BooleanColumn()
     version = NumColumn()
-    submitted_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    submitted_at = DateColumn(format="Y-m-d H:i")
     submitted_by = tables.Column(accessor="submitted_by__username", verbose_name="By")
 
     class Meta:
@@ -171,7 +171,7 @@ class ReviewTable(ReportTable):
 
 
 class HistoryTable(tables.Table):
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="When")
+    at = DateColumn(format="Y-m-d H:i:s", verbose_name="When")
     by = tables.Column(accessor="by__username", verbose_name="Who", default="import")
     action = tables.Column()
     field = tables.Column()
@@ -189,7 +189,7 @@ class PlanTable(tables.Table):
     year = tables.Column(linkify=("revenue:plan", {"year": tables.A("year")}))
     revenue_target = MoneyColumn()
     status = tables.Column()
-    published_at = tables.DateTimeColumn(format="Y-m-d")
+    published_at = DateColumn(format="Y-m-d")
 
     class Meta:
         model = Plan
@@ -218,7 +218,7 @@ class TargetTable(tables.Table):
 
 
 class DecompositionTable(tables.Table):
-    created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="When")
+    created_at = DateColumn(format="Y-m-d H:i", verbose_name="When")
     created_by = tables.Column(accessor="created_by__username", verbose_name="By")
     method = tables.Column()
     revenue_target = MoneyColumn()

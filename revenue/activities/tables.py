@@ -9,7 +9,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from marketing_ops.tables import NUM, MoneyColumn
+from marketing_ops.tables import NUM, DateColumn, MoneyColumn
 from revenue.activities.services import can_complete_follow_up
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 
@@ -31,7 +31,7 @@ class CountyCodesColumn(tables.Column):
         return ", ".join(county.code for county in value.all())
 
 
-class IsoDateColumn(tables.DateColumn):
+class IsoDateColumn(DateColumn):
     """Dates shown as 2026-03-24 and exported as real dates (sortable in a spreadsheet)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -42,7 +42,7 @@ class IsoDateColumn(tables.DateColumn):
         return value
 
 
-class IsoDateTimeColumn(tables.DateTimeColumn):
+class IsoDateTimeColumn(DateColumn):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "Y-m-d H:i")
         super().__init__(**kwargs)
