@@ -22,7 +22,7 @@ from marketing_ops.xlsx import Sheet
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
 TABLE_CLASS = "table table-sm table-hover align-middle"
-TEMPLATE = "django_tables2/bootstrap5.html"
+TEMPLATE = "tables/bootstrap5.html"
 
 
 class MonthColumn(tables.Column):

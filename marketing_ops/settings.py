@@ -193,7 +193,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status"},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "tables/bootstrap5-responsive.html"
 
 # Uploads (SPEC §9): limits checked before any parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
