@@ -44,7 +44,7 @@ def partition_name(month: Month) -> str:
     return f"{PARENT}_m{month.year:04d}{month.month:02d}"
 
 
-def _lock_bills() -> None:
+def lock_bills() -> None:
     """Hold the bills write lock until the transaction ends (PostgreSQL; taking it again in the
     same transaction is free)."""
     if connection.vendor == "postgresql":
@@ -59,7 +59,7 @@ def write_month(*, month: Month, select_sql: str, params: Sequence[Any], rows: i
     DuplicateBills when one account appears twice. Runs inside the import's transaction, and
     refreshes the month's totals (``BillMonthTotal``) in it.
     """
-    _lock_bills()
+    lock_bills()
     if connection.vendor == "postgresql" and _should_rebuild(month, rows):
         written = _rebuild(month, select_sql, params)
     else:

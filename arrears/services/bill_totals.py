@@ -60,7 +60,13 @@ def _money(value: Any) -> Decimal:
 @transaction.atomic
 def refresh(months: Iterable[dt.date] | None = None, county_id: int | None = None) -> int:
     """Recompute the totals of ``months`` (every month when None), of one county or all, from
-    the bills; returns how many rows it wrote. Three queries, whatever the number of bills."""
+    the bills; returns how many rows it wrote. Three queries, whatever the number of bills.
+
+    Holds the bills write lock (PostgreSQL) first, so that a one-bill save during an import of
+    the same month waits for it and then sums what it wrote, instead of racing it."""
+    from arrears.services.bill_months import lock_bills
+
+    lock_bills()
     bills = Bill.objects.all()
     totals = BillMonthTotal.objects.all()
     if months is not None:

@@ -246,3 +246,44 @@ def test_the_admin_lists_the_totals_read_only(
     assert client.get("/admin/arrears/billmonthtotal/add/").status_code == 403
     assert client.post(f"/admin/arrears/billmonthtotal/{total.pk}/delete/").status_code == 403
     assert client_for(staff_a).get("/admin/arrears/billmonthtotal/").status_code == 302
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's advisory lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_for_a_bills_write_in_progress(county_a):
+    """A one-bill save during a month's import waits, then sums what the import wrote."""
+    import threading
+
+    import psycopg2
+    from django.db import connections
+
+    from arrears.services.bill_months import _LOCK_KEY
+
+    settings_dict = connections["default"].settings_dict
+    importer = psycopg2.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"],
+        password=settings_dict["PASSWORD"],
+    )
+    done = threading.Event()
+
+    def refresh_in_another_connection():
+        try:
+            bill_totals.refresh([MARCH], county_a.pk)
+        finally:
+            connections.close_all()
+            done.set()
+
+    try:
+        with importer.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])  # an import runs
+        thread = threading.Thread(target=refresh_in_another_connection)
+        thread.start()
+        assert not done.wait(0.5)  # waiting for the import
+        importer.commit()
+        assert done.wait(10)
+        thread.join()
+    finally:
+        importer.close()
