@@ -201,8 +201,9 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 UPLOAD_MAX_XLSX_RATIO = env.int("UPLOAD_MAX_XLSX_RATIO", default=100)
 UPLOAD_MAX_ERRORS = env.int("UPLOAD_MAX_ERRORS", default=500)
-# Sheets up to this many cells are read by python-calamine (fast, whole sheet in memory, ~80
-# bytes a cell); larger ones stream through openpyxl so that one import stays under 500 MB.
+# Sheets whose grid (last row × last column) has up to this many cells are read by
+# python-calamine (fast, the whole grid in memory, ~80 bytes a cell, blanks included); larger
+# ones stream through openpyxl so that one import stays under 500 MB.
 UPLOAD_XLSX_FAST_MAX_CELLS = env.int("UPLOAD_XLSX_FAST_MAX_CELLS", default=3_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -557,13 +557,16 @@ def _csv_rows(fileobj: IO[bytes]) -> Iterator[list[Any]]:
 def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     """The first sheet's rows as openpyxl gives them (None for a blank cell, int for a whole
     number), read by python-calamine when it can: its Rust reader takes a second for 100,000
-    rows where openpyxl takes twenty (SPEC §13: XLSX import ≥ 20,000 rows/s). calamine holds the
-    whole sheet in memory (~80 bytes a cell), so a sheet of more than
-    ``UPLOAD_XLSX_FAST_MAX_CELLS`` cells streams through openpyxl instead, keeping an import
-    within its memory limit. openpyxl also reads a workbook with error cells (#N/A, #REF!, …),
-    which calamine would read as blanks: the error is then named in the row's message."""
-    errors, cells = _scan_sheets(fileobj)
-    if errors or cells > settings.UPLOAD_XLSX_FAST_MAX_CELLS:
+    rows where openpyxl takes twenty (SPEC §13: XLSX import ≥ 20,000 rows/s).
+
+    calamine holds the sheet in memory as a dense grid (~80 bytes a cell, blank ones included:
+    a 5 KB file with cells at A1 and ZZ200000 takes 4 GB). So a sheet whose grid — last row ×
+    last column, read from the cell references — exceeds ``UPLOAD_XLSX_FAST_MAX_CELLS`` streams
+    through openpyxl instead, as does one whose cells do not all carry a reference. openpyxl also
+    reads a workbook with error cells (#N/A, #REF!, …), which calamine reads as blanks, so that
+    the error is named in the row's message."""
+    scan = _scan_sheets(fileobj)
+    if scan.errors or scan.grid > settings.UPLOAD_XLSX_FAST_MAX_CELLS:
         yield from _openpyxl_rows(fileobj)
         return
     from python_calamine import CalamineWorkbook
@@ -593,34 +596,94 @@ def _calamine_cell(value: Any) -> Any:
     return value
 
 
+# Cell type "e" (an Excel error); quotes either way, spaces around "=" allowed.
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
-_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>]")
+_CELL_REF = rb'c r="([A-Z]{1,3})([0-9]{1,7})"'
+# Literal starts keep these fast; cells and dimensions with a namespace prefix (<x:c …>) are
+# looked for only where one appears.
+_REF_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
+_REF_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+_PREFIXED_REF = re.compile(rb"<\w+:" + _CELL_REF)
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
+)
 
 
-def _scan_sheets(fileobj: IO[bytes]) -> tuple[bool, int]:
-    """Whether any worksheet has a cell of type "e" (an Excel error), and about how many cells
-    the sheets hold: a byte search of their XML as it unpacks (the zip's limits were checked
-    before)."""
-    errors, cells = False, 0
+def _has_error_cell(piece: bytes) -> bool:
+    if b't="e"' in piece or b"t='e'" in piece:
+        return True
+    # The regular expression (slow: it cannot start from a literal) only for spaced-out forms.
+    return (b"t =" in piece or b"t= " in piece) and bool(_ERROR_CELL.search(piece))
+
+
+@dataclass(frozen=True)
+class _SheetScan:
+    errors: bool  # a cell of type "e" (an Excel error)
+    grid: int  # last row × last column over the sheets; huge when a cell has no reference
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
+    """A byte search of the worksheets' XML as it unpacks (the zip's limits were checked
+    before): error cells, and the size of the grid calamine would allocate — from the cells'
+    references (``r="AB12"``) and the sheet's declared dimension, whichever is larger. Pieces
+    are cut after a ``>``, so no cell tag is split between two of them."""
+    errors, grid = False, 0
     try:
         with zipfile.ZipFile(fileobj) as archive:
             for info in archive.infolist():
                 name = info.filename
                 if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     continue
+                rows = columns = tags = refs = 0
                 with archive.open(info) as part:
-                    tail = b""
-                    while chunk := part.read(1 << 20):
-                        errors = errors or bool(_ERROR_CELL.search(tail + chunk))
-                        cells += chunk.count(b"<c ") + chunk.count(b"<c>")
-                        if b":c" in chunk:  # cells written with a namespace prefix, <x:c …>
-                            cells += len(_PREFIXED_CELL.findall(chunk))
-                        tail = chunk[-16:]
+                    carry = b""
+                    while True:
+                        chunk = part.read(1 << 20)
+                        data = carry + chunk
+                        cut = data.rfind(b">") + 1 if chunk else len(data)
+                        piece, carry = data[:cut], data[cut:]
+                        if not piece:
+                            if not chunk:
+                                break
+                            continue
+                        errors = errors or _has_error_cell(piece)
+                        tags += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/")
+                        refs += piece.count(b'<c r="')
+                        letters = set(_REF_COLUMN.findall(piece))
+                        numbers = set(_REF_ROW.findall(piece))
+                        if b":c" in piece:  # cells written with a namespace prefix, <x:c …>
+                            tags += len(_PREFIXED_CELL.findall(piece))
+                            prefixed = _PREFIXED_REF.findall(piece)
+                            refs += len(prefixed)
+                            letters.update(letter for letter, _ in prefixed)
+                            numbers.update(number for _, number in prefixed)
+                        if letters:
+                            columns = max(columns, *map(_column_number, letters))
+                        if numbers:
+                            rows = max(rows, *map(int, numbers))
+                        if b"dimension" in piece:
+                            dimension = _DIMENSION.search(piece)
+                            if dimension:
+                                rows = max(rows, int(dimension[2]))
+                                columns = max(columns, _column_number(dimension[1]))
+                        if not chunk:
+                            break
+                # A cell without a reference (or with its attributes in another order) leaves
+                # the grid unknown: take the streaming reader.
+                grid = max(grid, rows * columns if refs == tags else 2**62)
     except (zipfile.BadZipFile, OSError, EOFError, zlib_error):
         pass  # the reader names the damage
     finally:
         fileobj.seek(0)
-    return errors, cells
+    return _SheetScan(errors=errors, grid=grid)
 
 
 def _openpyxl_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:

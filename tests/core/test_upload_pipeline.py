@@ -346,12 +346,61 @@ def test_an_excel_error_cell_is_named_not_read_as_blank(admin_user):
         {"A1": "code", "B1": "name", "C1": "kind", "D1": "sort_order", "A2": "C11"}
         | {"B2": "Eleven", "C2": "county", "D2": "#N/A"}
     )
-    assert tabular._scan_sheets(content) == (True, 8)
+    assert tabular._scan_sheets(content).errors
     job = submit("counties", content.getvalue(), admin_user, "errors.xlsx")
     assert job.status == ImportJob.Status.FAILED
     assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "sort_order")]
     assert "#N/A" in job.errors[0]["message"]
-    assert tabular._scan_sheets(_workbook({"A1": "code", "A2": "#N/A as text"})) == (False, 2)
+    assert not tabular._scan_sheets(_workbook({"A1": "code", "A2": "#N/A as text"})).errors
+
+
+def _without_cell_references(content: io.BytesIO) -> io.BytesIO:
+    """The same workbook with its cells' r="…" attributes removed (positions implied)."""
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(content) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", data)
+            target.writestr(info, data)
+    out.seek(0)
+    return out
+
+
+def test_the_grid_calamine_would_allocate_is_measured_before_it_reads():
+    # calamine holds last row × last column cells, blanks included: two cells far apart are
+    # a large grid (a 5 KB file with A1 and ZZ200000 took 4 GB).
+    assert tabular._scan_sheets(_workbook({"A1": "x", "B2": "y"})).grid == 4
+    assert tabular._scan_sheets(_workbook({"A1": "x", "ZZ20000": "y"})).grid == 702 * 20000
+    assert tabular._scan_sheets(_workbook({"C3": "x", "AA10": "y"})).grid == 27 * 10
+    # Cells without a reference leave the grid unknown.
+    bare = _without_cell_references(_workbook({"A1": "x", "B1": "y"}))
+    assert tabular._scan_sheets(bare).grid > 10**15
+
+
+def test_a_sparse_sheet_or_one_without_cell_references_streams_through_openpyxl(
+    admin_user, settings, monkeypatch
+):
+    read = []
+    openpyxl_rows = tabular._openpyxl_rows
+    monkeypatch.setattr(tabular, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
+    settings.UPLOAD_XLSX_FAST_MAX_CELLS = 40
+    cells = {"A1": "code", "B1": "name", "C1": "kind", "D1": "sort_order"}
+    # 8 cells, but a grid of 26 columns × 2 rows: more than 40.
+    sparse = _workbook(cells | {"Z1": "note", "A2": "C11", "B2": "Eleven", "C2": "county"})
+    job = submit("counties", sparse.getvalue(), admin_user, "sparse.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert read == [1]
+    bare = _without_cell_references(_workbook(cells | {"A2": "C12", "B2": "T", "C2": "county"}))
+    job = submit("counties", bare.getvalue(), admin_user, "bare.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert read == [1, 1]
+    assert set(County.objects.filter(code__in=["C11", "C12"]).values_list("code", flat=True)) == {
+        "C11",
+        "C12",
+    }
 
 
 def test_a_sheet_beyond_the_fast_readers_cell_budget_streams_through_openpyxl(
