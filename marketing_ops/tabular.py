@@ -566,7 +566,8 @@ def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     reads a workbook with error cells (#N/A, #REF!, …), which calamine reads as blanks, so that
     the error is named in the row's message."""
     scan = _scan_sheets(fileobj)
-    if scan.errors or scan.grid > settings.UPLOAD_XLSX_FAST_MAX_CELLS:
+    too_large = scan.grid > settings.UPLOAD_XLSX_FAST_MAX_CELLS or scan.xml > _FAST_MAX_XML
+    if scan.errors or too_large:
         yield from _openpyxl_rows(fileobj)
         return
     from python_calamine import CalamineWorkbook
@@ -617,10 +618,17 @@ def _has_error_cell(piece: bytes) -> bool:
     return (b"t =" in piece or b"t= " in piece) and bool(_ERROR_CELL.search(piece))
 
 
+#: calamine also keeps every string of the sheet: above this much XML (sheets and shared
+#: strings, unpacked) openpyxl reads instead, whatever the grid. 100,000 rows of bills written
+#: with inline strings are 26 MB.
+_FAST_MAX_XML = 160 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class _SheetScan:
     errors: bool  # a cell of type "e" (an Excel error)
     grid: int  # last row × last column over the sheets; huge when a cell has no reference
+    xml: int  # bytes of the sheets' and shared strings' XML, unpacked (from the zip's index)
 
 
 def _column_number(letters: bytes) -> int:
@@ -635,13 +643,16 @@ def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
     before): error cells, and the size of the grid calamine would allocate — from the cells'
     references (``r="AB12"``) and the sheet's declared dimension, whichever is larger. Pieces
     are cut after a ``>``, so no cell tag is split between two of them."""
-    errors, grid = False, 0
+    errors, grid, xml = False, 0, 0
     try:
         with zipfile.ZipFile(fileobj) as archive:
             for info in archive.infolist():
                 name = info.filename
+                if name == "xl/sharedStrings.xml":
+                    xml += info.file_size
                 if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     continue
+                xml += info.file_size
                 rows = columns = tags = refs = 0
                 with archive.open(info) as part:
                     carry = b""
@@ -683,7 +694,7 @@ def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
         pass  # the reader names the damage
     finally:
         fileobj.seek(0)
-    return _SheetScan(errors=errors, grid=grid)
+    return _SheetScan(errors=errors, grid=grid, xml=xml)
 
 
 def _openpyxl_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:

@@ -375,6 +375,7 @@ def test_the_grid_calamine_would_allocate_is_measured_before_it_reads():
     assert tabular._scan_sheets(_workbook({"A1": "x", "B2": "y"})).grid == 4
     assert tabular._scan_sheets(_workbook({"A1": "x", "ZZ20000": "y"})).grid == 702 * 20000
     assert tabular._scan_sheets(_workbook({"C3": "x", "AA10": "y"})).grid == 27 * 10
+    assert 0 < tabular._scan_sheets(_workbook({"A1": "x"})).xml < 10_000
     # Cells without a reference leave the grid unknown.
     bare = _without_cell_references(_workbook({"A1": "x", "B1": "y"}))
     assert tabular._scan_sheets(bare).grid > 10**15
@@ -397,10 +398,13 @@ def test_a_sparse_sheet_or_one_without_cell_references_streams_through_openpyxl(
     job = submit("counties", bare.getvalue(), admin_user, "bare.xlsx")
     assert job.status == ImportJob.Status.DONE, job.errors
     assert read == [1, 1]
-    assert set(County.objects.filter(code__in=["C11", "C12"]).values_list("code", flat=True)) == {
-        "C11",
-        "C12",
-    }
+    monkeypatch.setattr(tabular, "_FAST_MAX_XML", 100)  # much XML (long strings): openpyxl too
+    small = _workbook(cells | {"A2": "C13", "B2": "Thirteen", "C2": "county"})
+    job = submit("counties", small.getvalue(), admin_user, "long-strings.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert read == [1, 1, 1]
+    codes = County.objects.filter(code__in=["C11", "C12", "C13"]).values_list("code", flat=True)
+    assert set(codes) == {"C11", "C12", "C13"}
 
 
 def test_a_sheet_beyond_the_fast_readers_cell_budget_streams_through_openpyxl(
