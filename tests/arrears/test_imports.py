@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -232,6 +233,33 @@ def test_duplicate_account_numbers_in_one_file_are_reported(run_import, admin_us
     assert job.errors[0]["row"] == 3
     assert "also in row 2" in job.errors[0]["message"]
     assert Account.objects.count() == 0
+
+
+def test_an_existing_account_repeated_exactly_in_one_file_is_reported_too(
+    accounts, run_import, admin_user
+):
+    line = "A-001,C01,BROADBAND,Zhang Wei,2020-03-01,active,,,\n"
+    job = run_import("accounts", ACCOUNT_HEADER + line + line, admin_user, name="again.csv")
+    assert job.status == ImportJob.Status.FAILED
+    assert (job.errors[0]["row"], job.errors[0]["column"]) == (3, "account_no")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row versions (xmin)")
+def test_accounts_a_file_repeats_unchanged_are_not_rewritten(accounts, run_import, admin_user):
+    def versions() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT account_no, xmin::text FROM arrears_account")
+            return dict(cursor.fetchall())
+
+    before = versions()
+    changed = ACCOUNTS.replace("Wang Fang", "Wang Fang-Li")
+    job = run_import("accounts", changed, admin_user, name="changed.csv")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.applied == 3  # every row of the file is applied, written or already so
+    after = versions()
+    assert after["A-001"] == before["A-001"] and after["A-002"] == before["A-002"]
+    assert after["B-001"] != before["B-001"]
+    assert Account.objects.get(account_no="B-001").customer_name == "Wang Fang-Li"
 
 
 def test_a_successful_bills_import_takes_the_county_snapshots(accounts, run_import, admin_user):
