@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from arrears.services import bill_totals
 from marketing_ops.access import is_city_wide, roles_of, user_county
@@ -74,6 +75,13 @@ def test_seed_demo_twice_gives_the_same_data():
     # are kept equal to them.
     assert first["arrears.BillMonthTotal"] > 0
     assert bill_totals.differences() == []
+    if connection.vendor == "postgresql":
+        # As a month's import leaves them: each month's bills in the month's partition.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tableoid::regclass::text FROM arrears_bill")
+            partitions = {row[0] for row in cursor.fetchall()}
+        assert len(partitions) == 12
+        assert "arrears_bill_default" not in partitions
 
 
 # --------------------------------------------------------------------------- create_user
