@@ -6,6 +6,9 @@ from django.utils import dateformat, timezone
 
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
 
+#: Cell renderers whose signature is remembered (the project's tables have a few hundred).
+SIGNATURES_KEPT = 4096
+
 
 def cache_render_signatures() -> None:
     """Remember what arguments each cell renderer takes, once per function.
@@ -13,7 +16,8 @@ def cache_render_signatures() -> None:
     django-tables2 calls ``inspect.signature`` on a column's ``render``/``value`` for every cell
     it draws (utils.signature, used only by call_with_appropriate): a sixth of the time of a
     100-row table. A function's parameters do not change, so the answer is kept per function
-    (and whether it is bound, which drops ``self``). Called once from the app's ``ready``.
+    (and whether it is bound, which drops ``self``), for up to SIGNATURES_KEPT functions (a
+    callable made per request is not kept for ever). Called once from the app's ``ready``.
     """
     from django_tables2 import utils
 
@@ -27,7 +31,9 @@ def cache_render_signatures() -> None:
         try:
             return known[key]
         except KeyError:
-            known[key] = found = uncached(fn)
+            found = uncached(fn)
+            if len(known) < SIGNATURES_KEPT:
+                known[key] = found
             return found
         except TypeError:  # an unhashable callable
             return uncached(fn)

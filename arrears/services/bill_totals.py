@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Least
 
+from arrears import calculations as calc
 from arrears.models import Bill, BillMonthTotal
 
-ZERO = Decimal("0.00")
 FIGURES = ("bills", "billed", "collected", "outstanding")
 
 
@@ -45,16 +44,12 @@ def _sums(bills: QuerySet) -> list[BillMonthTotal]:
             billing_month=row["billing_month"],
             county_id=row["county_id"],
             bills=row["count"],
-            billed=_money(row["billed_sum"]),
-            collected=_money(row["collected_sum"]),
-            outstanding=_money(row["owed_sum"]),
+            billed=calc.money(row["billed_sum"]),
+            collected=calc.money(row["collected_sum"]),
+            outstanding=calc.money(row["owed_sum"]),
         )
         for row in rows
     ]
-
-
-def _money(value: Any) -> Decimal:
-    return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 
 @transaction.atomic

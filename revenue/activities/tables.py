@@ -34,21 +34,14 @@ class CountyCodesColumn(tables.Column):
 class IsoDateColumn(DateColumn):
     """Dates shown as 2026-03-24 and exported as real dates (sortable in a spreadsheet)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("format", "Y-m-d")
-        super().__init__(**kwargs)
-
     def value(self, value: Any) -> Any:
         return value
 
 
-class IsoDateTimeColumn(DateColumn):
+class IsoDateTimeColumn(IsoDateColumn):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "Y-m-d H:i")
         super().__init__(**kwargs)
-
-    def value(self, value: Any) -> Any:
-        return value
 
 
 class TariffPackageTable(tables.Table):
