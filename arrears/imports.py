@@ -13,11 +13,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from arrears.models import Account, Bill
-from arrears.services import bill_months, bill_totals
+from arrears.services import bill_months, bill_totals, side_load
 from arrears.services import imports as staging
 from marketing_ops import tabular
 from marketing_ops.access import Role
@@ -356,9 +357,19 @@ class BillsDataset(_StagedDataset):
         month = _first_month(header)
         if month is None:
             return None
-        raw = staging.RawCsvTable(f"arrears_raw_{self.name}_{_suffix(ctx)}", len(header.names))
-        rows = raw.copy_from(source)
+        name, width = f"arrears_raw_{self.name}_{_suffix(ctx)}", len(header.names)
+        raw: staging.RawCsvTable | None = None
+        if side_load.usable(source):
+            raw = side_load.SideCsvTables(name, width, parts=settings.ARREARS_IMPORT_STREAMS)
+            try:
+                rows = raw.copy_from(source)
+            except side_load.SidesUnavailable:
+                raw = None
+        if raw is None:
+            raw = staging.RawCsvTable(name, width)
+            rows = raw.copy_from(source)
         if rows is None:
+            raw.drop()
             return None
         ctx.state.update(raw=raw, raw_rows=rows, raw_month=month, raw_header=header)
         return rows
@@ -379,8 +390,10 @@ class BillsDataset(_StagedDataset):
             f"  SELECT {cell['account_no']} AS account_no, {cell['billing_month']} AS month, "
             f"  {cell['amount_billed']} AS billed_text, {cell['amount_paid']} AS paid_text, "
             f"  {cell['paid_on']} AS paid_on_text, "
-            f"  {cell['amount_billed']}::numeric(14,2) AS billed, "
-            f"  {cell['amount_paid']}::numeric(14,2) AS paid, "
+            # Read as numeric, not numeric(14,2): the column's rounding is spent once, on the
+            # write, and the checks below leave only values it keeps as they are.
+            f"  {cell['amount_billed']}::numeric AS billed, "
+            f"  {cell['amount_paid']}::numeric AS paid, "
             f"  NULLIF({cell['paid_on']}, '')::date AS paid_on "
             # OFFSET 0 keeps the subquery whole, so each cell is converted once, not per use.
             f"  FROM {raw.name} OFFSET 0"
@@ -401,6 +414,7 @@ class BillsDataset(_StagedDataset):
                 select_sql=select_sql,
                 params=[str(month), *([own] if own is not None else [])],
                 rows=rows,
+                sides=raw if isinstance(raw, side_load.SideCsvTables) else None,
             )
         except (bill_months.DuplicateBills, DataError):
             return None  # a key twice, or a cell PostgreSQL cannot convert

@@ -217,6 +217,11 @@ ARREARS_RECOVERY_TARGET = Decimal(env.str("ARREARS_RECOVERY_TARGET", default="0.
 ARREARS_IMPORT_WORK_MEM_MB = env.int("ARREARS_IMPORT_WORK_MEM_MB", default=128)
 # Memory for building a bills month's indexes after a bulk import (SET LOCAL maintenance_work_mem).
 ARREARS_IMPORT_MAINTENANCE_MEM_MB = env.int("ARREARS_IMPORT_MAINTENANCE_MEM_MB", default=256)
+# Side connections that COPY and check the parts of a large bills CSV at once while the import's
+# connection writes what they produce (arrears.services.side_load); 0 keeps the whole direct load
+# on the import's connection. Files smaller than the minimum are not worth the connections.
+ARREARS_IMPORT_STREAMS = env.int("ARREARS_IMPORT_STREAMS", default=2)
+ARREARS_IMPORT_STREAM_MIN_BYTES = env.int("ARREARS_IMPORT_STREAM_MIN_BYTES", default=8 << 20)
 REFUND_REVIEW_THRESHOLD = Decimal(env.str("REFUND_REVIEW_THRESHOLD", default="1000.00"))
 
 # Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -25,6 +25,9 @@ from arrears.services.imports import execute as _execute
 from arrears.services.imports import fetch as _fetch
 from arrears.services.imports import upsert_or_cardinality
 from marketing_ops.periods import Month
+
+if TYPE_CHECKING:
+    from arrears.services.side_load import SideCsvTables
 
 PARENT = "arrears_bill"
 DEFAULT_PARTITION = "arrears_bill_default"
@@ -51,18 +54,28 @@ def lock_bills() -> None:
         _execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
-def write_month(*, month: Month, select_sql: str, params: Sequence[Any], rows: int) -> int:
+def write_month(
+    *,
+    month: Month,
+    select_sql: str,
+    params: Sequence[Any],
+    rows: int,
+    sides: SideCsvTables | None = None,
+) -> int:
     """Write the bills of ``month`` that ``select_sql`` yields and return how many it wrote.
 
     ``select_sql`` yields ``account_id, county_id, amount_billed, amount_paid, paid_on`` (and
-    nothing of another month); ``rows`` is how many rows the file has for the month. Raises
-    DuplicateBills when one account appears twice. Runs inside the import's transaction, and
-    refreshes the month's totals (``BillMonthTotal``) in it.
+    nothing of another month); ``rows`` is how many rows the file has for the month. With
+    ``sides`` it runs on the side connections (over their parts of the file) and the rows arrive
+    by COPY. Raises DuplicateBills when one account appears twice. Runs inside the import's
+    transaction, and refreshes the month's totals (``BillMonthTotal``) in it.
     """
     lock_bills()
     if connection.vendor == "postgresql" and _should_rebuild(month, rows):
-        written = _rebuild(month, select_sql, params)
+        written = _rebuild(month, select_sql, params, sides)
     else:
+        if sides is not None:
+            select_sql, params = _received(sides, select_sql, params)
         written = _upsert(month, select_sql, params)
     bill_totals.refresh([month.first_day])
     return written
@@ -87,6 +100,23 @@ def _upsert(month: Month, select_sql: str, params: Sequence[Any]) -> int:
     return written
 
 
+def _received(
+    sides: SideCsvTables, select_sql: str, params: Sequence[Any]
+) -> tuple[str, list[Any]]:
+    """The rows the sides yield, COPied into a TEMP table of the import's connection (dropped
+    at commit), and the SELECT that reads them back."""
+    table = f"arrears_bills_received_{uuid.uuid4().hex[:12]}"
+    _execute(
+        f"CREATE TEMP TABLE {table} (account_id bigint, county_id bigint, "
+        f"amount_billed numeric(14,2), amount_paid numeric(14,2), paid_on date) ON COMMIT DROP"
+    )
+    columns = "account_id, county_id, amount_billed, amount_paid, paid_on"
+    sides.copy_rows_into(
+        table, columns, f"SELECT {columns} FROM ({select_sql}) AS source", params, freeze=False
+    )
+    return f"SELECT {columns} FROM {table}", []
+
+
 # --------------------------------------------------------------------------- rebuild
 
 
@@ -106,7 +136,9 @@ def _existing_rows(month: Month) -> int:
     return _fetch_one(f"SELECT COUNT(*) FROM {PARENT} WHERE billing_month = %s", [month.first_day])
 
 
-def _rebuild(month: Month, select_sql: str, params: Sequence[Any]) -> int:
+def _rebuild(
+    month: Month, select_sql: str, params: Sequence[Any], sides: SideCsvTables | None
+) -> int:
     first, following = month.first_day, month.shift(1).first_day
     load = f"{PARENT}_load_{uuid.uuid4().hex[:12]}"
     _execute(
@@ -120,12 +152,16 @@ def _rebuild(month: Month, select_sql: str, params: Sequence[Any]) -> int:
         f"CHECK (billing_month >= %s AND billing_month < %s)",
         [first, following],
     )
-    written = _execute(
-        f"INSERT INTO {load} ({COLUMNS}) "
-        f"SELECT account_id, county_id, %s, amount_billed, amount_paid, paid_on "
-        f"FROM ({select_sql}) AS source",
-        [first, *params],
+    source = (
+        f"SELECT account_id, county_id, %s::date, amount_billed, amount_paid, paid_on "
+        f"FROM ({select_sql}) AS source"
     )
+    if sides is None:
+        written = _execute(f"INSERT INTO {load} ({COLUMNS}) {source}", [first, *params])
+    else:
+        # FREEZE: the table is this transaction's own, so its rows are written visible to all
+        # and its pages all-visible; the VACUUM after the import has nothing left to do there.
+        written = sides.copy_rows_into(load, COLUMNS, source, [first, *params], freeze=True)
     old = partition_name(month)
     exists = _fetch_one("SELECT to_regclass(%s) IS NOT NULL", [old])
     # The month's bills the file does not mention stay as they were (with their ids).

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Least
 
 from arrears import calculations as calc
 from arrears.models import Bill, BillMonthTotal
@@ -32,20 +31,21 @@ def _sums(bills: QuerySet) -> list[BillMonthTotal]:
         .annotate(
             count=Count("id"),
             billed_sum=Sum("amount_billed"),
-            collected_sum=Sum(Least(F("amount_paid"), F("amount_billed"))),
             owed_sum=Sum(
                 F("amount_billed") - F("amount_paid"),
                 filter=Q(amount_billed__gt=F("amount_paid")),
             ),
         )
     )
+    # What was collected, up to each bill (min(paid, billed)), is what was billed less what is
+    # owed: one sum fewer over a month's million bills.
     return [
         BillMonthTotal(
             billing_month=row["billing_month"],
             county_id=row["county_id"],
             bills=row["count"],
             billed=calc.money(row["billed_sum"]),
-            collected=calc.money(row["collected_sum"]),
+            collected=calc.money(row["billed_sum"]) - calc.money(row["owed_sum"]),
             outstanding=calc.money(row["owed_sum"]),
         )
         for row in rows
