@@ -37,6 +37,7 @@ REBUILD_SHARE = 0.25
 _LOCK_KEY = 0x61727265  # "arre"
 
 COLUMNS = "account_id, county_id, billing_month, amount_billed, amount_paid, paid_on"
+SEQUENCE = "arrears_bill_id_seq"
 
 
 class DuplicateBills(Exception):
@@ -161,7 +162,14 @@ def _rebuild(
     else:
         # FREEZE: the table is this transaction's own, so its rows are written visible to all
         # and its pages all-visible; the VACUUM after the import has nothing left to do there.
-        written = sides.copy_rows_into(load, COLUMNS, source, [first, *params], freeze=True)
+        written = sides.copy_rows_into(
+            load,
+            COLUMNS,
+            source,
+            [first, *params],
+            freeze=True,
+            first_id=_reserve_ids(sum(sides.part_rows)),
+        )
     old = partition_name(month)
     exists = _fetch_one("SELECT to_regclass(%s) IS NOT NULL", [old])
     # The month's bills the file does not mention stay as they were (with their ids).
@@ -187,6 +195,20 @@ def _rebuild(
     # No ANALYZE here: the index builds have counted the rows (reltuples, read by
     # _existing_rows), and the VACUUM (ANALYZE) after every import gathers the statistics.
     return written
+
+
+def _reserve_ids(count: int) -> int:
+    """The first of ``count`` consecutive bill ids that nothing else will take.
+
+    ``ALTER SEQUENCE`` (which changes nothing here) locks the sequence until the transaction
+    ends, so no other session's ``nextval`` falls between ours and the ``setval`` that moves the
+    sequence past the range. A bill saved meanwhile waits for the import, as its month totals
+    refresh would anyway."""
+    _execute(f"ALTER SEQUENCE {SEQUENCE} INCREMENT BY 1")
+    first = _fetch_one("SELECT nextval(%s)", [SEQUENCE])
+    if count > 1:
+        _execute("SELECT setval(%s, %s)", [SEQUENCE, first + count - 1])
+    return first
 
 
 def _build_indexes(load: str) -> None:

@@ -66,6 +66,8 @@ class SideCsvTables(RawCsvTable):
 
     parts: int = 2
     sides: list[Any] = field(default_factory=list, compare=False, repr=False)
+    #: The data rows of each side's part, in the file's order.
+    part_rows: list[int] = field(default_factory=list, compare=False, repr=False)
 
     def copy_from(self, source: IO[bytes]) -> int | None:
         """COPY the parts at once; the data rows of the whole file, or None when PostgreSQL
@@ -101,20 +103,40 @@ class SideCsvTables(RawCsvTable):
             if isinstance(outcome, BaseException):
                 self.drop()
                 raise outcome
+        self.part_rows[:] = results
         return sum(results)
 
     def copy_rows_into(
-        self, table: str, columns: str, select_sql: str, params: Sequence[Any], *, freeze: bool
+        self,
+        table: str,
+        columns: str,
+        select_sql: str,
+        params: Sequence[Any],
+        *,
+        freeze: bool,
+        first_id: int | None = None,
     ) -> int:
         """Run ``select_sql`` over every part and write its rows into ``table`` (``columns``, in
         the select's order and types) of the import's connection; the rows written. FREEZE needs
-        ``table`` created in the current transaction. Raises DataError when a side fails."""
+        ``table`` created in the current transaction. With ``first_id``, the rows also get ids
+        (column ``id``) from ``first_id`` on, at most one per row of the file, so that the import
+        does not draw them from a sequence one by one. Raises DataError when a side fails."""
         options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
+        if first_id is not None:
+            columns = f"id, {columns}"
         copy_in = f"COPY {table} ({columns}) FROM STDIN ({options})"
         copy_out = []
-        for side in self.sides:
+        offset = first_id
+        for side, rows in zip(self.sides, self.part_rows, strict=True):
             with side.cursor() as cursor:
                 query = cursor.mogrify(select_sql, list(params)).decode()
+            if offset is not None:
+                # This part's ids follow the earlier parts' (the file's rows, at most).
+                query = (
+                    f"SELECT {offset - 1}::bigint + row_number() OVER () AS id, s.* "
+                    f"FROM ({query}) AS s"
+                )
+                offset += rows
             copy_out.append(f"COPY ({query}) TO STDOUT (FORMAT binary)")
         stream = _MergedStream(len(self.sides))
         failures: list[BaseException | None] = [None] * len(self.sides)

@@ -229,6 +229,18 @@ def test_a_month_of_many_bills_comes_through_both_sides_whole(
         Decimal(f"{n}.10") for n in range(6000)
     )
     assert bill_totals.differences() == []
+    # The sides numbered the bills from a range taken from the ids' sequence: no id twice, and
+    # a bill saved afterwards gets an id beyond them.
+    ids = list(Bill.objects.values_list("id", flat=True))
+    assert len(set(ids)) == 6000
+    later = Bill.objects.create(
+        account=Account.objects.get(account_no="M-00000"),
+        county=county_a,
+        billing_month=dt.date(2026, 4, 1),
+        amount_billed=Decimal("1.00"),
+        amount_paid=Decimal("0.00"),
+    )
+    assert later.pk > max(ids)
 
 
 @postgres_only
