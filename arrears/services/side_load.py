@@ -309,12 +309,12 @@ class _Range:
 
 
 def _connect() -> Any:
-    """A side connection with the import's session settings (autocommit: each statement sees
-    what is committed when it starts)."""
+    """A side connection with the import's session settings. All it does is one transaction,
+    never committed (its TEMP table goes when it closes); each statement sees what is committed
+    when it starts, as the import's own statements do."""
     import psycopg2
 
     side = psycopg2.connect(**connection.get_connection_params())
-    side.autocommit = True
     with side.cursor() as cursor:
         cursor.execute(f"SET work_mem = '{int(settings.ARREARS_IMPORT_WORK_MEM_MB)}MB'")
         # Dates read back as YYYY-MM-DD; a hash join, whatever the fresh table's estimates.
