@@ -160,8 +160,7 @@ class SideCsvTables(RawCsvTable):
             with connection.wrap_database_errors, connection.cursor() as cursor:
                 cursor.copy_expert(copy_in, stream, _CHUNK)
                 written = cursor.rowcount
-            for failure in failures:
-                _reraise(failure)
+            _reraise(failures)
         except BaseException:
             stream.stop()  # a side waiting to hand over rows gives up
             for side in self.sides:
@@ -343,12 +342,20 @@ def _run_all(calls: list[tuple[Any, tuple]]) -> list[Any]:
     return results
 
 
-def _reraise(failure: BaseException | None) -> None:
-    """A side's failure, as the DataError the plain direct load would raise for it."""
-    if failure is None:
+def _reraise(failures: Sequence[BaseException | None]) -> None:
+    """Raise what made a side fail, if one did (not the sides that then stopped): a cell it
+    could not convert as the DataError the plain direct load would raise (the file is declined),
+    anything else as it is."""
+    from psycopg2 import DataError as CellError
+
+    failed = [f for f in failures if f is not None and not isinstance(f, _Stopped)]
+    if not failed:
         return
-    logger.info("a side connection of a bills import failed: %s", failure)
-    raise DataError(str(failure)) from failure
+    failure = failed[0]
+    if isinstance(failure, CellError):
+        logger.info("a side of a bills import could not convert a cell: %s", failure)
+        raise DataError(str(failure)) from failure
+    raise failure
 
 
 def _cancel(side: Any) -> None:

@@ -325,3 +325,22 @@ def test_sides_are_not_used_inside_a_callers_transaction(settings):
     settings.ARREARS_IMPORT_STREAM_MIN_BYTES = 0
     # The test runs in a transaction: side connections could not see its rows.
     assert side_load.usable(io.BytesIO(b"x" * 100)) is False
+
+
+@postgres_only
+@committed
+def test_a_side_failing_for_another_reason_fails_the_import_and_leaves_nothing(
+    committed_accounts, admin_user, monkeypatch
+):
+    def broken(self, data):
+        raise RuntimeError("the side's rows could not be handed over")
+
+    monkeypatch.setattr(side_load._Producer, "write", broken)
+    backends = _backends()
+    with pytest.raises(RuntimeError):
+        _submit(SAME_RESULT_FILES["plain"], admin_user)
+    job = ImportJob.objects.get(dataset="bills")
+    assert job.status == ImportJob.Status.FAILED
+    assert "unexpected error" in job.errors[0]["message"]
+    assert not Bill.objects.exists()
+    assert (_backends(), _load_tables()) == (backends, 0)
