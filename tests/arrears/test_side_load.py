@@ -333,3 +333,20 @@ def test_a_side_failing_for_another_reason_fails_the_import_and_leaves_nothing(
     assert "unexpected error" in job.errors[0]["message"]
     assert not Bill.objects.exists()
     assert (_backends(), _load_tables()) == (backends, 0)
+
+
+@postgres_only
+@pytest.mark.celery_worker
+def test_a_real_celery_worker_imports_a_bills_file_through_the_sides(
+    celery_worker_live, committed_accounts, admin_user, sides_used
+):
+    from tests.arrears.test_background_import import finished
+
+    data = SAME_RESULT_FILES["plain"].encode()
+    job = tabular.submit("bills", io.BytesIO(data), "bills.csv", admin_user, background=True)
+    assert job.status == ImportJob.Status.QUEUED
+    job = finished(job)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert (job.rows, job.applied, sides_used) == (3, 3, [2])
+    assert Bill.objects.count() == 3
+    assert bill_totals.differences() == []
