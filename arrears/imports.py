@@ -404,10 +404,8 @@ class BillsDataset(_StagedDataset):
             f"AND (v.paid_on_text IS NULL OR v.paid_on_text = '' "
             f"     OR v.paid_on::text = v.paid_on_text) {scope}"
         )
-        staging.more_memory_for_this_transaction()
-        # Dates read back as YYYY-MM-DD; a hash join, whatever the fresh table's estimates.
-        staging.execute("SET LOCAL DateStyle = 'ISO, YMD'")
-        staging.execute("SET LOCAL enable_nestloop = off")
+        for setting in staging.checked_select_settings():
+            staging.execute(f"SET LOCAL {setting}")
         try:
             written = bill_months.write_month(
                 month=month,

@@ -127,6 +127,17 @@ def more_memory_for_this_transaction() -> None:
         execute(f"SET LOCAL work_mem = '{int(settings.ARREARS_IMPORT_WORK_MEM_MB)}MB'")
 
 
+def checked_select_settings() -> list[str]:
+    """The session settings (``name = value``) the direct CSV load's checked SELECT runs under,
+    in the import's connection or a side's: memory to hash a million accounts, dates read back
+    as YYYY-MM-DD, and a hash join whatever a fresh table's estimates."""
+    return [
+        f"work_mem = '{int(settings.ARREARS_IMPORT_WORK_MEM_MB)}MB'",
+        "DateStyle = 'ISO, YMD'",
+        "enable_nestloop = off",
+    ]
+
+
 def rows_to_errors(
     rows: Sequence[tuple[int, str, str]], total: int | None = None
 ) -> ImportRejected:

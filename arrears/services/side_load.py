@@ -34,7 +34,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import DataError, connection
 
-from arrears.services.imports import RawCsvTable
+from arrears.services.imports import RawCsvTable, checked_select_settings
 
 logger = logging.getLogger(__name__)
 
@@ -315,10 +315,8 @@ def _connect() -> Any:
 
     side = psycopg2.connect(**connection.get_connection_params())
     with side.cursor() as cursor:
-        cursor.execute(f"SET work_mem = '{int(settings.ARREARS_IMPORT_WORK_MEM_MB)}MB'")
-        # Dates read back as YYYY-MM-DD; a hash join, whatever the fresh table's estimates.
-        cursor.execute("SET DateStyle = 'ISO, YMD'")
-        cursor.execute("SET enable_nestloop = off")
+        for setting in checked_select_settings():
+            cursor.execute(f"SET {setting}")
     return side
 
 
