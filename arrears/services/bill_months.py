@@ -192,8 +192,12 @@ def _rebuild(
     )
     _execute(f"ALTER TABLE {load} DROP CONSTRAINT {load}_month")
     _rename(load, old)
-    # No ANALYZE here: the index builds have counted the rows (reltuples, read by
-    # _existing_rows), and the VACUUM (ANALYZE) after every import gathers the statistics.
+    # Statistics of the month column alone (a sample, ~40 ms): without them the planner guesses
+    # that few of the partition's rows are of its month, and sums the month totals that follow
+    # by sorting a million bills instead of hashing them on every core (0.26 s against 0.08 s).
+    # The index builds have counted the rows (reltuples, read by _existing_rows); the
+    # VACUUM (ANALYZE) after every import gathers the other columns' statistics.
+    _execute(f"ANALYZE {old} (billing_month)")
     return written
 
 
