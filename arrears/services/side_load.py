@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 #: Chunks of rows that may wait for the import's connection (memory: _QUEUED × _CHUNK).
 _QUEUED = 32
+#: How the side connections name themselves to the server (``pg_stat_activity``).
+APPLICATION_NAME = "marketing_ops bills import side"
 
 
 class SidesUnavailable(Exception):
@@ -313,7 +315,8 @@ def _connect() -> Any:
     when it starts, as the import's own statements do."""
     import psycopg2
 
-    side = psycopg2.connect(**connection.get_connection_params())
+    params = {**connection.get_connection_params(), "application_name": APPLICATION_NAME}
+    side = psycopg2.connect(**params)
     with side.cursor() as cursor:
         for setting in checked_select_settings():
             cursor.execute(f"SET {setting}")

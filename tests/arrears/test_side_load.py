@@ -127,26 +127,21 @@ def _submit(text: str, user):
     return tabular.submit("bills", io.BytesIO(data), "bills.csv", user, background=False)
 
 
-def _backends() -> int:
-    """Client connections to this database (not the server's own autovacuum workers, which
-    come and go in it at any moment)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND backend_type = 'client backend'"
-        )
-        return cursor.fetchone()[0]
-
-
-def _backends_once_closed(expected: int, wait: float = 10.0) -> int:
-    """The backends of this database once those of connections closed by now have ended. A
-    server process ends a little after its client closes it (it rolls back and drops its TEMP
-    tables first), so the count is read again until it is ``expected`` or ``wait`` seconds
-    have passed; a side connection left open still shows in the count returned."""
+def _sides_open(wait: float = 10.0) -> int:
+    """Side connections still open on the server. A server process ends a little after its
+    client closes the connection (it rolls back and drops its TEMP table first), so the count is
+    read again until it is 0 or ``wait`` seconds have passed."""
     deadline = time.monotonic() + wait
-    while (count := _backends()) != expected and time.monotonic() < deadline:
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s",
+                [side_load.APPLICATION_NAME],
+            )
+            count = cursor.fetchone()[0]
+        if count == 0 or time.monotonic() >= deadline:
+            return count
         time.sleep(0.05)
-    return count
 
 
 def _load_tables() -> int:
@@ -200,10 +195,27 @@ def test_the_side_load_and_the_row_by_row_pass_give_the_same_result(
         patched.setattr(BillsDataset, "copies_csv", False)
         row_by_row = outcome(_submit(text, admin_user))
         transaction.set_rollback(True)
-    backends = _backends()
     assert outcome(_submit(text, admin_user)) == row_by_row
-    assert _backends_once_closed(backends) == backends  # the sides are closed
+    assert _sides_open() == 0
     assert _load_tables() == 0
+
+
+@postgres_only
+@committed
+def test_the_sides_show_on_the_server_by_name_while_they_work_and_are_gone_after(
+    committed_accounts, admin_user, monkeypatch
+):
+    seen = []
+    copy = side_load.SideCsvTables.copy_rows_into
+
+    def counting(self, *args, **kwargs):
+        seen.append(_sides_open(wait=0))
+        return copy(self, *args, **kwargs)
+
+    monkeypatch.setattr(side_load.SideCsvTables, "copy_rows_into", counting)
+    job = _submit(SAME_RESULT_FILES["plain"], admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert (seen, _sides_open()) == ([2], 0)
 
 
 @postgres_only
@@ -303,13 +315,12 @@ def test_a_county_user_through_the_sides_is_refused_another_countys_account(
 def test_a_cell_a_side_cannot_read_declines_the_file_which_the_row_by_row_pass_names(
     committed_accounts, admin_user, sides_used
 ):
-    backends = _backends()
     # The bad cell is in the second part: the first side is writing by then.
     job = _submit(bills("A-001,2026-03,1.00,0,", "B-001,2026-03,12x,0,"), admin_user)
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["row"] == 3 and job.errors[0]["column"] == "amount_billed"
     assert not Bill.objects.exists()
-    assert (_backends_once_closed(backends), _load_tables()) == (backends, 0)
+    assert (_sides_open(), _load_tables()) == (0, 0)
 
 
 @postgres_only
@@ -342,14 +353,13 @@ def test_a_side_failing_for_another_reason_fails_the_import_and_leaves_nothing(
         raise RuntimeError("the side's rows could not be handed over")
 
     monkeypatch.setattr(side_load._Producer, "write", broken)
-    backends = _backends()
     with pytest.raises(RuntimeError):
         _submit(SAME_RESULT_FILES["plain"], admin_user)
     job = ImportJob.objects.get(dataset="bills")
     assert job.status == ImportJob.Status.FAILED
     assert "unexpected error" in job.errors[0]["message"]
     assert not Bill.objects.exists()
-    assert (_backends_once_closed(backends), _load_tables()) == (backends, 0)
+    assert (_sides_open(), _load_tables()) == (0, 0)
 
 
 @postgres_only
