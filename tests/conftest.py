@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -141,6 +142,12 @@ def _chromium():
             ],
         )
         yield browser
+        # Django keeps its connections per context (contextvars), and inside this `with` the
+        # test thread runs in another context than outside it: `connections["default"]` is a
+        # different object. Connections the tests opened meanwhile are not the ones the test
+        # database's teardown closes; close them while their context is current, or the test
+        # database cannot be dropped (pyproject's filterwarnings makes that fail the run).
+        connections.close_all()
         browser.close()
 
 
