@@ -137,9 +137,13 @@ def recovery_of(
     return billed_total, collected_total, recovery_rate(billed_total, collected_total)
 
 
-def meets_target(rate: Decimal | None, target: Decimal) -> bool | None:
-    """Whether a recovery rate reaches the target; None when there is no rate."""
-    return None if rate is None else rate >= target
+def meets_target(billed: Decimal, collected_amount: Decimal, target: Decimal) -> bool | None:
+    """Whether what was collected reaches ``target`` of what was billed; None when nothing was
+    billed. Compared on the amounts, not on the 4-place rate: 97,995.00 of 100,000.00 shows as
+    98.00% but falls 5.00 short of a 98% target."""
+    if billed <= 0:
+        return None
+    return collected_amount >= target * billed
 
 
 def over_limit(amount: Decimal, limit: Decimal | None) -> bool:

@@ -70,7 +70,7 @@ def _recovery_row(billed: Decimal, collected: Decimal, target: Decimal) -> dict[
         "billed": billed,
         "collected": collected,
         "recovery_rate": rate,
-        "meets_target": calc.meets_target(rate, target),
+        "meets_target": calc.meets_target(billed, collected, target),
     }
 
 

@@ -66,7 +66,14 @@ def test_overpayment_counts_only_up_to_the_bill():
 def test_zero_bills_are_left_out_and_nothing_billed_has_no_rate():
     assert calc.recovery_of([(Decimal("0"), Decimal("30"))]) == (calc.ZERO, calc.ZERO, None)
     assert calc.recovery_of([])[2] is None
-    assert calc.meets_target(None, Decimal("0.98")) is None
+    assert calc.meets_target(calc.ZERO, calc.ZERO, Decimal("0.98")) is None
+
+
+def test_a_rate_that_rounds_up_to_the_target_does_not_meet_it():
+    billed, collected, rate = calc.recovery_of([(Decimal("100000.00"), Decimal("97995.00"))])
+    assert rate == Decimal("0.9800")  # shown as 98.00%
+    assert calc.meets_target(billed, collected, Decimal("0.98")) is False
+    assert calc.meets_target(billed, Decimal("98000.00"), Decimal("0.98")) is True
 
 
 def test_a_bill_crosses_into_long_term_ninety_one_days_after_its_due_date():

@@ -55,6 +55,15 @@ def test_recovery_per_county_caps_overpayment_and_skips_zero_bills(city, admin_u
     assert result["month"] == "2026-03"
 
 
+def test_a_county_a_few_yuan_short_of_the_target_does_not_meet_it(
+    make_account, make_bill, county_a, admin_user
+):
+    make_bill(make_account("A-1", county_a), "2026-03", "100000.00", "97995.00")
+    row = indicators.recovery(admin_user, MARCH)["counties"][0]
+    # 97.995% is shown as 98.00%, but 97,995.00 is 5.00 short of 98% of 100,000.00.
+    assert (row["recovery_rate"], row["meets_target"]) == (D("0.9800"), False)
+
+
 def test_a_county_user_sees_recovery_of_their_county_only(city, staff_a):
     result = indicators.recovery(staff_a, MARCH)
     assert [row["county"] for row in result["counties"]] == ["C01"]
