@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arrears.forms import FIRST_YEAR
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
@@ -55,9 +56,12 @@ def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
     if not text:
         return default
     try:
-        return parse_date(text)
+        day = parse_date(text)
     except ValueError as exc:
         raise ValidationError({name: [str(exc)]})
+    if day.year < FIRST_YEAR:
+        raise ValidationError({name: [f"expected a date in {FIRST_YEAR} or later, got {text!r}"]})
+    return day
 
 
 def _year_param(request: Request, default: int) -> int:

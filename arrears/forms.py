@@ -54,6 +54,10 @@ def _small(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
+#: Months (and so the ageing, the long-term arrears and the transfers of a year) start here.
+FIRST_YEAR = 1900
+
+
 class DashboardForm(forms.Form):
     """Which billing month the recovery is for and the day ageing is measured on."""
 
@@ -73,6 +77,12 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         _small(self)
+
+    def clean_as_of(self) -> dt.date | None:
+        as_of = self.cleaned_data.get("as_of")
+        if as_of is not None and as_of.year < FIRST_YEAR:
+            raise forms.ValidationError(f"Choose a date in {FIRST_YEAR} or later.")
+        return as_of
 
     def values(self) -> tuple[Month, dt.date]:
         """The chosen month and date, with defaults (previous month, today) for blanks."""

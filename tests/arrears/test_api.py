@@ -110,6 +110,9 @@ def test_bad_query_parameters_are_400_with_the_field(api_for, city_user):
     assert bad_month.status_code == 400
     assert bad_month.json() == {"month": ["month must be 1..12, got 13"]}
     assert "as_of" in client.get(BASE + "ageing/?as_of=tomorrow").json()
+    assert client.get(BASE + "ageing/?as_of=0001-01-01").json() == {
+        "as_of": ["expected a date in 1900 or later, got '0001-01-01'"]
+    }
     assert client.get(BASE + "transfers/summary/?year=soon").status_code == 400
 
 

@@ -152,6 +152,18 @@ def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_u
     assert "Showing the defaults instead" in response.content.decode()
 
 
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31"])
+def test_a_date_before_1900_falls_back_to_the_default_with_a_message(
+    client_for, city_user, recovery_city, as_of
+):
+    client = client_for(city_user)
+    response = client.get("/arrears/", {"as_of": as_of})
+    assert response.status_code == 200
+    assert response.context["as_of"] == dt.date(2026, 11, 16)
+    assert "Choose a date in 1900 or later." in response.content.decode()
+    assert client.get("/arrears/", {"as_of": as_of, "export": "xlsx"}).status_code == 200
+
+
 def test_the_dashboard_runs_in_a_constant_number_of_queries(
     client_for,
     city_user,
