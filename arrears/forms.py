@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from arrears.models import Account, CollectionAction
 from arrears.services.collection import RECORDING_ROLES
+from arrears.services.transfers import approvers
 from marketing_ops.access import Role
 from marketing_ops.models import County
 from marketing_ops.periods import Month
@@ -151,17 +152,6 @@ class TransferForm(forms.Form):
         self.fields["approver"].queryset = approvers()
         self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
         _small(self)
-
-
-def approvers() -> QuerySet:
-    """Who may approve a transfer out to bad debt: the city's staff, admins and leadership."""
-    roles = [Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER]
-    return (
-        User.objects.filter(is_active=True, groups__name__in=roles)
-        .filter(Q(profile__isnull=True) | Q(profile__county__isnull=True))
-        .distinct()
-        .order_by("username")
-    )
 
 
 class LimitForm(forms.Form):

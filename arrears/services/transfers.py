@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from arrears.models import Transfer, TransferLimit
-from marketing_ops.access import CITY_ROLES, has_role
+from marketing_ops.access import CITY_ROLES, Role, has_role
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 
@@ -37,6 +39,18 @@ def _check_city_user(user: Any, what: str) -> None:
     # Transfers and limits are set by the city (SPEC §4.2); counties only read them.
     if user is not None and not has_role(user, *CITY_ROLES):
         raise PermissionDenied(f"Only city staff may {what}.")
+
+
+def approvers() -> QuerySet:
+    """Who may approve a transfer out to bad debt: the city's staff, admins and leadership."""
+    roles = [Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .filter(Q(profile__isnull=True) | Q(profile__county__isnull=True))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def _month(value: Month | Any) -> Month:
@@ -79,6 +93,11 @@ def transfer_create(
         errors["county"] = f"County {county.code} is not active."
     if approver is None:
         errors["approver"] = "Name who approved the transfer."
+    elif not approvers().filter(pk=approver.pk).exists():
+        errors["approver"] = (
+            f"{approver.get_username()} may not approve transfers: only the city's staff, "
+            "admins and leadership may."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -134,6 +134,32 @@ def test_city_staff_record_a_transfer(api_for, city_user, county_a):
     assert Transfer.objects.get().amount == Decimal("1234.50")
 
 
+@pytest.mark.parametrize("approver", ["staff_a", "head_a", "auditor2"])
+def test_only_city_staff_admins_and_leadership_may_approve_a_transfer(
+    request, api_for, city_user, leader, county_a, approver
+):
+    user = request.getfixturevalue(approver)
+    answer = api_for(city_user).post(
+        BASE + "transfers/",
+        {"county": "C01", "month": "2026-03", "amount": "1.00", "accounts": 1}
+        | {"approver": user.get_username()},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["approver"] == [
+        f"{user.get_username()} may not approve transfers: only the city's staff, admins and "
+        "leadership may."
+    ]
+    assert not Transfer.objects.exists()
+    ok = api_for(city_user).post(
+        BASE + "transfers/",
+        {"county": "C01", "month": "2026-03", "amount": "1.00", "accounts": 1}
+        | {"approver": leader.get_username()},
+        format="json",
+    )
+    assert (ok.status_code, ok.json().get("approver")) == (201, leader.get_username())
+
+
 @pytest.mark.parametrize("who", ["staff_a", "head_a", "leader", "auditor2"])
 def test_only_city_staff_may_record_transfers(request, api_for, who, county_a):
     user = request.getfixturevalue(who)
