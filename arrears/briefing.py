@@ -86,14 +86,16 @@ def _recovery_sheet(recovery: dict[str, Any], change: dict[str, Any] | None, sco
     if change is not None:
         headers.append("Change since last week (pp)")
     rows = []
-    for row in [*recovery["counties"], {"county": "", "county_name": scope, **recovery["city"]}]:
+    total = {"county": "", "county_name": f"{scope} total", **recovery["city"]}
+    for row in [*recovery["counties"], total]:
         cells = [
             row["county"],
             row["county_name"],
             row["billed"],
             row["collected"],
-            row["recovery_rate"],
-            recovery["target"],
+            # As the lines above and the revenue section show rates: 95.35%, not 0.9535.
+            _pct(row["recovery_rate"]),
+            _pct(recovery["target"]),
             {True: "Yes", False: "No", None: "—"}[row["meets_target"]],
         ]
         if change is not None:
@@ -140,9 +142,10 @@ def _ageing_sheet(ageing: dict[str, Any], scope: str) -> Sheet:
     keys = ["not_due", "1_30", "31_90", "91_180", "181_365", "over_365", "total", "long_term"]
     headers = ["County", "Name", "Not due", "1–30", "31–90", "91–180", "181–365", "> 365"]
     headers += ["Outstanding", "Long-term"]
+    total = {"county": "", "county_name": f"{scope} total", **ageing["city"]}
     rows = [
         [row["county"], row["county_name"], *(row[key] for key in keys)]
-        for row in [*ageing["counties"], {"county": "", "county_name": scope, **ageing["city"]}]
+        for row in [*ageing["counties"], total]
     ]
     return Sheet(f"Ageing {ageing['as_of']}", headers, rows)
 

@@ -207,13 +207,13 @@ class PromiseTable(tables.Table):
         verbose_name="Account",
         linkify=("arrears:account", {"account_no": tables.A("account__account_no")}),
     )
-    customer = tables.Column(accessor="account__customer_name")
-    county = tables.Column(accessor="account__county__code")
+    customer = tables.Column(accessor="account__customer_name", verbose_name="Customer")
+    county = tables.Column(accessor="account__county__code", verbose_name="County")
     promise_date = DateColumn(verbose_name="Promised for", format="Y-m-d")
     promise_amount = MoneyColumn(verbose_name="Promised")
     outstanding_now = MoneyColumn(verbose_name="Owes now")
     owner = tables.Column(accessor="owner__username", verbose_name="Owner")
-    result = tables.Column(verbose_name="Note")
+    result = tables.Column(verbose_name="Result")
 
     class Meta:
         template_name = TEMPLATE
@@ -228,7 +228,7 @@ class PromiseTable(tables.Table):
 def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_county: bool) -> Sheet:
     """Broken promises (``selectors.worklist.promises_broken``) as an xlsx sheet, row by row."""
     headers = ["Account", "Customer", "County", "Promised for", "Promised", "Owes now"]
-    headers += ["Owner", "Note"]
+    headers += ["Owner", "Result"]
     if not show_county:
         headers.remove("County")
 
@@ -379,10 +379,17 @@ class TransferTable(tables.Table):
 
 class LimitTable(tables.Table):
     month = MonthColumn()
-    county = tables.Column(accessor="county__code", verbose_name="Scope", default="City")
+    # A limit without a county is the city's; said on the page and in the export alike.
+    county = tables.Column(accessor="county__code", verbose_name="Scope", empty_values=())
     amount = MoneyColumn(verbose_name="Limit")
     set_by = tables.Column(accessor="set_by__username", verbose_name="Set by")
     updated_at = DateColumn(verbose_name="Updated", format="Y-m-d H:i")
+
+    def render_county(self, value: str | None) -> str:
+        return value or "City"
+
+    def value_county(self, value: str | None) -> str:
+        return value or "City"
 
     class Meta:
         template_name = TEMPLATE

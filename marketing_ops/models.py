@@ -164,8 +164,12 @@ class ImportJob(models.Model):
 
     @property
     def progress_percent(self) -> int | None:
+        """How far a queued or running import has read its file; 100 when done, None when it
+        failed (nothing was written) or its size is not known yet."""
         if self.status == self.Status.DONE:
             return 100
+        if self.status == self.Status.FAILED:
+            return None
         if not self.rows_total:
             return None
         return min(99, int(self.rows * 100 / self.rows_total))

@@ -257,6 +257,7 @@ def test_a_rejected_bills_file_shows_its_errors_on_the_job(
         )
     job = client.get(BASE + f"imports/{answer.json()['id']}/").json()
     assert job["status"] == "failed"
+    assert job["progress_percent"] is None  # nothing was written: no bar stuck at 99%
     assert job["errors"][0]["row"] == 2
     assert job["errors"][0]["column"] == "account_no"
 

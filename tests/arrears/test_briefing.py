@@ -82,7 +82,12 @@ def test_weekly_city_section_shows_recovery_against_target_and_the_change(
     assert "Promises to pay overdue and unpaid: 2." in text
     recovery, promises = section.tables
     assert isinstance(recovery, Sheet) and recovery.title == "Recovery 2026-10"
-    assert [row[0] for row in recovery.rows] == ["C01", "C02", ""]
+    assert [row[:2] for row in recovery.rows] == [
+        ["C01", "Alpha District"],
+        ["C02", "Beta County"],
+        ["", "City total"],
+    ]
+    assert recovery.rows[0][4:7] == ["32.00%", "98.00%", "No"]
     assert recovery.rows[0][-1] == Decimal("5.00")
     assert sorted(row[0] for row in promises.rows) == ["A-0001", "B-0001"]
 
@@ -94,6 +99,8 @@ def test_weekly_county_section_holds_that_county_only(briefing_city, county_a, t
     assert "Promises to pay overdue and unpaid: 1." in text
     assert "C02" not in text and "Beta County" not in text and "B-0001" not in text
     assert "Below target:" not in text  # a one-county briefing says it in its first line
+    (recovery, _promises) = section.tables
+    assert [row[1] for row in recovery.rows] == ["Alpha District", "Alpha District total"]
 
 
 def test_a_county_briefing_rendered_whole_names_no_other_county(

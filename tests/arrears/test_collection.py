@@ -246,3 +246,13 @@ def test_broken_promises_list_the_latest_promise_of_accounts_still_owing(
         ("A-0001", Decimal("400.00"))
     ]
     assert len(client_for(staff_b).get("/arrears/promises/").context["table"].rows) == 0
+    # The same headers as the worklist and the export (a county user's list has no county).
+    assert [column.header for column in response.context["table"].columns] == [
+        "Account",
+        "Customer",
+        "Promised for",
+        "Promised",
+        "Owes now",
+        "Owner",
+        "Result",
+    ]

@@ -230,6 +230,19 @@ def test_city_staff_see_transfers_against_the_limit_with_over_limit_months(
     assert "Over limit" in content and 'id="transfer-form"' in content
 
 
+def test_the_city_limit_reads_city_on_the_page_and_in_the_export(
+    client_for, city_user, transfers_2026
+):
+    client = client_for(city_user)
+    content = client.get("/arrears/transfers/").content.decode()
+    limits = content.split('id="limits"')[1].split("</table>")[0]
+    assert "<td >City</td>" in limits and "<td >C01</td>" in limits
+    workbook = load_workbook(io.BytesIO(client.get("/arrears/transfers/?export=xlsx").content))
+    (sheet,) = [ws for ws in workbook.worksheets if ws.title.startswith("Limits")]
+    scopes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(scopes) == ["C01", "City"]
+
+
 def test_city_staff_record_a_transfer(client_for, city_user, leader, county_b, today):
     response = client_for(city_user).post(
         "/arrears/transfers/",

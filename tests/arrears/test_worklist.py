@@ -227,5 +227,14 @@ def test_promises_due_export_is_scoped_to_the_users_county(
     )
     response = client_for(staff_b).get("/arrears/promises/", {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == (
+        "Account",
+        "Customer",
+        "Promised for",
+        "Promised",
+        "Owes now",
+        "Owner",
+        "Result",
+    )
     assert [row[0] for row in rows[1:]] == ["B-0001"]
-    assert rows[1][-1] == "'=HYPERLINK()"  # a note is never run as a formula
+    assert rows[1][-1] == "'=HYPERLINK()"  # a result is never run as a formula
