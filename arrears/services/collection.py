@@ -52,6 +52,11 @@ def _validate(
         errors["kind"] = f"Unknown action {kind!r}; use one of {', '.join(Kind.values)}."
     if happened_on > today:
         errors["happened_on"] = "An action cannot be recorded for a day that has not come yet."
+    elif happened_on < account.opened_on:
+        errors["happened_on"] = (
+            f"The account was opened on {account.opened_on:%Y-%m-%d}; "
+            "an action cannot come before that."
+        )
     if kind == Kind.PROMISE:
         if promise_date is None:
             errors["promise_date"] = "A promise needs the date the customer will pay."

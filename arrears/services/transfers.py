@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from arrears.models import Transfer, TransferLimit
 from marketing_ops.access import CITY_ROLES, Role, has_role
@@ -81,6 +82,11 @@ def transfer_create(
     _check_city_user(created_by, "record transfers")
     errors: dict[str, str] = {}
     month = _month(month)
+    this_month = Month.of(timezone.localdate())
+    if month > this_month:
+        errors["month"] = (
+            f"A transfer is recorded once it is made: {month} has not begun (this is {this_month})."
+        )
     try:
         amount = _amount(amount, "amount", positive=True)
     except ValidationError as exc:

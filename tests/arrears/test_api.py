@@ -160,6 +160,19 @@ def test_only_city_staff_admins_and_leadership_may_approve_a_transfer(
     assert (ok.status_code, ok.json().get("approver")) == (201, leader.get_username())
 
 
+def test_a_transfer_for_a_month_not_begun_is_400(api_for, city_user, county_a, today):
+    client = api_for(city_user)
+    fields = {"county": "C01", "amount": "1.00", "accounts": 1}
+    answer = client.post(BASE + "transfers/", fields | {"month": "2026-12"}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["month"] == [
+        "A transfer is recorded once it is made: 2026-12 has not begun (this is 2026-11)."
+    ]
+    assert not Transfer.objects.exists()
+    answer = client.post(BASE + "transfers/", fields | {"month": "2026-11"}, format="json")
+    assert answer.status_code == 201
+
+
 @pytest.mark.parametrize("who", ["staff_a", "head_a", "leader", "auditor2"])
 def test_only_city_staff_may_record_transfers(request, api_for, who, county_a):
     user = request.getfixturevalue(who)

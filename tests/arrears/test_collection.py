@@ -92,6 +92,18 @@ def test_the_service_names_the_fields_it_rejects(staff_a, arrears_city, today):
     assert set(raised.value.message_dict) == {"happened_on", "promise_date", "promise_amount"}
 
 
+def test_an_action_cannot_come_before_the_account_was_opened(client_for, staff_a, arrears_city):
+    account = arrears_city["a1"]  # opened 2020-01-01
+    response = client_for(staff_a).post(
+        account_url(account), {"kind": "sms", "happened_on": "2019-12-31", "result": "sent"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["happened_on"] == [
+        "The account was opened on 2020-01-01; an action cannot come before that."
+    ]
+    assert not CollectionAction.objects.exists()
+
+
 def test_only_a_promise_carries_a_promised_date(staff_a, arrears_city, today):
     with pytest.raises(ValidationError) as raised:
         action_record(
