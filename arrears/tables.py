@@ -335,6 +335,8 @@ class TransferSummaryTable(tables.Table):
 
 class TrendTable(tables.Table):
     as_of = tables.Column(verbose_name="As of")
+    # Recovery is of one billing month, which moves on at each month's end: name it.
+    recovery_month = tables.Column(verbose_name="Bills of")
     recovery_rate = RateColumn(verbose_name="Recovery")
     billed = MoneyColumn()
     collected = MoneyColumn()

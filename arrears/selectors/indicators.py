@@ -319,8 +319,9 @@ def _snapshot_county(snapshot: ArrearsSnapshot) -> dict[str, Any]:
 
 def snapshot_trend(user: Any, weeks: int = 12) -> list[dict[str, Any]]:
     """The last snapshot of each of the latest ``weeks`` ISO weeks, oldest first:
-    ``[{as_of, billed, collected, recovery_rate, outstanding, long_term, counties: [...]}]``.
-    Two queries whatever the number of snapshots."""
+    ``[{as_of, recovery_month, billed, collected, recovery_rate, outstanding, long_term,
+    counties: [...]}]``; ``recovery_month`` is the billing month the recovery is of, which moves
+    on at each month's end. Two queries whatever the number of snapshots."""
     snapshots = ArrearsSnapshot.objects.visible_to(user)
     latest = snapshots.aggregate(latest=Max("as_of"))["latest"]
     if latest is None:
@@ -338,7 +339,10 @@ def snapshot_trend(user: Any, weeks: int = 12) -> list[dict[str, Any]]:
     for as_of in sorted(by_date):
         last_of_week[as_of.isocalendar()[:2]] = as_of
     return [
-        {"as_of": as_of.isoformat()}
+        {
+            "as_of": as_of.isoformat(),
+            "recovery_month": str(Month.of(by_date[as_of][0].recovery_month)),
+        }
         | _snapshot_totals(by_date[as_of])
         | {"counties": [_snapshot_county(s) for s in by_date[as_of]]}
         for as_of in sorted(last_of_week.values())

@@ -215,6 +215,7 @@ def test_snapshots_give_the_change_in_recovery_since_last_week(
     trend = indicators.snapshot_trend(admin_user, weeks=4)
     assert [point["as_of"] for point in trend] == ["2026-04-10", "2026-04-17"]
     assert trend[1]["counties"][0]["recovery_month"] == "2026-03"
+    assert [point["recovery_month"] for point in trend] == ["2026-03", "2026-03"]
 
 
 def test_a_county_user_sees_only_their_countys_snapshots(city, staff_b):

@@ -143,6 +143,8 @@ def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_
     recovery = list(workbook["Recovery 2026-10"].iter_rows(values_only=True))
     assert recovery[1][:2] == ("C01", "Alpha District") and recovery[1][-1] == "No"
     assert recovery[-1][1] == "City total"
+    trend = list(workbook["Weekly trend"].iter_rows(values_only=True))
+    assert trend[0][:3] == ("As of", "Bills of", "Recovery")
 
 
 def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_user, recovery_city):
