@@ -73,7 +73,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         elif job.status == job.Status.FAILED:
             messages.error(request, f"{job.file_name} was rejected; nothing was written.")
         else:
-            messages.info(request, f"{job.file_name} is queued; this page follows its progress.")
+            messages.info(request, f"{job.file_name} was received; this page follows its import.")
         return redirect("import-detail", pk=job.pk)
     datasets = tabular.datasets_for(request.user)
     return render(request, "core/import_upload.html", {"form": form, "datasets": datasets})

@@ -376,3 +376,24 @@ def test_the_transfers_page_runs_in_a_constant_number_of_queries(
             assert client.get("/arrears/transfers/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_an_upload_on_the_page_says_it_was_received_and_the_page_follows_it(
+    client_for, admin_user, county_a, broadband, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from marketing_ops.models import ImportJob
+    from tests.arrears.conftest import ACCOUNT_HEADER
+
+    text = ACCOUNT_HEADER + "A-9,C01,BROADBAND,Ann,2020-01-01,active,,,\n"
+    file = SimpleUploadedFile("accounts.csv", text.encode(), content_type="text/csv")
+    client = client_for(admin_user)
+    with django_capture_on_commit_callbacks(execute=False):
+        # The import runs once the upload's transaction commits: it is only received here.
+        response = client.post("/imports/new/", {"dataset": "accounts", "file": file})
+    job = ImportJob.objects.get()
+    assert response.url == f"/imports/{job.pk}/"
+    page = client.get(response.url).content.decode()
+    assert "accounts.csv was received; this page follows its import." in page
+    assert "is queued" not in page
