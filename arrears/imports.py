@@ -202,6 +202,11 @@ class AccountsDataset(_StagedDataset):
         rejected = staging.duplicate_errors(table, ["account_no"], "account_no", "account {}")
         if rejected:
             raise rejected
+        if connection.vendor == "postgresql":
+            # Serialises accounts imports, before any check reads the accounts: two inserting
+            # the same new account would collide, and a county's check could pass on a number
+            # another county's import is about to add.
+            staging.execute("SELECT pg_advisory_xact_lock(%s)", [_ACCOUNTS_LOCK_KEY])
         own = ctx.county_id if not ctx.city_wide else None
         if own is not None:
             # A county user may add accounts and update their own, not another county's.
@@ -211,10 +216,7 @@ class AccountsDataset(_StagedDataset):
                 [own],
             )
             if outside:
-                raise self._outside_county(table, own)
-        if connection.vendor == "postgresql":
-            # Serialises accounts imports: two inserting the same new account would collide.
-            staging.execute("SELECT pg_advisory_xact_lock(%s)", [_ACCOUNTS_LOCK_KEY])
+                raise self._outside_county(table, own, ctx)
         moved = self._moved_account_ids(table, ctx)
         differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
         changed = " OR ".join(f"a.{column} {differs} s.{column}" for column in self.WRITTEN)
@@ -260,20 +262,32 @@ class AccountsDataset(_StagedDataset):
         bill_totals.refresh()
 
     @staticmethod
-    def _outside_county(table: staging.StagingTable, own: int) -> tabular.ImportRejected:
+    def _outside_county(
+        table: staging.StagingTable, own: int, ctx: tabular.ImportContext
+    ) -> tabular.ImportRejected:
+        """Rows naming an account number another county holds. Account numbers are unique
+        city-wide, so the row is refused (it would take the account over); the message names
+        neither the county nor that the account exists there (SPEC §1: another county's
+        account is indistinguishable from a nonexistent one), only who may not import it."""
         sql = (
             f"FROM {table.name} s JOIN arrears_account a ON a.account_no = s.account_no "
-            f"JOIN marketing_ops_county c ON c.id = a.county_id WHERE a.county_id <> %s"
+            f"WHERE a.county_id <> %s"
         )
         total = staging.fetch(f"SELECT COUNT(*) {sql}", [own])[0][0]
         rows = staging.fetch(
-            f"SELECT s.row_no, s.account_no, c.code {sql} ORDER BY s.row_no LIMIT %s",
+            f"SELECT s.row_no, s.account_no {sql} ORDER BY s.row_no LIMIT %s",
             [own, staging.max_errors()],
         )
+        own_code = next((code for code, pk in ctx.counties.items() if pk == own), "your county")
         return staging.rows_to_errors(
             [
-                (row_no, "account_no", f"account {no} belongs to county {code}, not yours")
-                for row_no, no, code in rows
+                (
+                    row_no,
+                    "account_no",
+                    f"account {no} cannot be imported by {own_code}: "
+                    "ask the city marketing department",
+                )
+                for row_no, no in rows
             ],
             total,
         )
@@ -430,29 +444,25 @@ class BillsDataset(_StagedDataset):
 
     @staticmethod
     def _unmatched(table: staging.StagingTable, own: int | None) -> tabular.ImportRejected:
-        """Rows naming an unknown account or (for a county user) another county's account."""
+        """Rows naming an account the uploader cannot see: an unknown one or, for a county
+        user, another county's. Both get the same message: another county's account must be
+        indistinguishable from one that does not exist (SPEC §1), so its county is not even
+        looked up."""
         outside = "OR a.county_id <> %s" if own is not None else ""
         params = [own] if own is not None else []
         sql = (
             f"FROM {table.name} s LEFT JOIN arrears_account a ON a.account_no = s.account_no "
-            f"LEFT JOIN marketing_ops_county c ON c.id = a.county_id "
             f"WHERE a.id IS NULL {outside}"
         )
         total = staging.fetch(f"SELECT COUNT(*) {sql}", params)[0][0]
         rows = staging.fetch(
-            f"SELECT s.row_no, s.account_no, c.code {sql} ORDER BY s.row_no LIMIT %s",
+            f"SELECT s.row_no, s.account_no {sql} ORDER BY s.row_no LIMIT %s",
             [*params, staging.max_errors()],
         )
         return staging.rows_to_errors(
             [
-                (
-                    row_no,
-                    "account_no",
-                    f"unknown account {no}: import it with the accounts first"
-                    if code is None
-                    else f"account {no} belongs to county {code}, not yours",
-                )
-                for row_no, no, code in rows
+                (row_no, "account_no", f"unknown account {no}: import it with the accounts first")
+                for row_no, no in rows
             ],
             total,
         )

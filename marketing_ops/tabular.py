@@ -5,7 +5,8 @@ all of them:
 
 1. limits before parsing — bytes, XLSX uncompressed size and compression ratio read from the zip
    index, and the row count (newlines counted while hashing);
-2. the content hash: a file already imported into the same dataset is refused, naming the import;
+2. the content hash: a file already imported into the same dataset is refused, naming the import
+   when the uploader may open it (another county's import is never named to a county user);
 3. one streaming pass over CSV (UTF-8, BOM allowed) or XLSX (first sheet, read by
    python-calamine; by openpyxl read-only with defusedxml for a sheet too large for memory or
    holding error cells) — headers matched case-insensitively after trimming, each cell parsed
@@ -926,7 +927,25 @@ def earlier_import(dataset_name: str, sha256: str, exclude_id: int | None = None
     return earlier.select_related("created_by").first()
 
 
-def _already_imported(job: Any) -> RowError:
+def _may_open(job: Any, ctx: ImportContext) -> bool:
+    """Whether the uploader may open ``job``'s page: the import pages' own rule
+    (``ImportJob.objects.visible_to``), so an import that is a 404 for them is never named."""
+    from marketing_ops.models import ImportJob
+
+    if ctx.user is None:
+        # The command line imports for the whole city; a job whose uploader has been deleted
+        # keeps its county, and its errors are read by that county's users.
+        return ctx.city_wide or job.county_id == ctx.county_id
+    return ImportJob.objects.visible_to(ctx.user).filter(pk=job.pk).exists()
+
+
+def _already_imported(job: Any, ctx: ImportContext) -> RowError:
+    if not _may_open(job, ctx):
+        # Another county's (or the city's) import: refused all the same, but its number, date
+        # and uploader stay out of the message (SPEC §1).
+        return RowError(
+            None, "", f"This file was already imported into {job.dataset}; it is not applied twice."
+        )
     local = timezone.localtime(job.finished_at or job.created_at)
     who = job.created_by.get_username() if job.created_by else "the command line"
     return RowError(
@@ -1036,7 +1055,7 @@ def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | N
         inspected = inspected or inspect_file(source, job.file_name)
         earlier = earlier_import(job.dataset, inspected.sha256, exclude_id=job.pk)
         if earlier:
-            raise ImportRejected(_already_imported(earlier))
+            raise ImportRejected(_already_imported(earlier, ctx))
         if inspected.rows_total is not None and job.rows_total != inspected.rows_total:
             job.rows_total = inspected.rows_total
             ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
@@ -1066,7 +1085,7 @@ def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | N
         if earlier is None:
             _fail_unexpected(job)
             raise
-        return _fail(job, [_already_imported(earlier)], 1)
+        return _fail(job, [_already_imported(earlier, ctx)], 1)
     except Exception:
         _fail_unexpected(job)
         raise
@@ -1116,7 +1135,7 @@ def submit(
     earlier = earlier_import(dataset.name, inspected.sha256)
     if earlier:
         job.save()
-        return _fail(job, [_already_imported(earlier)], 1)
+        return _fail(job, [_already_imported(earlier, _context(job, user))], 1)
     run_later = dataset.run_async if background is None else background
     if not run_later:
         job.save()

@@ -8,10 +8,10 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arrears.imports import StagedMoney
+from arrears.imports import BillsDataset, StagedMoney
 from arrears.models import Account, ArrearsSnapshot, Bill
 from marketing_ops import tabular
-from marketing_ops.models import ImportJob
+from marketing_ops.models import County, ImportJob
 from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -172,10 +172,48 @@ def test_a_county_users_bills_for_another_countys_account_are_refused(
         {
             "row": 3,
             "column": "account_no",
-            "message": "account B-001 belongs to county C02, not yours",
+            "message": "unknown account B-001: import it with the accounts first",
         }
     ]
     assert Bill.objects.count() == 0
+
+
+@pytest.mark.parametrize("copies_csv", [True, False], ids=["direct CSV load", "row by row"])
+def test_a_county_user_cannot_tell_another_countys_account_from_a_missing_one_in_bills(
+    copies_csv, accounts, run_import, staff_a, monkeypatch
+):
+    # Another county's account must be indistinguishable from a nonexistent one (SPEC §1).
+    monkeypatch.setattr(BillsDataset, "copies_csv", copies_csv)
+    job = run_import("bills", bills("B-001,2026-03,80.00,0,", "NOPE123,2026-03,1.00,0,"), staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "account_no"), (3, "account_no")]
+    other_county, missing = (e["message"] for e in job.errors)
+    assert other_county.replace("B-001", "NOPE123") == missing
+    assert "C02" not in other_county
+    assert Bill.objects.count() == 0
+
+
+def test_a_city_user_imports_bills_of_any_county_and_is_told_only_of_unknown_accounts(
+    accounts, run_import, city_user
+):
+    job = run_import(
+        "bills",
+        bills("A-001,2026-03,1.00,0,", "B-001,2026-03,2.00,0,", "NOPE123,2026-03,3.00,0,"),
+        city_user,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == [
+        {
+            "row": 4,
+            "column": "account_no",
+            "message": "unknown account NOPE123: import it with the accounts first",
+        }
+    ]
+    job = run_import(
+        "bills", bills("A-001,2026-03,1.00,0,", "B-001,2026-03,2.00,0,"), city_user, name="ok.csv"
+    )
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert {county for *_, county in stored_bills().values()} == {"C01", "C02"}
 
 
 def test_a_county_user_imports_bills_of_their_own_county(accounts, run_import, staff_a):
@@ -209,10 +247,33 @@ def test_a_county_user_cannot_take_over_another_countys_account_number(
         {
             "row": 2,
             "column": "account_no",
-            "message": "account B-001 belongs to county C02, not yours",
+            "message": "account B-001 cannot be imported by C01: ask the city marketing department",
         }
     ]
     assert Account.objects.get(account_no="B-001").county.code == "C02"
+
+
+def test_a_county_users_accounts_file_does_not_say_which_county_holds_an_account_number(
+    accounts, run_import, staff_a, make_account
+):
+    county_c = County.objects.create(code="C03", name="Gamma County", kind="county")
+    make_account("G-001", county_c)
+    text = ACCOUNT_HEADER + (
+        "A-001,C01,BROADBAND,Own,2020-03-01,active,,,\n"
+        "B-001,C01,BROADBAND,Taken over,2020-01-01,active,,,\n"
+        "G-001,C01,BROADBAND,Taken over,2020-01-01,active,,,\n"
+        "NEW-001,C01,BROADBAND,New,2020-01-01,active,,,\n"
+    )
+    job = run_import("accounts", text, staff_a)
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "account_no"), (4, "account_no")]
+    in_c02, in_c03 = (e["message"] for e in job.errors)
+    # The same words whichever county holds the number, and neither county nor "belongs".
+    assert in_c02.replace("B-001", "G-001") == in_c03
+    for word in ("C02", "C03", "belongs"):
+        assert word not in in_c02
+    assert Account.objects.get(account_no="B-001").customer_name == "Wang Fang"
+    assert not Account.objects.filter(account_no="NEW-001").exists()
 
 
 def test_an_account_moved_to_another_county_takes_its_bills_along(accounts, run_import, admin_user):

@@ -306,7 +306,7 @@ def test_a_county_user_through_the_sides_is_refused_another_countys_account(
     job = _submit(bills("A-001,2026-03,1.00,0,", "B-001,2026-03,2.00,0,"), staff_a)
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["row"] == 3
-    assert "belongs to county C02" in job.errors[0]["message"]
+    assert job.errors[0]["message"] == "unknown account B-001: import it with the accounts first"
     assert not Bill.objects.exists()
 
 

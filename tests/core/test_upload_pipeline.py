@@ -2,6 +2,7 @@
 column, limits before parsing, nothing half-lands, the same file is not applied twice."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -225,6 +226,74 @@ def test_a_rejected_file_may_be_uploaded_again_once_fixed_or_unchanged(admin_use
     assert submit("counties", bad, admin_user).status == ImportJob.Status.FAILED
     # A failed import does not block the same bytes (it was never applied).
     assert submit("counties", bad, admin_user).errors[0]["column"] == "kind"
+
+
+VISITS = "county_code,visits\nC01,3\n"
+A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def names_no_import(message: str, job: ImportJob) -> bool:
+    """The message names neither the import, its uploader nor its date."""
+    uploader = job.created_by.get_username() if job.created_by else "the command line"
+    return f"#{job.pk}" not in message and uploader not in message and not A_DATE.search(message)
+
+
+def test_a_county_user_is_not_told_about_another_countys_import_of_the_same_file(
+    staff_a, staff_b, county_visits_dataset
+):
+    first = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    assert first.status == ImportJob.Status.DONE, first.errors
+    again = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_b)
+    assert again.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in again.errors] == [(None, "")]
+    message = again.errors[0]["message"]
+    assert "already imported" in message
+    assert names_no_import(message, first)
+    assert len(county_visits_dataset.applied) == 1
+
+
+def test_the_uploader_re_uploading_their_own_file_is_told_which_import_it_was(
+    staff_a, county_visits_dataset
+):
+    first = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    again = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    message = again.errors[0]["message"]
+    assert f"import #{first.pk}" in message
+    assert "by staff_a" in message
+
+
+def test_a_county_user_is_not_told_about_the_citys_import_of_the_same_file(
+    city_user, staff_a, county_visits_dataset
+):
+    first = submit(county_visits_dataset.name, csv_bytes(VISITS), city_user)
+    again = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    assert again.status == ImportJob.Status.FAILED
+    assert names_no_import(again.errors[0]["message"], first)
+
+
+def test_a_city_user_is_told_which_county_import_the_file_was(
+    staff_a, city_user, county_visits_dataset
+):
+    first = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    again = submit(county_visits_dataset.name, csv_bytes(VISITS), city_user)
+    message = again.errors[0]["message"]
+    assert f"import #{first.pk}" in message
+    assert "by staff_a" in message
+
+
+def test_a_queued_upload_overtaken_by_another_countys_import_does_not_name_it(
+    staff_a, staff_b, county_visits_dataset, django_capture_on_commit_callbacks
+):
+    # Queued first (its task waits for the commit), then the same bytes land for county A.
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_b, background=True)
+    first = submit(county_visits_dataset.name, csv_bytes(VISITS), staff_a)
+    assert first.status == ImportJob.Status.DONE, first.errors
+    job = tabular.run_job(ImportJob.objects.get(pk=queued.pk))
+    assert job.status == ImportJob.Status.FAILED
+    message = job.errors[0]["message"]
+    assert "already imported" in message
+    assert names_no_import(message, first)
 
 
 # --------------------------------------------------------------------------- formats
