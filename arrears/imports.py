@@ -180,6 +180,14 @@ class AccountsDataset(_StagedDataset):
             return [("status_changed_on", f"is before opened_on ({opened_on})")]
         return []
 
+    def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
+        table = self.table(ctx)
+        own = ctx.county_id if not ctx.city_wide else None
+        return tabular.merged(
+            staging.duplicate_errors(table, ["account_no"], "account_no", "account {}"),
+            self._outside_county(table, own, ctx) if own is not None else None,
+        )
+
     #: The columns an import writes, after the key.
     WRITTEN = (
         "county_id",
@@ -318,13 +326,22 @@ class BillsDataset(_StagedDataset):
     ]
 
     copies_csv = True
+    KEY = ["account_no", "billing_month"]
+    DESCRIBE = "bill of account {} for {}"
+
+    def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
+        table = self.table(ctx)
+        own = ctx.county_id if not ctx.city_wide else None
+        return tabular.merged(
+            staging.duplicate_errors(table, self.KEY, "account_no", self.DESCRIBE),
+            self._unmatched(table, own),
+        )
 
     def apply(self, ctx: tabular.ImportContext) -> int:
         table = self.table(ctx)
         table.analyze()
         staging.more_memory_for_this_transaction()
-        key = ["account_no", "billing_month"]
-        describe = "bill of account {} for {}"
+        key, describe = self.KEY, self.DESCRIBE
         if connection.vendor != "postgresql":
             rejected = staging.duplicate_errors(table, key, "account_no", describe)
             if rejected:

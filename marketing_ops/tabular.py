@@ -84,6 +84,18 @@ def file_error(message: str) -> ImportRejected:
     return ImportRejected(RowError(None, "", message))
 
 
+def merged(*rejections: ImportRejected | None) -> ImportRejected | None:
+    """Several sets of errors of one file as one, in row order (errors of the whole file
+    first); None when none of them holds an error."""
+    found = [r for r in rejections if r is not None and (r.errors or r.total)]
+    if not found:
+        return None
+    errors = sorted(
+        (e for r in found for e in r.errors), key=lambda e: (e.row is not None, e.row or 0)
+    )
+    return ImportRejected(errors[: settings.UPLOAD_MAX_ERRORS], sum(r.total for r in found))
+
+
 # --------------------------------------------------------------------------- columns
 
 
@@ -404,6 +416,13 @@ class Dataset:
     def validate_row(self, values: tuple, ctx: ImportContext) -> list[tuple[str, str]]:
         """Rules across the columns of one row: ``[(column, message)]``."""
         return []
+
+    def errors_across_rows(self, ctx: ImportContext) -> ImportRejected | None:
+        """Errors that only the rows together show (duplicates, unknown accounts), found among
+        the staged rows; None when there are none. Also run when other rows failed, so that a
+        rejected file names all its errors at once: a dataset that defines it keeps staging
+        the rows that parse after one fails."""
+        return None
 
     def stage(self, batch: list[tuple], ctx: ImportContext) -> None:
         ctx.state["rows"].extend(batch)
@@ -811,6 +830,7 @@ def _stream(
     key_positions = [dataset.index_of(name) for name in dataset.key_columns]
     keys: dict[tuple, int] = {}
     check_row = type(dataset).validate_row is not Dataset.validate_row
+    stage_all = type(dataset).errors_across_rows is not Dataset.errors_across_rows
     numbered = dataset.stage_row_numbers
     errors: list[RowError] = []
     error_total = 0
@@ -859,17 +879,16 @@ def _stream(
                     if len(errors) < max_errors:
                         errors.append(RowError(row_no, column, message))
                 continue
-        if not error_total:
+        if stage_all or not error_total:
             batch.append((row_no, *row) if numbered else row)
             if len(batch) >= dataset.batch_size:
                 dataset.stage(batch, ctx)
                 batch = []
                 progress(count)
-    if not error_total:
-        if batch:
-            dataset.stage(batch, ctx)
-        if count == 0:
-            raise file_error("The file has a header but no data rows.")
+    if batch and (stage_all or not error_total):
+        dataset.stage(batch, ctx)
+    if count == 0:
+        raise file_error("The file has a header but no data rows.")
     progress(count)
     return count, errors, error_total
 
@@ -1073,7 +1092,8 @@ def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | N
                     dataset, iter(reader), ctx, progress, text_cells=inspected.kind == "csv"
                 )
                 if total:
-                    raise ImportRejected(errors, total)
+                    rejected = ImportRejected(errors, total)
+                    raise merged(rejected, dataset.errors_across_rows(ctx)) or rejected
                 with transaction.atomic():
                     _mark_done(job, count, dataset.apply(ctx))
         finally:

@@ -130,6 +130,47 @@ def test_an_error_in_the_last_row_writes_nothing(accounts, run_import, admin_use
     assert Bill.objects.count() == 0
 
 
+def test_a_bad_file_names_every_error_at_once_in_row_order(accounts, run_import, staff_a):
+    job = run_import(
+        "bills",
+        bills(
+            "A-001,2026-13,100.00,0,",  # 2: bad month
+            "A-001,2026-03,100.00,0,",
+            "A-002,2026-03,1.234,0,",  # 4: three decimals
+            "A-001,2026-03,5.00,0,",  # 5: the bill of row 3 again
+            "Z-999,2026-03,1.00,0,",  # 6: no such account
+            "B-001,2026-03,1.00,0,",  # 7: another county's account, said the same way
+        ),
+        staff_a,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (2, "billing_month"),
+        (4, "amount_billed"),
+        (5, "account_no"),
+        (6, "account_no"),
+        (7, "account_no"),
+    ]
+    assert (
+        job.errors[2]["message"] == "duplicate bill of account A-001 for 2026-03-01: also in row 3"
+    )
+    assert job.errors[4]["message"] == ("unknown account B-001: import it with the accounts first")
+    assert job.error_count == 5
+    assert Bill.objects.count() == 0
+
+
+def test_an_accounts_file_names_its_duplicates_with_its_bad_cells(run_import, admin_user, county_a):
+    job = run_import(
+        "accounts",
+        ACCOUNT_HEADER
+        + "A-1,C01,BROADBAND,Ann,2020-01-01,active,,,\n"
+        + "A-2,C01,BROADBAND,Bob,2020-13-01,active,,,\n"
+        + "A-1,C01,BROADBAND,Ann again,2020-01-01,active,,,\n",
+        admin_user,
+    )
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "opened_on"), (4, "account_no")]
+
+
 def test_an_unknown_account_in_the_last_row_rejects_the_file_naming_the_row(
     accounts, run_import, admin_user
 ):
