@@ -17,6 +17,8 @@ ACCOUNT_HEADER = (
     "status_changed_on,contract_end,deposit\n"
 )
 BILL_HEADER = "account_no,billing_month,amount_billed,amount_paid,paid_on\n"
+#: The columns of the promises list, on the page and in its export, as a county user sees it.
+PROMISE_COLUMNS = ("Account", "Customer", "Promised for", "Promised", "Owes now", "Owner", "Result")
 
 
 def csv_file(text: str) -> io.BytesIO:

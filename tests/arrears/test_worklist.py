@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from arrears.selectors.worklist import due_cutoff, top_overdue, worklist
-from tests.arrears.conftest import bulk_accounts, bulk_bills
+from tests.arrears.conftest import PROMISE_COLUMNS, bulk_accounts, bulk_bills
 
 URL = "/arrears/worklist/"
 
@@ -227,14 +227,6 @@ def test_promises_due_export_is_scoped_to_the_users_county(
     )
     response = client_for(staff_b).get("/arrears/promises/", {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0] == (
-        "Account",
-        "Customer",
-        "Promised for",
-        "Promised",
-        "Owes now",
-        "Owner",
-        "Result",
-    )
+    assert rows[0] == PROMISE_COLUMNS
     assert [row[0] for row in rows[1:]] == ["B-0001"]
     assert rows[1][-1] == "'=HYPERLINK()"  # a result is never run as a formula
