@@ -32,7 +32,7 @@ def finished(job: ImportJob) -> ImportJob:
 
 
 def test_a_bills_import_reaches_done_through_a_real_worker_and_snapshots_follow(
-    celery_worker_live, admin_user, county_a
+    celery_worker_live, admin_user, county_a, broadband
 ):
     accounts = ACCOUNT_HEADER + "".join(
         f"A-{n},C01,BROADBAND,Customer {n},2020-01-01,active,,,\n" for n in range(50)
