@@ -26,13 +26,30 @@ def _cell_html(column: Any, cell: Any) -> str:
     return conditional_escape(str(formats.localize(cell, use_l10n=bool(column.localize))))
 
 
+def _fixed_td_attrs(column: Any) -> str | None:
+    """A column's ``<td>`` attributes as HTML when no row changes them (no callable among the
+    table's and the column's ``td``/``cell`` attributes), else None. django-tables2 builds them
+    afresh for every cell, which is a fifth of the time of a long table."""
+    for attrs in (column._table.attrs, column.column.attrs):
+        for key in ("td", "cell"):
+            if any(callable(value) for value in (attrs.get(key) or {}).values()):
+                return None
+    return column.attrs["td"].as_html()
+
+
 @register.simple_tag
 def table_rows(table: Any) -> SafeString:
     parts: list[str] = []
+    fixed: dict[str, str | None] = {}
     for row in table.paginated_rows:
         parts.append(f"<tr {row.attrs.as_html()}>")
         for column, cell in row.items():
-            parts.append(f"<td {column.attrs['td'].as_html()}>{_cell_html(column, cell)}</td>")
+            if column.name not in fixed:
+                fixed[column.name] = _fixed_td_attrs(column)
+            td = fixed[column.name]
+            if td is None:
+                td = column.attrs["td"].as_html()
+            parts.append(f"<td {td}>{_cell_html(column, cell)}</td>")
         parts.append("</tr>")
     if not parts and table.empty_text:
         return format_html(

@@ -23,6 +23,8 @@ class SampleTable(tables.Table):
     missing = tables.Column(default="—")
 
     class Meta:
+        # Cell attributes from the table, from a column, fixed or computed per row.
+        attrs = {"td": {"data-table": "sample"}}
         row_attrs = {"data-row": lambda record: record["id"]}
         empty_text = "Nothing <here> yet."
 
