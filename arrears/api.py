@@ -20,7 +20,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arrears.forms import FIRST_YEAR
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
@@ -28,7 +27,7 @@ from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
-from marketing_ops.periods import Month, parse_date
+from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
 
 IMPORT_KINDS = ("accounts", "bills")
 
@@ -68,7 +67,7 @@ def _year_param(request: Request, default: int) -> int:
     text = request.query_params.get("year")
     if not text:
         return default
-    if not text.isdigit() or not 1900 <= int(text) <= 9999:
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         raise ValidationError({"year": [f"expected a year like 2026, got {text!r}"]})
     return int(text)
 

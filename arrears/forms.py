@@ -15,7 +15,7 @@ from arrears.services.collection import RECORDING_ROLES
 from arrears.services.transfers import approvers
 from marketing_ops.access import Role
 from marketing_ops.models import County
-from marketing_ops.periods import Month
+from marketing_ops.periods import FIRST_YEAR, Month
 
 User = get_user_model()
 
@@ -53,10 +53,6 @@ def _small(form: forms.Form) -> None:
         is_select = isinstance(field.widget, forms.Select)
         css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
-
-
-#: Months (and so the ageing, the long-term arrears and the transfers of a year) start here.
-FIRST_YEAR = 1900
 
 
 class DashboardForm(forms.Form):

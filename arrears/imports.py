@@ -181,6 +181,8 @@ class AccountsDataset(_StagedDataset):
         return []
 
     def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
+        """Account numbers the file repeats and, for a county user, numbers another county
+        holds (a county user may add accounts and update their own, not another county's)."""
         table = self.table(ctx)
         own = ctx.county_id if not ctx.city_wide else None
         return tabular.merged(
@@ -207,24 +209,15 @@ class AccountsDataset(_StagedDataset):
         table = self.table(ctx)
         table.analyze()
         staging.more_memory_for_this_transaction()
-        rejected = staging.duplicate_errors(table, ["account_no"], "account_no", "account {}")
-        if rejected:
-            raise rejected
         if connection.vendor == "postgresql":
             # Serialises accounts imports, before any check reads the accounts: two inserting
             # the same new account would collide, and a county's check could pass on a number
             # another county's import is about to add.
             staging.execute("SELECT pg_advisory_xact_lock(%s)", [_ACCOUNTS_LOCK_KEY])
+        rejected = self.errors_across_rows(ctx)
+        if rejected:
+            raise rejected
         own = ctx.county_id if not ctx.city_wide else None
-        if own is not None:
-            # A county user may add accounts and update their own, not another county's.
-            outside = staging.fetch(
-                f"SELECT 1 FROM {table.name} s JOIN arrears_account a "
-                f"ON a.account_no = s.account_no WHERE a.county_id <> %s LIMIT 1",
-                [own],
-            )
-            if outside:
-                raise self._outside_county(table, own, ctx)
         moved = self._moved_account_ids(table, ctx)
         differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
         changed = " OR ".join(f"a.{column} {differs} s.{column}" for column in self.WRITTEN)
@@ -272,8 +265,8 @@ class AccountsDataset(_StagedDataset):
     @staticmethod
     def _outside_county(
         table: staging.StagingTable, own: int, ctx: tabular.ImportContext
-    ) -> tabular.ImportRejected:
-        """Rows naming an account number another county holds. Account numbers are unique
+    ) -> tabular.ImportRejected | None:
+        """Rows naming an account number another county holds, or None. Account numbers are unique
         city-wide, so the row is refused (it would take the account over); the message names
         neither the county nor that the account exists there (SPEC §1: another county's
         account is indistinguishable from a nonexistent one), only who may not import it."""
@@ -282,6 +275,8 @@ class AccountsDataset(_StagedDataset):
             f"WHERE a.county_id <> %s"
         )
         total = staging.fetch(f"SELECT COUNT(*) {sql}", [own])[0][0]
+        if not total:
+            return None
         rows = staging.fetch(
             f"SELECT s.row_no, s.account_no {sql} ORDER BY s.row_no LIMIT %s",
             [own, staging.max_errors()],

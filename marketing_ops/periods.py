@@ -10,6 +10,11 @@ from dataclasses import dataclass
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+#: The years a month may fall in; a date outside them has no month (ageing, long-term arrears
+#: and a year's transfers are all counted in months).
+FIRST_YEAR, LAST_YEAR = 1900, 9999
+
+
 @dataclass(frozen=True, order=True)
 class Month:
     year: int
@@ -18,7 +23,7 @@ class Month:
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month must be 1..12, got {self.month}")
-        if not 1900 <= self.year <= 9999:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValueError(f"year out of range: {self.year}")
 
     @classmethod
