@@ -35,6 +35,11 @@ ALL_ROLES = tuple(Role)
 CITY_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF)
 #: Roles that only read.
 READ_ONLY_ROLES = (Role.MANAGER,)
+#: Roles that enter data for their scope: fill in and submit reports, import files, record
+#: collection work (county staff for their county, city roles for every county).
+WRITING_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
+#: Roles that may approve a transfer of arrears to bad debt: the city and its leadership.
+APPROVER_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER)
 
 
 def roles_of(user: Any) -> frozenset[str]:
