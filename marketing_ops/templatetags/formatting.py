@@ -1,0 +1,14 @@
+"""Template filters over ``marketing_ops.formatting``: ``{% load formatting %}`` then
+``{{ amount|yuan }}``, ``{{ rate|pct }}``, ``{{ gap|pp }}``, ``{{ n|count }}``, ``{{ day|day }}``."""
+
+from django import template
+
+from marketing_ops import formatting
+
+register = template.Library()
+
+register.filter("yuan", formatting.money)
+register.filter("pct", formatting.percent)
+register.filter("pp", formatting.points)
+register.filter("count", formatting.count)
+register.filter("day", formatting.date)
