@@ -7,6 +7,7 @@ imports, calculations and exports alike.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 #: The smallest unit of money: one fen (0.01 yuan).
 CENT = Decimal("0.01")
@@ -14,7 +15,14 @@ CENT = Decimal("0.01")
 #: Field settings of every stored amount of money (models, serializers, forms): up to
 #: 999,999,999,999.99 yuan.
 MONEY_DIGITS = 14
-MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": 2}
+
+
+class MoneyFieldSettings(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyFieldSettings = {"max_digits": MONEY_DIGITS, "decimal_places": 2}
 
 ZERO = Decimal("0.00")
 
