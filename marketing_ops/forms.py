@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from marketing_ops import tabular
+from marketing_ops import formatting, tabular
 
 #: Widgets drawn as Bootstrap check boxes or radio buttons.
 CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect)
@@ -101,6 +101,9 @@ class UploadForm(forms.Form):
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s bytes; the limit is %(limit)s.")
-                % {"size": f"{upload.size:,}", "limit": f"{settings.UPLOAD_MAX_BYTES:,}"}
+                % {
+                    "size": formatting.count(upload.size),
+                    "limit": formatting.count(settings.UPLOAD_MAX_BYTES),
+                }
             )
         return upload

@@ -35,8 +35,10 @@ A form page shows the form on GET and, on a valid POST, calls the service; a Dja
             cancel_url=reverse("revenue:training-detail", args=[training.pk]),
         )
 
-Pages that draw their own template still export through ``wants_xlsx(request)`` and link to
-``?{{ export_query }}`` from ``export_query(request)``, shown by ``core/_export.html``.
+A page that draws its own template uses the same pieces: ``paginate(request, table)``,
+``export_tables(request, name, [(table, title)])`` (or ``wants_xlsx(request)`` for a workbook
+built another way), ``require(allowed)``, and the export link ``core/_export.html`` with
+``export_query(request)`` as ``export_query`` in its context.
 Templates: ``core/list.html`` (blocks ``actions`` and ``above_filters`` to extend),
 ``core/form.html``, ``core/_filter_bar.html``, ``core/_form_fields.html``,
 ``core/_breadcrumb.html`` (``breadcrumbs``: the (label, url) pairs above ``title``).
@@ -88,6 +90,29 @@ def export_query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def paginate(request: HttpRequest, table: Table, per_page: int = PER_PAGE) -> Table:
+    """``table`` sorted by ``?sort=`` and cut to the page ``?page=`` asks for."""
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    return table
+
+
+def export_tables(
+    request: HttpRequest, export_name: str, tables: Sequence[tuple[Table, str]]
+) -> HttpResponse | None:
+    """On ``?export=xlsx``, the workbook ``<export_name>.xlsx`` with one sheet per (table,
+    sheet title): every row, sorted as the page is; otherwise None and the page is drawn::
+
+        if exported := pages.export_tables(request, "plans", [(table, _("Plans"))]):
+            return exported
+    """
+    if not wants_xlsx(request):
+        return None
+    for table, _title in tables:
+        RequestConfig(request, paginate=False).configure(table)
+    name = export_name if export_name.endswith(".xlsx") else f"{export_name}.xlsx"
+    return xlsx_response(name, [table_sheet(table, title) for table, title in tables])
+
+
 def list_page(
     request: HttpRequest,
     *,
@@ -116,10 +141,9 @@ def list_page(
         filterset = filterset_class(request.GET, queryset=queryset, **filterset_kwargs)
         queryset = filterset.qs
     table = table_class(queryset, **(table_kwargs or {}))
-    if wants_xlsx(request):
-        RequestConfig(request, paginate=False).configure(table)
-        return xlsx_response(f"{export_name}.xlsx", [table_sheet(table, title)])
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    if exported := export_tables(request, export_name, [(table, title)]):
+        return exported
+    paginate(request, table)
     context = {
         "title": title,
         "table": table,

@@ -1,6 +1,7 @@
 from typing import Any
 
 import django_tables2 as tables
+from django_tables2 import utils
 
 from marketing_ops import formatting
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
@@ -18,8 +19,6 @@ def cache_render_signatures() -> None:
     (and whether it is bound, which drops ``self``), for up to SIGNATURES_KEPT functions (a
     callable made per request is not kept for ever). Called once from the app's ``ready``.
     """
-    from django_tables2 import utils
-
     if getattr(utils.signature, "cached", False):
         return
     uncached = utils.signature

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from marketing_ops import pages, selectors, tabular
+from marketing_ops import formatting, pages, selectors, tabular
 from marketing_ops.access import get_visible_or_404, has_role, require_login
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
@@ -65,7 +65,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = tabular.submit(form.cleaned_data["dataset"], upload, upload.name, request.user)
         if job.status == job.Status.DONE:
-            messages.success(request, f"Imported {job.rows:,} rows from {job.file_name}.")
+            messages.success(
+                request,
+                _("Imported %(rows)s rows from %(file)s.")
+                % {"rows": formatting.count(job.rows), "file": job.file_name},
+            )
         elif job.status == job.Status.FAILED:
             messages.error(request, f"{job.file_name} was rejected; nothing was written.")
         else:

@@ -190,3 +190,7 @@ def test_columns_read_as_the_rest_of_the_product():
     assert DateColumn(format="Y-m-d H:i").render(moment) == "2026-03-24 09:30"
     # Exports keep the numbers themselves.
     assert MoneyColumn().value(Decimal("86400.00")) == Decimal("86400.00")
+
+
+def test_a_page_without_export_in_its_query_is_drawn_not_downloaded(rf):
+    assert pages.export_tables(rf.get("/x/", {"sort": "name"}), "plans", []) is None
