@@ -83,7 +83,11 @@ def tariff_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "revenue/activities/tariff_package_detail.html",
-        {"package": package, "can_edit": services.can_edit_city_records(request.user)},
+        {
+            "package": package,
+            "can_edit": services.can_edit_city_records(request.user),
+            "breadcrumbs": _package_crumbs(),
+        },
     )
 
 
@@ -151,7 +155,11 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "revenue/activities/training_detail.html",
-        {"training": training, "can_edit": services.can_edit_city_records(request.user)},
+        {
+            "training": training,
+            "can_edit": services.can_edit_city_records(request.user),
+            "breadcrumbs": _training_crumbs(),
+        },
     )
 
 
@@ -220,7 +228,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "revenue/activities/case_detail.html",
-        {"case": case, "can_edit": services.can_edit_county_records(request.user, case.county_id)},
+        {
+            "case": case,
+            "can_edit": services.can_edit_county_records(request.user, case.county_id),
+            "breadcrumbs": _case_crumbs(),
+        },
     )
 
 
@@ -310,6 +322,7 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_ups": follow_ups,
             "can_edit": services.can_edit_county_records(request.user, visit.county_id),
             "export_query": pages.export_query(request),
+            "breadcrumbs": _visit_crumbs(),
         },
     )
 
