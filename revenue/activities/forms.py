@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.forms import BootstrapFormMixin, add_service_errors
 from marketing_ops.models import County
@@ -25,7 +26,7 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
         queryset=County.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Counties promoting it",
+        label=_("Counties promoting it"),
     )
 
     class Meta:
@@ -68,7 +69,7 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
         queryset=County.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Counties",
+        label=_("Counties"),
     )
 
     class Meta:
@@ -97,7 +98,7 @@ class CountyOfUserMixin:
 class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
     tags = forms.CharField(
         required=False,
-        help_text="Comma-separated, e.g. campus, broadband, renewal.",
+        help_text=_("Comma-separated, e.g. campus, broadband, renewal."),
     )
 
     class Meta:
@@ -164,7 +165,7 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
             "due_on": DATE_INPUT,
             "done_on": DATE_INPUT,
         }
-        help_texts = {"done_on": "Left empty, a done action is dated today."}
+        help_texts = {"done_on": _("Left empty, a done action is dated today.")}
 
     def __init__(self, *args: Any, visit: FieldVisit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

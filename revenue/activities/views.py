@@ -303,10 +303,10 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_ups = list(visit.follow_ups.all())
     if pages.wants_xlsx(request):
         rows = [
-            [a.description, a.owner.username, a.due_on, "yes" if a.done else "no", a.done_on]
+            [a.description, a.owner.username, a.due_on, _("yes") if a.done else _("no"), a.done_on]
             for a in follow_ups
         ]
-        headers = ["description", "owner", "due on", "done", "done on"]
+        headers = [_("description"), _("owner"), _("due on"), _("done"), _("done on")]
         return xlsx_response(
             f"field-visit-{visit.county.code}-{formatting.date(visit.date)}.xlsx",
             [Sheet(_("Follow-up actions"), headers, rows)],
