@@ -158,6 +158,20 @@ def list_page(
     return render(request, template, context)
 
 
+#: What ``save_form`` returns when the service refused the form's data.
+NOT_SAVED: Any = object()
+
+
+def save_form(form: BaseForm, save: Callable[..., Any], **kwargs: Any) -> Any:
+    """``save(**kwargs, **form.cleaned_data)``; on its ``ValidationError`` the errors go onto
+    the form and ``NOT_SAVED`` is returned. For pages that handle the POST themselves."""
+    try:
+        return save(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return NOT_SAVED
+
+
 def form_page(
     request: HttpRequest,
     form: BaseForm,
@@ -189,17 +203,3 @@ def form_page(
         **(extra or {}),
     }
     return render(request, template, context)
-
-
-#: What ``save_form`` returns when the service refused the form's data.
-NOT_SAVED: Any = object()
-
-
-def save_form(form: BaseForm, save: Callable[..., Any], **kwargs: Any) -> Any:
-    """``save(**kwargs, **form.cleaned_data)``; on its ``ValidationError`` the errors go onto
-    the form and ``NOT_SAVED`` is returned. For pages that handle the POST themselves."""
-    try:
-        return save(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return NOT_SAVED
