@@ -8,7 +8,9 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import County
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 
@@ -31,26 +33,9 @@ def county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
         field_name=field_name,
         queryset=visible_county_choices,
         to_field_name="code",
-        label="County",
-        empty_label="All counties",
+        label=_("County"),
+        empty_label=_("All counties"),
     )
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    """Small Bootstrap inputs for the filter bar above every list."""
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        for field in form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-        return form
 
 
 def _search(queryset: QuerySet, value: str, fields: list[str]) -> QuerySet:
@@ -64,14 +49,14 @@ def _search(queryset: QuerySet, value: str, fields: list[str]) -> QuerySet:
 
 
 class TariffPackageFilter(BootstrapFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=TariffPackage.Status.choices, empty_label="Any")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=TariffPackage.Status.choices, empty_label=_("Any"))
     county = county_filter("counties")
     applied_from = django_filters.DateFilter(
-        field_name="applied_on", lookup_expr="gte", label="Applied from", widget=DATE_INPUT
+        field_name="applied_on", lookup_expr="gte", label=_("Applied from"), widget=DATE_INPUT
     )
     applied_to = django_filters.DateFilter(
-        field_name="applied_on", lookup_expr="lte", label="Applied to", widget=DATE_INPUT
+        field_name="applied_on", lookup_expr="lte", label=_("Applied to"), widget=DATE_INPUT
     )
 
     class Meta:
@@ -83,14 +68,14 @@ class TariffPackageFilter(BootstrapFilterSet):
 
 
 class TrainingFilter(BootstrapFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, empty_label="Any")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, empty_label=_("Any"))
     county = county_filter("counties")
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DATE_INPUT
+        field_name="date", lookup_expr="gte", label=_("From"), widget=DATE_INPUT
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=DATE_INPUT
+        field_name="date", lookup_expr="lte", label=_("To"), widget=DATE_INPUT
     )
 
     class Meta:
@@ -102,8 +87,8 @@ class TrainingFilter(BootstrapFilterSet):
 
 
 class MarketingCaseFilter(BootstrapFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    tag = django_filters.CharFilter(method="with_tag", label="Tag")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    tag = django_filters.CharFilter(method="with_tag", label=_("Tag"))
     county = county_filter("county")
 
     class Meta:
@@ -129,20 +114,20 @@ class MarketingCaseFilter(BootstrapFilterSet):
 
 
 class FieldVisitFilter(BootstrapFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    kind = django_filters.ChoiceFilter(choices=FieldVisit.Kind.choices, empty_label="Any")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=FieldVisit.Kind.choices, empty_label=_("Any"))
     county = county_filter("county")
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DATE_INPUT
+        field_name="date", lookup_expr="gte", label=_("From"), widget=DATE_INPUT
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=DATE_INPUT
+        field_name="date", lookup_expr="lte", label=_("To"), widget=DATE_INPUT
     )
     open_follow_ups = django_filters.BooleanFilter(
         method="with_open_follow_ups",
-        label="Follow-ups",
+        label=_("Follow-ups"),
         widget=forms.Select(
-            choices=[("", "Any"), ("true", "Some still open"), ("false", "None open")]
+            choices=[("", _("Any")), ("true", _("Some still open")), ("false", _("None open"))]
         ),
     )
 
@@ -167,7 +152,7 @@ class OverdueFollowUpFilter(BootstrapFilterSet):
 
     county = county_filter("visit__county")
     mine = django_filters.BooleanFilter(
-        method="owned_by_me", label="Only mine", widget=forms.CheckboxInput
+        method="owned_by_me", label=_("Only mine"), widget=forms.CheckboxInput
     )
 
     class Meta:
@@ -183,8 +168,8 @@ class OverdueFollowUpFilter(BootstrapFilterSet):
 class FollowUpFilter(OverdueFollowUpFilter):
     """The API's follow-up list: also ``?done=`` and ``?overdue=true``."""
 
-    done = django_filters.BooleanFilter(label="Done")
-    overdue = django_filters.BooleanFilter(method="overdue_only", label="Overdue")
+    done = django_filters.BooleanFilter(label=_("Done"))
+    overdue = django_filters.BooleanFilter(method="overdue_only", label=_("Overdue"))
 
     class Meta:
         model = FollowUpAction

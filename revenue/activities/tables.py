@@ -8,7 +8,9 @@ import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from marketing_ops import formatting
 from marketing_ops.tables import NUM, DateColumn, MoneyColumn
 from revenue.activities.services import can_complete_follow_up
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
@@ -25,7 +27,7 @@ class CountyCodesColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, value: Any) -> str:
-        return ", ".join(county.code for county in value.all()) or "—"
+        return ", ".join(county.code for county in value.all()) or formatting.MISSING
 
     def value(self, value: Any) -> str:
         return ", ".join(county.code for county in value.all())
@@ -40,35 +42,35 @@ class IsoDateColumn(DateColumn):
 
 class IsoDateTimeColumn(IsoDateColumn):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("format", "Y-m-d H:i")
+        kwargs.setdefault("format", formatting.DATETIME_FORMAT)
         super().__init__(**kwargs)
 
 
 class TariffPackageTable(tables.Table):
     name = tables.Column(linkify=("revenue:tariff-package-detail", {"pk": tables.A("pk")}))
-    monthly_fee = MoneyColumn(verbose_name="Monthly fee (yuan)")
-    counties = CountyCodesColumn(verbose_name="Counties promoting it")
-    applied_on = IsoDateColumn(verbose_name="Applied to province on")
+    monthly_fee = MoneyColumn(verbose_name=_("Monthly fee (yuan)"))
+    counties = CountyCodesColumn(verbose_name=_("Counties promoting it"))
+    applied_on = IsoDateColumn(verbose_name=_("Applied to province on"))
     approved_on = IsoDateColumn()
 
     class Meta:
         model = TariffPackage
         fields = ("name", "monthly_fee", "status", "applied_on", "approved_on", "counties")
         attrs = TABLE_ATTRS
-        empty_text = "No tariff package matches. Clear the filters or record a new package."
+        empty_text = _("No tariff package matches. Clear the filters or record a new package.")
 
 
 class TrainingTable(tables.Table):
     date = IsoDateColumn()
     topic = tables.Column(linkify=("revenue:training-detail", {"pk": tables.A("pk")}))
     attendees = tables.Column(attrs=NUM)
-    counties = CountyCodesColumn(verbose_name="Counties")
+    counties = CountyCodesColumn(verbose_name=_("Counties"))
 
     class Meta:
         model = Training
         fields = ("date", "kind", "topic", "counties", "attendees")
         attrs = TABLE_ATTRS
-        empty_text = "No training or meeting matches. Clear the filters or record one."
+        empty_text = _("No training or meeting matches. Clear the filters or record one.")
 
 
 class MarketingCaseTable(tables.Table):
@@ -76,13 +78,13 @@ class MarketingCaseTable(tables.Table):
     county = tables.Column(
         accessor="county__code",
         order_by=("county__sort_order", "county__code"),
-        verbose_name="County",
+        verbose_name=_("County"),
     )
     new_households = tables.Column(attrs=NUM)
-    revenue_gain = MoneyColumn(verbose_name="Revenue gain (yuan)")
+    revenue_gain = MoneyColumn(verbose_name=_("Revenue gain (yuan)"))
     tags = tables.Column(orderable=False, empty_values=())
-    created_by = tables.Column(accessor="created_by__username", verbose_name="By")
-    created_at = IsoDateTimeColumn(verbose_name="Added")
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_at = IsoDateTimeColumn(verbose_name=_("Added"))
 
     class Meta:
         model = MarketingCase
@@ -96,7 +98,7 @@ class MarketingCaseTable(tables.Table):
             "created_at",
         )
         attrs = TABLE_ATTRS
-        empty_text = "No case matches. Try fewer words, another tag, or add your county's case."
+        empty_text = _("No case matches. Try fewer words, another tag, or add your county's case.")
 
     def render_tags(self, value: Any) -> str:
         return format_html_join(
@@ -114,18 +116,18 @@ class FieldVisitTable(tables.Table):
     county = tables.Column(
         accessor="county__code",
         order_by=("county__sort_order", "county__code"),
-        verbose_name="County",
+        verbose_name=_("County"),
     )
     findings = tables.Column(orderable=False)
-    follow_up_count = tables.Column(verbose_name="Follow-ups", attrs=NUM)
-    open_follow_up_count = tables.Column(verbose_name="Open", attrs=NUM)
+    follow_up_count = tables.Column(verbose_name=_("Follow-ups"), attrs=NUM)
+    open_follow_up_count = tables.Column(verbose_name=_("Open"), attrs=NUM)
 
     class Meta:
         model = FieldVisit
         fields = ("date", "county", "kind", "participants", "findings")
         sequence = ("date", "county", "kind", "participants", "findings", "...")
         attrs = TABLE_ATTRS
-        empty_text = "No field visit matches. Clear the filters or record a visit."
+        empty_text = _("No field visit matches. Clear the filters or record a visit.")
 
     def render_findings(self, value: str) -> str:
         return value if len(value) <= 120 else value[:117] + "…"
@@ -141,14 +143,14 @@ class FollowUpTable(tables.Table):
     county = tables.Column(
         accessor="visit__county__code",
         order_by=("visit__county__sort_order", "visit__county__code"),
-        verbose_name="County",
+        verbose_name=_("County"),
     )
     due_on = IsoDateColumn()
-    visit = IsoDateColumn(accessor="visit__date", verbose_name="Visit on")
-    owner = tables.Column(accessor="owner__username", verbose_name="Owner")
+    visit = IsoDateColumn(accessor="visit__date", verbose_name=_("Visit on"))
+    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
     days_overdue = tables.Column(empty_values=(), orderable=False, attrs=NUM)
     mark_done = tables.Column(
-        empty_values=(), verbose_name="", orderable=False, exclude_from_export=True
+        empty_values=(), verbose_name=_(""), orderable=False, exclude_from_export=True
     )
 
     class Meta:
@@ -161,7 +163,7 @@ class FollowUpTable(tables.Table):
                 "row-at_risk" if (table.today - record.due_on).days > 30 else ""
             )
         }
-        empty_text = "Nothing is overdue. Every follow-up action is done or not yet due."
+        empty_text = _("Nothing is overdue. Every follow-up action is done or not yet due.")
 
     def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
