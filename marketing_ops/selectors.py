@@ -5,11 +5,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
-
-
-def counties_for(user: Any) -> QuerySet[County]:
-    return County.objects.visible_to(user).filter(active=True)
+from marketing_ops.models import Briefing, BusinessLine, ImportJob
 
 
 def business_lines() -> QuerySet[BusinessLine]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from marketing_ops import selectors, tabular
-from marketing_ops.access import get_visible_or_404, has_role, require_login
+from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
@@ -17,7 +17,7 @@ from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, table_sheet, xlsx_respo
 
 @require_login
 def home(request: HttpRequest) -> HttpResponse:
-    counties = CountyTable(selectors.counties_for(request.user))
+    counties = CountyTable(visible_counties(request.user))
     lines = BusinessLineTable(selectors.business_lines())
     return render(request, "core/home.html", {"counties": counties, "lines": lines})
 

@@ -21,6 +21,7 @@ from marketing_ops.access import (
     require_login,
     require_roles,
     user_county,
+    visible_counties,
 )
 from marketing_ops.models import County
 from marketing_ops.periods import Month
@@ -159,7 +160,7 @@ def _county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
 
 @require_login
 def report_list(request: HttpRequest) -> HttpResponse:
-    counties = selectors.counties_in_scope(request.user)
+    counties = visible_counties(request.user)
     filterset = ReportFilter(
         request.GET, queryset=selectors.reports_for(request.user), counties=counties
     )
@@ -459,7 +460,7 @@ def plan_decompose(request: HttpRequest, year: int) -> HttpResponse:
 @require_roles(*CITY_ROLES)
 def plan_phase(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
-    form = PhaseForm(request.POST or None, counties=selectors.counties_in_scope(request.user))
+    form = PhaseForm(request.POST or None, counties=visible_counties(request.user))
     if request.method == "POST" and form.is_valid():
         profile = form.cleaned_data["profile"]
         try:
