@@ -11,6 +11,7 @@ from marketing_ops import selectors, tabular
 from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
+from marketing_ops.services import import_submit
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, table_sheet, xlsx_response
 
@@ -67,7 +68,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = tabular.submit(form.cleaned_data["dataset"], upload, upload.name, request.user)
+        job = import_submit(
+            dataset=form.cleaned_data["dataset"],
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+        )
         if job.status == job.Status.DONE:
             messages.success(request, f"Imported {job.rows:,} rows from {job.file_name}.")
         elif job.status == job.Status.FAILED:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from marketing_ops import tabular
 from marketing_ops.access import (
     CITY_ROLES,
     get_visible_or_404,
@@ -25,6 +24,7 @@ from marketing_ops.access import (
 )
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from marketing_ops.services import import_submit
 from marketing_ops.xlsx import table_sheet, xlsx_response
 from revenue import selectors, services, tables
 from revenue.filters import ReportFilter
@@ -309,7 +309,13 @@ def report_upload(request: HttpRequest) -> HttpResponse:
     job = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = tabular.submit("monthly_figures", upload, upload.name, request.user, background=False)
+        job = import_submit(
+            dataset="monthly_figures",
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+            background=False,
+        )
         if job.status == job.Status.DONE:
             messages.success(
                 request, f"Imported {job.applied} reports from {job.file_name} as drafts."
