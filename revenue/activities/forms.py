@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from marketing_ops.access import visible_counties
 from marketing_ops.models import County
 from revenue.activities import services
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
@@ -124,7 +125,7 @@ class CountyOfUserMixin:
 
     def limit_counties(self, user: Any) -> None:
         field = self.fields["county"]  # type: ignore[attr-defined]
-        field.queryset = County.objects.visible_to(user).filter(active=True)
+        field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
 
