@@ -24,7 +24,7 @@ from marketing_ops.tabular.readers import Inspected, inspect_file
 logger = logging.getLogger(__name__)
 
 
-def _context(job: Any, user: Any) -> ImportContext:
+def _context(job: ImportJob, user: Any) -> ImportContext:
     if user is None:
         # The command line (no --as) imports for the whole city; a queued job whose uploader
         # has since been deleted keeps the county recorded on the job.
@@ -41,7 +41,9 @@ def _context(job: Any, user: Any) -> ImportContext:
     )
 
 
-def earlier_import(dataset_name: str, sha256: str, exclude_id: int | None = None) -> Any:
+def earlier_import(
+    dataset_name: str, sha256: str, exclude_id: int | None = None
+) -> ImportJob | None:
     earlier = ImportJob.objects.filter(
         dataset=dataset_name, sha256=sha256, status=ImportJob.Status.DONE
     )
@@ -50,7 +52,7 @@ def earlier_import(dataset_name: str, sha256: str, exclude_id: int | None = None
     return earlier.select_related("created_by").first()
 
 
-def _may_open(job: Any, ctx: ImportContext) -> bool:
+def _may_open(job: ImportJob, ctx: ImportContext) -> bool:
     """Whether the uploader may open ``job``'s page: the import pages' own rule
     (``ImportJob.objects.visible_to``), so an import that is a 404 for them is never named."""
     if ctx.user is None:
@@ -60,7 +62,7 @@ def _may_open(job: Any, ctx: ImportContext) -> bool:
     return ImportJob.objects.visible_to(ctx.user).filter(pk=job.pk).exists()
 
 
-def _already_imported(job: Any, ctx: ImportContext) -> RowError:
+def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
     if not _may_open(job, ctx):
         # Another county's (or the city's) import: refused all the same, but its number, date
         # and uploader stay out of the message (SPEC §1).
@@ -77,7 +79,7 @@ def _already_imported(job: Any, ctx: ImportContext) -> RowError:
     )
 
 
-def _fail(job: Any, errors: list[RowError], total: int) -> Any:
+def _fail(job: ImportJob, errors: list[RowError], total: int) -> ImportJob:
     job.status = job.Status.FAILED
     job.errors = [e.as_dict() for e in errors]
     job.error_count = total
@@ -86,7 +88,7 @@ def _fail(job: Any, errors: list[RowError], total: int) -> Any:
     return job
 
 
-def _fail_unexpected(job: Any) -> None:
+def _fail_unexpected(job: ImportJob) -> None:
     """A bug or a database failure: the job must not stay "running" (and polled) for ever.
 
     ``apply`` runs in one transaction, so nothing was applied; the details go to the log.
@@ -107,7 +109,7 @@ class _Declined(Exception):
 
 
 def _copy_and_apply(
-    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: Any, progress: Callable
+    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: ImportJob, progress: Callable
 ) -> bool:
     """The dataset's direct CSV load: the file goes into the database as it is and is checked
     and written there, in one transaction with the job's ``done``. False when the dataset
@@ -144,7 +146,7 @@ def _csv_header(source: IO[bytes], dataset: type[Dataset], ctx: ImportContext) -
     return CsvHeader(names=list(names), positions=positions, first_row=list(first_row))
 
 
-def _mark_done(job: Any, rows: int, applied: int) -> None:
+def _mark_done(job: ImportJob, rows: int, applied: int) -> None:
     job.status = job.Status.DONE
     job.rows = rows
     job.applied = applied
@@ -154,7 +156,9 @@ def _mark_done(job: Any, rows: int, applied: int) -> None:
     job.save(update_fields=["status", "rows", "applied", "errors", "error_count", "finished_at"])
 
 
-def run_job(job: Any, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None) -> Any:
+def run_job(
+    job: ImportJob, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None
+) -> ImportJob:
     """Run an ImportJob to ``done`` or ``failed``. Safe to call twice: a finished job is left."""
     if job.finished:
         return job
