@@ -2,9 +2,9 @@
 
 Every queryset a user reads goes through ``visible_to(user)`` (or ``scope_queryset``), every
 object lookup through ``get_visible_or_404``, every list of counties to choose from through
-``visible_counties``. Denials are answered as SPEC §1 fixes them:
-another county's object → 404, a forbidden action on a visible object → 403, no login → 302 to
-the login page (pages) or 401 (API).
+``visible_counties``. Denials are answered as SPEC §1 fixes them: another county's object → 404,
+a forbidden action on a visible object → 403, no login → 302 to the login page (pages) or 401
+(API).
 
 This module sits below the models: they build their querysets on ``CountyScopedQuerySet``. So it
 imports no model; a user's profile is read through the user's ``profile`` relation, and the two
