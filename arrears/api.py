@@ -23,11 +23,11 @@ from rest_framework.views import APIView
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
-from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
 from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
+from marketing_ops.services import import_submit
 
 IMPORT_KINDS = ("accounts", "bills")
 
@@ -119,8 +119,12 @@ class ArrearsImportCreate(APIView):
         upload = ArrearsImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        job = tabular.submit(
-            upload.validated_data["kind"], file, file.name, request.user, background=True
+        job = import_submit(
+            dataset=upload.validated_data["kind"],
+            fileobj=file,
+            file_name=file.name,
+            user=request.user,
+            background=True,
         )
         data = ArrearsImportSerializer(job).data
         if job.status == ImportJob.Status.FAILED:

@@ -24,7 +24,7 @@ class CountyChoiceMixin:
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        self.filters["county"].queryset = visible_counties(user).filter(active=True)
+        self.filters["county"].queryset = visible_counties(user)
         if not is_city_wide(user):
             del self.filters["county"]
         _bootstrap(self)  # type: ignore[arg-type]

@@ -298,6 +298,7 @@ def child_import(dataset: str, path: str) -> None:
     import arrears.imports
     from arrears.tasks import take_snapshots
     from marketing_ops import tabular
+    from marketing_ops.services import import_submit
 
     # The snapshot that follows every import is timed apart (it is not part of the write).
     arrears.imports._schedule_snapshots = lambda ctx: None
@@ -320,7 +321,9 @@ def child_import(dataset: str, path: str) -> None:
     busy_before = cpu_busy_seconds()
     started = time.perf_counter()
     with open(path, "rb") as source:
-        job = tabular.submit(dataset, source, Path(path).name, user, background=False)
+        job = import_submit(
+            dataset=dataset, fileobj=source, file_name=Path(path).name, user=user, background=False
+        )
     imported = time.perf_counter()
     busy_after = cpu_busy_seconds()
     if dataset == "bills":

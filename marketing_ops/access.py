@@ -1,9 +1,14 @@
 """Roles and county scoping: the one place that decides what a user may see (SPEC §1).
 
 Every queryset a user reads goes through ``visible_to(user)`` (or ``scope_queryset``), every
-object lookup through ``get_visible_or_404``. Denials are answered as SPEC §1 fixes them:
-another county's object → 404, a forbidden action on a visible object → 403, no login → 302 to
-the login page (pages) or 401 (API).
+object lookup through ``get_visible_or_404``, every list of counties to choose from through
+``visible_counties``. Denials are answered as SPEC §1 fixes them: another county's object → 404,
+a forbidden action on a visible object → 403, no login → 302 to the login page (pages) or 401
+(API).
+
+This module sits below the models: they build their querysets on ``CountyScopedQuerySet``. So it
+imports no model; a user's profile is read through the user's ``profile`` relation, and the two
+models it hands out (counties, the profile of a briefing's reader) come from the app registry.
 """
 
 from __future__ import annotations
@@ -13,13 +18,22 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from marketing_ops.models import County
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from marketing_ops.models import County, Profile
+
+    #: Whoever a request or a briefing is made for: a user, the anonymous visitor, or a
+    #: briefing's reader (an unsaved user).
+    AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class Role(StrEnum):
@@ -42,7 +56,7 @@ WRITING_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
 APPROVER_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER)
 
 
-def roles_of(user: Any) -> frozenset[str]:
+def roles_of(user: AnyUser) -> frozenset[str]:
     """The role names (Django groups) of a user; a superuser counts as city_admin."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -55,36 +69,34 @@ def roles_of(user: Any) -> frozenset[str]:
     return cached
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def _profile(user: Any) -> Any:
-    from marketing_ops.models import Profile
-
+def _profile(user: AnyUser) -> Profile | None:
     try:
-        return user.profile
-    except Profile.DoesNotExist:
+        return user.profile  # type: ignore[union-attr]
+    except ObjectDoesNotExist:  # the user has no profile (Profile.DoesNotExist)
         return None
 
 
-def bound_county_id(user: Any) -> int | None:
+def bound_county_id(user: AnyUser) -> int | None:
     """The id of the county a user is bound to, or None for city-wide (or unbound) users."""
     profile = _profile(user) if getattr(user, "is_authenticated", False) else None
     return profile.county_id if profile else None
 
 
-def user_county(user: Any) -> County | None:
+def user_county(user: AnyUser) -> County | None:
     profile = _profile(user) if getattr(user, "is_authenticated", False) else None
     return profile.county if profile and profile.county_id else None
 
 
-def auditor_level(user: Any) -> int | None:
+def auditor_level(user: AnyUser) -> int | None:
     profile = _profile(user) if getattr(user, "is_authenticated", False) else None
     return profile.auditor_level if profile else None
 
 
-def is_city_wide(user: Any) -> bool:
+def is_city_wide(user: AnyUser) -> bool:
     """True when the user may see every county.
 
     A user with a county on the profile is bound to it whatever the role. Without a county,
@@ -102,24 +114,21 @@ def is_city_wide(user: Any) -> bool:
     return Role.AUDITOR in roles and (auditor_level(user) or 0) >= 2
 
 
-def briefing_reader(county: County | None) -> Any:
+def briefing_reader(county: County | None) -> AbstractBaseUser:
     """Who a briefing is read as: a manager of ``county`` (its head) or of the whole city.
 
     An unsaved user holding only that role and county, so that briefings are scoped by this
     module exactly as the pages of the people who receive them.
     """
-    from django.contrib.auth import get_user_model
-
-    from marketing_ops.models import Profile
-
+    profile_model = apps.get_model("marketing_ops", "Profile")
     user = get_user_model()(username=f"briefing-{county.code if county else 'city'}")
-    user.profile = Profile(user=user, county=county)
+    user.profile = profile_model(user=user, county=county)
     user._marketing_ops_roles = frozenset({Role.MANAGER})
     return user
 
 
 def scope_queryset(
-    queryset: models.QuerySet, user: Any, county_lookup: str = "county"
+    queryset: models.QuerySet, user: AnyUser, county_lookup: str = "county"
 ) -> models.QuerySet:
     """Restrict ``queryset`` to what ``user`` may see; ``county_lookup`` leads to the county."""
     if is_city_wide(user):
@@ -139,11 +148,11 @@ class CountyScopedQuerySet(models.QuerySet):
 
     county_lookup = "county"
 
-    def visible_to(self, user: Any) -> CountyScopedQuerySet:
+    def visible_to(self, user: AnyUser) -> CountyScopedQuerySet:
         return scope_queryset(self, user, self.county_lookup)
 
 
-def get_visible_or_404(queryset: models.QuerySet, user: Any, **lookup: Any) -> Any:
+def get_visible_or_404(queryset: models.QuerySet, user: AnyUser, **lookup: Any) -> Any:
     """Fetch one object the user may see; another county's object is simply not found (404)."""
     scoped = (
         queryset.visible_to(user)
@@ -156,13 +165,14 @@ def get_visible_or_404(queryset: models.QuerySet, user: Any, **lookup: Any) -> A
         raise Http404(f"No {queryset.model._meta.verbose_name} found.")
 
 
-def visible_counties(user: Any) -> models.QuerySet:
-    from marketing_ops.models import County
+def visible_counties(user: AnyUser) -> models.QuerySet[County]:
+    """The active counties ``user`` sees, in their order: the one list of counties for pages,
+    filters, forms, imports and per-county figures."""
+    county_model = apps.get_model("marketing_ops", "County")
+    return county_model.objects.visible_to(user).filter(active=True)
 
-    return County.objects.visible_to(user)
 
-
-def check_county(user: Any, county: County | int | None) -> None:
+def check_county(user: AnyUser, county: County | int | None) -> None:
     """Raise 404 when the user may not see ``county`` (None means "the whole city")."""
     county_id = getattr(county, "pk", county)
     if is_city_wide(user):

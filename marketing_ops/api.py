@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from marketing_ops import tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
 from marketing_ops.models import BusinessLine, County, ImportJob
+from marketing_ops.services import import_submit
 
 
 def service_errors(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -181,7 +182,13 @@ def import_job_response(job: ImportJob) -> Response:
 
 def submit_upload(request: Request, dataset: str, background: bool | None = None) -> ImportJob:
     upload = request.FILES["file"]
-    return tabular.submit(dataset, upload, upload.name, request.user, background=background)
+    return import_submit(
+        dataset=dataset,
+        fileobj=upload,
+        file_name=upload.name,
+        user=request.user,
+        background=background,
+    )
 
 
 class ImportJobList(generics.ListAPIView):

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from marketing_ops.access import Role
+from marketing_ops.models import Briefing, County
 from marketing_ops.periods import Month, iso_week_label, week_bounds
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
 
@@ -155,8 +156,6 @@ def briefing_send(
     period: BriefingPeriod, county: Any = None, *, force: bool = False, dry_run: bool = False
 ) -> SendResult:
     """Build, archive and email one briefing; a second call sends nothing unless ``force``."""
-    from marketing_ops.models import Briefing
-
     scope = county.code if county else "city"
     recipients = recipients_for(county)
     if dry_run:
@@ -222,8 +221,6 @@ def briefing_send_all(
     today: dt.date | None = None,
 ) -> list[SendResult]:
     """The city briefing and one per active county, for the period just ended (or ``period``)."""
-    from marketing_ops.models import County
-
     briefing_period = period_for(kind, period, today)
     results = [briefing_send(briefing_period, None, force=force, dry_run=dry_run)]
     for county in County.objects.filter(active=True):

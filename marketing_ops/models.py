@@ -182,18 +182,9 @@ class ImportJob(models.Model):
 
 
 class BriefingQuerySet(CountyScopedQuerySet):
+    """City-wide users read every briefing; county users only their county's."""
+
     county_lookup = "county"
-
-    def visible_to(self, user):  # type: ignore[override]
-        """City-wide users read every briefing; county users only their county's."""
-        from marketing_ops.access import bound_county_id, is_city_wide
-
-        if is_city_wide(user):
-            return self
-        county_id = bound_county_id(user)
-        if county_id is None or not getattr(user, "is_active", False):
-            return self.none()
-        return self.filter(county_id=county_id)
 
 
 class Briefing(models.Model):

@@ -1,26 +1,27 @@
 """Reads of the core, always scoped to the user."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import QuerySet
 
-from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
+from marketing_ops.models import Briefing, BusinessLine, ImportJob
 
-
-def counties_for(user: Any) -> QuerySet[County]:
-    return County.objects.visible_to(user).filter(active=True)
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 
 def business_lines() -> QuerySet[BusinessLine]:
     return BusinessLine.objects.filter(active=True)
 
 
-def import_jobs_for(user: Any) -> QuerySet[ImportJob]:
+def import_jobs_for(user: AnyUser) -> QuerySet[ImportJob]:
     return ImportJob.objects.visible_to(user).select_related("created_by", "county")
 
 
-def briefings_for(user: Any) -> QuerySet[Briefing]:
+def briefings_for(user: AnyUser) -> QuerySet[Briefing]:
     return Briefing.objects.visible_to(user).defer("html", "text", "xlsx")
 
 

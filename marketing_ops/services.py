@@ -1,16 +1,22 @@
-"""Writes of the core."""
+"""Writes of the core: users and their roles, and the submission of uploads."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from marketing_ops import tabular
 from marketing_ops.access import ALL_ROLES, Role
-from marketing_ops.models import County, Profile
+from marketing_ops.models import County, ImportJob, Profile
+from marketing_ops.tasks import run_import_job
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 #: Roles whose users must belong to a county.
 COUNTY_BOUND_ROLES = (Role.COUNTY_STAFF,)
@@ -63,3 +69,25 @@ def user_create_or_update(
         user=user, defaults={"county": county, "auditor_level": auditor_level}
     )
     return user, created
+
+
+def import_submit(
+    *,
+    dataset: str,
+    fileobj: IO[bytes],
+    file_name: str,
+    user: AnyUser | None,
+    background: bool | None = None,
+) -> ImportJob:
+    """Import an upload into ``dataset``: the one way in for the upload pages, the API and
+    ``import_data`` (``user`` None: the command line, for the whole city).
+
+    Checks who may and the file's limits and records an ImportJob (``tabular.accept_upload``).
+    ``background`` (default: the dataset's ``run_async``) queues the job for a worker once the
+    transaction commits and returns it queued; otherwise the job runs now and is returned
+    finished (``done`` or ``failed``).
+    """
+    job = tabular.accept_upload(dataset, fileobj, file_name, user, background=background)
+    if not job.finished:
+        transaction.on_commit(partial(run_import_job.delay, job.pk))
+    return job

@@ -2,18 +2,17 @@
 
 from celery import shared_task
 
+from marketing_ops.briefings import briefing_send_all
+from marketing_ops.models import ImportJob
+from marketing_ops.tabular import run_job
+
 
 @shared_task(name="marketing_ops.tasks.run_import_job")
 def run_import_job(job_id: int) -> str:
-    from marketing_ops.models import ImportJob
-    from marketing_ops.tabular import run_job
-
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     return run_job(job).status
 
 
 @shared_task(name="marketing_ops.tasks.send_briefing")
 def send_briefing(kind: str, period: str | None = None, force: bool = False) -> int:
-    from marketing_ops.briefings import briefing_send_all
-
     return len(briefing_send_all(kind=kind, period=period, force=force))

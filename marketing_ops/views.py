@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from marketing_ops import formatting, pages, selectors, tabular
-from marketing_ops.access import get_visible_or_404, has_role, require_login
+from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
+from marketing_ops.services import import_submit
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
 
 
 @require_login
 def home(request: HttpRequest) -> HttpResponse:
-    counties = CountyTable(selectors.counties_for(request.user))
+    counties = CountyTable(visible_counties(request.user))
     lines = BusinessLineTable(selectors.business_lines())
     return render(request, "core/home.html", {"counties": counties, "lines": lines})
 
@@ -63,7 +64,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = tabular.submit(form.cleaned_data["dataset"], upload, upload.name, request.user)
+        job = import_submit(
+            dataset=form.cleaned_data["dataset"],
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+        )
         if job.status == job.Status.DONE:
             messages.success(
                 request,

@@ -19,11 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES, get_visible_or_404
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from marketing_ops.services import import_submit
 from revenue import calculations as calc
 from revenue import selectors, services
 from revenue.imports import monthly_figures_template
@@ -444,7 +444,13 @@ class ReportImport(APIView):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        job = tabular.submit("monthly_figures", upload, upload.name, request.user, background=False)
+        job = import_submit(
+            dataset="monthly_figures",
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+            background=False,
+        )
         if job.status != job.Status.DONE:
             return Response({"errors": job.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"imported": job.applied})

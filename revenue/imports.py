@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from marketing_ops import tabular
+from marketing_ops.access import visible_counties
 from marketing_ops.models import BusinessLine
 from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue import selectors
@@ -110,7 +111,7 @@ def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
     codes = line_codes()
     reports = selectors.month_reports_for(user, year, month)
     rows = []
-    for county in selectors.counties_in_scope(user):
+    for county in visible_counties(user):
         report = reports.get(county.pk)
         if report is None:
             rows.append([county.code, year, month, None, *([None] * len(codes))])

@@ -665,10 +665,6 @@ def monthly_series(year: int, month: int, county: County | None = None) -> list[
     return rows
 
 
-def counties_in_scope(user: Any) -> QuerySet[County]:
-    return County.objects.visible_to(user).filter(active=True).order_by("sort_order", "code")
-
-
 def month_reports_for(user: Any, year: int, month: int) -> dict[int, MonthlyReport]:
     """The month's reports the user may see, by county id, with their volumes."""
     reports = (

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from marketing_ops import tabular
 from marketing_ops.access import (
     CITY_ROLES,
     get_visible_or_404,
@@ -21,9 +20,11 @@ from marketing_ops.access import (
     require_login,
     require_roles,
     user_county,
+    visible_counties,
 )
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from marketing_ops.services import import_submit
 from marketing_ops.xlsx import table_sheet, xlsx_response
 from revenue import selectors, services, tables
 from revenue.filters import ReportFilter
@@ -159,7 +160,7 @@ def _county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
 
 @require_login
 def report_list(request: HttpRequest) -> HttpResponse:
-    counties = selectors.counties_in_scope(request.user)
+    counties = visible_counties(request.user)
     filterset = ReportFilter(
         request.GET, queryset=selectors.reports_for(request.user), counties=counties
     )
@@ -308,7 +309,13 @@ def report_upload(request: HttpRequest) -> HttpResponse:
     job = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = tabular.submit("monthly_figures", upload, upload.name, request.user, background=False)
+        job = import_submit(
+            dataset="monthly_figures",
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+            background=False,
+        )
         if job.status == job.Status.DONE:
             messages.success(
                 request, f"Imported {job.applied} reports from {job.file_name} as drafts."
@@ -459,7 +466,7 @@ def plan_decompose(request: HttpRequest, year: int) -> HttpResponse:
 @require_roles(*CITY_ROLES)
 def plan_phase(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
-    form = PhaseForm(request.POST or None, counties=selectors.counties_in_scope(request.user))
+    form = PhaseForm(request.POST or None, counties=visible_counties(request.user))
     if request.method == "POST" and form.is_valid():
         profile = form.cleaned_data["profile"]
         try:

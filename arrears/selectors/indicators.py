@@ -26,7 +26,6 @@ from arrears.models import (
     TransferLimit,
 )
 from marketing_ops.access import bound_county_id, is_city_wide, visible_counties
-from marketing_ops.models import County
 from marketing_ops.periods import Month
 
 AGEING_KEYS = calc.BUCKET_KEYS
@@ -45,10 +44,6 @@ def recovery_target(year: int) -> Decimal:
 
 def long_term_days() -> int:
     return int(settings.ARREARS_LONG_TERM_DAYS)
-
-
-def _counties(user: Any) -> list[County]:
-    return list(visible_counties(user).filter(active=True).order_by("sort_order", "code"))
 
 
 # --------------------------------------------------------------------------- recovery
@@ -85,7 +80,7 @@ def recovery(user: Any, month: Month) -> dict[str, Any]:
     sums = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
     counties = []
     total_billed = total_collected = calc.ZERO
-    for county in _counties(user):
+    for county in visible_counties(user):
         billed, collected = sums.get(county.pk, (calc.ZERO, calc.ZERO))
         total_billed += billed
         total_collected += collected
@@ -161,7 +156,7 @@ def ageing(user: Any, as_of: dt.date) -> dict[str, Any]:
     """
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     rows = []
-    for county in _counties(user):
+    for county in visible_counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
         rows.append((county, figures))
     return {
@@ -184,7 +179,7 @@ def new_long_term_this_year(user: Any, as_of: dt.date) -> dict[str, Any]:
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     counties = []
     city_new = city_long = calc.ZERO
-    for county in _counties(user):
+    for county in visible_counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
         city_new += figures["new_long_term"]
         city_long += figures["long_term"]
@@ -270,7 +265,7 @@ def transfers_by_county(user: Any, year: int) -> list[dict[str, Any]]:
     sums = {(c, m): (calc.money(a), n or 0) for c, m, a, n in transfers}
     limits = _limits(user, year, city=False)
     result = []
-    for county in _counties(user):
+    for county in visible_counties(user):
         months = []
         for month in _year_months(year):
             amount, accounts = sums.get((county.pk, month.first_day), (calc.ZERO, 0))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketing_ops.access import visible_counties
 from marketing_ops.forms import BootstrapFormMixin, add_service_errors
 from marketing_ops.models import County
 from revenue.activities import services
@@ -91,7 +92,7 @@ class CountyOfUserMixin:
 
     def limit_counties(self, user: Any) -> None:
         field = self.fields["county"]  # type: ignore[attr-defined]
-        field.queryset = County.objects.visible_to(user).filter(active=True)
+        field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
 

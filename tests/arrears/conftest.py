@@ -9,8 +9,8 @@ import pytest
 
 from arrears.models import Account, Bill
 from arrears.services import bill_totals
-from marketing_ops import tabular
 from marketing_ops.models import BusinessLine
+from marketing_ops.services import import_submit
 
 ACCOUNT_HEADER = (
     "account_no,county_code,business_line,customer_name,opened_on,status,"
@@ -31,7 +31,9 @@ def run_import(db, django_capture_on_commit_callbacks):
 
     def run(dataset: str, text: str, user, name: str = "upload.csv"):
         with django_capture_on_commit_callbacks(execute=True):
-            return tabular.submit(dataset, csv_file(text), name, user, background=False)
+            return import_submit(
+                dataset=dataset, fileobj=csv_file(text), file_name=name, user=user, background=False
+            )
 
     return run
 

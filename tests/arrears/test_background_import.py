@@ -6,8 +6,8 @@ import time
 import pytest
 
 from arrears.models import ArrearsSnapshot, Bill
-from marketing_ops import tabular
 from marketing_ops.models import ImportJob
+from marketing_ops.services import import_submit
 from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
 
 pytestmark = pytest.mark.celery_worker
@@ -37,15 +37,23 @@ def test_a_bills_import_reaches_done_through_a_real_worker_and_snapshots_follow(
     accounts = ACCOUNT_HEADER + "".join(
         f"A-{n},C01,BROADBAND,Customer {n},2020-01-01,active,,,\n" for n in range(50)
     )
-    job = tabular.submit(
-        "accounts", io.BytesIO(accounts.encode()), "accounts.csv", admin_user, background=True
+    job = import_submit(
+        dataset="accounts",
+        fileobj=io.BytesIO(accounts.encode()),
+        file_name="accounts.csv",
+        user=admin_user,
+        background=True,
     )
     assert job.status == ImportJob.Status.QUEUED
     assert finished(job).status == ImportJob.Status.DONE, job.errors
 
     bills = BILL_HEADER + "".join(f"A-{n},2026-03,100.00,{n}.00,\n" for n in range(50))
-    job = tabular.submit(
-        "bills", io.BytesIO(bills.encode()), "bills.csv", admin_user, background=True
+    job = import_submit(
+        dataset="bills",
+        fileobj=io.BytesIO(bills.encode()),
+        file_name="bills.csv",
+        user=admin_user,
+        background=True,
     )
     assert job.status == ImportJob.Status.QUEUED
     job = finished(job)

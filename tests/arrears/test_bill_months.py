@@ -15,8 +15,9 @@ from django.db import connection, transaction
 from arrears.imports import BillsDataset
 from arrears.models import Bill
 from arrears.services import bill_totals
-from marketing_ops import tabular
 from marketing_ops.models import ImportJob
+from marketing_ops.services import import_submit
+from marketing_ops.tabular import streaming
 from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,13 @@ def _import_text(text: str, user, *, encoding: str = "utf-8"):
     import io
 
     data = text.encode("latin-1" if "\xe9" in text else encoding)
-    return tabular.submit("bills", io.BytesIO(data), "bills.csv", user, background=False)
+    return import_submit(
+        dataset="bills",
+        fileobj=io.BytesIO(data),
+        file_name="bills.csv",
+        user=user,
+        background=False,
+    )
 
 
 @postgres_only
@@ -170,7 +177,7 @@ def test_a_plain_file_is_written_without_the_row_by_row_pass(accounts, admin_use
     def row_by_row(*args, **kwargs):
         raise AssertionError("the plain file took the row-by-row pass")
 
-    monkeypatch.setattr(tabular, "_stream", row_by_row)
+    monkeypatch.setattr(streaming, "_stream", row_by_row)
     job = _import_text(SAME_RESULT_FILES["plain"], admin_user)
     assert job.status == ImportJob.Status.DONE, job.errors
     assert (job.rows, job.applied) == (3, 3)
@@ -181,8 +188,8 @@ def test_a_file_with_padded_cells_takes_the_row_by_row_pass_and_is_imported(
     accounts, admin_user, monkeypatch
 ):
     passes = []
-    stream = tabular._stream
-    monkeypatch.setattr(tabular, "_stream", lambda *a, **k: passes.append(1) or stream(*a, **k))
+    stream = streaming._stream
+    monkeypatch.setattr(streaming, "_stream", lambda *a, **k: passes.append(1) or stream(*a, **k))
     job = _import_text(SAME_RESULT_FILES["padded cells"], admin_user)
     assert job.status == ImportJob.Status.DONE, job.errors
     assert passes == [1]

@@ -381,11 +381,16 @@ def test_a_failed_import_takes_no_snapshot(accounts, run_import, admin_user):
 def test_a_county_manager_may_not_import_bills(accounts, head_a):
     from django.core.exceptions import PermissionDenied
 
-    from marketing_ops import tabular
+    from marketing_ops.services import import_submit
     from tests.arrears.conftest import csv_file
 
     with pytest.raises(PermissionDenied):
-        tabular.submit("bills", csv_file(bills("A-001,2026-03,1.00,0,")), "b.csv", head_a)
+        import_submit(
+            dataset="bills",
+            fileobj=csv_file(bills("A-001,2026-03,1.00,0,")),
+            file_name="b.csv",
+            user=head_a,
+        )
 
 
 def test_a_bills_workbook_with_real_dates_and_numbers_is_imported(
@@ -395,7 +400,7 @@ def test_a_bills_workbook_with_real_dates_and_numbers_is_imported(
 
     import openpyxl
 
-    from marketing_ops import tabular
+    from marketing_ops.services import import_submit
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -406,7 +411,13 @@ def test_a_bills_workbook_with_real_dates_and_numbers_is_imported(
     workbook.save(content)
     content.seek(0)
     with django_capture_on_commit_callbacks(execute=True):
-        job = tabular.submit("bills", content, "bills.xlsx", admin_user, background=False)
+        job = import_submit(
+            dataset="bills",
+            fileobj=content,
+            file_name="bills.xlsx",
+            user=admin_user,
+            background=False,
+        )
     assert job.status == ImportJob.Status.DONE, job.errors
     rows = stored_bills()
     assert rows[("A-001", "2026-03")][:3] == (

@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from arrears.imports import BillsDataset
 from arrears.models import Account, Bill
 from arrears.services import bill_totals, side_load
-from marketing_ops import tabular
 from marketing_ops.models import BusinessLine, ImportJob
+from marketing_ops.services import import_submit
 from tests.arrears.conftest import bulk_accounts
 from tests.arrears.test_bill_months import ACCOUNTS, SAME_RESULT_FILES, bills, outcome
 
@@ -116,15 +116,25 @@ def lines(transactional_db, settings):
 
 @pytest.fixture
 def committed_accounts(lines, county_a, county_b, admin_user):
-    job = tabular.submit(
-        "accounts", io.BytesIO(ACCOUNTS.encode()), "accounts.csv", admin_user, background=False
+    job = import_submit(
+        dataset="accounts",
+        fileobj=io.BytesIO(ACCOUNTS.encode()),
+        file_name="accounts.csv",
+        user=admin_user,
+        background=False,
     )
     assert job.status == ImportJob.Status.DONE, job.errors
 
 
 def _submit(text: str, user):
     data = text.encode("latin-1" if "\xe9" in text else "utf-8")
-    return tabular.submit("bills", io.BytesIO(data), "bills.csv", user, background=False)
+    return import_submit(
+        dataset="bills",
+        fileobj=io.BytesIO(data),
+        file_name="bills.csv",
+        user=user,
+        background=False,
+    )
 
 
 def _sides_open(wait: float = 10.0) -> int:
@@ -370,7 +380,13 @@ def test_a_real_celery_worker_imports_a_bills_file_through_the_sides(
     from tests.arrears.test_background_import import finished
 
     data = SAME_RESULT_FILES["plain"].encode()
-    job = tabular.submit("bills", io.BytesIO(data), "bills.csv", admin_user, background=True)
+    job = import_submit(
+        dataset="bills",
+        fileobj=io.BytesIO(data),
+        file_name="bills.csv",
+        user=admin_user,
+        background=True,
+    )
     assert job.status == ImportJob.Status.QUEUED
     job = finished(job)
     assert job.status == ImportJob.Status.DONE, job.errors

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketing_ops import tabular
 from marketing_ops.access import Role
+from marketing_ops.services import import_submit
+from marketing_ops.tabular import dataset as tabular_dataset
 from marketing_ops.xlsx import Sheet, workbook_bytes
 
 COUNTY_HEADERS = ["code", "name", "kind", "sort_order"]
@@ -28,7 +30,9 @@ def upload(content: bytes, name: str = "upload.csv") -> SimpleUploadedFile:
 
 
 def submit(dataset: str, content: bytes, user, name: str = "upload.csv", **kwargs):
-    return tabular.submit(dataset, io.BytesIO(content), name, user, **kwargs)
+    return import_submit(
+        dataset=dataset, fileobj=io.BytesIO(content), file_name=name, user=user, **kwargs
+    )
 
 
 class CountyVisitsDataset(tabular.Dataset):
@@ -58,4 +62,4 @@ def county_visits_dataset() -> Iterator[type[CountyVisitsDataset]]:
     CountyVisitsDataset.applied = []
     tabular.register(CountyVisitsDataset)
     yield CountyVisitsDataset
-    tabular._REGISTRY.pop(CountyVisitsDataset.name, None)
+    tabular_dataset._REGISTRY.pop(CountyVisitsDataset.name, None)

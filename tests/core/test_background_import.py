@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from marketing_ops import tabular
 from marketing_ops.models import County, ImportJob
+from marketing_ops.services import import_submit
 
 pytestmark = pytest.mark.celery_worker
 
@@ -23,7 +23,13 @@ def wait_until_finished(job: ImportJob, seconds: float = 60) -> ImportJob:
 
 def test_a_background_import_reaches_done_through_a_real_worker(celery_worker_live, admin_user):
     content = b"code,name,kind\nC31,Thirty-one County,county\nC32,Thirty-two,district\n"
-    job = tabular.submit("counties", io.BytesIO(content), "late.csv", admin_user, background=True)
+    job = import_submit(
+        dataset="counties",
+        fileobj=io.BytesIO(content),
+        file_name="late.csv",
+        user=admin_user,
+        background=True,
+    )
     assert job.status == ImportJob.Status.QUEUED
     assert job.file  # kept for the worker in the shared media folder
     job = wait_until_finished(job)
@@ -36,7 +42,13 @@ def test_a_bad_background_import_fails_with_its_errors_through_a_real_worker(
     celery_worker_live, admin_user
 ):
     content = b"code,name,kind\nC31,Thirty-one County,town\n"
-    job = tabular.submit("counties", io.BytesIO(content), "bad.csv", admin_user, background=True)
+    job = import_submit(
+        dataset="counties",
+        fileobj=io.BytesIO(content),
+        file_name="bad.csv",
+        user=admin_user,
+        background=True,
+    )
     job = wait_until_finished(job)
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["row"] == 2 and job.errors[0]["column"] == "kind"

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from marketing_ops import tabular
 from marketing_ops.models import County, ImportJob
+from marketing_ops.tabular import readers
 from marketing_ops.xlsx import Sheet, workbook_bytes
 from tests.core.conftest import COUNTY_HEADERS, csv_bytes, submit, xlsx_bytes
 
@@ -31,8 +32,8 @@ def no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the file was parsed although a limit should have refused it")
 
-    monkeypatch.setattr(tabular, "_csv_rows", refuse)
-    monkeypatch.setattr(tabular, "_xlsx_rows", refuse)
+    monkeypatch.setattr(readers, "_csv_rows", refuse)
+    monkeypatch.setattr(readers, "_xlsx_rows", refuse)
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
 
 
@@ -385,9 +386,9 @@ def test_the_fast_xlsx_reader_gives_the_rows_openpyxl_gives():
             "H7": "far",
         }
     )
-    fast = list(tabular._xlsx_rows(content))
+    fast = list(readers._xlsx_rows(content))
     content.seek(0)
-    assert fast == list(tabular._openpyxl_rows(content))
+    assert fast == list(readers._openpyxl_rows(content))
     assert fast[3][2:4] == (12345, 43.08)  # a whole number is an int, as openpyxl reads it
     assert fast[4][3] == 100 and isinstance(fast[4][3], int)
 
@@ -396,7 +397,7 @@ def test_a_date_cell_reads_as_a_date_for_date_and_month_columns():
     import datetime as dt
 
     content = _workbook({"A1": "day", "A2": dt.datetime(2026, 3, 1)})
-    (value,) = list(tabular._xlsx_rows(content))[1]
+    (value,) = list(readers._xlsx_rows(content))[1]
     assert tabular.Date("day").parse(value) == dt.date(2026, 3, 1)
     assert str(tabular.MonthColumn("month").parse(value)) == "2026-03"
 
@@ -407,12 +408,12 @@ def test_an_excel_error_cell_is_named_not_read_as_blank(admin_user):
         {"A1": "code", "B1": "name", "C1": "kind", "D1": "sort_order", "A2": "C11"}
         | {"B2": "Eleven", "C2": "county", "D2": "#N/A"}
     )
-    assert tabular._scan_sheets(content).errors
+    assert readers._scan_sheets(content).errors
     job = submit("counties", content.getvalue(), admin_user, "errors.xlsx")
     assert job.status == ImportJob.Status.FAILED
     assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "sort_order")]
     assert "#N/A" in job.errors[0]["message"]
-    assert not tabular._scan_sheets(_workbook({"A1": "code", "A2": "#N/A as text"})).errors
+    assert not readers._scan_sheets(_workbook({"A1": "code", "A2": "#N/A as text"})).errors
 
 
 def _without_cell_references(content: io.BytesIO) -> io.BytesIO:
@@ -433,21 +434,21 @@ def _without_cell_references(content: io.BytesIO) -> io.BytesIO:
 def test_the_grid_calamine_would_allocate_is_measured_before_it_reads():
     # calamine holds last row × last column cells, blanks included: two cells far apart are
     # a large grid (a 5 KB file with A1 and ZZ200000 took 4 GB).
-    assert tabular._scan_sheets(_workbook({"A1": "x", "B2": "y"})).grid == 4
-    assert tabular._scan_sheets(_workbook({"A1": "x", "ZZ20000": "y"})).grid == 702 * 20000
-    assert tabular._scan_sheets(_workbook({"C3": "x", "AA10": "y"})).grid == 27 * 10
-    assert 0 < tabular._scan_sheets(_workbook({"A1": "x"})).xml < 10_000
+    assert readers._scan_sheets(_workbook({"A1": "x", "B2": "y"})).grid == 4
+    assert readers._scan_sheets(_workbook({"A1": "x", "ZZ20000": "y"})).grid == 702 * 20000
+    assert readers._scan_sheets(_workbook({"C3": "x", "AA10": "y"})).grid == 27 * 10
+    assert 0 < readers._scan_sheets(_workbook({"A1": "x"})).xml < 10_000
     # Cells without a reference leave the grid unknown.
     bare = _without_cell_references(_workbook({"A1": "x", "B1": "y"}))
-    assert tabular._scan_sheets(bare).grid > 10**15
+    assert readers._scan_sheets(bare).grid > 10**15
 
 
 def test_a_sparse_sheet_or_one_without_cell_references_streams_through_openpyxl(
     admin_user, settings, monkeypatch
 ):
     read = []
-    openpyxl_rows = tabular._openpyxl_rows
-    monkeypatch.setattr(tabular, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
+    openpyxl_rows = readers._openpyxl_rows
+    monkeypatch.setattr(readers, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
     settings.UPLOAD_XLSX_FAST_MAX_CELLS = 40
     cells = {"A1": "code", "B1": "name", "C1": "kind", "D1": "sort_order"}
     # 8 cells, but a grid of 26 columns × 2 rows: more than 40.
@@ -459,7 +460,7 @@ def test_a_sparse_sheet_or_one_without_cell_references_streams_through_openpyxl(
     job = submit("counties", bare.getvalue(), admin_user, "bare.xlsx")
     assert job.status == ImportJob.Status.DONE, job.errors
     assert read == [1, 1]
-    monkeypatch.setattr(tabular, "_FAST_MAX_XML", 100)  # much XML (long strings): openpyxl too
+    monkeypatch.setattr(readers, "_FAST_MAX_XML", 100)  # much XML (long strings): openpyxl too
     small = _workbook(cells | {"A2": "C13", "B2": "Thirteen", "C2": "county"})
     job = submit("counties", small.getvalue(), admin_user, "long-strings.xlsx")
     assert job.status == ImportJob.Status.DONE, job.errors
@@ -475,8 +476,8 @@ def test_a_sheet_beyond_the_fast_readers_cell_budget_streams_through_openpyxl(
         return xlsx_bytes(COUNTY_HEADERS, [[code, f"County {code}", "county", 11]])
 
     read = []
-    openpyxl_rows = tabular._openpyxl_rows
-    monkeypatch.setattr(tabular, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
+    openpyxl_rows = readers._openpyxl_rows
+    monkeypatch.setattr(readers, "_openpyxl_rows", lambda f: read.append(1) or openpyxl_rows(f))
     settings.UPLOAD_XLSX_FAST_MAX_CELLS = 8
     assert submit("counties", sheet("C11"), admin_user, "a.xlsx").status == ImportJob.Status.DONE
     assert read == []

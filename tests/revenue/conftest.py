@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from marketing_ops import tabular
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.services import import_submit
 from revenue import services
 from revenue.models import MonthlyReport, ReportVolume
 
@@ -65,4 +65,10 @@ def make_counties(n: int) -> list[County]:
 
 
 def submit_file(content: bytes, user, name: str = "figures.csv"):
-    return tabular.submit("monthly_figures", io.BytesIO(content), name, user, background=False)
+    return import_submit(
+        dataset="monthly_figures",
+        fileobj=io.BytesIO(content),
+        file_name=name,
+        user=user,
+        background=False,
+    )

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from marketing_ops import tabular
+from marketing_ops.services import import_submit
 
 
 class Command(BaseCommand):
@@ -34,7 +35,13 @@ class Command(BaseCommand):
                 raise CommandError(f"no such user: {as_user}")
         with file.open("rb") as handle:
             try:
-                job = tabular.submit(dataset, handle, file.name, user, background=False)
+                job = import_submit(
+                    dataset=dataset,
+                    fileobj=handle,
+                    file_name=file.name,
+                    user=user,
+                    background=False,
+                )
             except PermissionDenied as exc:
                 raise CommandError(str(exc))
         if job.status != job.Status.DONE:

@@ -1,0 +1,273 @@
+"""Column types: each parses one cell of an upload into a value, or names what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from marketing_ops.money import CENT
+from marketing_ops.periods import Month
+
+if TYPE_CHECKING:
+    from marketing_ops.tabular.dataset import ImportContext
+
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,13}(?:\.\d{1,2})?\Z")
+#: Memoised parses per column (dates and months repeat across a file); bounded.
+_MEMO_LIMIT = 20_000
+
+
+class Column:
+    """A column of a dataset. ``parse`` turns a non-blank cell into a value or raises ValueError
+    whose text is shown to the user as the message."""
+
+    #: ``parse("")`` raises ValueError (true for every type but text).
+    parse_rejects_blank = True
+
+    def __init__(
+        self, name: str, *, required: bool = True, blank: bool = False, default: Any = None
+    ):
+        self.name = name
+        self.required = required  # the column must be in the header
+        self.blank = blank or not required  # an empty cell is allowed (then ``default``)
+        self.default = default
+
+    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
+        return self.parse
+
+    def parse(self, raw: Any) -> Any:
+        return raw if isinstance(raw, str) else str(raw)
+
+    def describe(self) -> str:
+        return "text"
+
+
+class Text(Column):
+    parse_rejects_blank = False
+
+    def __init__(self, name: str, *, max_length: int = 255, **kwargs: Any):
+        super().__init__(name, **kwargs)
+        self.max_length = max_length
+
+    def parse(self, raw: Any) -> str:
+        if raw.__class__ is str and len(raw) <= self.max_length and "\x00" not in raw:
+            return raw
+        value = raw if isinstance(raw, str) else _plain(raw)
+        if len(value) > self.max_length:
+            raise ValueError(f"longer than {self.max_length} characters")
+        if "\x00" in value:
+            # PostgreSQL cannot store a NUL character; a CSV may still carry one.
+            raise ValueError("contains a NUL character; remove it and upload again")
+        return value
+
+
+class Integer(Column):
+    def __init__(
+        self, name: str, *, min_value: int | None = 0, max_value: int | None = None, **kw: Any
+    ):
+        super().__init__(name, **kw)
+        self.min_value, self.max_value = min_value, max_value
+
+    def parse(self, raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise ValueError(f"expected a whole number, got {raw!r}")
+        if isinstance(raw, float):
+            if not raw.is_integer():
+                raise ValueError(f"expected a whole number, got {raw!r}")
+            value = int(raw)
+        elif isinstance(raw, int):
+            value = raw
+        else:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValueError(f"expected a whole number, got {raw!r}")
+        if self.min_value is not None and value < self.min_value:
+            if self.min_value == 0:
+                raise ValueError(f"must not be negative, got {value}")
+            raise ValueError(f"must be at least {self.min_value}, got {value}")
+        if self.max_value is not None and value > self.max_value:
+            raise ValueError(f"must be at most {self.max_value}, got {value}")
+        return value
+
+    def describe(self) -> str:
+        return "whole number"
+
+
+class Money(Column):
+    """A plain decimal with at most 2 places (yuan), e.g. ``1234.50``; never a float."""
+
+    def __init__(self, name: str, *, allow_negative: bool = False, **kwargs: Any):
+        super().__init__(name, **kwargs)
+        self.allow_negative = allow_negative
+
+    def parse(self, raw: Any) -> Decimal:
+        # Fast path for the common plain text "1234.50": the pattern already proves the places.
+        if raw.__class__ is str and _PLAIN_AMOUNT.match(raw):
+            if raw[0] == "-" and not self.allow_negative:
+                raise ValueError(f"must not be negative, got {raw}")
+            value = Decimal(raw)
+            return value if raw[-3:-2] == "." else value.quantize(CENT)
+        return self._parse_other(raw)
+
+    def _parse_other(self, raw: Any) -> Decimal:
+        if isinstance(raw, bool):
+            raise ValueError(f"expected an amount like 1234.50, got {raw!r}")
+        text = raw if isinstance(raw, str) else repr(raw) if isinstance(raw, float) else str(raw)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected an amount like 1234.50, got {text!r}")
+        if not value.is_finite():
+            raise ValueError(f"expected an amount like 1234.50, got {text!r}")
+        if value.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValueError(f"at most 2 decimal places, got {text}")
+        if value < 0 and not self.allow_negative:
+            raise ValueError(f"must not be negative, got {text}")
+        if abs(value) >= Decimal("1e13"):
+            raise ValueError(f"amount too large: {text}")
+        return value.quantize(CENT)
+
+    def describe(self) -> str:
+        return "amount (yuan, 2 places)"
+
+
+class Date(Column):
+    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
+        return _memoised(self.parse)
+
+    def parse(self, raw: Any) -> dt.date:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        text = raw if isinstance(raw, str) else str(raw)
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+
+    def describe(self) -> str:
+        return "date YYYY-MM-DD"
+
+
+class MonthColumn(Column):
+    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
+        return _memoised(self.parse)
+
+    def parse(self, raw: Any) -> Month:
+        # A spreadsheet turns "2026-03" typed into a cell into the date 2026-03-01.
+        if isinstance(raw, dt.date) and raw.day == 1:
+            return Month(raw.year, raw.month)
+        try:
+            return Month.parse(raw if isinstance(raw, str) else str(raw))
+        except ValueError:
+            raise ValueError(f"expected a month as YYYY-MM, got {raw!r}")
+
+    def describe(self) -> str:
+        return "month YYYY-MM"
+
+
+class Choice(Column):
+    """One of fixed values, matched case-insensitively; ``choices`` maps input → stored value."""
+
+    def __init__(self, name: str, choices: dict[str, Any] | Iterable[str], **kwargs: Any):
+        super().__init__(name, **kwargs)
+        pairs = choices.items() if isinstance(choices, dict) else ((c, c) for c in choices)
+        self.choices = {str(k).lower(): v for k, v in pairs}
+        self.shown = ", ".join(str(k) for k in (choices if isinstance(choices, dict) else choices))
+
+    def parse(self, raw: Any) -> Any:
+        key = (raw if isinstance(raw, str) else _plain(raw)).lower()
+        try:
+            return self.choices[key]
+        except KeyError:
+            raise ValueError(f"expected one of {self.shown}, got {raw!r}")
+
+    def describe(self) -> str:
+        return f"one of {self.shown}"
+
+
+class YesNo(Choice):
+    def __init__(self, name: str, **kwargs: Any):
+        super().__init__(name, {"Y": True, "N": False}, **kwargs)
+        self.choices.update({"yes": True, "no": False, "true": True, "false": False})
+
+
+class CountyCode(Column):
+    """A county code that exists; a county user may only name their own county."""
+
+    def parser(self, ctx: ImportContext) -> Callable[[Any], int]:
+        counties = ctx.counties
+        own = ctx.county_id
+        own_code = next((c for c, pk in counties.items() if pk == own), None)
+
+        def parse(raw: Any) -> int:
+            code = raw if isinstance(raw, str) else _plain(raw)
+            county_id = counties.get(code) or counties.get(code.upper())
+            if county_id is None:
+                raise ValueError(f"unknown county code {code!r}")
+            if own is not None and county_id != own:
+                raise ValueError(f"county {code} is outside your county ({own_code})")
+            return county_id
+
+        if not ctx.city_wide and own is None:
+            return _reject("your account is not bound to a county; ask an administrator")
+        return parse
+
+    def describe(self) -> str:
+        return "county code"
+
+
+class BusinessLineCode(Column):
+    def parser(self, ctx: ImportContext) -> Callable[[Any], int]:
+        lines = ctx.lines
+
+        def parse(raw: Any) -> int:
+            code = raw if isinstance(raw, str) else _plain(raw)
+            line_id = lines.get(code) or lines.get(code.upper())
+            if line_id is None:
+                raise ValueError(f"unknown business line {code!r}")
+            return line_id
+
+        return parse
+
+    def describe(self) -> str:
+        return "business line code"
+
+
+def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Cache a column's parses of text cells; errors are not cached (they are rare)."""
+    memo: dict[str, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        if raw.__class__ is not str:
+            return parse(raw)
+        try:
+            return memo[raw]
+        except KeyError:
+            value = parse(raw)
+            if len(memo) < _MEMO_LIMIT:
+                memo[raw] = value
+            return value
+
+    return cached
+
+
+def _reject(message: str) -> Callable[[Any], Any]:
+    def parse(raw: Any) -> Any:
+        raise ValueError(message)
+
+    return parse
+
+
+def _plain(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    return str(raw)

@@ -1,0 +1,149 @@
+"""Datasets and their registry: what an upload may contain, and how it is written.
+
+An app declares its datasets in its ``imports.py`` and ``register``s them; the upload pages, the
+API and ``import_data`` find them here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar
+
+from marketing_ops.access import has_role
+from marketing_ops.models import BusinessLine, County
+from marketing_ops.tabular.columns import Column
+from marketing_ops.tabular.errors import ImportRejected
+
+
+@dataclass
+class ImportContext:
+    """What a dataset may know while importing: who, which job, lookups loaded once."""
+
+    job: Any
+    user: Any
+    now: dt.datetime
+    city_wide: bool
+    county_id: int | None
+    state: dict[str, Any] = field(default_factory=dict)
+    _counties: dict[str, int] | None = None
+    _lines: dict[str, int] | None = None
+
+    @property
+    def counties(self) -> dict[str, int]:
+        if self._counties is None:
+            self._counties = dict(County.objects.values_list("code", "id"))
+        return self._counties
+
+    @property
+    def lines(self) -> dict[str, int]:
+        if self._lines is None:
+            self._lines = dict(BusinessLine.objects.values_list("code", "id"))
+        return self._lines
+
+
+class Dataset:
+    """Subclass per §9 dataset and ``register`` it from the app's ``imports.py``.
+
+    The default staging keeps validated rows in memory (fine for small datasets); large datasets
+    override ``begin``/``stage``/``apply``/``discard`` to stream into a staging table.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    #: Roles allowed to upload this dataset.
+    roles: ClassVar[tuple[str, ...]] = ("city_admin",)
+    #: Columns whose values must be unique within the file ("duplicate … also in row N").
+    key_columns: ClassVar[tuple[str, ...]] = ()
+    #: Run uploads from the page in the background (Celery) with a progress bar.
+    run_async: ClassVar[bool] = False
+    batch_size: ClassVar[int] = 5000
+    #: Stage each row as ``(row_no, *values)`` so checks made later in SQL can name the row.
+    stage_row_numbers: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+    #: The dataset can take a CSV file straight into the database (``copy_csv`` and
+    #: ``apply_copied``), validating it there; a file it declines takes the row-by-row pass.
+    copies_csv: ClassVar[bool] = False
+
+    def begin(self, ctx: ImportContext) -> None:
+        ctx.state["rows"] = []
+
+    def validate_row(self, values: tuple, ctx: ImportContext) -> list[tuple[str, str]]:
+        """Rules across the columns of one row: ``[(column, message)]``."""
+        return []
+
+    def errors_across_rows(self, ctx: ImportContext) -> ImportRejected | None:
+        """Errors that only the rows together show (duplicates, unknown accounts), found among
+        the staged rows; None when there are none. Also run when other rows failed, so that a
+        rejected file names all its errors at once: a dataset that defines it keeps staging
+        the rows that parse after one fails."""
+        return None
+
+    def stage(self, batch: list[tuple], ctx: ImportContext) -> None:
+        ctx.state["rows"].extend(batch)
+
+    def apply(self, ctx: ImportContext) -> int:
+        """Write everything staged; runs inside a transaction. Returns records written."""
+        raise NotImplementedError  # every dataset defines its own write
+
+    def discard(self, ctx: ImportContext) -> None:
+        ctx.state.clear()
+
+    def copy_csv(self, source: IO[bytes], header: CsvHeader, ctx: ImportContext) -> int | None:
+        """Load a CSV file as it is (no row-by-row pass) and return its number of data rows, or
+        None to decline it. Runs before the import's transaction; ``discard`` cleans up."""
+        return None
+
+    def apply_copied(self, ctx: ImportContext) -> int | None:
+        """Check and write what ``copy_csv`` loaded, inside the import's transaction; return the
+        records written, or None to decline the file (then everything done here is rolled back
+        and the file takes the row-by-row pass, which names every error). Only a file the
+        row-by-row pass would accept as it is may be written here."""
+        return None
+
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return [c.name for c in cls.columns]
+
+    @classmethod
+    def index_of(cls, name: str) -> int:
+        return cls.column_names().index(name)
+
+
+_REGISTRY: dict[str, type[Dataset]] = {}
+
+
+def register(dataset: type[Dataset]) -> type[Dataset]:
+    """Class decorator: make a dataset available to upload pages, the API and ``import_data``."""
+    _REGISTRY[dataset.name] = dataset
+    return dataset
+
+
+def get_dataset(name: str) -> type[Dataset]:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"unknown dataset {name!r}; known datasets: {known}")
+
+
+def datasets() -> dict[str, type[Dataset]]:
+    return dict(sorted(_REGISTRY.items()))
+
+
+def datasets_for(user: Any) -> list[type[Dataset]]:
+    return [d for d in datasets().values() if has_role(user, *d.roles)]
+
+
+def template_headers(dataset: type[Dataset]) -> list[str]:
+    return dataset.column_names()
+
+
+@dataclass(frozen=True)
+class CsvHeader:
+    """A CSV file's header as the pipeline matched it, for a dataset's ``copy_csv``."""
+
+    names: list[str]  # the file's header cells, in file order
+    positions: dict[str, int]  # dataset column name → position in the file (absent: missing)
+    first_row: list[str]  # the first data row's cells (empty when the file has none)

@@ -1,0 +1,273 @@
+"""The life of an import job: accepted (who may, limits, the same file twice), run to ``done``
+or ``failed``, and written only when the whole file is valid."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marketing_ops.access import bound_county_id, has_role, is_city_wide
+from marketing_ops.models import ImportJob
+from marketing_ops.tabular import readers, streaming
+from marketing_ops.tabular.dataset import CsvHeader, Dataset, ImportContext, get_dataset
+from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
+from marketing_ops.tabular.readers import Inspected, inspect_file
+
+logger = logging.getLogger(__name__)
+
+
+def _context(job: ImportJob, user: Any) -> ImportContext:
+    if user is None:
+        # The command line (no --as) imports for the whole city; a queued job whose uploader
+        # has since been deleted keeps the county recorded on the job.
+        county_id = getattr(job, "county_id", None)
+        return ImportContext(
+            job=job, user=None, now=timezone.now(), city_wide=county_id is None, county_id=county_id
+        )
+    return ImportContext(
+        job=job,
+        user=user,
+        now=timezone.now(),
+        city_wide=is_city_wide(user),
+        county_id=bound_county_id(user),
+    )
+
+
+def earlier_import(
+    dataset_name: str, sha256: str, exclude_id: int | None = None
+) -> ImportJob | None:
+    earlier = ImportJob.objects.filter(
+        dataset=dataset_name, sha256=sha256, status=ImportJob.Status.DONE
+    )
+    if exclude_id:
+        earlier = earlier.exclude(pk=exclude_id)
+    return earlier.select_related("created_by").first()
+
+
+def _may_open(job: ImportJob, ctx: ImportContext) -> bool:
+    """Whether the uploader may open ``job``'s page: the import pages' own rule
+    (``ImportJob.objects.visible_to``), so an import that is a 404 for them is never named."""
+    if ctx.user is None:
+        # The command line imports for the whole city; a job whose uploader has been deleted
+        # keeps its county, and its errors are read by that county's users.
+        return ctx.city_wide or job.county_id == ctx.county_id
+    return ImportJob.objects.visible_to(ctx.user).filter(pk=job.pk).exists()
+
+
+def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
+    if not _may_open(job, ctx):
+        # Another county's (or the city's) import: refused all the same, but its number, date
+        # and uploader stay out of the message (SPEC §1).
+        return RowError(
+            None, "", f"This file was already imported into {job.dataset}; it is not applied twice."
+        )
+    local = timezone.localtime(job.finished_at or job.created_at)
+    who = job.created_by.get_username() if job.created_by else "the command line"
+    return RowError(
+        None,
+        "",
+        f"This file was already imported into {job.dataset} as import #{job.pk} on "
+        f"{local:%Y-%m-%d %H:%M} by {who}; it is not applied twice.",
+    )
+
+
+def _fail(job: ImportJob, errors: list[RowError], total: int) -> ImportJob:
+    job.status = job.Status.FAILED
+    job.errors = [e.as_dict() for e in errors]
+    job.error_count = total
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "error_count", "finished_at", "rows"])
+    return job
+
+
+def _fail_unexpected(job: ImportJob) -> None:
+    """A bug or a database failure: the job must not stay "running" (and polled) for ever.
+
+    ``apply`` runs in one transaction, so nothing was applied; the details go to the log.
+    """
+    logger.exception("import #%s %s stopped on an unexpected error", job.pk, job.dataset)
+    message = (
+        "The import stopped on an unexpected error and nothing was applied; "
+        "an administrator can find the details in the log."
+    )
+    try:
+        _fail(job, [RowError(None, "", message)], 1)
+    except Exception:  # the database itself may be what failed
+        logger.exception("import #%s could not be marked failed", job.pk)
+
+
+class _Declined(Exception):
+    """The dataset's direct CSV load declined the file: roll it back, take the row-by-row pass."""
+
+
+def _copy_and_apply(
+    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: ImportJob, progress: Callable
+) -> bool:
+    """The dataset's direct CSV load: the file goes into the database as it is and is checked
+    and written there, in one transaction with the job's ``done``. False when the dataset
+    declines the file; then nothing of it was written."""
+    header = _csv_header(source, type(dataset), ctx)
+    source.seek(0)
+    rows = dataset.copy_csv(source, header, ctx)
+    if rows is None:
+        return False
+    progress(rows)
+    try:
+        with transaction.atomic():
+            applied = dataset.apply_copied(ctx)
+            if applied is None:
+                raise _Declined
+            _mark_done(job, rows, applied)
+    except _Declined:
+        return False
+    return True
+
+
+def _csv_header(source: IO[bytes], dataset: type[Dataset], ctx: ImportContext) -> CsvHeader:
+    """Read and match the header (its errors are the row-by-row pass's) and the first row."""
+    records = readers._csv_rows(source)
+    try:
+        names = next(records, None)
+        if names is None:
+            raise file_error("The file is empty: the header row is missing.")
+        first_row = next(records, [])
+    finally:
+        records.close()
+    bound = streaming._bind_header(names, dataset, ctx)
+    positions = {b.column.name: b.index for b in bound if b is not None}
+    return CsvHeader(names=list(names), positions=positions, first_row=list(first_row))
+
+
+def _mark_done(job: ImportJob, rows: int, applied: int) -> None:
+    job.status = job.Status.DONE
+    job.rows = rows
+    job.applied = applied
+    job.errors = []
+    job.error_count = 0
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "rows", "applied", "errors", "error_count", "finished_at"])
+
+
+def run_job(
+    job: ImportJob, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None
+) -> ImportJob:
+    """Run an ImportJob to ``done`` or ``failed``. Safe to call twice: a finished job is left."""
+    if job.finished:
+        return job
+    dataset = get_dataset(job.dataset)()
+    ctx = _context(job, job.created_by)
+    job.status = ImportJob.Status.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+    def progress(rows: int) -> None:
+        job.rows = rows
+        ImportJob.objects.filter(pk=job.pk).update(rows=rows)
+
+    opened = fileobj is None
+    source = job.file.open("rb") if opened else fileobj
+    try:
+        inspected = inspected or inspect_file(source, job.file_name)
+        earlier = earlier_import(job.dataset, inspected.sha256, exclude_id=job.pk)
+        if earlier:
+            raise ImportRejected(_already_imported(earlier, ctx))
+        if inspected.rows_total is not None and job.rows_total != inspected.rows_total:
+            job.rows_total = inspected.rows_total
+            ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+        dataset.begin(ctx)
+        try:
+            copied = (
+                inspected.kind == "csv"
+                and dataset.copies_csv
+                and _copy_and_apply(dataset, source, ctx, job, progress)
+            )
+            if not copied:
+                source.seek(0)
+                reader = (
+                    readers._xlsx_rows(source)
+                    if inspected.kind == "xlsx"
+                    else readers._csv_rows(source)
+                )
+                count, errors, total = streaming._stream(
+                    dataset, iter(reader), ctx, progress, text_cells=inspected.kind == "csv"
+                )
+                if total:
+                    rejected = ImportRejected(errors, total)
+                    raise merged(rejected, dataset.errors_across_rows(ctx)) or rejected
+                with transaction.atomic():
+                    _mark_done(job, count, dataset.apply(ctx))
+        finally:
+            dataset.discard(ctx)
+    except ImportRejected as rejected:
+        return _fail(job, rejected.errors, rejected.total)
+    except IntegrityError:
+        earlier = earlier_import(job.dataset, job.sha256, exclude_id=job.pk)
+        if earlier is None:
+            _fail_unexpected(job)
+            raise
+        return _fail(job, [_already_imported(earlier, ctx)], 1)
+    except Exception:
+        _fail_unexpected(job)
+        raise
+    finally:
+        if opened:
+            source.close()
+    logger.info("import #%s %s: %s rows applied", job.pk, job.dataset, job.applied)
+    return job
+
+
+def accept_upload(
+    dataset_name: str,
+    fileobj: IO[bytes],
+    file_name: str,
+    user: Any,
+    *,
+    background: bool | None = None,
+) -> ImportJob:
+    """Accept an upload: check who may, check the size, record an ImportJob, run it.
+
+    ``background`` (default: the dataset's ``run_async``) stores the file and returns the job
+    still queued, for the caller to hand to a worker (``marketing_ops.services.import_submit``);
+    otherwise the job runs now and is returned finished.
+    """
+    dataset = get_dataset(dataset_name)
+    if user is not None and not has_role(user, *dataset.roles):
+        raise PermissionDenied(f"Your role may not import {dataset.label}.")
+    fileobj.seek(0, io.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    job = ImportJob(
+        dataset=dataset.name,
+        file_name=Path(file_name).name[:255],
+        size=size,
+        created_by=user,
+        county_id=bound_county_id(user) if user else None,
+    )
+    try:
+        inspected = inspect_file(fileobj, file_name)
+    except ImportRejected as rejected:
+        job.save()
+        return _fail(job, rejected.errors, rejected.total)
+    job.sha256 = inspected.sha256
+    job.rows_total = inspected.rows_total
+    earlier = earlier_import(dataset.name, inspected.sha256)
+    if earlier:
+        job.save()
+        return _fail(job, [_already_imported(earlier, _context(job, user))], 1)
+    run_later = dataset.run_async if background is None else background
+    if not run_later:
+        job.save()
+        return run_job(job, fileobj, inspected)
+    job.file.save(
+        f"{dataset.name}-{inspected.sha256[:12]}{Path(file_name).suffix}", File(fileobj), save=False
+    )
+    job.save()
+    return job
