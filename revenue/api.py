@@ -23,8 +23,8 @@ from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES, get_visible_or_404
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County
+from marketing_ops.money import MONEY
 from marketing_ops.periods import Month
-from revenue import calculations as calc
 from revenue import selectors, services
 from revenue.imports import monthly_figures_template
 from revenue.models import CountyTarget, MonthlyReport, Plan, ProvinceStanding
@@ -65,8 +65,6 @@ def _year_month(request: Request) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- plans
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class VolumeTargets(serializers.DictField):
@@ -109,25 +107,17 @@ class MonthTargetSerializer(serializers.Serializer):
 
 
 class CountyTargetSerializer(serializers.Serializer):
-    county = serializers.CharField(source="county.code")
-    county_name = serializers.CharField(source="county.name")
-    revenue_target = serializers.DecimalField(**MONEY)
-    volume_targets = VolumeTargets()
-    phasing_profile = serializers.CharField(source="phasing_profile.name", default=None)
-    months = MonthTargetSerializer(many=True, source="sorted_months")
-    quarters = serializers.ListField(
-        child=serializers.DecimalField(**MONEY), source="revenue_quarters"
-    )
+    county = serializers.CharField(source="target.county.code")
+    county_name = serializers.CharField(source="target.county.name")
+    revenue_target = serializers.DecimalField(**MONEY, source="target.revenue_target")
+    volume_targets = VolumeTargets(source="target.volume_targets")
+    phasing_profile = serializers.CharField(source="target.phasing_profile.name", default=None)
+    months = MonthTargetSerializer(many=True)
+    quarters = serializers.ListField(child=serializers.DecimalField(**MONEY))
 
 
 def _targets_data(targets: Any) -> list[dict[str, Any]]:
-    rows = []
-    for target in targets:
-        target.sorted_months = sorted(target.months.all(), key=lambda m: m.month)
-        revenue = [m.revenue_target for m in target.sorted_months]
-        target.revenue_quarters = calc.quarters(revenue) if len(revenue) == 12 else []
-        rows.append(target)
-    return CountyTargetSerializer(rows, many=True).data
+    return CountyTargetSerializer(selectors.target_phasing(targets), many=True).data
 
 
 class PlanList(generics.ListAPIView):

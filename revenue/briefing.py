@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.formatting import money, percent, points
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
 from revenue import selectors
-from revenue.tables import money, percent
 
 COUNTY_HEADERS = [
     "Rank",
@@ -55,7 +55,8 @@ def _headline(name: str, row: selectors.CountyProgress, summary: selectors.Progr
     return (
         f"{name}: {percent(figure.completion_rate)} of the annual revenue target "
         f"({money(figure.cumulative_actual)} of {money(figure.target)} yuan) against time "
-        f"progress {percent(summary.time_progress)} — {figure.gap_pp} pp, {_status(figure.status)}."
+        f"progress {percent(summary.time_progress)} — {points(figure.gap_pp, signed=False)}, "
+        f"{_status(figure.status)}."
     )
 
 
@@ -129,7 +130,9 @@ def _city_section(summary: selectors.ProgressSummary) -> Section:
     if at_risk:
         lines.append(
             "At risk (5 pp or more behind time progress): "
-            + ", ".join(f"{r.county.name} ({r.revenue.gap_pp} pp)" for r in at_risk)
+            + ", ".join(
+                f"{r.county.name} ({points(r.revenue.gap_pp, signed=False)})" for r in at_risk
+            )
             + "."
         )
     else:

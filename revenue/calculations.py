@@ -15,9 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TypeVar
 
+from marketing_ops.money import CENT
+
 K = TypeVar("K", bound=Hashable)
 
-FEN = Decimal("0.01")
 RATE = Decimal("0.0001")
 PP = Decimal("0.01")
 MONTHS = 12
@@ -69,14 +70,14 @@ def largest_remainder(total: int, weights: Sequence[tuple[K, Decimal | int]]) ->
 
 
 def to_fen(amount: Decimal) -> int:
-    quantized = Decimal(amount).quantize(FEN)
+    quantized = Decimal(amount).quantize(CENT)
     if quantized != Decimal(amount):
         raise AllocationError(f"{amount} has more than 2 decimal places")
     return int(quantized * 100)
 
 
 def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
+    return (Decimal(fen) / 100).quantize(CENT)
 
 
 def allocate_money(total: Decimal, weights: Sequence[tuple[K, Decimal | int]]) -> dict[K, Decimal]:
@@ -135,6 +136,11 @@ def quarters(months: Sequence[Decimal | int]) -> list[Decimal | int]:
     if len(months) != MONTHS:
         raise AllocationError(f"expected 12 months, got {len(months)}")
     return [sum(months[q * 3 : q * 3 + 3]) for q in range(4)]
+
+
+def quarters_of_phasing(months: Sequence[Decimal | int]) -> list[Decimal | int]:
+    """A county target's quarters: none until all 12 months are phased."""
+    return quarters(months) if len(months) == MONTHS else []
 
 
 # --------------------------------------------------------------------------- progress
@@ -198,14 +204,14 @@ def progress(
     phased_to_date: Decimal | int | None = None,
     at_risk_pp: Decimal | int = 5,
     progress_rate: Decimal | None = None,
-    places: Decimal = FEN,
+    places: Decimal = CENT,
 ) -> Progress:
     """Completion against time progress for year-to-date through ``month`` (SPEC §3.5).
 
     ``phased_to_date`` is the sum of the phased monthly targets Jan..month; when it is positive
     the year end is projected against the phasing (a seasonal plan), otherwise linearly.
     ``progress_rate`` replaces the month basis (e.g. the day basis). ``places`` is the unit of the
-    projections: ``FEN`` for money, ``Decimal(1)`` for volumes in households.
+    projections: ``CENT`` for money, ``Decimal(1)`` for volumes in households.
     """
     tp = progress_rate if progress_rate is not None else time_progress(month)
     completion = rate(cumulative_actual, target)

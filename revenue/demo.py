@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT
 from marketing_ops.periods import Month
 from revenue import calculations as calc
 from revenue import selectors, services
@@ -124,7 +125,7 @@ class _Seeder:
 
     def noisy(self, amount: Decimal, factor: Decimal) -> Decimal:
         noise = Decimal(self.rng.randint(-20, 20)) / 1000
-        return (amount * (factor + noise)).quantize(calc.FEN)
+        return (amount * (factor + noise)).quantize(CENT)
 
     def units(self, n: int, factor: Decimal) -> int:
         noise = Decimal(self.rng.randint(-50, 50)) / 1000

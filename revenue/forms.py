@@ -10,11 +10,12 @@ from django import forms
 from django.conf import settings
 
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import MONEY
 from revenue.models import Decomposition, PhasingProfile
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-_money = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+_money = {**MONEY, "min_value": Decimal(0)}
 _small = {"class": "form-control form-control-sm text-end"}
 
 

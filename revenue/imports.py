@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from marketing_ops import tabular
+from marketing_ops.access import WRITING_ROLES
 from marketing_ops.models import BusinessLine
 from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue import selectors
 from revenue.models import MonthlyReport
-from revenue.services import EDITOR_ROLES, reports_import
+from revenue.services import reports_import
 
 FIXED_COLUMNS: tuple[tabular.Column, ...] = (
     tabular.CountyCode("county_code"),
@@ -55,7 +56,7 @@ class MonthlyFiguresDataset(tabular.Dataset):
         "Reports are saved as drafts; submit them afterwards. Submitted or approved reports "
         "cannot be overwritten."
     )
-    roles = EDITOR_ROLES
+    roles = WRITING_ROLES
     columns = _LineColumns()  # type: ignore[assignment]
     key_columns = ("county_code", "year", "month")
 

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from marketing_ops.access import is_city_wide
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT, ZERO
 from revenue import calculations as calc
 from revenue.models import (
     CountyMonthTarget,
@@ -31,8 +32,6 @@ from revenue.models import (
     ReportChange,
     ReportVolume,
 )
-
-ZERO = Decimal("0.00")
 
 # --------------------------------------------------------------------------- reference data
 
@@ -82,7 +81,7 @@ def actuals_by_county(year: int) -> dict[int, dict[str, Any]]:
     actuals: dict[int, dict[str, Any]] = defaultdict(lambda: {"revenue": ZERO})
     approved = MonthlyReport.objects.filter(year=year, status=MonthlyReport.Status.APPROVED)
     for row in approved.values("county_id").annotate(total=Sum("revenue")):
-        actuals[row["county_id"]]["revenue"] = (row["total"] or ZERO).quantize(calc.FEN)
+        actuals[row["county_id"]]["revenue"] = (row["total"] or ZERO).quantize(CENT)
     volumes = ReportVolume.objects.filter(
         report__year=year, report__status=MonthlyReport.Status.APPROVED
     )
@@ -196,7 +195,7 @@ def decomposition_preview(
             _check_keys(given, counties, "amounts")
             if figure == "revenue":
                 values = {c.code: _decimal(given.get(c.code, 0), "amounts") for c in counties}
-                values = {k: v.quantize(calc.FEN) for k, v in values.items()}
+                values = {k: v.quantize(CENT) for k, v in values.items()}
             else:
                 values = {c.code: int(_decimal(given.get(c.code, 0), "amounts")) for c in counties}
             try:
@@ -261,21 +260,23 @@ def decomposition_preview(
     )
 
 
-def phasing_table(targets: Iterable[CountyTarget]) -> list[dict[str, Any]]:
+@dataclass
+class TargetPhasing:
+    """A county target with its months in order and its quarterly revenue."""
+
+    target: CountyTarget
+    months: list[CountyMonthTarget]
+    quarters: list[Decimal | int]
+
+
+def target_phasing(targets: Iterable[CountyTarget]) -> list[TargetPhasing]:
     """Per county: 12 monthly and 4 quarterly revenue targets (months prefetched)."""
-    table = []
+    rows = []
     for target in targets:
         months = sorted(target.months.all(), key=lambda m: m.month)
-        revenue = [m.revenue_target for m in months]
-        table.append(
-            {
-                "target": target,
-                "months": months,
-                "revenue_months": revenue,
-                "quarters": calc.quarters(revenue) if len(revenue) == calc.MONTHS else [],
-            }
-        )
-    return table
+        quarters = calc.quarters_of_phasing([m.revenue_target for m in months])
+        rows.append(TargetPhasing(target=target, months=months, quarters=quarters))
+    return rows
 
 
 # --------------------------------------------------------------------------- reports
@@ -457,7 +458,7 @@ def _revenue_by_county(through: Q, status: str) -> dict[int, Decimal]:
         .values_list("county_id", "total")
     )
     # SQLite sums decimals with more places than the column has.
-    return {county_id: (total or ZERO).quantize(calc.FEN) for county_id, total in rows}
+    return {county_id: (total or ZERO).quantize(CENT) for county_id, total in rows}
 
 
 def progress_summary(user: Any, year: int, month: int) -> ProgressSummary:
@@ -513,7 +514,7 @@ def progress_summary(user: Any, year: int, month: int) -> ProgressSummary:
                 approved_revenue.get(county.pk) or ZERO,
                 month,
                 phased[county.pk]["revenue"],
-                calc.FEN,
+                CENT,
                 pending_revenue.get(county.pk) or ZERO,
             ),
         )
@@ -540,7 +541,7 @@ def progress_summary(user: Any, year: int, month: int) -> ProgressSummary:
             sum((r.revenue.cumulative_actual for r in per_county), ZERO),
             month,
             sum((phased[c.pk]["revenue"] for c in counties), ZERO),
-            calc.FEN,
+            CENT,
             sum((r.revenue.submitted_pending for r in per_county), ZERO),
         ),
     )
@@ -629,14 +630,14 @@ def monthly_series(year: int, month: int, county: County | None = None) -> list[
         else:
             month_targets = month_targets.filter(county_target__county__active=True)
         for row in month_targets.values("month").annotate(total=Sum("revenue_target")):
-            targets[row["month"] - 1] = (row["total"] or ZERO).quantize(calc.FEN)
+            targets[row["month"] - 1] = (row["total"] or ZERO).quantize(CENT)
     approved = MonthlyReport.objects.filter(year=year, status=MonthlyReport.Status.APPROVED)
     if county is not None:
         approved = approved.filter(county=county)
     else:
         approved = approved.filter(county__active=True)
     actuals = {
-        month_no: (total or ZERO).quantize(calc.FEN)
+        month_no: (total or ZERO).quantize(CENT)
         for month_no, total in approved.values("month")
         .annotate(total=Sum("revenue"))
         .values_list("month", "total")

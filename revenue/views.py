@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from marketing_ops import tabular
 from marketing_ops.access import (
     CITY_ROLES,
+    WRITING_ROLES,
     get_visible_or_404,
     has_role,
     is_city_wide,
@@ -117,7 +118,7 @@ def _city_dashboard(request: HttpRequest) -> HttpResponse:
         "month_choices": range(1, 13),
         "queue_count": selectors.review_queue(request.user).count(),
         "missing": selectors.missing_reports(year, month),
-        "can_review": has_role(request.user, *services.REVIEWER_ROLES),
+        "can_review": has_role(request.user, *CITY_ROLES),
     }
     return render(request, "revenue/dashboard_city.html", context)
 
@@ -148,7 +149,7 @@ def _county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
         "month": month,
         "charts": tables.county_charts(series),
         "month_choices": range(1, 13),
-        "can_edit": has_role(request.user, *services.EDITOR_ROLES),
+        "can_edit": has_role(request.user, *WRITING_ROLES),
         "next_month": Month.of(timezone.localdate()).previous(),
     }
     return render(request, "revenue/dashboard_county.html", context)
@@ -178,8 +179,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "own": own,
             "last_month": last_month,
-            "can_edit": has_role(request.user, *services.EDITOR_ROLES),
-            "can_review": has_role(request.user, *services.REVIEWER_ROLES),
+            "can_edit": has_role(request.user, *WRITING_ROLES),
+            "can_review": has_role(request.user, *CITY_ROLES),
         },
     )
 
@@ -205,7 +206,7 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
     county_obj = _report_county(request, county, year, month)
     lines = selectors.active_lines()
     report = selectors.report_lookup(request.user, county_obj, year, month)
-    can_edit = has_role(request.user, *services.EDITOR_ROLES)
+    can_edit = has_role(request.user, *WRITING_ROLES)
     conflict = None
     if request.method == "POST":
         if not can_edit:
@@ -253,7 +254,7 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
         "deadline": selectors.report_deadline(year, month),
         "can_edit": can_edit and (report.is_editable or not report.pk),
         "can_submit": can_edit and report.pk and report.is_editable,
-        "can_review": has_role(request.user, *services.REVIEWER_ROLES),
+        "can_review": has_role(request.user, *CITY_ROLES),
         "reason_form": ReasonForm(initial={"version": report.version}),
     }
     return render(request, "revenue/report_detail.html", context)
@@ -302,7 +303,7 @@ def report_action(
     return redirect("revenue:report", county_obj.code, year, month)
 
 
-@require_roles(*services.EDITOR_ROLES)
+@require_roles(*WRITING_ROLES)
 def report_upload(request: HttpRequest) -> HttpResponse:
     form = FiguresUploadForm(request.POST or None, request.FILES or None)
     job = None
@@ -375,9 +376,9 @@ def _plan_or_404(year: int) -> Plan:
 @require_login
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
-    targets = list(selectors.county_targets_for(request.user, plan))
-    target_table = tables.target_table(targets)
-    month_table = tables.month_target_table(targets)
+    phasing = selectors.target_phasing(selectors.county_targets_for(request.user, plan))
+    target_table = tables.target_table(phasing)
+    month_table = tables.month_target_table(phasing)
     history = DecompositionTable(selectors.decompositions(plan))
     exported = _export(
         request,
