@@ -15,9 +15,10 @@ from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES
 from marketing_ops.models import BusinessLine
 from marketing_ops.xlsx import Sheet, xlsx_response
-from revenue import selectors
 from revenue.models import MonthlyReport
-from revenue.services import reports_import
+from revenue.selectors import reference
+from revenue.selectors import reports as report_selectors
+from revenue.services.reports import reports_import
 
 FIXED_COLUMNS: tuple[tabular.Column, ...] = (
     tabular.CountyCode("county_code"),
@@ -109,9 +110,9 @@ def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
     """The workbook to fill in: §9 columns, one row per active county in the user's scope,
     pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()
-    reports = selectors.month_reports_for(user, year, month)
+    reports = report_selectors.month_reports_for(user, year, month)
     rows = []
-    for county in selectors.counties_in_scope(user):
+    for county in reference.counties_in_scope(user):
         report = reports.get(county.pk)
         if report is None:
             rows.append([county.code, year, month, None, *([None] * len(codes))])

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from marketing_ops.formatting import MISSING, percent_number
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
-from revenue.selectors import TargetPhasing
+from revenue.selectors.targets import TargetPhasing
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -318,13 +318,13 @@ def ranking_table(summary: Any, own: Any) -> RankingTable:
     return RankingTable(
         [
             {
-                "rank": rank,
-                "county": f"{county.code} {county.name}",
-                "completion_rate": rate,
-                "status": status,
-                "own": county.pk == own.pk,
+                "rank": row.rank,
+                "county": f"{row.county.code} {row.county.name}",
+                "completion_rate": row.completion_rate,
+                "status": row.status,
+                "own": row.county.pk == own.pk,
             }
-            for county, rate, rank, status in summary.ranking
+            for row in summary.ranking
         ]
     )
 

@@ -22,7 +22,7 @@ from revenue.models import (
     Plan,
     ProvinceStanding,
 )
-from revenue.selectors import decomposition_preview
+from revenue.services.decomposition import decomposition_preview
 
 __all__ = [
     "phasing_profile_create",
