@@ -35,6 +35,17 @@ def _count_field(label: str, required: bool = True) -> forms.IntegerField:
     )
 
 
+def _weight_field(**kwargs: Any) -> forms.DecimalField:
+    """A weight: a county's potential index or a month's share of the year."""
+    return forms.DecimalField(
+        min_value=Decimal(0),
+        max_digits=20,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+        **kwargs,
+    )
+
+
 class PlanForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(
         min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
@@ -77,13 +88,7 @@ class DecomposeForm(BootstrapFormMixin, forms.Form):
         self.counties = list(counties)
         self.figures = list(figures)  # "revenue" then line codes
         for county in self.counties:
-            self.fields[f"weight_{county.code}"] = forms.DecimalField(
-                required=False,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"weight_{county.code}"] = _weight_field(required=False)
             for figure in self.figures:
                 field = (
                     _money_field(figure, required=False)
@@ -141,15 +146,7 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
         for index, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"m{index}"] = forms.DecimalField(
-                label=name,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                initial=1,
-                required=False,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"m{index}"] = _weight_field(label=name, initial=1, required=False)
 
     def month_fields(self) -> list[forms.BoundField]:
         return [self[f"m{i}"] for i in range(1, 13)]
@@ -166,13 +163,7 @@ class PhasingProfileForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for index, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"m{index}"] = forms.DecimalField(
-                label=name,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"m{index}"] = _weight_field(label=name)
 
     def month_fields(self) -> list[forms.BoundField]:
         return [self[f"m{i}"] for i in range(1, 13)]

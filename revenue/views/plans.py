@@ -221,17 +221,17 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         pages.require(can_manage)
         if form.is_valid():
-            try:
-                plans.phasing_profile_create(
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
+            saved = pages.save_form(
+                form,
+                lambda name, kind, description, **months: plans.phasing_profile_create(
+                    name=name,
+                    kind=kind,
                     values=form.values(),
-                    description=form.cleaned_data["description"],
+                    description=description,
                     user=request.user,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+                ),
+            )
+            if saved is not pages.NOT_SAVED:
                 messages.success(request, _("Phasing profile saved."))
                 return redirect("revenue:profiles")
     table = tables.ProfileTable(plan_selectors.phasing_profiles())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,6 @@ from django_tables2 import RequestConfig
 
 from marketing_ops import pages
 from marketing_ops.access import CITY_ROLES, has_role, require_login
-from marketing_ops.forms import add_service_errors
 from revenue import tables
 from revenue.forms import StandingForm
 from revenue.selectors import standings
@@ -32,11 +30,8 @@ def standing_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         pages.require(can_manage)
         if form.is_valid():
-            try:
-                plans.province_standing_save(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            saved = pages.save_form(form, plans.province_standing_save, user=request.user)
+            if saved is not pages.NOT_SAVED:
                 messages.success(request, _("Province standing saved."))
                 return redirect("revenue:standings")
     table = tables.StandingTable(standings.province_standings())
