@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from marketing_ops.formatting import MISSING, percent_number
+from marketing_ops.models import County
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from revenue.calculations import FigureProgress
 from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
+from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
 from revenue.selectors.targets import TargetPhasing
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -265,7 +268,7 @@ class StandingTable(tables.Table):
 # --------------------------------------------------------------------------- builders
 
 
-def _figure_row(figure: Any) -> dict[str, Any]:
+def _figure_row(figure: FigureProgress) -> dict[str, Any]:
     return {
         "revenue_target": figure.target,
         "cumulative_actual": figure.cumulative_actual,
@@ -278,7 +281,7 @@ def _figure_row(figure: Any) -> dict[str, Any]:
     }
 
 
-def county_progress_table(summary: Any) -> CountyProgressTable:
+def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
     """Counties by rank (unranked last), then the city total as the last row."""
     query = f"?year={summary.year}&month={summary.month}"
     rows = [
@@ -297,7 +300,7 @@ def county_progress_table(summary: Any) -> CountyProgressTable:
     return CountyProgressTable(rows)
 
 
-def line_progress_table(summary: Any) -> LineProgressTable:
+def line_progress_table(summary: ProgressSummary) -> LineProgressTable:
     return LineProgressTable(
         [
             {
@@ -314,7 +317,7 @@ def line_progress_table(summary: Any) -> LineProgressTable:
     )
 
 
-def ranking_table(summary: Any, own: Any) -> RankingTable:
+def ranking_table(summary: ProgressSummary, own: County) -> RankingTable:
     return RankingTable(
         [
             {
@@ -329,7 +332,9 @@ def ranking_table(summary: Any, own: Any) -> RankingTable:
     )
 
 
-def month_table(series: list[Any], county: Any = None, year: int | None = None) -> MonthTable:
+def month_table(
+    series: list[MonthSeriesRow], county: County | None = None, year: int | None = None
+) -> MonthTable:
     rows = []
     for row in series:
         item = {
@@ -391,7 +396,7 @@ def _f(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def city_charts(summary: Any, series: list[Any]) -> dict[str, Any]:
+def city_charts(summary: ProgressSummary, series: list[MonthSeriesRow]) -> dict[str, Any]:
     counties = [c for c in summary.counties if c.county is not None]
     return {
         "completion": {
@@ -409,11 +414,11 @@ def city_charts(summary: Any, series: list[Any]) -> dict[str, Any]:
     }
 
 
-def county_charts(series: list[Any]) -> dict[str, Any]:
+def county_charts(series: list[MonthSeriesRow]) -> dict[str, Any]:
     return {"cumulative": _cumulative(series)}
 
 
-def _cumulative(series: list[Any]) -> dict[str, Any]:
+def _cumulative(series: list[MonthSeriesRow]) -> dict[str, Any]:
     return {
         "labels": [f"{row.month:02d}" for row in series],
         "targets": [_f(row.cumulative_target) for row in series],

@@ -12,25 +12,31 @@ from revenue.api.common import year_month
 from revenue.api.standings import StandingSerializer
 from revenue.selectors import progress
 
-AMOUNT = {"max_digits": 16, "decimal_places": 2}
-RATE = {"max_digits": 8, "decimal_places": 4, "allow_null": True}
-GAP = {"max_digits": 8, "decimal_places": 2, "allow_null": True}
-
 
 class CityProgressSerializer(serializers.Serializer):
     """The revenue figure of a ``CountyProgress`` (the city's or a county's)."""
 
-    revenue_target = serializers.DecimalField(**AMOUNT, source="revenue.target")
-    cumulative_actual = serializers.DecimalField(**AMOUNT, source="revenue.cumulative_actual")
-    submitted_not_approved = serializers.DecimalField(**AMOUNT, source="revenue.submitted_pending")
-    completion_rate = serializers.DecimalField(**RATE, source="revenue.completion_rate")
-    gap_pp = serializers.DecimalField(**GAP, source="revenue.gap_pp")
+    revenue_target = serializers.DecimalField(
+        max_digits=16, decimal_places=2, source="revenue.target"
+    )
+    cumulative_actual = serializers.DecimalField(
+        max_digits=16, decimal_places=2, source="revenue.cumulative_actual"
+    )
+    submitted_not_approved = serializers.DecimalField(
+        max_digits=16, decimal_places=2, source="revenue.submitted_pending"
+    )
+    completion_rate = serializers.DecimalField(
+        max_digits=8, decimal_places=4, allow_null=True, source="revenue.completion_rate"
+    )
+    gap_pp = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, source="revenue.gap_pp"
+    )
     status = serializers.CharField(allow_null=True, source="revenue.status")
     projected_year_end = serializers.DecimalField(
-        **AMOUNT, allow_null=True, source="revenue.projected_year_end"
+        max_digits=16, decimal_places=2, allow_null=True, source="revenue.projected_year_end"
     )
     required_monthly = serializers.DecimalField(
-        **AMOUNT, allow_null=True, source="revenue.required_monthly"
+        max_digits=16, decimal_places=2, allow_null=True, source="revenue.required_monthly"
     )
 
 
@@ -45,8 +51,12 @@ class LineProgressSerializer(serializers.Serializer):
     name = serializers.CharField(source="line.name")
     volume_target = serializers.IntegerField(source="figures.target")
     cumulative_actual = serializers.IntegerField(source="figures.cumulative_actual")
-    completion_rate = serializers.DecimalField(**RATE, source="figures.completion_rate")
-    gap_pp = serializers.DecimalField(**GAP, source="figures.gap_pp")
+    completion_rate = serializers.DecimalField(
+        max_digits=8, decimal_places=4, allow_null=True, source="figures.completion_rate"
+    )
+    gap_pp = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, source="figures.gap_pp"
+    )
     status = serializers.CharField(allow_null=True, source="figures.status")
     projected_year_end = serializers.IntegerField(
         allow_null=True, source="figures.projected_year_end"

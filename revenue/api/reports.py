@@ -38,29 +38,28 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    county = serializers.CharField(source="county.code")
-    year = serializers.IntegerField()
-    month = serializers.IntegerField()
-    revenue = serializers.DecimalField(**MONEY)
-    volumes = VolumeTargets(source="volume_map")
-    status = serializers.CharField()
-    version = serializers.IntegerField()
-    late = serializers.BooleanField()
+    """A ``selectors.reports.MonthReport``."""
+
+    county = serializers.CharField(source="report.county.code")
+    year = serializers.IntegerField(source="report.year")
+    month = serializers.IntegerField(source="report.month")
+    revenue = serializers.DecimalField(**MONEY, source="report.revenue")
+    volumes = VolumeTargets()
+    status = serializers.CharField(source="report.status")
+    version = serializers.IntegerField(source="report.version")
+    late = serializers.BooleanField(source="report.late")
     deadline = serializers.DateField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
-    reviewed_at = serializers.DateTimeField(allow_null=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None)
-    return_reason = serializers.CharField()
-    history = ChangeSerializer(many=True, source="history_rows")
+    submitted_at = serializers.DateTimeField(allow_null=True, source="report.submitted_at")
+    submitted_by = serializers.CharField(source="report.submitted_by.username", default=None)
+    reviewed_at = serializers.DateTimeField(allow_null=True, source="report.reviewed_at")
+    reviewed_by = serializers.CharField(source="report.reviewed_by.username", default=None)
+    return_reason = serializers.CharField(source="report.return_reason")
+    history = ChangeSerializer(many=True)
 
 
 def report_data(user: Any, county: County, year: int, month: int) -> dict[str, Any]:
-    report = report_selectors.report_lookup(user, county, year, month)
-    report.volume_map = report_selectors.report_volumes(report, reference.active_lines())
-    report.deadline = report_selectors.report_deadline(year, month)
-    report.history_rows = list(report_selectors.report_history(report))
-    return ReportSerializer(report).data
+    lines = reference.active_lines()
+    return ReportSerializer(report_selectors.month_report(user, county, year, month, lines)).data
 
 
 class ReportWriteSerializer(serializers.Serializer):

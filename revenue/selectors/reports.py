@@ -4,6 +4,7 @@ missing reports."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,29 @@ def report_history(report: MonthlyReport) -> QuerySet[ReportChange]:
     if not report.pk:
         return ReportChange.objects.none()
     return report.changes.select_related("by")
+
+
+@dataclass
+class MonthReport:
+    """One county's month as its page and the API show it: the report (an unsaved draft if
+    none yet), a volume per line, the deadline and the change history."""
+
+    report: MonthlyReport
+    volumes: dict[str, int]
+    deadline: dt.date
+    history: QuerySet[ReportChange]
+
+
+def month_report(
+    user: Any, county: County, year: int, month: int, lines: list[BusinessLine]
+) -> MonthReport:
+    report = report_lookup(user, county, year, month)
+    return MonthReport(
+        report=report,
+        volumes=report_volumes(report, lines),
+        deadline=report_deadline(year, month),
+        history=report_history(report),
+    )
 
 
 def months_of_county(county: County, year: int) -> dict[int, MonthlyReport]:

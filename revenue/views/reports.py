@@ -77,7 +77,8 @@ def _report_county(request: HttpRequest, county: str, year: int, month: int) -> 
 def report_detail(request: HttpRequest, county: str, year: int, month: int) -> HttpResponse:
     county_obj = _report_county(request, county, year, month)
     lines = reference.active_lines()
-    report = report_selectors.report_lookup(request.user, county_obj, year, month)
+    shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
+    report = shown.report
     can_edit = has_role(request.user, *WRITING_ROLES)
     conflict = None
     if request.method == "POST":
@@ -106,11 +107,10 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
                 )
                 return redirect("revenue:report", county_obj.code, year, month)
     else:
-        volumes = report_selectors.report_volumes(report, lines)
         initial = {"revenue": report.revenue if report.pk else None, "version": report.version}
-        initial.update({f"volume_{code}": n for code, n in volumes.items()})
+        initial.update({f"volume_{code}": n for code, n in shown.volumes.items()})
         form = ReportForm(initial=initial, lines=lines)
-    history = tables.HistoryTable(report_selectors.report_history(report))
+    history = tables.HistoryTable(shown.history)
     exported = xlsx_of(
         request, f"report-{county_obj.code}-{year}-{month:02d}.xlsx", [(history, _("History"))]
     )
@@ -121,13 +121,13 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
         "year": year,
         "month": month,
         "report": report,
-        "volumes": report_selectors.report_volumes(report, lines),
+        "volumes": shown.volumes,
         "lines": lines,
         "form": form,
         "conflict": conflict,
         "history": history,
         "export_query": pages.export_query(request),
-        "deadline": report_selectors.report_deadline(year, month),
+        "deadline": shown.deadline,
         "can_edit": can_edit and (report.is_editable or not report.pk),
         "can_submit": can_edit and report.pk and report.is_editable,
         "can_review": has_role(request.user, *CITY_ROLES),
