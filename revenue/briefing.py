@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.formatting import money, percent, points
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
-from revenue import selectors
-from revenue.tables import money, percent
+from revenue.selectors import progress
+from revenue.selectors import reports as report_selectors
 
 COUNTY_HEADERS = [
     "Rank",
@@ -33,7 +35,7 @@ def _status(status: str | None) -> str:
     return (status or "no target").replace("_", " ")
 
 
-def _county_row(row: selectors.CountyProgress) -> list[Any]:
+def _county_row(row: progress.CountyProgress) -> list[Any]:
     figure = row.revenue
     return [
         row.rank,
@@ -48,18 +50,19 @@ def _county_row(row: selectors.CountyProgress) -> list[Any]:
     ]
 
 
-def _headline(name: str, row: selectors.CountyProgress, summary: selectors.ProgressSummary) -> str:
+def _headline(name: str, row: progress.CountyProgress, summary: progress.ProgressSummary) -> str:
     figure = row.revenue
     if figure.completion_rate is None:
         return f"{name}: no revenue target for {summary.year}."
     return (
         f"{name}: {percent(figure.completion_rate)} of the annual revenue target "
         f"({money(figure.cumulative_actual)} of {money(figure.target)} yuan) against time "
-        f"progress {percent(summary.time_progress)} — {figure.gap_pp} pp, {_status(figure.status)}."
+        f"progress {percent(summary.time_progress)} — {points(figure.gap_pp, signed=False)}, "
+        f"{_status(figure.status)}."
     )
 
 
-def _outlook(row: selectors.CountyProgress) -> str | None:
+def _outlook(row: progress.CountyProgress) -> str | None:
     figure = row.revenue
     if figure.completion_rate is None:
         return None
@@ -75,7 +78,7 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     if period.kind != "monthly":
         return []
     month = period.month
-    summary = selectors.progress_for_county(month.year, month.month, county)
+    summary = progress.progress_summary(briefing_reader(county), month.year, month.month)
     if summary.plan is None:
         return [
             Section(
@@ -89,7 +92,7 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     return [_county_section(summary, county), _reports_section(summary, county)]
 
 
-def _volume_sheet(summary: selectors.ProgressSummary, title: str) -> Sheet:
+def _volume_sheet(summary: progress.ProgressSummary, title: str) -> Sheet:
     return Sheet(
         title,
         LINE_HEADERS,
@@ -106,7 +109,7 @@ def _volume_sheet(summary: selectors.ProgressSummary, title: str) -> Sheet:
     )
 
 
-def _city_section(summary: selectors.ProgressSummary) -> Section:
+def _city_section(summary: progress.ProgressSummary) -> Section:
     lines = [_headline("The city", summary.city, summary)]
     outlook = _outlook(summary.city)
     if outlook:
@@ -129,7 +132,9 @@ def _city_section(summary: selectors.ProgressSummary) -> Section:
     if at_risk:
         lines.append(
             "At risk (5 pp or more behind time progress): "
-            + ", ".join(f"{r.county.name} ({r.revenue.gap_pp} pp)" for r in at_risk)
+            + ", ".join(
+                f"{r.county.name} ({points(r.revenue.gap_pp, signed=False)})" for r in at_risk
+            )
             + "."
         )
     else:
@@ -147,11 +152,11 @@ def _city_section(summary: selectors.ProgressSummary) -> Section:
     )
 
 
-def _county_section(summary: selectors.ProgressSummary, county: County) -> Section:
+def _county_section(summary: progress.ProgressSummary, county: County) -> Section:
     if not summary.counties:
         return Section(title="Revenue", lines=[f"{county.name} is not active."], order=10)
     row = summary.counties[0]
-    ranked = sum(1 for _, rate, _, _ in summary.ranking if rate is not None)
+    ranked = sum(1 for row in summary.ranking if row.completion_rate is not None)
     lines = [_headline(county.name, row, summary)]
     if row.rank is not None:
         lines.append(f"Rank {row.rank} of {ranked} counties by completion rate.")
@@ -169,11 +174,11 @@ def _county_section(summary: selectors.ProgressSummary, county: County) -> Secti
     )
 
 
-def _reports_section(summary: selectors.ProgressSummary, county: County | None) -> Section:
+def _reports_section(summary: progress.ProgressSummary, county: County | None) -> Section:
     year, month = summary.year, summary.month
-    missing = selectors.missing_reports(year, month, county)
-    late = selectors.late_reports(year, month, county)
-    deadline = selectors.report_deadline(year, month)
+    missing = report_selectors.missing_reports(year, month, county)
+    late = report_selectors.late_reports(year, month, county)
+    deadline = report_selectors.report_deadline(year, month)
     lines = []
     if missing:
         lines.append(

@@ -13,11 +13,12 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TypeVar
+from typing import Generic, TypeVar
+
+from marketing_ops.money import CENT
 
 K = TypeVar("K", bound=Hashable)
 
-FEN = Decimal("0.01")
 RATE = Decimal("0.0001")
 PP = Decimal("0.01")
 MONTHS = 12
@@ -29,6 +30,14 @@ AT_RISK = "at_risk"
 
 class AllocationError(ValueError):
     """Weights or amounts that cannot be allocated; the message says what to fix."""
+
+
+class FigureAllocationError(AllocationError):
+    """One figure of a plan (``revenue`` or a line) that could not be split."""
+
+    def __init__(self, figure: str, problem: AllocationError) -> None:
+        super().__init__(f"{figure}: {problem}")
+        self.figure = figure
 
 
 # --------------------------------------------------------------------------- largest remainder
@@ -69,14 +78,14 @@ def largest_remainder(total: int, weights: Sequence[tuple[K, Decimal | int]]) ->
 
 
 def to_fen(amount: Decimal) -> int:
-    quantized = Decimal(amount).quantize(FEN)
+    quantized = Decimal(amount).quantize(CENT)
     if quantized != Decimal(amount):
         raise AllocationError(f"{amount} has more than 2 decimal places")
     return int(quantized * 100)
 
 
 def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
+    return (Decimal(fen) / 100).quantize(CENT)
 
 
 def allocate_money(total: Decimal, weights: Sequence[tuple[K, Decimal | int]]) -> dict[K, Decimal]:
@@ -101,6 +110,45 @@ def check_manual_money(total: Decimal, amounts: Mapping[K, Decimal]) -> None:
             f"the amounts sum to {sum(amounts.values(), Decimal(0)):.2f}, "
             f"{abs(difference):.2f} {word} than the target {total:.2f}"
         )
+
+
+# --------------------------------------------------------------------------- decomposition
+
+#: The figure of a plan that is money; every other figure is a business line's volume.
+REVENUE = "revenue"
+
+
+def allocate_figure(
+    figure: str, total: Decimal | int, weights: Sequence[tuple[K, Decimal | int]]
+) -> dict[K, Decimal | int]:
+    """Split one figure of a plan by weights: revenue to the fen, a volume to the household.
+
+    A figure without a target gives every key nothing, whatever the weights.
+    """
+    if not total:
+        return {key: (Decimal("0.00") if figure == REVENUE else 0) for key, _ in weights}
+    if figure == REVENUE:
+        return dict(allocate_money(Decimal(total), weights))
+    return dict(allocate_units(int(total), weights))
+
+
+def allocate_by_weights(
+    figures: Sequence[tuple[str, Decimal | int]],
+    weights_of: Mapping[str, Sequence[tuple[K, Decimal | int]]],
+) -> dict[K, dict[str, Decimal | int]]:
+    """Every figure (name, total) split by its own weights: ``{key: {figure: amount}}``.
+
+    Raises ``FigureAllocationError`` naming the figure that could not be split.
+    """
+    allocation: dict[K, dict[str, Decimal | int]] = {}
+    for figure, total in figures:
+        try:
+            parts = allocate_figure(figure, total, weights_of[figure])
+        except AllocationError as exc:
+            raise FigureAllocationError(figure, exc) from exc
+        for key, value in parts.items():
+            allocation.setdefault(key, {})[figure] = value
+    return allocation
 
 
 # --------------------------------------------------------------------------- phasing
@@ -135,6 +183,11 @@ def quarters(months: Sequence[Decimal | int]) -> list[Decimal | int]:
     if len(months) != MONTHS:
         raise AllocationError(f"expected 12 months, got {len(months)}")
     return [sum(months[q * 3 : q * 3 + 3]) for q in range(4)]
+
+
+def quarters_of_phasing(months: Sequence[Decimal | int]) -> list[Decimal | int]:
+    """A county target's quarters: none until all 12 months are phased."""
+    return quarters(months) if len(months) == MONTHS else []
 
 
 # --------------------------------------------------------------------------- progress
@@ -198,14 +251,14 @@ def progress(
     phased_to_date: Decimal | int | None = None,
     at_risk_pp: Decimal | int = 5,
     progress_rate: Decimal | None = None,
-    places: Decimal = FEN,
+    places: Decimal = CENT,
 ) -> Progress:
     """Completion against time progress for year-to-date through ``month`` (SPEC §3.5).
 
     ``phased_to_date`` is the sum of the phased monthly targets Jan..month; when it is positive
     the year end is projected against the phasing (a seasonal plan), otherwise linearly.
     ``progress_rate`` replaces the month basis (e.g. the day basis). ``places`` is the unit of the
-    projections: ``FEN`` for money, ``Decimal(1)`` for volumes in households.
+    projections: ``CENT`` for money, ``Decimal(1)`` for volumes in households.
     """
     tp = progress_rate if progress_rate is not None else time_progress(month)
     completion = rate(cumulative_actual, target)
@@ -229,6 +282,98 @@ def progress(
         projected_year_end=projected.quantize(places, ROUND_HALF_UP),
         required_monthly=required,
     )
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """One figure (revenue or a line's volume) of one county from January through a month."""
+
+    target: Decimal | int
+    actual: Decimal | int
+    phased: Decimal | int
+    pending: Decimal | int = 0
+
+
+@dataclass
+class FigureProgress:
+    """Progress of one figure (revenue or a line's volume) for a county or the city."""
+
+    target: Decimal | int
+    cumulative_actual: Decimal | int
+    completion_rate: Decimal | None
+    gap_pp: Decimal | None
+    status: str | None
+    projected_year_end: Decimal | None
+    required_monthly: Decimal | None
+    submitted_pending: Decimal | int = 0
+
+
+def figure_progress(
+    figure: str, year_to_date: YearToDate, month: int, at_risk_pp: Decimal | int
+) -> FigureProgress:
+    """``progress`` of one figure; revenue projects to the fen, a volume to the household."""
+    result = progress(
+        target=year_to_date.target,
+        cumulative_actual=year_to_date.actual,
+        month=month,
+        phased_to_date=year_to_date.phased,
+        at_risk_pp=at_risk_pp,
+        places=CENT if figure == REVENUE else Decimal(1),
+    )
+    return FigureProgress(
+        target=year_to_date.target,
+        cumulative_actual=year_to_date.actual,
+        completion_rate=result.completion_rate,
+        gap_pp=result.gap_pp,
+        status=result.status,
+        projected_year_end=result.projected_year_end,
+        required_monthly=result.required_monthly,
+        submitted_pending=year_to_date.pending,
+    )
+
+
+def summed(figure: str, parts: Sequence[YearToDate]) -> YearToDate:
+    """The city's figure: the sum of its counties' (money stays two-place)."""
+    zero: Decimal | int = Decimal("0.00") if figure == REVENUE else 0
+    return YearToDate(
+        target=sum((p.target for p in parts), zero),
+        actual=sum((p.actual for p in parts), zero),
+        phased=sum((p.phased for p in parts), zero),
+        pending=sum((p.pending for p in parts), zero),
+    )
+
+
+@dataclass(frozen=True)
+class ProgressTable(Generic[K]):
+    """Every figure of every county, the city's, and the counties' ranks by revenue completion."""
+
+    counties: dict[K, dict[str, FigureProgress]]
+    city: dict[str, FigureProgress]
+    ranks: dict[K, int | None]
+
+
+def progress_table(
+    year_to_date: Mapping[K, Mapping[str, YearToDate]],
+    figures: Sequence[str],
+    *,
+    month: int,
+    at_risk_pp: Decimal | int = 5,
+) -> ProgressTable[K]:
+    """Completion against time progress of each county and of the city (the sum of them all)."""
+    counties = {
+        key: {f: figure_progress(f, ytd[f], month, at_risk_pp) for f in figures}
+        for key, ytd in year_to_date.items()
+    }
+    city = {
+        f: figure_progress(
+            f, summed(f, [ytd[f] for ytd in year_to_date.values()]), month, at_risk_pp
+        )
+        for f in figures
+    }
+    ranks = competition_ranks(
+        {key: rows[REVENUE].completion_rate for key, rows in counties.items()}
+    )
+    return ProgressTable(counties=counties, city=city, ranks=ranks)
 
 
 def competition_ranks(rates: Mapping[K, Decimal | None]) -> dict[K, int | None]:

@@ -20,11 +20,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT
 from marketing_ops.periods import Month
 from revenue import calculations as calc
-from revenue import selectors, services
 from revenue.activities import demo as activities_demo
 from revenue.models import CountyMonthTarget, MonthlyReport, PhasingProfile, Plan
+from revenue.selectors import progress
+from revenue.services import plans, reports
 
 #: County size (share of the city) and how it performs this year against its phased target.
 PROFILE = {
@@ -103,7 +105,7 @@ class _Seeder:
         )
         reviewed = min(submitted + dt.timedelta(days=1), latest)
         staff = self.staff(county)
-        report = services.report_save(
+        report = reports.report_save(
             county=county,
             year=month.year,
             month=month.month,
@@ -116,15 +118,15 @@ class _Seeder:
         self.created["reports"] += 1
         if end == "draft":
             return
-        report = services.report_submit(report=report, user=staff, now=submitted)
+        report = reports.report_submit(report=report, user=staff, now=submitted)
         if end == "approved":
-            services.report_approve(report=report, user=self.city, now=reviewed)
+            reports.report_approve(report=report, user=self.city, now=reviewed)
         elif end == "returned":
-            services.report_return(report=report, user=self.city, reason=reason, now=reviewed)
+            reports.report_return(report=report, user=self.city, reason=reason, now=reviewed)
 
     def noisy(self, amount: Decimal, factor: Decimal) -> Decimal:
         noise = Decimal(self.rng.randint(-20, 20)) / 1000
-        return (amount * (factor + noise)).quantize(calc.FEN)
+        return (amount * (factor + noise)).quantize(CENT)
 
     def units(self, n: int, factor: Decimal) -> int:
         noise = Decimal(self.rng.randint(-50, 50)) / 1000
@@ -152,16 +154,14 @@ class _Seeder:
                 )
         if Plan.objects.filter(year=year).exists():
             return
-        plan = services.plan_create(
+        plan = plans.plan_create(
             year=year,
             revenue_target=LAST_YEAR_REVENUE,
             volume_targets={k: v for k, v in LAST_YEAR_VOLUMES.items() if k in self.lines},
             user=self.city,
         )
-        services.plan_decompose(
-            plan=plan, method="potential", weights=dict(weights), user=self.city
-        )
-        services.plan_publish(plan=plan, user=self.city)
+        plans.plan_decompose(plan=plan, method="potential", weights=dict(weights), user=self.city)
+        plans.plan_publish(plan=plan, user=self.city)
         self.created["plans"] += 1
 
     def this_year(self, year: int) -> Plan:
@@ -176,15 +176,15 @@ class _Seeder:
                 "description": "Quiet first quarter, strong second half.",
             },
         )
-        plan = services.plan_create(
+        plan = plans.plan_create(
             year=year,
             revenue_target=THIS_YEAR_REVENUE,
             volume_targets={k: v for k, v in THIS_YEAR_VOLUMES.items() if k in self.lines},
             user=self.city,
         )
-        services.plan_decompose(plan=plan, method="last_year", user=self.city)
-        services.plan_phase(plan=plan, profile=profile, user=self.city)
-        services.plan_publish(plan=plan, user=self.city)
+        plans.plan_decompose(plan=plan, method="last_year", user=self.city)
+        plans.plan_phase(plan=plan, profile=profile, user=self.city)
+        plans.plan_publish(plan=plan, user=self.city)
         self.created["plans"] += 1
         return plan
 
@@ -230,9 +230,9 @@ class _Seeder:
         count = 0
         months = range(1, last.month + 1) if last.year == year else range(0)
         for m in months:
-            summary = selectors.progress_summary(None, year, m)
+            summary = progress.progress_summary(None, year, m)
             rate = summary.city.revenue.completion_rate or Decimal(0)
-            services.province_standing_save(
+            plans.province_standing_save(
                 year=year,
                 month=m,
                 rank=[3, 4, 3, 2, 3, 3, 2, 2, 2, 2, 1, 2][m - 1],

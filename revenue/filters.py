@@ -1,14 +1,19 @@
 """Filters of the revenue lists."""
 
+from __future__ import annotations
+
 from typing import Any
 
 import django_filters
+from django.http import HttpRequest
 
+from marketing_ops.access import visible_counties
+from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import County
 from revenue.models import MonthlyReport
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(BootstrapFilterSet):
     year = django_filters.NumberFilter()
     month = django_filters.NumberFilter()
     status = django_filters.ChoiceFilter(choices=MonthlyReport.Status.choices)
@@ -19,10 +24,7 @@ class ReportFilter(django_filters.FilterSet):
         model = MonthlyReport
         fields = ["year", "month", "status", "county", "late"]
 
-    def __init__(self, *args: Any, counties: Any = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
         # Only the counties the user may see are offered.
-        if counties is not None:
-            self.filters["county"].queryset = counties
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        self.filters["county"].queryset = visible_counties(request.user)

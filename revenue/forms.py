@@ -9,12 +9,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from marketing_ops.forms import BootstrapFormMixin
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import MONEY
 from revenue.models import Decomposition, PhasingProfile
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-_money = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+_money = {**MONEY, "min_value": Decimal(0)}
 _small = {"class": "form-control form-control-sm text-end"}
 
 
@@ -33,7 +35,18 @@ def _count_field(label: str, required: bool = True) -> forms.IntegerField:
     )
 
 
-class PlanForm(forms.Form):
+def _weight_field(**kwargs: Any) -> forms.DecimalField:
+    """A weight: a county's potential index or a month's share of the year."""
+    return forms.DecimalField(
+        min_value=Decimal(0),
+        max_digits=20,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+        **kwargs,
+    )
+
+
+class PlanForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(
         min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
     )
@@ -54,15 +67,13 @@ class PlanForm(forms.Form):
         return {line.code: self.cleaned_data.get(f"volume_{line.code}") or 0 for line in self.lines}
 
 
-class DecomposeForm(forms.Form):
+class DecomposeForm(BootstrapFormMixin, forms.Form):
     """Method, reason, and a county grid: weights (potential) or amounts per figure (manual)."""
 
-    method = forms.ChoiceField(
-        choices=Decomposition.Method.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    method = forms.ChoiceField(choices=Decomposition.Method.choices)
     reason = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the plan is already published.",
     )
 
@@ -77,13 +88,7 @@ class DecomposeForm(forms.Form):
         self.counties = list(counties)
         self.figures = list(figures)  # "revenue" then line codes
         for county in self.counties:
-            self.fields[f"weight_{county.code}"] = forms.DecimalField(
-                required=False,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"weight_{county.code}"] = _weight_field(required=False)
             for figure in self.figures:
                 field = (
                     _money_field(figure, required=False)
@@ -123,33 +128,25 @@ class DecomposeForm(forms.Form):
         }
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(BootstrapFormMixin, forms.Form):
+    small_widgets = True
+
     county = forms.ModelChoiceField(
         queryset=County.objects.none(),
         required=False,
         empty_label="All counties",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     profile = forms.ModelChoiceField(
         queryset=PhasingProfile.objects.all(),
         required=False,
         empty_label="— the 12 weights below —",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args: Any, counties: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
         for index, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"m{index}"] = forms.DecimalField(
-                label=name,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                initial=1,
-                required=False,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"m{index}"] = _weight_field(label=name, initial=1, required=False)
 
     def month_fields(self) -> list[forms.BoundField]:
         return [self[f"m{i}"] for i in range(1, 13)]
@@ -158,25 +155,15 @@ class PhaseForm(forms.Form):
         return [self.cleaned_data.get(f"m{i}") or Decimal(0) for i in range(1, 13)]
 
 
-class PhasingProfileForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
-    kind = forms.ChoiceField(
-        choices=PhasingProfile.Kind.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    description = forms.CharField(
-        max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+class PhasingProfileForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=PhasingProfile.Kind.choices)
+    description = forms.CharField(max_length=255, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for index, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"m{index}"] = forms.DecimalField(
-                label=name,
-                min_value=Decimal(0),
-                max_digits=20,
-                decimal_places=6,
-                widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-            )
+            self.fields[f"m{index}"] = _weight_field(label=name)
 
     def month_fields(self) -> list[forms.BoundField]:
         return [self[f"m{i}"] for i in range(1, 13)]
@@ -185,7 +172,7 @@ class PhasingProfileForm(forms.Form):
         return [self.cleaned_data[f"m{i}"] for i in range(1, 13)]
 
 
-class ReportForm(forms.Form):
+class ReportForm(BootstrapFormMixin, forms.Form):
     """The county's figures for a month: revenue and one volume per active line."""
 
     revenue = _money_field("Revenue (yuan)")
@@ -204,14 +191,12 @@ class ReportForm(forms.Form):
         return {line.code: self.cleaned_data[f"volume_{line.code}"] for line in self.lines}
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-    )
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
-class StandingForm(forms.Form):
+class StandingForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(
         min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
     )
@@ -227,15 +212,12 @@ class StandingForm(forms.Form):
         help_text="As a fraction, e.g. 0.4987 for 49.87%.",
         widget=forms.NumberInput(attrs={**_small, "step": "0.0001"}),
     )
-    note = forms.CharField(
-        max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    note = forms.CharField(max_length=255, required=False)
 
 
-class FiguresUploadForm(forms.Form):
+class FiguresUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         help_text="The monthly figures template filled in: CSV (UTF-8) or XLSX.",
-        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
     )
 
     def clean_file(self) -> Any:

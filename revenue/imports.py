@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from marketing_ops import tabular
-from marketing_ops.access import visible_counties
+from marketing_ops.access import WRITING_ROLES, visible_counties
 from marketing_ops.models import BusinessLine
 from marketing_ops.xlsx import Sheet, xlsx_response
-from revenue import selectors
 from revenue.models import MonthlyReport
-from revenue.services import EDITOR_ROLES, reports_import
+from revenue.selectors import reports as report_selectors
+from revenue.services.reports import reports_import
 
 FIXED_COLUMNS: tuple[tabular.Column, ...] = (
     tabular.CountyCode("county_code"),
@@ -56,7 +56,7 @@ class MonthlyFiguresDataset(tabular.Dataset):
         "Reports are saved as drafts; submit them afterwards. Submitted or approved reports "
         "cannot be overwritten."
     )
-    roles = EDITOR_ROLES
+    roles = WRITING_ROLES
     columns = _LineColumns()  # type: ignore[assignment]
     key_columns = ("county_code", "year", "month")
 
@@ -109,7 +109,7 @@ def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
     """The workbook to fill in: §9 columns, one row per active county in the user's scope,
     pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()
-    reports = selectors.month_reports_for(user, year, month)
+    reports = report_selectors.month_reports_for(user, year, month)
     rows = []
     for county in visible_counties(user):
         report = reports.get(county.pk)

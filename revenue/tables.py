@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from marketing_ops.formatting import MISSING, percent_number
+from marketing_ops.models import County
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from revenue.calculations import FigureProgress
 from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
+from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
+from revenue.selectors.targets import TargetPhasing
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
-def percent(rate: Decimal | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
-def money(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"{amount:,.2f}"
-
-
 def status_badge(status: str | None) -> str:
     if not status:
-        return "—"
+        return MISSING
     return format_html('<span class="status-{}">{}</span>', status, status.replace("_", " "))
 
 
@@ -44,14 +40,14 @@ def _row_class(record: dict[str, Any]) -> str:
 class CountyProgressTable(tables.Table):
     """Counties against time progress, best first."""
 
-    rank = NumColumn(default="—")
+    rank = NumColumn(default=MISSING)
     county = tables.Column(verbose_name="County")
     revenue_target = MoneyColumn(verbose_name="Annual target")
     cumulative_actual = MoneyColumn(verbose_name="Approved to date")
     submitted_pending = MoneyColumn(verbose_name="Submitted, not approved")
     completion_rate = RateColumn(verbose_name="Completion")
-    gap_pp = NumColumn(verbose_name="Gap (pp)", default="—")
-    status = StatusColumn(default="—")
+    gap_pp = NumColumn(verbose_name="Gap (pp)", default=MISSING)
+    status = StatusColumn(default=MISSING)
     projected_year_end = MoneyColumn(verbose_name="Projected year end")
     required_monthly = MoneyColumn(verbose_name="Needed per month")
 
@@ -73,10 +69,10 @@ class CountyProgressTable(tables.Table):
 class RankingTable(tables.Table):
     """The city ranking a county user may see: rates and ranks, no amounts."""
 
-    rank = NumColumn(default="—")
+    rank = NumColumn(default=MISSING)
     county = tables.Column()
     completion_rate = RateColumn(verbose_name="Completion")
-    status = StatusColumn(default="—")
+    status = StatusColumn(default=MISSING)
 
     class Meta:
         attrs = ATTRS
@@ -89,9 +85,9 @@ class LineProgressTable(tables.Table):
     volume_target = NumColumn(verbose_name="Annual target")
     cumulative_actual = NumColumn(verbose_name="Approved to date")
     completion_rate = RateColumn(verbose_name="Completion")
-    gap_pp = NumColumn(verbose_name="Gap (pp)", default="—")
-    status = StatusColumn(default="—")
-    required_monthly = NumColumn(verbose_name="Needed per month", default="—")
+    gap_pp = NumColumn(verbose_name="Gap (pp)", default=MISSING)
+    status = StatusColumn(default=MISSING)
+    required_monthly = NumColumn(verbose_name="Needed per month", default=MISSING)
 
     class Meta:
         attrs = ATTRS
@@ -107,7 +103,7 @@ class MonthTable(tables.Table):
     actual = MoneyColumn(verbose_name="Approved actual")
     cumulative_target = MoneyColumn(verbose_name="Cumulative target")
     cumulative_actual = MoneyColumn(verbose_name="Cumulative actual")
-    status = StatusColumn(verbose_name="Report", default="—")
+    status = StatusColumn(verbose_name="Report", default=MISSING)
 
     class Meta:
         attrs = ATTRS
@@ -272,7 +268,7 @@ class StandingTable(tables.Table):
 # --------------------------------------------------------------------------- builders
 
 
-def _figure_row(figure: Any) -> dict[str, Any]:
+def _figure_row(figure: FigureProgress) -> dict[str, Any]:
     return {
         "revenue_target": figure.target,
         "cumulative_actual": figure.cumulative_actual,
@@ -285,7 +281,7 @@ def _figure_row(figure: Any) -> dict[str, Any]:
     }
 
 
-def county_progress_table(summary: Any) -> CountyProgressTable:
+def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
     """Counties by rank (unranked last), then the city total as the last row."""
     query = f"?year={summary.year}&month={summary.month}"
     rows = [
@@ -304,7 +300,7 @@ def county_progress_table(summary: Any) -> CountyProgressTable:
     return CountyProgressTable(rows)
 
 
-def line_progress_table(summary: Any) -> LineProgressTable:
+def line_progress_table(summary: ProgressSummary) -> LineProgressTable:
     return LineProgressTable(
         [
             {
@@ -321,22 +317,24 @@ def line_progress_table(summary: Any) -> LineProgressTable:
     )
 
 
-def ranking_table(summary: Any, own: Any) -> RankingTable:
+def ranking_table(summary: ProgressSummary, own: County) -> RankingTable:
     return RankingTable(
         [
             {
-                "rank": rank,
-                "county": f"{county.code} {county.name}",
-                "completion_rate": rate,
-                "status": status,
-                "own": county.pk == own.pk,
+                "rank": row.rank,
+                "county": f"{row.county.code} {row.county.name}",
+                "completion_rate": row.completion_rate,
+                "status": row.status,
+                "own": row.county.pk == own.pk,
             }
-            for county, rate, rank, status in summary.ranking
+            for row in summary.ranking
         ]
     )
 
 
-def month_table(series: list[Any], county: Any = None, year: int | None = None) -> MonthTable:
+def month_table(
+    series: list[MonthSeriesRow], county: County | None = None, year: int | None = None
+) -> MonthTable:
     rows = []
     for row in series:
         item = {
@@ -355,17 +353,15 @@ def month_table(series: list[Any], county: Any = None, year: int | None = None) 
     return MonthTable(rows, exclude=() if county is not None else ("status",))
 
 
-def target_table(targets: list[Any]) -> TargetTable:
+def target_table(phasing: list[TargetPhasing]) -> TargetTable:
     rows = []
-    for target in targets:
-        months = sorted(target.months.all(), key=lambda m: m.month)
-        revenue = [m.revenue_target for m in months]
-        quarters = [sum(revenue[q * 3 : q * 3 + 3]) for q in range(4)] if len(revenue) == 12 else []
+    for item in phasing:
+        target = item.target
         rows.append(
             {
                 "county": f"{target.county.code} {target.county.name}",
                 "revenue_target": target.revenue_target,
-                **{f"q{i + 1}": value for i, value in enumerate(quarters)},
+                **{f"q{i + 1}": value for i, value in enumerate(item.quarters)},
                 "volumes": ", ".join(f"{k} {v}" for k, v in (target.volume_targets or {}).items()),
                 "profile": target.phasing_profile.name
                 if target.phasing_profile
@@ -375,16 +371,16 @@ def target_table(targets: list[Any]) -> TargetTable:
     return TargetTable(rows)
 
 
-def month_target_table(targets: list[Any]) -> tables.Table:
+def month_target_table(phasing: list[TargetPhasing]) -> tables.Table:
     """Counties × 12 months of phased revenue."""
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     columns = [("county", tables.Column())] + [
         (f"m{i}", MoneyColumn(verbose_name=name)) for i, name in enumerate(names, start=1)
     ]
     rows = []
-    for target in targets:
-        row: dict[str, Any] = {"county": target.county.code}
-        for month in target.months.all():
+    for item in phasing:
+        row: dict[str, Any] = {"county": item.target.county.code}
+        for month in item.months:
             row[f"m{month.month}"] = month.revenue_target
         rows.append(row)
     table_class = type(
@@ -400,17 +396,14 @@ def _f(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def city_charts(summary: Any, series: list[Any]) -> dict[str, Any]:
+def city_charts(summary: ProgressSummary, series: list[MonthSeriesRow]) -> dict[str, Any]:
     counties = [c for c in summary.counties if c.county is not None]
     return {
         "completion": {
             "labels": [c.county.name for c in counties],
-            "rates": [
-                None if c.revenue.completion_rate is None else _f(c.revenue.completion_rate * 100)
-                for c in counties
-            ],
+            "rates": [_f(percent_number(c.revenue.completion_rate)) for c in counties],
             "statuses": [c.revenue.status for c in counties],
-            "time_progress": _f(summary.time_progress * 100),
+            "time_progress": _f(percent_number(summary.time_progress)),
         },
         "cumulative": _cumulative(series),
         "lines": {
@@ -421,11 +414,11 @@ def city_charts(summary: Any, series: list[Any]) -> dict[str, Any]:
     }
 
 
-def county_charts(series: list[Any]) -> dict[str, Any]:
+def county_charts(series: list[MonthSeriesRow]) -> dict[str, Any]:
     return {"cumulative": _cumulative(series)}
 
 
-def _cumulative(series: list[Any]) -> dict[str, Any]:
+def _cumulative(series: list[MonthSeriesRow]) -> dict[str, Any]:
     return {
         "labels": [f"{row.month:02d}" for row in series],
         "targets": [_f(row.cumulative_target) for row in series],

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from marketing_ops.access import CITY_ROLES, Role, bound_county_id, has_role, is_city_wide
 from marketing_ops.models import County
+from marketing_ops.money import CENT
 from revenue.models import (
     CaseTag,
     FieldVisit,
@@ -30,7 +31,6 @@ from revenue.models import (
     Training,
 )
 
-CENT = Decimal("0.01")
 MAX_TAG_LENGTH = CaseTag._meta.get_field("name").max_length
 
 

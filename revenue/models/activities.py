@@ -14,6 +14,7 @@ from django.db.models import F, Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
+from marketing_ops.money import MONEY
 
 __all__ = [
     "CaseTag",
@@ -163,9 +164,7 @@ class MarketingCase(models.Model):
     what_was_done = models.TextField()
     result = models.TextField("result figures", blank=True)
     new_households = models.PositiveIntegerField(null=True, blank=True)
-    revenue_gain = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Yuan."
-    )
+    revenue_gain = models.DecimalField(**MONEY, null=True, blank=True, help_text="Yuan.")
     tags = models.ManyToManyField(CaseTag, blank=True, related_name="cases")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,11 +11,9 @@ from django.db.models import Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from marketing_ops.money import MONEY
 
 __all__ = [
-    "MONEY",
     "CountyMonthTarget",
     "CountyTarget",
     "Decomposition",

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
-from revenue.models.plans import MONEY
+from marketing_ops.money import MONEY
 
 __all__ = ["MonthlyReport", "ReportChange", "ReportVolume"]
 

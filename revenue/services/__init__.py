@@ -1,4 +1,2 @@
-"""Writes of the revenue app (SPEC §3.1-3.6): plans and phasing, reports and their workflow."""
-
-from revenue.services.plans import *  # noqa: F401,F403
-from revenue.services.reports import *  # noqa: F401,F403
+"""Writes of the revenue app (SPEC §3.1-3.6), one module per subject; import the module you need
+(``from revenue.services import plans, reports``)."""

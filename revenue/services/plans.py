@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketing_ops.access import CITY_ROLES, has_role
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT, has_fraction_of_a_cent
 from revenue import calculations as calc
 from revenue.models import (
     CountyMonthTarget,
@@ -21,7 +22,7 @@ from revenue.models import (
     Plan,
     ProvinceStanding,
 )
-from revenue.selectors import decomposition_preview
+from revenue.services.decomposition import decomposition_preview
 
 __all__ = [
     "phasing_profile_create",
@@ -46,9 +47,9 @@ def _clean_money(value: Any, field: str) -> Decimal:
         raise ValidationError({field: f"expected an amount like 1234.50, got {value!r}"})
     if not amount.is_finite() or amount < 0:
         raise ValidationError({field: f"expected a non-negative amount, got {value!r}"})
-    if amount != amount.quantize(calc.FEN):
+    if has_fraction_of_a_cent(amount):
         raise ValidationError({field: f"at most 2 decimal places, got {value}"})
-    return amount.quantize(calc.FEN)
+    return amount.quantize(CENT)
 
 
 def _clean_volume_targets(volume_targets: Mapping[str, Any] | None) -> dict[str, int]:
@@ -185,7 +186,7 @@ def _months_for(target: CountyTarget) -> list[CountyMonthTarget]:
     try:
         if amounts is not None:
             calc.check_manual_money(target.revenue_target, dict(enumerate(amounts, start=1)))
-            revenue = [a.quantize(calc.FEN) for a in amounts]
+            revenue = [a.quantize(CENT) for a in amounts]
         else:
             revenue = calc.phase_money(target.revenue_target, weights or calc.EQUAL_WEIGHTS)
         volume_weights = weights if weights and any(weights) else calc.EQUAL_WEIGHTS

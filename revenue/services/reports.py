@@ -17,14 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from marketing_ops.access import CITY_ROLES, Role, check_county, has_role
+from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT, has_fraction_of_a_cent
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange, ReportVolume
 
 __all__ = [
-    "EDITOR_ROLES",
-    "REVIEWER_ROLES",
     "ReportConflict",
     "report_approve",
     "report_reopen",
@@ -33,11 +32,6 @@ __all__ = [
     "report_submit",
     "reports_import",
 ]
-
-#: Who may enter and submit figures (county staff for their county, city staff for any).
-EDITOR_ROLES = (Role.COUNTY_STAFF, *CITY_ROLES)
-#: Who approves, returns and reopens.
-REVIEWER_ROLES = CITY_ROLES
 
 Status = MonthlyReport.Status
 
@@ -97,11 +91,11 @@ def _clean_revenue(value: Any) -> Decimal:
         raise ValidationError({"revenue": f"expected an amount like 1234.50, got {value!r}"})
     if amount < 0:
         raise ValidationError({"revenue": f"must not be negative, got {value}"})
-    if amount != amount.quantize(calc.FEN):
+    if has_fraction_of_a_cent(amount):
         raise ValidationError({"revenue": f"at most 2 decimal places, got {value}"})
     if amount >= Decimal("1e12"):
         raise ValidationError({"revenue": f"amount too large: {value}"})
-    return amount.quantize(calc.FEN)
+    return amount.quantize(CENT)
 
 
 def _clean_volumes(volumes: Mapping[str, Any], lines: dict[str, BusinessLine]) -> dict[str, int]:
@@ -186,7 +180,7 @@ def report_save(
     """
     if user is not None:
         check_county(user, county)
-    _require(user, EDITOR_ROLES, "edit")
+    _require(user, WRITING_ROLES, "edit")
     _clean_period(year, month)
     now = now or timezone.now()
     lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
@@ -291,7 +285,7 @@ def report_submit(
         allowed_from=(Status.DRAFT, Status.RETURNED),
         to=Status.SUBMITTED,
         action="submit",
-        roles=EDITOR_ROLES,
+        roles=WRITING_ROLES,
         version=version,
         now=now,
     )
@@ -308,7 +302,7 @@ def report_approve(
         allowed_from=(Status.SUBMITTED,),
         to=Status.APPROVED,
         action="approve",
-        roles=REVIEWER_ROLES,
+        roles=CITY_ROLES,
         version=version,
         now=now,
     )
@@ -330,7 +324,7 @@ def report_return(
         allowed_from=(Status.SUBMITTED,),
         to=Status.RETURNED,
         action="return",
-        roles=REVIEWER_ROLES,
+        roles=CITY_ROLES,
         version=version,
         reason=reason,
         reason_required=True,
@@ -354,7 +348,7 @@ def report_reopen(
         allowed_from=(Status.APPROVED,),
         to=Status.DRAFT,
         action="reopen",
-        roles=REVIEWER_ROLES,
+        roles=CITY_ROLES,
         version=version,
         reason=reason,
         reason_required=True,
@@ -376,7 +370,7 @@ def reports_import(
     """Write many reports' figures at once (the upload): (county_id, year, month, revenue,
     {LINE: n}). Reports are created as drafts; any report that is submitted or approved rejects
     the whole batch. A constant number of queries for the whole file."""
-    _require(user, EDITOR_ROLES, "import")
+    _require(user, WRITING_ROLES, "import")
     now = now or timezone.now()
     lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
     keys = {(county_id, year, month) for county_id, year, month, _, _ in rows}

@@ -9,8 +9,8 @@ import pytest
 
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.services import import_submit
-from revenue import services
 from revenue.models import MonthlyReport, ReportVolume
+from revenue.services import plans
 
 
 @pytest.fixture
@@ -31,13 +31,13 @@ def lines(db):
 @pytest.fixture
 def plan_2026(county_a, county_b, lines, city_user):
     """2026: 1,200,000.00 split 600,000 / 600,000 by potential, equal months."""
-    plan = services.plan_create(
+    plan = plans.plan_create(
         year=2026,
         revenue_target="1200000.00",
         volume_targets={"BROADBAND": 1200, "DEDICATED_LINE": 24},
         user=city_user,
     )
-    services.plan_decompose(
+    plans.plan_decompose(
         plan=plan, method="potential", weights={"C01": 1, "C02": 1}, user=city_user
     )
     return plan

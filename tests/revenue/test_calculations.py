@@ -165,3 +165,57 @@ def test_a_report_is_late_after_the_deadline_day_of_the_next_month():
     assert calc.report_deadline(2026, 12, 5) == dt.date(2027, 1, 5)
     assert not calc.is_late(2026, 3, dt.date(2026, 4, 5), 5)
     assert calc.is_late(2026, 3, dt.date(2026, 4, 6), 5)
+
+
+def test_a_targets_quarters_wait_until_all_twelve_months_are_phased():
+    assert calc.quarters_of_phasing([Decimal("1.00")] * 11) == []
+    assert calc.quarters_of_phasing(list(range(1, 13))) == [6, 15, 24, 33]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False),
+    weights=weights_strategy,
+    households=st.integers(min_value=0, max_value=10**6),
+)
+def test_every_figure_of_a_plan_is_split_by_its_weights_and_sums_to_its_target(
+    total, weights, households
+):
+    pairs = list(enumerate(weights))
+    allocation = calc.allocate_by_weights(
+        [(calc.REVENUE, total), ("BROADBAND", households)],
+        {calc.REVENUE: pairs, "BROADBAND": pairs},
+    )
+    assert sum(parts[calc.REVENUE] for parts in allocation.values()) == total
+    assert sum(parts["BROADBAND"] for parts in allocation.values()) == households
+
+
+def test_a_figure_without_a_target_gives_every_county_nothing_even_without_weights():
+    assert calc.allocate_figure(calc.REVENUE, Decimal("0"), [("C01", 0), ("C02", 0)]) == {
+        "C01": Decimal("0.00"),
+        "C02": Decimal("0.00"),
+    }
+
+
+def test_a_figure_that_cannot_be_split_is_named_in_the_error():
+    with pytest.raises(calc.FigureAllocationError, match="^BROADBAND: all weights are zero"):
+        calc.allocate_by_weights([("BROADBAND", 10)], {"BROADBAND": [("C01", 0), ("C02", 0)]})
+
+
+def test_the_city_is_the_sum_of_its_counties_and_counties_rank_by_revenue_completion():
+    def county(target: str, actual: str) -> dict[str, calc.YearToDate]:
+        return {
+            calc.REVENUE: calc.YearToDate(Decimal(target), Decimal(actual), Decimal(target) / 2),
+            "BROADBAND": calc.YearToDate(100, 40, 50),
+        }
+
+    table = calc.progress_table(
+        {"C01": county("1000.00", "600.00"), "C02": county("3000.00", "900.00")},
+        [calc.REVENUE, "BROADBAND"],
+        month=6,
+    )
+    assert table.city[calc.REVENUE].target == Decimal("4000.00")
+    assert table.city[calc.REVENUE].cumulative_actual == Decimal("1500.00")
+    assert table.city["BROADBAND"].target == 200
+    assert table.counties["C01"][calc.REVENUE].completion_rate == Decimal("0.6000")
+    assert table.ranks == {"C01": 1, "C02": 2}
+    assert table.counties["C02"][calc.REVENUE].status == calc.AT_RISK

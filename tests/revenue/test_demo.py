@@ -7,8 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from marketing_ops import demo as core_demo
-from revenue import demo, selectors
+from revenue import demo
 from revenue.models import MonthlyReport, Plan, ProvinceStanding
+from revenue.selectors import progress
 
 
 def test_demo_seeds_plans_reports_in_every_state_and_standings_once(db):
@@ -30,7 +31,7 @@ def test_demo_seeds_plans_reports_in_every_state_and_standings_once(db):
     assert MonthlyReport.objects.filter(late=True, county__code="C07", month=9).exists()
     assert ProvinceStanding.objects.filter(year=2026).count() == 10
     september = {
-        c.county.code: c.revenue.status for c in selectors.progress_summary(None, 2026, 9).counties
+        c.county.code: c.revenue.status for c in progress.progress_summary(None, 2026, 9).counties
     }
     assert september["C01"] == "ahead" and september["C04"] == "behind"
     assert september["C08"] == "at_risk"

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from revenue import services
 from revenue.models import MonthlyReport, Plan
+from revenue.services import reports
 
 from .conftest import make_report
 
@@ -145,7 +145,7 @@ def test_a_stale_page_form_shows_a_conflict_message(client_for, staff_a, city_us
 
 
 def test_the_report_page_shows_the_change_history(client_for, staff_a, city_user, lines, county_a):
-    services.report_save(
+    reports.report_save(
         county=county_a, year=2026, month=3, revenue="5.00", volumes={}, version=0, user=staff_a
     )
     page = client_for(city_user).get(REPORT).content.decode()
@@ -153,20 +153,20 @@ def test_the_report_page_shows_the_change_history(client_for, staff_a, city_user
 
 
 def test_city_staff_approve_from_the_page(client_for, staff_a, city_user, lines, county_a):
-    report = services.report_save(
+    report = reports.report_save(
         county=county_a, year=2026, month=3, revenue="5.00", volumes={}, version=0, user=staff_a
     )
-    services.report_submit(report=report, user=staff_a)
+    reports.report_submit(report=report, user=staff_a)
     assert "C01" in client_for(city_user).get("/revenue/reports/review/").content.decode()
     client_for(city_user).post(REPORT + "approve/", {"version": "2"})
     assert MonthlyReport.objects.get().status == "approved"
 
 
 def test_county_staff_cannot_approve_from_the_page(client_for, staff_a, lines, county_a):
-    report = services.report_save(
+    report = reports.report_save(
         county=county_a, year=2026, month=3, revenue="5.00", volumes={}, version=0, user=staff_a
     )
-    services.report_submit(report=report, user=staff_a)
+    reports.report_submit(report=report, user=staff_a)
     assert client_for(staff_a).post(REPORT + "approve/").status_code == 403
 
 
@@ -222,10 +222,10 @@ def test_province_standing_is_entered_by_city_staff_only(client_for, city_user, 
 
 
 def test_the_review_queue_approves_in_one_click(client_for, staff_a, city_user, lines, county_a):
-    report = services.report_save(
+    report = reports.report_save(
         county=county_a, year=2026, month=3, revenue="5.00", volumes={}, version=0, user=staff_a
     )
-    services.report_submit(report=report, user=staff_a)
+    reports.report_submit(report=report, user=staff_a)
     response = client_for(city_user).post(REPORT + "approve/", {"version": "2", "next": "review"})
     assert response.url == "/revenue/reports/review/"
     assert "Nothing waiting for review." in client_for(city_user).get(response.url).content.decode()

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from revenue import services
 from revenue.models import CountyMonthTarget, CountyTarget, Decomposition
+from revenue.services import plans
 
 from .conftest import make_report
 
@@ -52,7 +52,7 @@ def test_last_year_decomposition_weighs_by_last_years_approved_actuals(
     make_report(county_b, 2025, 3, "100.00", volumes={"BROADBAND": 10})
     # Not approved: does not count.
     make_report(county_b, 2025, 4, "900.00", status="submitted", volumes={"BROADBAND": 90})
-    services.plan_create(
+    plans.plan_create(
         year=2026, revenue_target="1000.01", volume_targets={"BROADBAND": 7}, user=city_user
     )
     response = api_for(city_user).post(f"{BASE}2026/decompose/", {"method": "last_year"}, "json")
@@ -66,7 +66,7 @@ def test_last_year_decomposition_weighs_by_last_years_approved_actuals(
 
 
 def test_potential_decomposition_splits_by_the_index(api_for, city_user, county_a, county_b, lines):
-    services.plan_create(year=2026, revenue_target="100.00", user=city_user)
+    plans.plan_create(year=2026, revenue_target="100.00", user=city_user)
     response = api_for(city_user).post(
         f"{BASE}2026/decompose/",
         {"method": "potential", "weights": {"C01": "1", "C02": "2"}},
@@ -79,7 +79,7 @@ def test_potential_decomposition_splits_by_the_index(api_for, city_user, county_
 def test_manual_amounts_that_do_not_sum_are_rejected_naming_the_difference(
     api_for, city_user, county_a, county_b, lines
 ):
-    services.plan_create(year=2026, revenue_target="1000.00", user=city_user)
+    plans.plan_create(year=2026, revenue_target="1000.00", user=city_user)
     response = api_for(city_user).post(
         f"{BASE}2026/decompose/",
         {"method": "manual", "amounts": {"revenue": {"C01": "600.00", "C02": "300.00"}}},
@@ -93,7 +93,7 @@ def test_manual_amounts_that_do_not_sum_are_rejected_naming_the_difference(
 def test_unknown_counties_and_all_zero_weights_are_rejected(
     api_for, city_user, county_a, county_b, lines
 ):
-    services.plan_create(year=2026, revenue_target="1000.00", user=city_user)
+    plans.plan_create(year=2026, revenue_target="1000.00", user=city_user)
     client = api_for(city_user)
     unknown = client.post(
         f"{BASE}2026/decompose/",
@@ -129,7 +129,7 @@ def test_re_decomposing_a_published_plan_needs_a_reason_and_keeps_history(
 
 
 def test_a_plan_cannot_be_published_before_it_is_decomposed(api_for, city_user, lines):
-    services.plan_create(year=2026, revenue_target="10.00", user=city_user)
+    plans.plan_create(year=2026, revenue_target="10.00", user=city_user)
     response = api_for(city_user).post(f"{BASE}2026/publish/")
     assert response.status_code == 400
     assert "decompose" in str(response.json())
@@ -163,18 +163,18 @@ def test_phasing_one_county_leaves_the_others(api_for, city_user, plan_2026):
 
 
 def test_an_amounts_profile_must_match_the_county_target(city_user, plan_2026, county_b):
-    services.plan_decompose(
+    plans.plan_decompose(
         plan=plan_2026, method="potential", weights={"C01": 1, "C02": 2}, user=city_user
     )
     amounts = ["66666.67"] * 11 + ["66666.63"]  # C02's 800,000.00
-    profile = services.phasing_profile_create(
+    profile = plans.phasing_profile_create(
         name="C02 seasonal", kind="amounts", values=amounts, user=city_user
     )
-    services.plan_phase(plan=plan_2026, profile=profile, county=county_b, user=city_user)
+    plans.plan_phase(plan=plan_2026, profile=profile, county=county_b, user=city_user)
     december = CountyMonthTarget.objects.get(county_target__county=county_b, month=12)
     assert december.revenue_target == Decimal("66666.63")
     with pytest.raises(ValidationError, match="C01.*400000.00"):
-        services.plan_phase(plan=plan_2026, profile=profile, user=city_user)
+        plans.plan_phase(plan=plan_2026, profile=profile, user=city_user)
 
 
 def test_targets_are_scoped_to_the_county_user(api_for, staff_a, staff_b, plan_2026):

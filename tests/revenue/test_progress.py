@@ -3,7 +3,7 @@
 import pytest
 
 from marketing_ops.models import County
-from revenue import services
+from revenue.services import plans
 
 from .conftest import make_counties, make_report
 
@@ -94,7 +94,7 @@ def test_ties_share_a_rank(api_for, city_user, plan_2026, county_a, county_b):
 
 
 def test_the_province_standing_is_shown_beside_the_city(api_for, city_user, half_year):
-    services.province_standing_save(
+    plans.province_standing_save(
         year=2026, month=6, rank=3, cities=14, completion_rate="0.5120", user=city_user
     )
     standing = api_for(city_user).get(URL).json()["province_standing"]
@@ -127,7 +127,7 @@ def _with_counties(n, plan, city_user):
         make_report(county, 2026, 1, "1000.00", volumes={"BROADBAND": 5})
         make_report(county, 2026, 2, "1000.00", volumes={"DEDICATED_LINE": 1})
     everyone = dict.fromkeys(County.objects.values_list("code", flat=True), 1)
-    services.plan_decompose(plan=plan, method="potential", weights=everyone, user=city_user)
+    plans.plan_decompose(plan=plan, method="potential", weights=everyone, user=city_user)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from revenue import services
 from revenue.models import MonthlyReport, ReportChange
+from revenue.services import reports
 
 URL = "/api/v1/revenue/reports/C01/2026/3/"
 FIGURES = {"revenue": "81234.50", "volumes": {"BROADBAND": 12, "DEDICATED_LINE": 1}}
@@ -146,16 +146,16 @@ def test_two_first_saves_of_a_new_report_conflict(api_for, staff_a, city_user, d
 
 
 def test_a_late_submission_is_flagged(staff_a, lines, county_a):
-    services.report_save(
+    reports.report_save(
         county=county_a, year=2026, month=3, revenue="1.00", volumes={}, version=0, user=staff_a
     )
     report = MonthlyReport.objects.get()
     on_time = timezone.make_aware(dt.datetime(2026, 4, 5, 23, 0))
     with time_machine.travel(on_time, tick=False):
-        assert services.report_submit(report=report, user=staff_a).late is False
-    report = services.report_return(report=report, user=None, reason="check")
+        assert reports.report_submit(report=report, user=staff_a).late is False
+    report = reports.report_return(report=report, user=None, reason="check")
     late = timezone.make_aware(dt.datetime(2026, 4, 6, 8, 0))
-    assert services.report_submit(report=report, user=staff_a, now=late).late is True
+    assert reports.report_submit(report=report, user=staff_a, now=late).late is True
 
 
 def test_negative_and_fractional_figures_are_refused(api_for, staff_a, lines):

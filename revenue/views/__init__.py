@@ -1,0 +1,1 @@
+"""Pages of the revenue app, one module per subject: dashboards, reports, plans, standings."""

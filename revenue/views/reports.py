@@ -1,0 +1,228 @@
+"""Monthly reports: the list, the review queue, one county's month and its workflow, the upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from marketing_ops import pages
+from marketing_ops.access import (
+    CITY_ROLES,
+    WRITING_ROLES,
+    get_visible_or_404,
+    has_role,
+    require_login,
+    require_roles,
+    user_county,
+)
+from marketing_ops.forms import add_service_errors
+from marketing_ops.models import County
+from marketing_ops.services import import_submit
+from revenue import tables
+from revenue.filters import ReportFilter
+from revenue.forms import FiguresUploadForm, ReasonForm, ReportForm
+from revenue.imports import monthly_figures_template
+from revenue.selectors import reference
+from revenue.selectors import reports as report_selectors
+from revenue.services import reports
+from revenue.views.common import error_text, last_month, period, xlsx_of
+
+#: Reports per page of the review queue.
+REVIEW_PER_PAGE = 50
+
+
+@require_login
+def report_list(request: HttpRequest) -> HttpResponse:
+    return pages.list_page(
+        request,
+        queryset=report_selectors.reports_for(request.user),
+        filterset_class=ReportFilter,
+        table_class=tables.ReportTable,
+        title=_("Monthly reports"),
+        export_name="monthly-reports",
+        template="revenue/report_list.html",
+        extra={
+            "own": user_county(request.user),
+            "last_month": last_month(),
+            "can_edit": has_role(request.user, *WRITING_ROLES),
+            "can_review": has_role(request.user, *CITY_ROLES),
+        },
+    )
+
+
+@require_roles(*CITY_ROLES)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    table = tables.ReviewTable(report_selectors.review_queue(request.user))
+    exported = xlsx_of(request, "review-queue.xlsx", [(table, _("Review queue"))])
+    if exported:
+        return exported
+    RequestConfig(request, paginate={"per_page": REVIEW_PER_PAGE}).configure(table)
+    context = {"table": table, "export_query": pages.export_query(request)}
+    return render(request, "revenue/review_queue.html", context)
+
+
+def _report_county(request: HttpRequest, county: str, year: int, month: int) -> County:
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404("No such month.")
+    return get_visible_or_404(County.objects.all(), request.user, code=county)
+
+
+@require_login
+def report_detail(request: HttpRequest, county: str, year: int, month: int) -> HttpResponse:
+    county_obj = _report_county(request, county, year, month)
+    lines = reference.active_lines()
+    shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
+    report = shown.report
+    can_edit = has_role(request.user, *WRITING_ROLES)
+    conflict = None
+    if request.method == "POST":
+        pages.require(can_edit)
+        form = ReportForm(request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                reports.report_save(
+                    county=county_obj,
+                    year=year,
+                    month=month,
+                    revenue=form.cleaned_data["revenue"],
+                    volumes=form.volumes(),
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                )
+            except reports.ReportConflict as exc:
+                conflict = str(exc)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Saved %(county)s %(year)s-%(month)02d.")
+                    % {"county": county_obj.code, "year": year, "month": month},
+                )
+                return redirect("revenue:report", county_obj.code, year, month)
+    else:
+        initial = {"revenue": report.revenue if report.pk else None, "version": report.version}
+        initial.update({f"volume_{code}": n for code, n in shown.volumes.items()})
+        form = ReportForm(initial=initial, lines=lines)
+    history = tables.HistoryTable(shown.history)
+    exported = xlsx_of(
+        request, f"report-{county_obj.code}-{year}-{month:02d}.xlsx", [(history, _("History"))]
+    )
+    if exported:
+        return exported
+    context = {
+        "county": county_obj,
+        "year": year,
+        "month": month,
+        "report": report,
+        "volumes": shown.volumes,
+        "lines": lines,
+        "form": form,
+        "conflict": conflict,
+        "history": history,
+        "export_query": pages.export_query(request),
+        "deadline": shown.deadline,
+        "can_edit": can_edit and (report.is_editable or not report.pk),
+        "can_submit": can_edit and report.pk and report.is_editable,
+        "can_review": has_role(request.user, *CITY_ROLES),
+        "reason_form": ReasonForm(initial={"version": report.version}),
+    }
+    return render(request, "revenue/report_detail.html", context)
+
+
+_ACTIONS = {
+    "submit": (reports.report_submit, False),
+    "approve": (reports.report_approve, False),
+    "return": (reports.report_return, True),
+    "reopen": (reports.report_reopen, True),
+}
+
+
+def _done_message(action: str, county: County, year: int, month: int, late: bool) -> str:
+    figures = {"county": county.code, "year": year, "month": month}
+    done = {
+        "submit": _("%(county)s %(year)s-%(month)02d submitted."),
+        "approve": _("%(county)s %(year)s-%(month)02d approved."),
+        "return": _("%(county)s %(year)s-%(month)02d returned to the county."),
+        "reopen": _("%(county)s %(year)s-%(month)02d reopened."),
+    }[action] % figures
+    if action == "submit" and late:
+        done += " " + _("It was submitted after the deadline and is flagged late.")
+    return done
+
+
+@require_login
+@require_POST
+def report_action(
+    request: HttpRequest, county: str, year: int, month: int, action: str
+) -> HttpResponse:
+    county_obj = _report_county(request, county, year, month)
+    if action not in _ACTIONS:
+        raise Http404("No such action.")
+    service, needs_reason = _ACTIONS[action]
+    report = get_visible_or_404(
+        report_selectors.reports_for(request.user),
+        request.user,
+        county=county_obj,
+        year=year,
+        month=month,
+    )
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    kwargs: dict[str, Any] = {"version": form.cleaned_data.get("version")}
+    if needs_reason:
+        kwargs["reason"] = form.cleaned_data.get("reason", "")
+    try:
+        report = service(report=report, user=request.user, **kwargs)
+    except reports.ReportConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _done_message(action, county_obj, year, month, report.late))
+    if action == "approve" and request.POST.get("next") == "review":
+        return redirect("revenue:review")
+    return redirect("revenue:report", county_obj.code, year, month)
+
+
+@require_roles(*WRITING_ROLES)
+def report_upload(request: HttpRequest) -> HttpResponse:
+    form = FiguresUploadForm(request.POST or None, request.FILES or None)
+    job = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = import_submit(
+            dataset="monthly_figures",
+            fileobj=upload,
+            file_name=upload.name,
+            user=request.user,
+            background=False,
+        )
+        if job.status == job.Status.DONE:
+            messages.success(
+                request,
+                _("Imported %(count)s reports from %(file)s as drafts.")
+                % {"count": job.applied, "file": job.file_name},
+            )
+            return redirect("revenue:reports")
+        messages.error(
+            request, _("%(file)s was rejected; nothing was written.") % {"file": job.file_name}
+        )
+    return render(
+        request,
+        "revenue/report_upload.html",
+        {"form": form, "job": job, "last_month": last_month()},
+    )
+
+
+@require_login
+def report_template(request: HttpRequest) -> HttpResponse:
+    year, month = period(request)
+    return monthly_figures_template(request.user, year, month)
