@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arrears import calculations as calc
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
@@ -27,13 +28,14 @@ from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
+from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
 
 IMPORT_KINDS = ("accounts", "bills")
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+    return serializers.DecimalField(**MONEY, **kwargs)
 
 
 def _rate(**kwargs: Any) -> serializers.DecimalField:
@@ -175,7 +177,7 @@ class RecoveryView(APIView):
     )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
-        month = _month_param(request, indicators.current_recovery_month(today))
+        month = _month_param(request, calc.month_in_collection(today))
         return Response(RecoverySerializer(indicators.recovery(request.user, month)).data)
 
 

@@ -10,14 +10,15 @@ county only; the city briefing with the scope of the city's leadership.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
+from arrears import calculations as calc
 from arrears.selectors import indicators
 from arrears.selectors.worklist import promises_broken
 from arrears.tables import promise_sheet
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.formatting import money, percent, points
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from marketing_ops.xlsx import Sheet
@@ -35,18 +36,6 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     return []
 
 
-def _pct(rate: Decimal | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
-def _pp(change: Decimal | None) -> str:
-    return "—" if change is None else f"{change:+.2f} pp"
-
-
-def _money(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"{amount:,.2f}"
-
-
 def _scope_label(county: County | None) -> str:
     return county.name if county else "City"
 
@@ -54,7 +43,7 @@ def _scope_label(county: County | None) -> str:
 def recovery_month_of(period: BriefingPeriod) -> Month:
     """The billing month in collection at the end of the period (bills fall due at the end of
     the following month), e.g. October's bills for a week or month ending in November."""
-    return indicators.current_recovery_month(period.end)
+    return calc.month_in_collection(period.end)
 
 
 def _recovery_lines(recovery: dict[str, Any], scope: str) -> list[str]:
@@ -63,15 +52,15 @@ def _recovery_lines(recovery: dict[str, Any], scope: str) -> list[str]:
         city["meets_target"]
     ]
     lines = [
-        f"{scope}: recovery of {recovery['month']} bills {_pct(city['recovery_rate'])} "
-        f"against the {_pct(recovery['target'])} target — {verdict} "
-        f"(collected {_money(city['collected'])} of {_money(city['billed'])})."
+        f"{scope}: recovery of {recovery['month']} bills {percent(city['recovery_rate'])} "
+        f"against the {percent(recovery['target'])} target — {verdict} "
+        f"(collected {money(city['collected'])} of {money(city['billed'])})."
     ]
     below = [row for row in recovery["counties"] if row["meets_target"] is False]
     if len(recovery["counties"]) > 1:
         if below:
             names = ", ".join(
-                f"{row['county']} {row['county_name']} ({_pct(row['recovery_rate'])})"
+                f"{row['county']} {row['county_name']} ({percent(row['recovery_rate'])})"
                 for row in below
             )
             lines.append(f"Below target: {names}.")
@@ -94,8 +83,8 @@ def _recovery_sheet(recovery: dict[str, Any], change: dict[str, Any] | None, sco
             row["billed"],
             row["collected"],
             # As the lines above and the revenue section show rates: 95.35%, not 0.9535.
-            _pct(row["recovery_rate"]),
-            _pct(recovery["target"]),
+            percent(row["recovery_rate"]),
+            percent(recovery["target"]),
             {True: "Yes", False: "No", None: "—"}[row["meets_target"]],
         ]
         if change is not None:
@@ -120,7 +109,7 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
     lines = _recovery_lines(recovery, scope)
     if change["previous_as_of"]:
         lines.append(
-            f"Change since last week: {_pp(change['city']['change_pp'])} "
+            f"Change since last week: {points(change['city']['change_pp'])} "
             f"(snapshot of {change['as_of']} against {change['previous_as_of']})."
         )
     else:
@@ -139,8 +128,8 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
 
 
 def _ageing_sheet(ageing: dict[str, Any], scope: str) -> Sheet:
-    keys = ["not_due", "1_30", "31_90", "91_180", "181_365", "over_365", "total", "long_term"]
-    headers = ["County", "Name", "Not due", "1–30", "31–90", "91–180", "181–365", "> 365"]
+    keys = [*calc.BUCKET_KEYS, "total", "long_term"]
+    headers = ["County", "Name", *(str(bucket.heading) for bucket in calc.BUCKETS)]
     headers += ["Outstanding", "Long-term"]
     total = {"county": "", "county_name": f"{scope} total", **ageing["city"]}
     rows = [
@@ -181,18 +170,18 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     over = [row["month"] for row in transfers if row["over_limit"]]
     lines = _recovery_lines(recovery, scope)
     lines.append(
-        f"Outstanding on {period.end:%Y-%m-%d}: {_money(ageing['city']['total'])}, of which "
+        f"Outstanding on {period.end:%Y-%m-%d}: {money(ageing['city']['total'])}, of which "
         f"long-term (over {ageing['long_term_days']} days past due) "
-        f"{_money(ageing['city']['long_term'])}; new long-term in {month.year}: "
-        f"{_money(new_long_term['city']['new_long_term'])}."
+        f"{money(ageing['city']['long_term'])}; new long-term in {month.year}: "
+        f"{money(new_long_term['city']['new_long_term'])}."
     )
     limit = (
-        f"against a limit of {_money(this_month['limit'])}"
+        f"against a limit of {money(this_month['limit'])}"
         if this_month["limit"] is not None
         else "(no limit set)"
     )
     lines.append(
-        f"Transferred to bad debt in {month}: {_money(this_month['amount'])} "
+        f"Transferred to bad debt in {month}: {money(this_month['amount'])} "
         f"({this_month['accounts']} accounts) {limit}."
     )
     if over:

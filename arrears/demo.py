@@ -30,6 +30,7 @@ from arrears.services import bill_months, bill_totals
 from arrears.services.snapshots import snapshots_take
 from arrears.services.transfers import limit_set
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT
 from marketing_ops.periods import Month
 
 SEED = 4_2026
@@ -39,7 +40,6 @@ BAD_SHARE = (0.012, 0.010, 0.015, 0.014, 0.030, 0.016, 0.035, 0.013)
 LINES = (("BROADBAND", 55), ("FIXED_PHONE", 35), ("DEDICATED_LINE", 7), ("PUBLIC_PHONE", 3))
 FEES = (29, 39, 59, 89, 129, 199)
 DEMO_NOTE = "Demo transfer"
-CENT = Decimal("0.01")
 
 
 def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int], today: dt.date):

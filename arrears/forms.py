@@ -11,10 +11,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from arrears.models import Account, CollectionAction
-from arrears.services.collection import RECORDING_ROLES
 from arrears.services.transfers import approvers
-from marketing_ops.access import Role
+from marketing_ops.access import WRITING_ROLES, Role
 from marketing_ops.models import County
+from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, Month
 
 User = get_user_model()
@@ -104,8 +104,7 @@ class ActionForm(forms.Form):
     promise_amount = forms.DecimalField(
         label="Promised amount",
         required=False,
-        max_digits=14,
-        decimal_places=2,
+        **MONEY,
         min_value=0,
         help_text="Promises only.",
     )
@@ -124,10 +123,10 @@ class ActionForm(forms.Form):
 
 
 def owners_for(account: Account) -> QuerySet:
-    """Users who may work ``account`` (RECORDING_ROLES): its county's staff and the city's
+    """Users who may work ``account`` (WRITING_ROLES): its county's staff and the city's
     staff and admins."""
     county_staff = Q(groups__name=Role.COUNTY_STAFF, profile__county=account.county_id)
-    city_roles = [role for role in RECORDING_ROLES if role != Role.COUNTY_STAFF]
+    city_roles = [role for role in WRITING_ROLES if role != Role.COUNTY_STAFF]
     city = Q(groups__name__in=city_roles) & (
         Q(profile__isnull=True) | Q(profile__county__isnull=True)
     )
@@ -137,7 +136,7 @@ def owners_for(account: Account) -> QuerySet:
 class TransferForm(forms.Form):
     county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
     month = MonthField(label="Month")
-    amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(label="Amount", **MONEY)
     accounts = forms.IntegerField(label="Accounts", min_value=1)
     approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=2000)
@@ -158,7 +157,7 @@ class LimitForm(forms.Form):
         required=False,
         empty_label="Whole city (provincial limit)",
     )
-    amount = forms.DecimalField(label="Limit", max_digits=14, decimal_places=2, min_value=0)
+    amount = forms.DecimalField(label="Limit", **MONEY, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,10 +21,9 @@ from arrears.models import Account, Bill
 from arrears.services import bill_months, bill_totals, side_load
 from arrears.services import imports as staging
 from marketing_ops import tabular
-from marketing_ops.access import Role
+from marketing_ops.access import WRITING_ROLES
 from marketing_ops.periods import Month
 
-IMPORT_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
 _LARGEST_AMOUNT = Decimal("1000000000000")
 _ACCOUNTS_LOCK_KEY = 0x61636374  # "acct"
@@ -113,7 +112,7 @@ def _schedule_snapshots(ctx: tabular.ImportContext) -> None:
 
 
 class _StagedDataset(tabular.Dataset):
-    roles = IMPORT_ROLES
+    roles = WRITING_ROLES
     run_async = True
     stage_row_numbers = True
     batch_size = 20_000

@@ -12,8 +12,7 @@ from django.db.models import F, Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from marketing_ops.money import MONEY
 
 
 class AccountQuerySet(CountyScopedQuerySet):

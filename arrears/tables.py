@@ -17,6 +17,7 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
+from marketing_ops.formatting import MISSING, date, money
 from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn
 from marketing_ops.xlsx import Sheet
 
@@ -36,7 +37,7 @@ class MonthColumn(tables.Column):
 
 
 def _yes_no(value: bool | None) -> str:
-    return "—" if value is None else ("Yes" if value else "No")
+    return MISSING if value is None else ("Yes" if value else "No")
 
 
 # --------------------------------------------------------------------------- worklist
@@ -162,13 +163,13 @@ class BillTable(tables.Table):
         empty_text = "No bills have been imported for this account."
 
     def render_outstanding(self, record: Bill) -> str:
-        return f"{self.value_outstanding(record):,.2f}"
+        return money(self.value_outstanding(record))
 
     def value_outstanding(self, record: Bill) -> Decimal:
         return calc.outstanding(record.amount_billed, record.amount_paid)
 
     def render_due_date(self, record: Bill) -> str:
-        return f"{self.value_due_date(record):%Y-%m-%d}"
+        return date(self.value_due_date(record))
 
     def value_due_date(self, record: Bill) -> Any:
         return calc.due_date(record.billing_month)
@@ -279,23 +280,33 @@ class RecoveryTable(tables.Table):
         return _yes_no(value)
 
 
-class AgeingTable(tables.Table):
-    county = tables.Column(verbose_name="Code")
-    county_name = tables.Column(verbose_name="County")
-    not_due = MoneyColumn(verbose_name="Not due")
-    days_1_30 = MoneyColumn(accessor="1_30", verbose_name="1–30 days")
-    days_31_90 = MoneyColumn(accessor="31_90", verbose_name="31–90 days")
-    days_91_180 = MoneyColumn(accessor="91_180", verbose_name="91–180 days")
-    days_181_365 = MoneyColumn(accessor="181_365", verbose_name="181–365 days")
-    days_over_365 = MoneyColumn(accessor="over_365", verbose_name="> 365 days")
-    total = MoneyColumn(verbose_name="Outstanding")
-    long_term = MoneyColumn(verbose_name="Long-term")
+class _AgeingMeta:
+    template_name = TEMPLATE
+    attrs = {"class": TABLE_CLASS, "id": "ageing"}
+    orderable = False
+    empty_text = "Nothing is outstanding."
 
-    class Meta:
-        template_name = TEMPLATE
-        attrs = {"class": TABLE_CLASS, "id": "ageing"}
-        orderable = False
-        empty_text = "Nothing is outstanding."
+
+def _ageing_columns() -> dict[str, tables.Column]:
+    """Code, county, one column per ageing bucket (``calculations.BUCKETS``), outstanding and
+    long-term, created in that order (django-tables2 orders columns by creation)."""
+    columns: dict[str, tables.Column] = {
+        "county": tables.Column(verbose_name="Code"),
+        "county_name": tables.Column(verbose_name="County"),
+    }
+    for bucket in calc.BUCKETS:
+        columns[bucket.field] = MoneyColumn(accessor=bucket.key, verbose_name=bucket.label)
+    columns["total"] = MoneyColumn(verbose_name="Outstanding")
+    columns["long_term"] = MoneyColumn(verbose_name="Long-term")
+    return columns
+
+
+#: Ageing per county; its bucket columns follow ``calculations.BUCKETS``.
+AgeingTable = type(
+    "AgeingTable",
+    (tables.Table,),
+    {"__module__": __name__, "Meta": _AgeingMeta, **_ageing_columns()},
+)
 
 
 class LongTermTable(tables.Table):

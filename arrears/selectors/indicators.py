@@ -101,11 +101,6 @@ def recovery(user: Any, month: Month) -> dict[str, Any]:
     }
 
 
-def current_recovery_month(as_of: dt.date) -> Month:
-    """The billing month in collection on ``as_of``: last month's bills fall due this month."""
-    return Month.of(as_of).previous()
-
-
 def latest_billing_month(user: Any = None, up_to: Month | None = None) -> Month | None:
     """The latest billing month with bills (in the user's scope), optionally not after ``up_to``."""
     totals = BillMonthTotal.objects.filter(bills__gt=0)
@@ -409,7 +404,6 @@ def recovery_change_since_last_week(user: Any, as_of: dt.date) -> dict[str, Any]
 __all__ = [
     "ageing",
     "ageing_by_county",
-    "current_recovery_month",
     "latest_billing_month",
     "new_long_term_this_year",
     "recovery",

@@ -9,21 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from arrears.calculations import BUCKET_KEYS
-
-HUNDRED = Decimal(100)
-BUCKET_LABELS = {
-    "not_due": "Not due",
-    "1_30": "1–30 days",
-    "31_90": "31–90 days",
-    "91_180": "91–180 days",
-    "181_365": "181–365 days",
-    "over_365": "> 365 days",
-}
-
-
-def percent(rate: Decimal | None) -> Decimal | None:
-    return None if rate is None else (rate * HUNDRED).quantize(Decimal("0.01"))
+from arrears.calculations import BUCKETS
+from marketing_ops.formatting import percent_number
 
 
 def recovery(data: dict[str, Any]) -> dict[str, Any]:
@@ -31,9 +18,9 @@ def recovery(data: dict[str, Any]) -> dict[str, Any]:
     counties = data["counties"]
     return {
         "labels": [row["county_name"] for row in counties],
-        "rates": [percent(row["recovery_rate"]) for row in counties],
+        "rates": [percent_number(row["recovery_rate"]) for row in counties],
         "meets": [row["meets_target"] for row in counties],
-        "target": percent(data["target"]),
+        "target": percent_number(data["target"]),
     }
 
 
@@ -47,17 +34,17 @@ def trend(snapshots: list[dict[str, Any]], target: Decimal) -> dict[str, Any]:
             rates[row["county"], snapshot["as_of"]] = row["recovery_rate"]
     dates = [snapshot["as_of"] for snapshot in snapshots]
     series = [
-        {"label": name, "data": [percent(rates.get((code, day))) for day in dates]}
+        {"label": name, "data": [percent_number(rates.get((code, day))) for day in dates]}
         for code, name in names.items()
     ]
     if len(names) > 1:
         series.insert(
-            0, {"label": "Total", "data": [percent(s["recovery_rate"]) for s in snapshots]}
+            0, {"label": "Total", "data": [percent_number(s["recovery_rate"]) for s in snapshots]}
         )
     return {
         "labels": dates,
         "series": series,
-        "target": percent(target),
+        "target": percent_number(target),
     }
 
 
@@ -67,8 +54,8 @@ def ageing(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "labels": [row["county_name"] for row in counties],
         "series": [
-            {"label": BUCKET_LABELS[key], "data": [row[key] for row in counties]}
-            for key in BUCKET_KEYS
+            {"label": str(bucket.label), "data": [row[bucket.key] for row in counties]}
+            for bucket in BUCKETS
         ],
     }
 

@@ -62,8 +62,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month": month,
         "as_of": as_of,
         "recovery": recovery,
-        "target_pct": charts.percent(recovery["target"]),
-        "city_rate_pct": charts.percent(recovery["city"]["recovery_rate"]),
         "ageing": ageing,
         "long_term": long_term,
         "below_target": [row for row in recovery["counties"] if row["meets_target"] is False],
