@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from arrears.bulk import partitions
 from arrears.models import (
     Account,
     ArrearsSnapshot,
@@ -161,7 +162,7 @@ def _partition_months() -> None:
     month, as a month's import would leave them, so the demo reads bills as production does."""
     if connection.vendor != "postgresql":
         return
-    default = bill_months.DEFAULT_PARTITION
+    default = partitions.DEFAULT_PARTITION
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT billing_month, COUNT(*) FROM {default} GROUP BY 1 ORDER BY 1")
         months = cursor.fetchall()

@@ -2,7 +2,7 @@
 
 Both may hold a million rows, so they run in the background (Celery, tracked by the ImportJob)
 and stream validated rows into a staging table instead of memory; the write is one set-based
-upsert (``arrears.services.imports``). After a successful import the county snapshots are
+upsert (``arrears.bulk.staging``). After a successful import the county snapshots are
 retaken once the transaction commits.
 """
 
@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
+from arrears.bulk import partitions, side_load, staging
 from arrears.models import Account, Bill
-from arrears.services import bill_months, bill_totals, side_load
-from arrears.services import imports as staging
+from arrears.services import bill_months, bill_totals
+from arrears.tasks import take_snapshots
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES
 from marketing_ops.periods import Month
@@ -105,8 +106,6 @@ def _types(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
 
 def _schedule_snapshots(ctx: tabular.ImportContext) -> None:
     """Retake the county snapshots once the import has committed (SPEC §4.2)."""
-    from arrears.tasks import take_snapshots
-
     as_of = timezone.localdate(ctx.now).isoformat()
     transaction.on_commit(lambda: take_snapshots.delay(as_of))
 
@@ -360,7 +359,7 @@ class BillsDataset(_StagedDataset):
                     params=[day, *([own] if own is not None else [])],
                     rows=rows,
                 )
-        except bill_months.DuplicateBills:
+        except partitions.DuplicateBills:
             raise staging.duplicate_errors(table, key, "account_no", describe)
         if written < ctx.state["staged"]:
             raise self._unmatched(table, own)
@@ -439,7 +438,7 @@ class BillsDataset(_StagedDataset):
                 rows=rows,
                 sides=raw if isinstance(raw, side_load.SideCsvTables) else None,
             )
-        except (bill_months.DuplicateBills, DataError):
+        except (partitions.DuplicateBills, DataError):
             return None  # a key twice, or a cell PostgreSQL cannot convert
         if written != rows:
             return None  # a row of another month, a cell not as plain, an account not found

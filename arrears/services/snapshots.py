@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from arrears import calculations as calc
+from arrears.bulk import partitions
 from arrears.models import ArrearsSnapshot, Bill, BillMonthTotal
 from arrears.selectors.indicators import (
     ageing_by_county,
@@ -87,3 +88,10 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
             "taken_at",
         ],
     )
+
+
+def snapshots_after_import(*, as_of: dt.date) -> list[ArrearsSnapshot]:
+    """What follows a committed import: the bills' planner statistics refreshed (outside any
+    transaction, as VACUUM must be), then the county snapshots retaken as of ``as_of``."""
+    partitions.refresh_bill_statistics()
+    return snapshots_take(as_of=as_of)

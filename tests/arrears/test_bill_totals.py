@@ -257,7 +257,7 @@ def test_a_refresh_waits_for_a_bills_write_in_progress(county_a):
     import psycopg2
     from django.db import connections
 
-    from arrears.services.bill_months import _LOCK_KEY
+    from arrears.bulk.partitions import _LOCK_KEY
 
     settings_dict = connections["default"].settings_dict
     importer = psycopg2.connect(
