@@ -18,8 +18,8 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from arrears.bulk import partitions, side_load, staging
-from arrears.models import Account, Bill
-from arrears.services import bill_months, bill_totals
+from arrears.models import Account
+from arrears.services import accounts, bill_months
 from arrears.tasks import take_snapshots
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES
@@ -231,8 +231,7 @@ class AccountsDataset(_StagedDataset):
             f"INSERT INTO arrears_account ({columns}) SELECT {columns} FROM {table.name} s "
             f"WHERE NOT EXISTS (SELECT 1 FROM arrears_account a WHERE a.account_no = s.account_no)"
         )
-        if moved:
-            self._move_bills(moved)
+        accounts.bills_follow_accounts(moved)
         _schedule_snapshots(ctx)
         return ctx.state["staged"]
 
@@ -248,17 +247,6 @@ class AccountsDataset(_StagedDataset):
                 f"ON a.account_no = s.account_no WHERE a.county_id <> s.county_id"
             )
         ]
-
-    @staticmethod
-    def _move_bills(account_ids: list[int]) -> None:
-        # Bills carry their account's county for the per-county aggregates: keep it in step.
-        from django.db.models import OuterRef, Subquery
-
-        county = Account.objects.filter(pk=OuterRef("account_id")).values("county_id")[:1]
-        for start in range(0, len(account_ids), 10_000):
-            chunk = account_ids[start : start + 10_000]
-            Bill.objects.filter(account_id__in=chunk).update(county_id=Subquery(county))
-        bill_totals.refresh()
 
     @staticmethod
     def _outside_county(
