@@ -1,7 +1,6 @@
 """Admin of the arrears tables. There are about a million accounts: account foreign keys are
 raw ids (no select box of a million options) and list pages join what they show."""
 
-
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest

@@ -185,8 +185,8 @@ class RecoveryView(APIView):
 
 
 def _ageing_fields() -> dict[str, serializers.Field]:
-    keys = (*indicators.AGEING_KEYS, "total", "long_term")
-    return {key: _money() for key in keys}
+    buckets = {key: _money(source=f"buckets.{key}") for key in calc.BUCKET_KEYS}
+    return buckets | {"total": _money(), "long_term": _money()}
 
 
 AgeingCitySerializer = type("AgeingCity", (serializers.Serializer,), _ageing_fields())

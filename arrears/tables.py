@@ -266,9 +266,7 @@ class RecoveryTable(tables.Table):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "recovery"}
-        row_attrs = {
-            "class": lambda record: "row-at_risk" if record.get("meets_target") is False else ""
-        }
+        row_attrs = {"class": lambda record: "row-at_risk" if record.meets_target is False else ""}
         orderable = False
         empty_text = "No bills for this month yet."
 
@@ -295,7 +293,9 @@ def _ageing_columns() -> dict[str, tables.Column]:
         "county_name": tables.Column(verbose_name="County"),
     }
     for bucket in calc.BUCKETS:
-        columns[bucket.field] = MoneyColumn(accessor=bucket.key, verbose_name=bucket.label)
+        columns[bucket.field] = MoneyColumn(
+            accessor=f"buckets__{bucket.key}", verbose_name=bucket.label
+        )
     columns["total"] = MoneyColumn(verbose_name="Outstanding")
     columns["long_term"] = MoneyColumn(verbose_name="Long-term")
     return columns
@@ -332,7 +332,7 @@ class TransferSummaryTable(tables.Table):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "transfer-summary"}
-        row_attrs = {"class": lambda record: "row-at_risk" if record.get("over_limit") else ""}
+        row_attrs = {"class": lambda record: "row-at_risk" if record.over_limit else ""}
         orderable = False
 
     def render_over_limit(self, value: bool) -> Any:
