@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from marketing_ops.money import CENT, ZERO
+from marketing_ops.money import ZERO
 from marketing_ops.periods import Month
 
 RATE_PLACES = Decimal("0.0001")
@@ -167,8 +167,3 @@ def meets_target(billed: Decimal, collected_amount: Decimal, target: Decimal) ->
 def over_limit(amount: Decimal, limit: Decimal | None) -> bool:
     """A month's transfers are over the limit when a limit is set and the amount exceeds it."""
     return limit is not None and amount > limit
-
-
-def money(value: Decimal | int | None) -> Decimal:
-    """Quantize to cents; None counts as zero (an aggregate over no rows)."""
-    return Decimal(value or 0).quantize(CENT)

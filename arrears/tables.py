@@ -18,6 +18,7 @@ from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
 from marketing_ops.formatting import MISSING, date, money
+from marketing_ops.money import to_cents
 from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn
 from marketing_ops.xlsx import Sheet
 
@@ -241,7 +242,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             account.county.code,
             action.promise_date,
             action.promise_amount,
-            calc.money(action.outstanding_now),
+            to_cents(action.outstanding_now),
             action.owner.username if action.owner else "",
             action.result,
         ]

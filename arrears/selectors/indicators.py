@@ -28,6 +28,7 @@ from arrears.models import (
 )
 from marketing_ops.access import bound_county_id, is_city_wide, visible_counties
 from marketing_ops.models import County
+from marketing_ops.money import CENT, ZERO, to_cents
 from marketing_ops.periods import Month
 
 # --------------------------------------------------------------------------- results
@@ -177,7 +178,7 @@ def recovery_sums(totals: QuerySet, month: Month) -> dict[int, tuple[Decimal, De
     rows = totals.filter(billing_month=month.first_day).values_list(
         "county_id", "billed", "collected"
     )
-    return {county_id: (calc.money(b), calc.money(c)) for county_id, b, c in rows}
+    return {county_id: (to_cents(b), to_cents(c)) for county_id, b, c in rows}
 
 
 def _recovery_row(
@@ -200,9 +201,9 @@ def recovery(user: Any, month: Month) -> Recovery:
     target = recovery_target(month.year)
     sums = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
     counties = []
-    total_billed = total_collected = calc.ZERO
+    total_billed = total_collected = ZERO
     for county in _counties(user):
-        billed, collected = sums.get(county.pk, (calc.ZERO, calc.ZERO))
+        billed, collected = sums.get(county.pk, (ZERO, ZERO))
         total_billed += billed
         total_collected += collected
         counties.append(_recovery_row(billed, collected, target, county))
@@ -236,7 +237,7 @@ def outstanding_by_month(totals: QuerySet, as_of: dt.date) -> list[tuple[int, dt
     rows = totals.filter(outstanding__gt=0, billing_month__lte=as_of.replace(day=1)).values_list(
         "county_id", "billing_month", "outstanding"
     )
-    return [(county_id, month, calc.money(owed)) for county_id, month, owed in rows]
+    return [(county_id, month, to_cents(owed)) for county_id, month, owed in rows]
 
 
 def ageing_by_county(totals: QuerySet, as_of: dt.date) -> dict[int, dict[str, Decimal]]:
@@ -289,7 +290,7 @@ def new_long_term_this_year(user: Any, as_of: dt.date) -> LongTerm:
     """
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     counties = []
-    city_new = city_long = calc.ZERO
+    city_new = city_long = ZERO
     for county in _counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
         city_new += figures["new_long_term"]
@@ -350,13 +351,13 @@ def transfers_summary(user: Any, year: int) -> list[TransferMonth]:
         .annotate(amount=Sum("amount"), accounts=Sum("accounts"))
         .values_list("month", "amount", "accounts")
     )
-    sums = {month: (calc.money(amount), accounts or 0) for month, amount, accounts in transfers}
+    sums = {month: (to_cents(amount), accounts or 0) for month, amount, accounts in transfers}
     city = is_city_wide(user)
     limits = _limits(user, year, city=city)
     own = None if city else bound_county_id(user)
     rows = []
     for month in _year_months(year):
-        amount, accounts = sums.get(month.first_day, (calc.ZERO, 0))
+        amount, accounts = sums.get(month.first_day, (ZERO, 0))
         rows.append(_transfer_row(month, amount, accounts, limits.get((own, month.first_day))))
     return rows
 
@@ -372,20 +373,20 @@ def transfers_by_county(user: Any, year: int) -> list[CountyTransfers]:
         .annotate(amount=Sum("amount"), accounts=Sum("accounts"))
         .values_list("county_id", "month", "amount", "accounts")
     )
-    sums = {(c, m): (calc.money(a), n or 0) for c, m, a, n in transfers}
+    sums = {(c, m): (to_cents(a), n or 0) for c, m, a, n in transfers}
     limits = _limits(user, year, city=False)
     result = []
     for county in _counties(user):
         months = []
         for month in _year_months(year):
-            amount, accounts = sums.get((county.pk, month.first_day), (calc.ZERO, 0))
+            amount, accounts = sums.get((county.pk, month.first_day), (ZERO, 0))
             limit = limits.get((county.pk, month.first_day))
             months.append(_transfer_row(month, amount, accounts, limit))
         result.append(
             CountyTransfers(
                 county=county.code,
                 county_name=county.name,
-                amount=sum((m.amount for m in months), calc.ZERO),
+                amount=sum((m.amount for m in months), ZERO),
                 accounts=sum(m.accounts for m in months),
                 over_limit_months=[m.month for m in months if m.over_limit],
                 months=months,
@@ -398,14 +399,14 @@ def transfers_by_county(user: Any, year: int) -> list[CountyTransfers]:
 
 
 def _snapshot_totals(snapshots: list[ArrearsSnapshot]) -> SnapshotRow:
-    billed = sum((s.billed for s in snapshots), calc.ZERO)
-    collected = sum((s.collected for s in snapshots), calc.ZERO)
+    billed = sum((s.billed for s in snapshots), ZERO)
+    collected = sum((s.collected for s in snapshots), ZERO)
     return SnapshotRow(
         billed=billed,
         collected=collected,
         recovery_rate=calc.recovery_rate(billed, collected),
-        outstanding=sum((s.outstanding for s in snapshots), calc.ZERO),
-        long_term=sum((s.long_term for s in snapshots), calc.ZERO),
+        outstanding=sum((s.outstanding for s in snapshots), ZERO),
+        long_term=sum((s.long_term for s in snapshots), ZERO),
     )
 
 
@@ -463,7 +464,7 @@ def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     """Change of a rate in percentage points (0.0123 → 1.23)."""
     if now is None or before is None:
         return None
-    return ((now - before) * 100).quantize(calc.CENT)
+    return ((now - before) * 100).quantize(CENT)
 
 
 def _compared(now: SnapshotRow, before: SnapshotRow | None) -> SnapshotRow:

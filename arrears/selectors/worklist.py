@@ -32,6 +32,7 @@ from django.db.models.functions import RowNumber
 
 from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction
+from marketing_ops.money import to_cents
 
 #: Sort keys the worklist accepts → database ordering of the per-account aggregate.
 #: "Age" is the days overdue of the oldest owing bill: more days = an older billing month.
@@ -118,7 +119,7 @@ def _rows(aggregates: Sequence[dict[str, Any]], as_of: dt.date) -> list[OverdueA
     return [
         OverdueAccount(
             account=accounts[row["account"]],
-            outstanding=calc.money(row["outstanding"]),
+            outstanding=to_cents(row["outstanding"]),
             oldest_month=row["oldest_month"],
             overdue_bills=row["overdue_bills"],
             as_of=as_of,

@@ -17,9 +17,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from arrears import calculations as calc
 from arrears.bulk import partitions
 from arrears.models import Bill, BillMonthTotal
+from marketing_ops.money import to_cents
 
 FIGURES = ("bills", "billed", "collected", "outstanding")
 
@@ -45,9 +45,9 @@ def _sums(bills: QuerySet) -> list[BillMonthTotal]:
             billing_month=row["billing_month"],
             county_id=row["county_id"],
             bills=row["count"],
-            billed=calc.money(row["billed_sum"]),
-            collected=calc.money(row["billed_sum"]) - calc.money(row["owed_sum"]),
-            outstanding=calc.money(row["owed_sum"]),
+            billed=to_cents(row["billed_sum"]),
+            collected=to_cents(row["billed_sum"]) - to_cents(row["owed_sum"]),
+            outstanding=to_cents(row["owed_sum"]),
         )
         for row in rows
     ]

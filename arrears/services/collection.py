@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from arrears import calculations as calc
 from arrears.models import Account, CollectionAction
 from marketing_ops.access import WRITING_ROLES, bound_county_id, has_role, is_city_wide
+from marketing_ops.money import to_cents
 
 Kind = CollectionAction.Kind
 Status = Account.Status
@@ -111,7 +111,7 @@ def action_record(
             happened_on=happened_on,
             result=result.strip(),
             promise_date=promise_date,
-            promise_amount=calc.money(promise_amount) if promise_amount is not None else None,
+            promise_amount=to_cents(promise_amount) if promise_amount is not None else None,
             owner=owner,
             created_by=created_by,
         )

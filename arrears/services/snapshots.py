@@ -17,6 +17,7 @@ from arrears.selectors.indicators import (
     recovery_sums,
 )
 from marketing_ops.models import County
+from marketing_ops.money import ZERO
 from marketing_ops.periods import Month
 
 
@@ -56,7 +57,7 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
     overdue = _overdue_accounts(as_of)
     snapshots = []
     for county in County.objects.filter(active=True):
-        billed, collected = recovery.get(county.pk, (calc.ZERO, calc.ZERO))
+        billed, collected = recovery.get(county.pk, (ZERO, ZERO))
         figures = ageing.get(county.pk) or calc.empty_ageing()
         snapshots.append(
             ArrearsSnapshot(
