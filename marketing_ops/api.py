@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,10 +24,26 @@ from marketing_ops.access import auditor_level, has_role, roles_of, user_county
 from marketing_ops.models import BusinessLine, County, ImportJob
 
 
+def service_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A service's ``ValidationError`` as DRF writes field errors: ``{"field": ["message"]}``,
+    a message that names no field under ``non_field_errors``."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, except that a service's PermissionDenied keeps its message in the 403."""
+    """DRF's handler, and what a service raises reads as DRF's own errors: a Django
+    ``ValidationError`` is a 400 with its field errors (``service_errors``), a
+    ``PermissionDenied`` a 403 that keeps its message. API views call services and let these
+    propagate; none converts them itself."""
     if isinstance(exc, DjangoPermissionDenied):
         exc = PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = ValidationError(service_errors(exc))
     return drf_exception_handler(exc, context)
 
 

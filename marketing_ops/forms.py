@@ -1,24 +1,109 @@
+"""Forms of the core, and what every page form and filter bar of every app shares.
+
+- ``BootstrapFormMixin``: Bootstrap classes on every widget (``form-control``, ``form-select``,
+  ``form-check-input``) and ``is-invalid`` on the fields with errors. Put it first in a form's
+  bases; set ``small_widgets = True`` for the compact inputs of a filter or period bar.
+- ``widget_css(widget, small=...)``: the class a widget gets, for code that styles a form it
+  does not define (the filter sets of ``marketing_ops.filters``).
+- ``add_service_errors(form, error)``: a service's ``ValidationError`` shown on the fields it
+  names, anything else above the form. Services hold the rules (docs/rules.md); forms only
+  show what they refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from marketing_ops import tabular
+from marketing_ops import formatting, tabular
+
+#: Widgets drawn as Bootstrap check boxes or radio buttons.
+CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect)
+
+
+def widget_css(widget: forms.Widget, *, small: bool = False) -> str:
+    """The Bootstrap class of ``widget``: a check box, a select or any other input."""
+    if isinstance(widget, CHECK_WIDGETS):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select form-select-sm" if small else "form-select"
+    return "form-control form-control-sm" if small else "form-control"
+
+
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, and ``is-invalid`` on the fields with errors.
+
+    A class a widget declares itself (``attrs={"class": ...}``) is kept instead of the
+    default. Fields are styled when the form is made and again after it is validated.
+    """
+
+    #: The compact inputs (``form-control-sm``) of filter and period bars.
+    small_widgets = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        form: Any = self
+        declared = form.__dict__.setdefault("_declared_css", {})
+        errors = form._errors or {}
+        for name, field in form.fields.items():
+            widget = field.widget
+            if name not in declared:
+                declared[name] = widget.attrs.get("class")
+            css = declared[name] or widget_css(widget, small=self.small_widgets)
+            # A group of check boxes marks no single box invalid; its message says it.
+            if name in errors and not isinstance(widget, forms.RadioSelect):
+                css += " is-invalid"
+            widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self.style_fields()
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the fields it names, the rest on the form.
+
+    A message for a field the form does not have (or a message without a field) is shown
+    above the form, so nothing a service refuses is lost.
+    """
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+    if isinstance(form, BootstrapFormMixin):
+        form.style_fields()
 
 
 class UploadForm(forms.Form):
-    dataset = forms.ChoiceField(label="Dataset")
+    """A file for one dataset (its page draws the inputs itself)."""
+
+    dataset = forms.ChoiceField(label=_("Dataset"))
     file = forms.FileField(
-        label="File", help_text="CSV (UTF-8, header row) or XLSX (first sheet, header in row 1)."
+        label=_("File"),
+        help_text=_("CSV (UTF-8, header row) or XLSX (first sheet, header in row 1)."),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dataset"].choices = [(d.name, d.label) for d in tabular.datasets_for(user)]
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         # Size is checked from the request's metadata before a byte is parsed.
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {settings.UPLOAD_MAX_BYTES:,}."
+                _("The file is %(size)s bytes; the limit is %(limit)s.")
+                % {
+                    "size": formatting.count(upload.size),
+                    "limit": formatting.count(settings.UPLOAD_MAX_BYTES),
+                }
             )
         return upload

@@ -1,9 +1,9 @@
-import datetime as dt
 from typing import Any
 
 import django_tables2 as tables
-from django.utils import dateformat, timezone
+from django_tables2 import utils
 
+from marketing_ops import formatting
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
 
 #: Cell renderers whose signature is remembered (the project's tables have a few hundred).
@@ -19,8 +19,6 @@ def cache_render_signatures() -> None:
     (and whether it is bound, which drops ``self``), for up to SIGNATURES_KEPT functions (a
     callable made per request is not kept for ever). Called once from the app's ``ready``.
     """
-    from django_tables2 import utils
-
     if getattr(utils.signature, "cached", False):
         return
     uncached = utils.signature
@@ -55,20 +53,36 @@ class NumColumn(tables.Column):
 
 
 class MoneyColumn(NumColumn):
-    """Yuan shown as 86,400.00 on the page, exported as the Decimal itself."""
+    """Yuan shown as 86,400.00 on the page (``formatting.money``), exported as the Decimal."""
 
     def render(self, value: Any) -> str:
-        return f"{value:,.2f}"
+        return formatting.money(value)
 
     def value(self, value: Any) -> Any:
         return value
 
 
 class RateColumn(NumColumn):
-    """A 4-place fraction shown as a percentage (49.87%), exported as the fraction."""
+    """A 4-place fraction shown as a percentage (49.87%, ``formatting.percent``), exported as
+    the fraction."""
 
     def render(self, value: Any) -> str:
-        return f"{value * 100:.2f}%"
+        return formatting.percent(value)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class PointsColumn(NumColumn):
+    """A change in percentage points shown signed (+1.20 pp, ``formatting.points``), exported
+    as the number."""
+
+    def __init__(self, *args: Any, signed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signed = signed
+
+    def render(self, value: Any) -> str:
+        return formatting.points(value, signed=self.signed)
 
     def value(self, value: Any) -> Any:
         return value
@@ -76,17 +90,15 @@ class RateColumn(NumColumn):
 
 class DateColumn(tables.Column):
     """A date or datetime in a Django date ``format`` (default 2026-03-24; an aware datetime in
-    local time). Formatted in Python: django-tables2's DateColumn and DateTimeColumn compile a
-    template for every cell, about a millisecond each."""
+    local time), through ``formatting.date``. Formatted in Python: django-tables2's DateColumn
+    and DateTimeColumn compile a template for every cell, about a millisecond each."""
 
-    def __init__(self, *args: Any, format: str = "Y-m-d", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, format: str = formatting.DATE_FORMAT, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.format = format
 
     def render(self, value: Any) -> str:
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return dateformat.format(value, self.format)
+        return formatting.date(value, self.format)
 
 
 class CountyTable(tables.Table):

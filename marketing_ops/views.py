@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_tables2 import RequestConfig
 
-from marketing_ops import selectors, tabular
+from marketing_ops import formatting, pages, selectors, tabular
 from marketing_ops.access import get_visible_or_404, has_role, require_login
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
-from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, table_sheet, xlsx_response
+from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
 
 
 @require_login
@@ -33,19 +33,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_login
 def import_list(request: HttpRequest) -> HttpResponse:
-    filterset = ImportJobFilter(request.GET, queryset=selectors.import_jobs_for(request.user))
-    table = ImportJobTable(filterset.qs)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response("imports.xlsx", [table_sheet(table, "Imports")])
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(
+    return pages.list_page(
         request,
-        "core/import_list.html",
-        {
-            "table": table,
-            "filter": filterset,
-            "can_upload": bool(tabular.datasets_for(request.user)),
-        },
+        queryset=selectors.import_jobs_for(request.user),
+        filterset_class=ImportJobFilter,
+        table_class=ImportJobTable,
+        title=_("Imports"),
+        export_name="imports",
+        template="core/import_list.html",
+        extra={"can_upload": bool(tabular.datasets_for(request.user))},
     )
 
 
@@ -69,7 +65,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = tabular.submit(form.cleaned_data["dataset"], upload, upload.name, request.user)
         if job.status == job.Status.DONE:
-            messages.success(request, f"Imported {job.rows:,} rows from {job.file_name}.")
+            messages.success(
+                request,
+                _("Imported %(rows)s rows from %(file)s.")
+                % {"rows": formatting.count(job.rows), "file": job.file_name},
+            )
         elif job.status == job.Status.FAILED:
             messages.error(request, f"{job.file_name} was rejected; nothing was written.")
         else:
@@ -82,10 +82,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_login
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
-    if request.GET.get("export") == "xlsx":
+    if pages.wants_xlsx(request):
         rows = [[e["row"], e["column"], e["message"]] for e in job.errors]
         return xlsx_response(
-            f"import-{job.pk}-errors.xlsx", [Sheet("Errors", ["row", "column", "message"], rows)]
+            f"import-{job.pk}-errors.xlsx", [Sheet(_("Errors"), ["row", "column", "message"], rows)]
         )
     return render(request, "core/import_detail.html", {"job": job})
 
@@ -108,12 +108,15 @@ def import_template(request: HttpRequest, dataset: str) -> HttpResponse:
 
 @require_login
 def briefing_list(request: HttpRequest) -> HttpResponse:
-    filterset = BriefingFilter(request.GET, queryset=selectors.briefings_for(request.user))
-    table = BriefingTable(filterset.qs)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response("briefings.xlsx", [table_sheet(table, "Briefings")])
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "core/briefing_list.html", {"table": table, "filter": filterset})
+    return pages.list_page(
+        request,
+        queryset=selectors.briefings_for(request.user),
+        filterset_class=BriefingFilter,
+        table_class=BriefingTable,
+        title=_("Briefings"),
+        export_name="briefings",
+        template="core/briefing_list.html",
+    )
 
 
 @require_login

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import County
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 
@@ -34,23 +35,6 @@ def county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
         label="County",
         empty_label="All counties",
     )
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    """Small Bootstrap inputs for the filter bar above every list."""
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        for field in form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-        return form
 
 
 def _search(queryset: QuerySet, value: str, fields: list[str]) -> QuerySet:

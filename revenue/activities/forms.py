@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from marketing_ops.forms import BootstrapFormMixin, add_service_errors
 from marketing_ops.models import County
 from revenue.activities import services
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
@@ -15,44 +16,11 @@ from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPack
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BootstrapForm:
-    """Bootstrap classes on every widget, and ``is-invalid`` on fields with errors."""
-
-    def style_fields(self) -> None:
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if name in getattr(self, "errors", {}):
-                css += " is-invalid"
-            widget.attrs["class"] = css
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        self.style_fields()
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ``{field: message}`` errors to the form's fields."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
 def _active_counties() -> Any:
     return County.objects.filter(active=True)
 
 
-class TariffPackageForm(BootstrapForm, forms.ModelForm):
+class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
     counties = forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
         required=False,
@@ -80,7 +48,6 @@ class TariffPackageForm(BootstrapForm, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counties"].queryset = _active_counties()
-        self.style_fields()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -96,7 +63,7 @@ class TariffPackageForm(BootstrapForm, forms.ModelForm):
         return data
 
 
-class TrainingForm(BootstrapForm, forms.ModelForm):
+class TrainingForm(BootstrapFormMixin, forms.ModelForm):
     counties = forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
         required=False,
@@ -116,7 +83,6 @@ class TrainingForm(BootstrapForm, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counties"].queryset = _active_counties()
-        self.style_fields()
 
 
 class CountyOfUserMixin:
@@ -128,7 +94,7 @@ class CountyOfUserMixin:
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
 
-class MarketingCaseForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
+class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
     tags = forms.CharField(
         required=False,
         help_text="Comma-separated, e.g. campus, broadband, renewal.",
@@ -155,7 +121,6 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
         self.limit_counties(user)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
-        self.style_fields()
 
     def clean_tags(self) -> list[str]:
         try:
@@ -175,7 +140,7 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
         return data
 
 
-class FieldVisitForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
+class FieldVisitForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = FieldVisit
         fields = ["county", "date", "kind", "participants", "findings"]
@@ -188,10 +153,9 @@ class FieldVisitForm(CountyOfUserMixin, BootstrapForm, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_counties(user)
-        self.style_fields()
 
 
-class FollowUpForm(BootstrapForm, forms.ModelForm):
+class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner", "due_on", "done", "done_on"]
@@ -209,7 +173,6 @@ class FollowUpForm(BootstrapForm, forms.ModelForm):
         self.fields["owner"].label_from_instance = lambda user: (
             f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
         )
-        self.style_fields()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

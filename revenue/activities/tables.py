@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from marketing_ops import formatting
 from marketing_ops.tables import NUM, DateColumn, MoneyColumn
 from revenue.activities.services import can_complete_follow_up
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
@@ -40,7 +41,7 @@ class IsoDateColumn(DateColumn):
 
 class IsoDateTimeColumn(IsoDateColumn):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("format", "Y-m-d H:i")
+        kwargs.setdefault("format", formatting.DATETIME_FORMAT)
         super().__init__(**kwargs)
 
 
