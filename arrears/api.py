@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -300,18 +299,15 @@ class TransferList(generics.ListCreateAPIView):
 
     def perform_create(self, serializer: TransferSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = transfer_create(
-                county=data["county"],
-                month=data["month"],
-                amount=data["amount"],
-                accounts=data["accounts"],
-                approver=data.get("approver") or self.request.user,
-                note=data.get("note", ""),
-                created_by=self.request.user,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict)
+        serializer.instance = transfer_create(
+            county=data["county"],
+            month=data["month"],
+            amount=data["amount"],
+            accounts=data["accounts"],
+            approver=data.get("approver") or self.request.user,
+            note=data.get("note", ""),
+            created_by=self.request.user,
+        )
 
 
 class TransferMonthSerializer(serializers.Serializer):
@@ -361,11 +357,8 @@ class TransferLimitView(APIView):
             month = Month.parse(data["month"])
         except ValueError as exc:
             raise ValidationError({"month": [str(exc)]})
-        try:
-            limit = limit_set(
-                month=month, county=data.get("county"), amount=data["amount"], set_by=request.user
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict)
+        limit = limit_set(
+            month=month, county=data.get("county"), amount=data["amount"], set_by=request.user
+        )
         answer = {"month": str(month), "county": limit.county, "amount": limit.amount}
         return Response(TransferLimitSerializer(answer).data)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from arrears.models import Account, CollectionAction
 from arrears.services.transfers import approvers
 from marketing_ops.access import WRITING_ROLES, Role
+from marketing_ops.forms import BootstrapFormMixin
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, Month
@@ -47,15 +48,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _small(form: forms.Form) -> None:
-    """Bootstrap classes on every widget of ``form``."""
-    for field in form.fields.values():
-        is_select = isinstance(field.widget, forms.Select)
-        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
+class CompactForm(BootstrapFormMixin, forms.Form):
+    """The arrears pages' forms sit in narrow cards and bars: compact Bootstrap inputs."""
+
+    small_widgets = True
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(CompactForm):
     """Which billing month the recovery is for and the day ageing is measured on."""
 
     month = MonthField(label="Billing month", required=False)
@@ -73,7 +72,6 @@ class DashboardForm(forms.Form):
             args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         self.today = today
-        _small(self)
 
     def clean_as_of(self) -> dt.date | None:
         as_of = self.cleaned_data.get("as_of")
@@ -88,7 +86,7 @@ class DashboardForm(forms.Form):
         return month, data.get("as_of") or self.initial["as_of"]
 
 
-class ActionForm(forms.Form):
+class ActionForm(CompactForm):
     kind = forms.ChoiceField(label="Action", choices=CollectionAction.Kind.choices)
     happened_on = forms.DateField(label="Date", widget=DateInput())
     result = forms.CharField(
@@ -119,7 +117,6 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners_for(account)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
-        _small(self)
 
 
 def owners_for(account: Account) -> QuerySet:
@@ -133,7 +130,7 @@ def owners_for(account: Account) -> QuerySet:
     return User.objects.filter(county_staff | city, is_active=True).distinct().order_by("username")
 
 
-class TransferForm(forms.Form):
+class TransferForm(CompactForm):
     county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
     month = MonthField(label="Month")
     amount = forms.DecimalField(label="Amount", **MONEY)
@@ -146,10 +143,9 @@ class TransferForm(forms.Form):
         self.fields["county"].queryset = County.objects.filter(active=True)
         self.fields["approver"].queryset = approvers()
         self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
-        _small(self)
 
 
-class LimitForm(forms.Form):
+class LimitForm(CompactForm):
     month = MonthField(label="Month")
     county = forms.ModelChoiceField(
         label="County",
@@ -162,13 +158,3 @@ class LimitForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = County.objects.filter(active=True)
-        _small(self)
-
-
-def add_service_errors(form: forms.Form, error: Any) -> None:
-    """Show a service's ValidationError on the form fields it names (else on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -20,8 +20,8 @@ from arrears.tables import (
     TrendTable,
 )
 from arrears.views import charts
-from arrears.views.common import wants_xlsx
 from marketing_ops.access import is_city_wide, require_login
+from marketing_ops.pages import export_query, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
 
 #: A row of a per-county table with a total.
@@ -73,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "below_target": [row for row in recovery.counties if row.meets_target is False],
         "over_limit_months": [row.month for row in transfers if row.over_limit],
         "tables": tables,
+        "export_query": export_query(request),
         "charts": {
             "recovery": charts.recovery(recovery),
             "trend": charts.trend(trend, recovery.target),
