@@ -2,6 +2,8 @@
 raw ids (no select box of a million options) and list pages join what they show."""
 
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from arrears.models import (
     Account,
@@ -13,6 +15,7 @@ from arrears.models import (
     Transfer,
     TransferLimit,
 )
+from arrears.services.accounts import bills_follow_account
 
 
 @admin.register(Account)
@@ -33,6 +36,13 @@ class AccountAdmin(admin.ModelAdmin):
     # Counting a million rows on every list page is slow on PostgreSQL.
     show_full_result_count = False
 
+    def save_model(self, request: HttpRequest, obj: Account, form: ModelForm, change: bool) -> None:
+        # An account moved to another county takes its bills along (and their totals), in the
+        # admin's transaction.
+        super().save_model(request, obj, form, change)
+        if change and "county" in form.changed_data:
+            bills_follow_account(account=obj, previous_county_id=form.initial["county"])
+
 
 @admin.register(Bill)
 class BillAdmin(admin.ModelAdmin):
@@ -41,7 +51,13 @@ class BillAdmin(admin.ModelAdmin):
     search_fields = ("account__account_no",)
     list_select_related = ("account", "county")
     raw_id_fields = ("account",)
+    # A bill's county is its account's, never edited on its own (it follows the account).
+    readonly_fields = ("county",)
     show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: Bill, form: ModelForm, change: bool) -> None:
+        obj.county_id = obj.account.county_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(BillMonthTotal)

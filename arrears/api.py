@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -20,12 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arrears import calculations as calc
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
+from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
 from marketing_ops.services import import_submit
 
@@ -33,7 +34,7 @@ IMPORT_KINDS = ("accounts", "bills")
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+    return serializers.DecimalField(**MONEY, **kwargs)
 
 
 def _rate(**kwargs: Any) -> serializers.DecimalField:
@@ -179,7 +180,7 @@ class RecoveryView(APIView):
     )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
-        month = _month_param(request, indicators.current_recovery_month(today))
+        month = _month_param(request, calc.month_in_collection(today))
         return Response(RecoverySerializer(indicators.recovery(request.user, month)).data)
 
 
@@ -187,8 +188,8 @@ class RecoveryView(APIView):
 
 
 def _ageing_fields() -> dict[str, serializers.Field]:
-    keys = (*indicators.AGEING_KEYS, "total", "long_term")
-    return {key: _money() for key in keys}
+    buckets = {key: _money(source=f"buckets.{key}") for key in calc.BUCKET_KEYS}
+    return buckets | {"total": _money(), "long_term": _money()}
 
 
 AgeingCitySerializer = type("AgeingCity", (serializers.Serializer,), _ageing_fields())
@@ -302,18 +303,15 @@ class TransferList(generics.ListCreateAPIView):
 
     def perform_create(self, serializer: TransferSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = transfer_create(
-                county=data["county"],
-                month=data["month"],
-                amount=data["amount"],
-                accounts=data["accounts"],
-                approver=data.get("approver") or self.request.user,
-                note=data.get("note", ""),
-                created_by=self.request.user,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict)
+        serializer.instance = transfer_create(
+            county=data["county"],
+            month=data["month"],
+            amount=data["amount"],
+            accounts=data["accounts"],
+            approver=data.get("approver") or self.request.user,
+            note=data.get("note", ""),
+            created_by=self.request.user,
+        )
 
 
 class TransferMonthSerializer(serializers.Serializer):
@@ -363,11 +361,8 @@ class TransferLimitView(APIView):
             month = Month.parse(data["month"])
         except ValueError as exc:
             raise ValidationError({"month": [str(exc)]})
-        try:
-            limit = limit_set(
-                month=month, county=data.get("county"), amount=data["amount"], set_by=request.user
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict)
+        limit = limit_set(
+            month=month, county=data.get("county"), amount=data["amount"], set_by=request.user
+        )
         answer = {"month": str(month), "county": limit.county, "amount": limit.amount}
         return Response(TransferLimitSerializer(answer).data)

@@ -12,7 +12,8 @@ class ArrearsConfig(AppConfig):
 
     def ready(self) -> None:
         # One-bill saves and deletes (admin, the ORM, an account's cascade) keep the month ×
-        # county totals in step; bulk writes refresh them themselves (arrears.services.bill_totals).
+        # county totals in step; bulk writes refresh them themselves. Why a signal here, the one
+        # the project has: see "one-bill writes" in arrears.services.bill_totals.
         from django.db.models.signals import post_delete, post_save
 
         from arrears.models import Bill

@@ -10,14 +10,17 @@ county only; the city briefing with the scope of the city's leadership.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any
 
+from arrears import calculations as calc
 from arrears.selectors import indicators
+from arrears.selectors.indicators import Ageing, Recovery, RecoveryChange, TransferMonth
 from arrears.selectors.worklist import promises_broken
 from arrears.tables import promise_sheet
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.formatting import MISSING, money, percent, points
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from marketing_ops.xlsx import Sheet
@@ -35,18 +38,6 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     return []
 
 
-def _pct(rate: Decimal | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
-def _pp(change: Decimal | None) -> str:
-    return "—" if change is None else f"{change:+.2f} pp"
-
-
-def _money(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"{amount:,.2f}"
-
-
 def _scope_label(county: County | None) -> str:
     return county.name if county else "City"
 
@@ -54,25 +45,24 @@ def _scope_label(county: County | None) -> str:
 def recovery_month_of(period: BriefingPeriod) -> Month:
     """The billing month in collection at the end of the period (bills fall due at the end of
     the following month), e.g. October's bills for a week or month ending in November."""
-    return indicators.current_recovery_month(period.end)
+    return calc.month_in_collection(period.end)
 
 
-def _recovery_lines(recovery: dict[str, Any], scope: str) -> list[str]:
-    city = recovery["city"]
+def _recovery_lines(recovery: Recovery, scope: str) -> list[str]:
+    city = recovery.city
     verdict = {True: "meets the target", False: "below the target", None: "no bills"}[
-        city["meets_target"]
+        city.meets_target
     ]
     lines = [
-        f"{scope}: recovery of {recovery['month']} bills {_pct(city['recovery_rate'])} "
-        f"against the {_pct(recovery['target'])} target — {verdict} "
-        f"(collected {_money(city['collected'])} of {_money(city['billed'])})."
+        f"{scope}: recovery of {recovery.month} bills {percent(city.recovery_rate)} "
+        f"against the {percent(recovery.target)} target — {verdict} "
+        f"(collected {money(city.collected)} of {money(city.billed)})."
     ]
-    below = [row for row in recovery["counties"] if row["meets_target"] is False]
-    if len(recovery["counties"]) > 1:
+    below = [row for row in recovery.counties if row.meets_target is False]
+    if len(recovery.counties) > 1:
         if below:
             names = ", ".join(
-                f"{row['county']} {row['county_name']} ({_pct(row['recovery_rate'])})"
-                for row in below
+                f"{row.county} {row.county_name} ({percent(row.recovery_rate)})" for row in below
             )
             lines.append(f"Below target: {names}.")
         else:
@@ -80,30 +70,28 @@ def _recovery_lines(recovery: dict[str, Any], scope: str) -> list[str]:
     return lines
 
 
-def _recovery_sheet(recovery: dict[str, Any], change: dict[str, Any] | None, scope: str) -> Sheet:
-    changes = {row["county"]: row["change_pp"] for row in (change or {}).get("counties", [])}
+def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: str) -> Sheet:
+    changes = {row.county: row.change_pp for row in (change.counties if change else [])}
     headers = ["County", "Name", "Billed", "Collected", "Recovery", "Target", "Meets target"]
     if change is not None:
         headers.append("Change since last week (pp)")
     rows = []
-    total = {"county": "", "county_name": f"{scope} total", **recovery["city"]}
-    for row in [*recovery["counties"], total]:
+    total = replace(recovery.city, county="", county_name=f"{scope} total")
+    for row in [*recovery.counties, total]:
         cells = [
-            row["county"],
-            row["county_name"],
-            row["billed"],
-            row["collected"],
+            row.county,
+            row.county_name,
+            row.billed,
+            row.collected,
             # As the lines above and the revenue section show rates: 95.35%, not 0.9535.
-            _pct(row["recovery_rate"]),
-            _pct(recovery["target"]),
-            {True: "Yes", False: "No", None: "—"}[row["meets_target"]],
+            percent(row.recovery_rate),
+            percent(recovery.target),
+            {True: "Yes", False: "No", None: MISSING}[row.meets_target],
         ]
         if change is not None:
-            cells.append(
-                changes.get(row["county"]) if row["county"] else change["city"]["change_pp"]
-            )
+            cells.append(changes.get(row.county) if row.county else change.city.change_pp)
         rows.append(cells)
-    return Sheet(f"Recovery {recovery['month']}", headers, rows)
+    return Sheet(f"Recovery {recovery.month}", headers, rows)
 
 
 def _promises(reader: Any, today: dt.date, county: County | None) -> tuple[int, Sheet]:
@@ -118,10 +106,10 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
     recovery = indicators.recovery(reader, recovery_month_of(period))
     change = indicators.recovery_change_since_last_week(reader, period.end)
     lines = _recovery_lines(recovery, scope)
-    if change["previous_as_of"]:
+    if change.previous_as_of:
         lines.append(
-            f"Change since last week: {_pp(change['city']['change_pp'])} "
-            f"(snapshot of {change['as_of']} against {change['previous_as_of']})."
+            f"Change since last week: {points(change.city.change_pp)} "
+            f"(snapshot of {change.as_of} against {change.previous_as_of})."
         )
     else:
         lines.append("Change since last week: no snapshot a week older to compare with yet.")
@@ -138,28 +126,27 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
     return Section("Arrears recovery", lines=lines, tables=tables, order=ORDER)
 
 
-def _ageing_sheet(ageing: dict[str, Any], scope: str) -> Sheet:
-    keys = ["not_due", "1_30", "31_90", "91_180", "181_365", "over_365", "total", "long_term"]
-    headers = ["County", "Name", "Not due", "1–30", "31–90", "91–180", "181–365", "> 365"]
+def _ageing_sheet(ageing: Ageing, scope: str) -> Sheet:
+    headers = ["County", "Name", *(str(bucket.heading) for bucket in calc.BUCKETS)]
     headers += ["Outstanding", "Long-term"]
-    total = {"county": "", "county_name": f"{scope} total", **ageing["city"]}
-    rows = [
-        [row["county"], row["county_name"], *(row[key] for key in keys)]
-        for row in [*ageing["counties"], total]
-    ]
-    return Sheet(f"Ageing {ageing['as_of']}", headers, rows)
-
-
-def _transfer_sheet(transfers: list[dict[str, Any]], year: int) -> Sheet:
-    headers = ["Month", "Transferred", "Accounts", "Limit", "Over limit"]
+    total = replace(ageing.city, county="", county_name=f"{scope} total")
     rows = [
         [
-            row["month"],
-            row["amount"],
-            row["accounts"],
-            row["limit"],
-            "Yes" if row["over_limit"] else "",
+            row.county,
+            row.county_name,
+            *(row.buckets[key] for key in calc.BUCKET_KEYS),
+            row.total,
+            row.long_term,
         ]
+        for row in [*ageing.counties, total]
+    ]
+    return Sheet(f"Ageing {ageing.as_of}", headers, rows)
+
+
+def _transfer_sheet(transfers: list[TransferMonth], year: int) -> Sheet:
+    headers = ["Month", "Transferred", "Accounts", "Limit", "Over limit"]
+    rows = [
+        [row.month, row.amount, row.accounts, row.limit, "Yes" if row.over_limit else ""]
         for row in transfers
     ]
     return Sheet(f"Transfers {year}", headers, rows)
@@ -175,25 +162,25 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     transfers = [
         row
         for row in indicators.transfers_summary(reader, month.year)
-        if Month.parse(row["month"]) <= month
+        if Month.parse(row.month) <= month
     ]
     this_month = transfers[-1]
-    over = [row["month"] for row in transfers if row["over_limit"]]
+    over = [row.month for row in transfers if row.over_limit]
     lines = _recovery_lines(recovery, scope)
     lines.append(
-        f"Outstanding on {period.end:%Y-%m-%d}: {_money(ageing['city']['total'])}, of which "
-        f"long-term (over {ageing['long_term_days']} days past due) "
-        f"{_money(ageing['city']['long_term'])}; new long-term in {month.year}: "
-        f"{_money(new_long_term['city']['new_long_term'])}."
+        f"Outstanding on {period.end:%Y-%m-%d}: {money(ageing.city.total)}, of which "
+        f"long-term (over {ageing.long_term_days} days past due) "
+        f"{money(ageing.city.long_term)}; new long-term in {month.year}: "
+        f"{money(new_long_term.city.new_long_term)}."
     )
     limit = (
-        f"against a limit of {_money(this_month['limit'])}"
-        if this_month["limit"] is not None
+        f"against a limit of {money(this_month.limit)}"
+        if this_month.limit is not None
         else "(no limit set)"
     )
     lines.append(
-        f"Transferred to bad debt in {month}: {_money(this_month['amount'])} "
-        f"({this_month['accounts']} accounts) {limit}."
+        f"Transferred to bad debt in {month}: {money(this_month.amount)} "
+        f"({this_month.accounts} accounts) {limit}."
     )
     if over:
         lines.append(f"Over the transfer limit in {month.year}: {', '.join(over)}.")

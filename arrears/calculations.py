@@ -2,38 +2,63 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from marketing_ops.money import ZERO
+from marketing_ops.periods import Month
+
 RATE_PLACES = Decimal("0.0001")
 
-#: Ageing buckets by days past due, in display order: (key, lowest day, highest day or None).
-BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
-    ("not_due", None, 0),
-    ("1_30", 1, 30),
-    ("31_90", 31, 90),
-    ("91_180", 91, 180),
-    ("181_365", 181, 365),
-    ("over_365", 366, None),
+
+@dataclass(frozen=True)
+class Bucket:
+    """An ageing bucket: bills from ``lowest`` to ``highest`` days past due (None: no bound)."""
+
+    key: str
+    #: The field of ``ArrearsSnapshot`` and the column of the ageing table that hold it.
+    field: str
+    lowest: int | None
+    highest: int | None
+    #: How pages, exports and charts name it ("1–30 days").
+    label: str | Promise
+    #: How the briefing's narrow sheet heads its column ("1–30").
+    heading: str | Promise
+
+
+#: The ageing buckets by days past due, in display order: every number of days falls in
+#: exactly one of them (docs/rules.md, "Ageing").
+BUCKETS: tuple[Bucket, ...] = (
+    Bucket("not_due", "not_due", None, 0, _("Not due"), _("Not due")),
+    Bucket("1_30", "days_1_30", 1, 30, _("1–30 days"), _("1–30")),
+    Bucket("31_90", "days_31_90", 31, 90, _("31–90 days"), _("31–90")),
+    Bucket("91_180", "days_91_180", 91, 180, _("91–180 days"), _("91–180")),
+    Bucket("181_365", "days_181_365", 181, 365, _("181–365 days"), _("181–365")),
+    Bucket("over_365", "days_over_365", 366, None, _("> 365 days"), _("> 365")),
 )
-BUCKET_KEYS: tuple[str, ...] = tuple(key for key, _, _ in BUCKETS)
+BUCKET_KEYS: tuple[str, ...] = tuple(bucket.key for bucket in BUCKETS)
+
+#: A bill is due at the end of the month this many months after its billing month.
+MONTHS_TO_DUE = 1
 
 
 def due_date(billing_month: dt.date) -> dt.date:
     """A bill for month M is due at the end of month M+1 (SPEC §4.1)."""
-    year, month = (
-        (billing_month.year + 1, 1)
-        if billing_month.month == 12
-        else (
-            billing_month.year,
-            billing_month.month + 1,
-        )
-    )
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return Month.of(billing_month).shift(MONTHS_TO_DUE).last_day
+
+
+def month_in_collection(as_of: dt.date) -> Month:
+    """The billing month whose bills fall due at the end of ``as_of``'s month.
+
+    On ``as_of`` its bills and those of later months are not yet past due; the bills of every
+    earlier month are. It is the month whose recovery is being collected.
+    """
+    return Month.of(as_of).shift(-MONTHS_TO_DUE)
 
 
 def days_past_due(billing_month: dt.date, as_of: dt.date) -> int:
@@ -42,18 +67,11 @@ def days_past_due(billing_month: dt.date, as_of: dt.date) -> int:
 
 
 def bucket_for(days: int) -> str:
-    """The ageing bucket of a bill that is ``days`` past due."""
-    if days <= 0:
-        return "not_due"
-    if days <= 30:
-        return "1_30"
-    if days <= 90:
-        return "31_90"
-    if days <= 180:
-        return "91_180"
-    if days <= 365:
-        return "181_365"
-    return "over_365"
+    """The key of the ageing bucket of a bill that is ``days`` past due."""
+    for bucket in BUCKETS:
+        if bucket.highest is None or days <= bucket.highest:
+            return bucket.key
+    raise AssertionError("the last bucket has no upper bound")
 
 
 def outstanding(billed: Decimal, paid: Decimal) -> Decimal:
@@ -149,8 +167,3 @@ def meets_target(billed: Decimal, collected_amount: Decimal, target: Decimal) ->
 def over_limit(amount: Decimal, limit: Decimal | None) -> bool:
     """A month's transfers are over the limit when a limit is set and the amount exceeds it."""
     return limit is not None and amount > limit
-
-
-def money(value: Decimal | int | None) -> Decimal:
-    """Quantize to cents; None counts as zero (an aggregate over no rows)."""
-    return Decimal(value or 0).quantize(CENT)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from arrears.bulk import partitions
 from arrears.models import (
     Account,
     ArrearsSnapshot,
@@ -30,6 +31,7 @@ from arrears.services import bill_months, bill_totals
 from arrears.services.snapshots import snapshots_take
 from arrears.services.transfers import limit_set
 from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import CENT
 from marketing_ops.periods import Month
 
 SEED = 4_2026
@@ -39,7 +41,6 @@ BAD_SHARE = (0.012, 0.010, 0.015, 0.014, 0.030, 0.016, 0.035, 0.013)
 LINES = (("BROADBAND", 55), ("FIXED_PHONE", 35), ("DEDICATED_LINE", 7), ("PUBLIC_PHONE", 3))
 FEES = (29, 39, 59, 89, 129, 199)
 DEMO_NOTE = "Demo transfer"
-CENT = Decimal("0.01")
 
 
 def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int], today: dt.date):
@@ -161,7 +162,7 @@ def _partition_months() -> None:
     month, as a month's import would leave them, so the demo reads bills as production does."""
     if connection.vendor != "postgresql":
         return
-    default = bill_months.DEFAULT_PARTITION
+    default = partitions.DEFAULT_PARTITION
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT billing_month, COUNT(*) FROM {default} GROUP BY 1 ORDER BY 1")
         months = cursor.fetchall()

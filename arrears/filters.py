@@ -5,18 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 
 from arrears.models import Account, Bill, CollectionAction, Transfer
 from marketing_ops.access import is_city_wide, visible_counties
+from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import BusinessLine
-
-
-def _bootstrap(filterset: django_filters.FilterSet) -> None:
-    for field in filterset.form.fields.values():
-        is_select = isinstance(field.widget, forms.Select)
-        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
 
 
 class CountyChoiceMixin:
@@ -27,10 +20,9 @@ class CountyChoiceMixin:
         self.filters["county"].queryset = visible_counties(user)
         if not is_city_wide(user):
             del self.filters["county"]
-        _bootstrap(self)  # type: ignore[arg-type]
 
 
-class WorklistFilter(CountyChoiceMixin, django_filters.FilterSet):
+class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
     """Narrows the owing bills behind the worklist by the account's line and status."""
 
     business_line = django_filters.ModelChoiceFilter(
@@ -54,7 +46,7 @@ class WorklistFilter(CountyChoiceMixin, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PromiseFilter(CountyChoiceMixin, django_filters.FilterSet):
+class PromiseFilter(CountyChoiceMixin, BootstrapFilterSet):
     county = django_filters.ModelChoiceFilter(
         field_name="account__county", queryset=None, label="County", empty_label="All counties"
     )
@@ -64,7 +56,7 @@ class PromiseFilter(CountyChoiceMixin, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class TransferFilter(CountyChoiceMixin, django_filters.FilterSet):
+class TransferFilter(CountyChoiceMixin, BootstrapFilterSet):
     county = django_filters.ModelChoiceFilter(
         field_name="county", queryset=None, label="County", empty_label="All counties"
     )

@@ -11,10 +11,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from arrears.models import Account, CollectionAction
-from arrears.services.collection import RECORDING_ROLES
 from arrears.services.transfers import approvers
-from marketing_ops.access import Role
+from marketing_ops.access import WRITING_ROLES, Role
+from marketing_ops.forms import BootstrapFormMixin
 from marketing_ops.models import County
+from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, Month
 
 User = get_user_model()
@@ -47,15 +48,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _small(form: forms.Form) -> None:
-    """Bootstrap classes on every widget of ``form``."""
-    for field in form.fields.values():
-        is_select = isinstance(field.widget, forms.Select)
-        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
+class CompactForm(BootstrapFormMixin, forms.Form):
+    """The arrears pages' forms sit in narrow cards and bars: compact Bootstrap inputs."""
+
+    small_widgets = True
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(CompactForm):
     """Which billing month the recovery is for and the day ageing is measured on."""
 
     month = MonthField(label="Billing month", required=False)
@@ -73,7 +72,6 @@ class DashboardForm(forms.Form):
             args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         self.today = today
-        _small(self)
 
     def clean_as_of(self) -> dt.date | None:
         as_of = self.cleaned_data.get("as_of")
@@ -88,7 +86,7 @@ class DashboardForm(forms.Form):
         return month, data.get("as_of") or self.initial["as_of"]
 
 
-class ActionForm(forms.Form):
+class ActionForm(CompactForm):
     kind = forms.ChoiceField(label="Action", choices=CollectionAction.Kind.choices)
     happened_on = forms.DateField(label="Date", widget=DateInput())
     result = forms.CharField(
@@ -104,8 +102,7 @@ class ActionForm(forms.Form):
     promise_amount = forms.DecimalField(
         label="Promised amount",
         required=False,
-        max_digits=14,
-        decimal_places=2,
+        **MONEY,
         min_value=0,
         help_text="Promises only.",
     )
@@ -120,24 +117,23 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners_for(account)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
-        _small(self)
 
 
 def owners_for(account: Account) -> QuerySet:
-    """Users who may work ``account`` (RECORDING_ROLES): its county's staff and the city's
+    """Users who may work ``account`` (WRITING_ROLES): its county's staff and the city's
     staff and admins."""
     county_staff = Q(groups__name=Role.COUNTY_STAFF, profile__county=account.county_id)
-    city_roles = [role for role in RECORDING_ROLES if role != Role.COUNTY_STAFF]
+    city_roles = [role for role in WRITING_ROLES if role != Role.COUNTY_STAFF]
     city = Q(groups__name__in=city_roles) & (
         Q(profile__isnull=True) | Q(profile__county__isnull=True)
     )
     return User.objects.filter(county_staff | city, is_active=True).distinct().order_by("username")
 
 
-class TransferForm(forms.Form):
+class TransferForm(CompactForm):
     county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
     month = MonthField(label="Month")
-    amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(label="Amount", **MONEY)
     accounts = forms.IntegerField(label="Accounts", min_value=1)
     approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=2000)
@@ -147,10 +143,9 @@ class TransferForm(forms.Form):
         self.fields["county"].queryset = County.objects.filter(active=True)
         self.fields["approver"].queryset = approvers()
         self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
-        _small(self)
 
 
-class LimitForm(forms.Form):
+class LimitForm(CompactForm):
     month = MonthField(label="Month")
     county = forms.ModelChoiceField(
         label="County",
@@ -158,18 +153,8 @@ class LimitForm(forms.Form):
         required=False,
         empty_label="Whole city (provincial limit)",
     )
-    amount = forms.DecimalField(label="Limit", max_digits=14, decimal_places=2, min_value=0)
+    amount = forms.DecimalField(label="Limit", **MONEY, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = County.objects.filter(active=True)
-        _small(self)
-
-
-def add_service_errors(form: forms.Form, error: Any) -> None:
-    """Show a service's ValidationError on the form fields it names (else on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

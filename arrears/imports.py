@@ -2,7 +2,7 @@
 
 Both may hold a million rows, so they run in the background (Celery, tracked by the ImportJob)
 and stream validated rows into a staging table instead of memory; the write is one set-based
-upsert (``arrears.services.imports``). After a successful import the county snapshots are
+upsert (``arrears.bulk.staging``). After a successful import the county snapshots are
 retaken once the transaction commits.
 """
 
@@ -17,14 +17,14 @@ from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
-from arrears.models import Account, Bill
-from arrears.services import bill_months, bill_totals, side_load
-from arrears.services import imports as staging
+from arrears.bulk import partitions, side_load, staging
+from arrears.models import Account
+from arrears.services import accounts, bill_months
+from arrears.tasks import take_snapshots
 from marketing_ops import tabular
-from marketing_ops.access import Role
+from marketing_ops.access import WRITING_ROLES
 from marketing_ops.periods import Month
 
-IMPORT_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
 _LARGEST_AMOUNT = Decimal("1000000000000")
 _ACCOUNTS_LOCK_KEY = 0x61636374  # "acct"
@@ -106,14 +106,12 @@ def _types(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
 
 def _schedule_snapshots(ctx: tabular.ImportContext) -> None:
     """Retake the county snapshots once the import has committed (SPEC §4.2)."""
-    from arrears.tasks import take_snapshots
-
     as_of = timezone.localdate(ctx.now).isoformat()
     transaction.on_commit(lambda: take_snapshots.delay(as_of))
 
 
 class _StagedDataset(tabular.Dataset):
-    roles = IMPORT_ROLES
+    roles = WRITING_ROLES
     run_async = True
     stage_row_numbers = True
     batch_size = 20_000
@@ -233,8 +231,7 @@ class AccountsDataset(_StagedDataset):
             f"INSERT INTO arrears_account ({columns}) SELECT {columns} FROM {table.name} s "
             f"WHERE NOT EXISTS (SELECT 1 FROM arrears_account a WHERE a.account_no = s.account_no)"
         )
-        if moved:
-            self._move_bills(moved)
+        accounts.bills_follow_accounts(moved)
         _schedule_snapshots(ctx)
         return ctx.state["staged"]
 
@@ -250,17 +247,6 @@ class AccountsDataset(_StagedDataset):
                 f"ON a.account_no = s.account_no WHERE a.county_id <> s.county_id"
             )
         ]
-
-    @staticmethod
-    def _move_bills(account_ids: list[int]) -> None:
-        # Bills carry their account's county for the per-county aggregates: keep it in step.
-        from django.db.models import OuterRef, Subquery
-
-        county = Account.objects.filter(pk=OuterRef("account_id")).values("county_id")[:1]
-        for start in range(0, len(account_ids), 10_000):
-            chunk = account_ids[start : start + 10_000]
-            Bill.objects.filter(account_id__in=chunk).update(county_id=Subquery(county))
-        bill_totals.refresh()
 
     @staticmethod
     def _outside_county(
@@ -361,7 +347,7 @@ class BillsDataset(_StagedDataset):
                     params=[day, *([own] if own is not None else [])],
                     rows=rows,
                 )
-        except bill_months.DuplicateBills:
+        except partitions.DuplicateBills:
             raise staging.duplicate_errors(table, key, "account_no", describe)
         if written < ctx.state["staged"]:
             raise self._unmatched(table, own)
@@ -440,7 +426,7 @@ class BillsDataset(_StagedDataset):
                 rows=rows,
                 sides=raw if isinstance(raw, side_load.SideCsvTables) else None,
             )
-        except (bill_months.DuplicateBills, DataError):
+        except (partitions.DuplicateBills, DataError):
             return None  # a key twice, or a cell PostgreSQL cannot convert
         if written != rows:
             return None  # a row of another month, a cell not as plain, an account not found

@@ -12,8 +12,7 @@ from django.db.models import F, Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from marketing_ops.money import MONEY
 
 
 class AccountQuerySet(CountyScopedQuerySet):
@@ -68,7 +67,7 @@ class Bill(models.Model):
     On PostgreSQL the table is partitioned by ``billing_month`` (migration 0004): one partition
     per imported month plus a default partition for rows written one at a time. A large import
     of a month builds that month's partition on the side and swaps it in
-    (``arrears.services.bill_months``), so a million new bills cost one bulk insert and three
+    (``arrears.bulk.partitions``), so a million new bills cost one bulk insert and three
     fresh index builds instead of a million updates of 12-million-row indexes. The county
     figures of a month (recovery, ageing) come from ``BillMonthTotal``, kept in step by every
     write, not from summing the bills per request.

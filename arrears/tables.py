@@ -17,6 +17,8 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
+from marketing_ops.formatting import MISSING, date, money
+from marketing_ops.money import to_cents
 from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn
 from marketing_ops.xlsx import Sheet
 
@@ -36,7 +38,7 @@ class MonthColumn(tables.Column):
 
 
 def _yes_no(value: bool | None) -> str:
-    return "—" if value is None else ("Yes" if value else "No")
+    return MISSING if value is None else ("Yes" if value else "No")
 
 
 # --------------------------------------------------------------------------- worklist
@@ -162,13 +164,13 @@ class BillTable(tables.Table):
         empty_text = "No bills have been imported for this account."
 
     def render_outstanding(self, record: Bill) -> str:
-        return f"{self.value_outstanding(record):,.2f}"
+        return money(self.value_outstanding(record))
 
     def value_outstanding(self, record: Bill) -> Decimal:
         return calc.outstanding(record.amount_billed, record.amount_paid)
 
     def render_due_date(self, record: Bill) -> str:
-        return f"{self.value_due_date(record):%Y-%m-%d}"
+        return date(self.value_due_date(record))
 
     def value_due_date(self, record: Bill) -> Any:
         return calc.due_date(record.billing_month)
@@ -240,7 +242,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             account.county.code,
             action.promise_date,
             action.promise_amount,
-            calc.money(action.outstanding_now),
+            to_cents(action.outstanding_now),
             action.owner.username if action.owner else "",
             action.result,
         ]
@@ -265,9 +267,7 @@ class RecoveryTable(tables.Table):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "recovery"}
-        row_attrs = {
-            "class": lambda record: "row-at_risk" if record.get("meets_target") is False else ""
-        }
+        row_attrs = {"class": lambda record: "row-at_risk" if record.meets_target is False else ""}
         orderable = False
         empty_text = "No bills for this month yet."
 
@@ -279,23 +279,35 @@ class RecoveryTable(tables.Table):
         return _yes_no(value)
 
 
-class AgeingTable(tables.Table):
-    county = tables.Column(verbose_name="Code")
-    county_name = tables.Column(verbose_name="County")
-    not_due = MoneyColumn(verbose_name="Not due")
-    days_1_30 = MoneyColumn(accessor="1_30", verbose_name="1–30 days")
-    days_31_90 = MoneyColumn(accessor="31_90", verbose_name="31–90 days")
-    days_91_180 = MoneyColumn(accessor="91_180", verbose_name="91–180 days")
-    days_181_365 = MoneyColumn(accessor="181_365", verbose_name="181–365 days")
-    days_over_365 = MoneyColumn(accessor="over_365", verbose_name="> 365 days")
-    total = MoneyColumn(verbose_name="Outstanding")
-    long_term = MoneyColumn(verbose_name="Long-term")
+class _AgeingMeta:
+    template_name = TEMPLATE
+    attrs = {"class": TABLE_CLASS, "id": "ageing"}
+    orderable = False
+    empty_text = "Nothing is outstanding."
 
-    class Meta:
-        template_name = TEMPLATE
-        attrs = {"class": TABLE_CLASS, "id": "ageing"}
-        orderable = False
-        empty_text = "Nothing is outstanding."
+
+def _ageing_columns() -> dict[str, tables.Column]:
+    """Code, county, one column per ageing bucket (``calculations.BUCKETS``), outstanding and
+    long-term, created in that order (django-tables2 orders columns by creation)."""
+    columns: dict[str, tables.Column] = {
+        "county": tables.Column(verbose_name="Code"),
+        "county_name": tables.Column(verbose_name="County"),
+    }
+    for bucket in calc.BUCKETS:
+        columns[bucket.field] = MoneyColumn(
+            accessor=f"buckets__{bucket.key}", verbose_name=bucket.label
+        )
+    columns["total"] = MoneyColumn(verbose_name="Outstanding")
+    columns["long_term"] = MoneyColumn(verbose_name="Long-term")
+    return columns
+
+
+#: Ageing per county; its bucket columns follow ``calculations.BUCKETS``.
+AgeingTable = type(
+    "AgeingTable",
+    (tables.Table,),
+    {"__module__": __name__, "Meta": _AgeingMeta, **_ageing_columns()},
+)
 
 
 class LongTermTable(tables.Table):
@@ -321,7 +333,7 @@ class TransferSummaryTable(tables.Table):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "transfer-summary"}
-        row_attrs = {"class": lambda record: "row-at_risk" if record.get("over_limit") else ""}
+        row_attrs = {"class": lambda record: "row-at_risk" if record.over_limit else ""}
         orderable = False
 
     def render_over_limit(self, value: bool) -> Any:

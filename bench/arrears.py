@@ -208,8 +208,8 @@ def reset_measured_month(n: int) -> None:
     are new months again."""
     from django.db import connection
 
+    from arrears.bulk.partitions import partition_name
     from arrears.services import bill_totals
-    from arrears.services.bill_months import partition_name
     from marketing_ops.models import ImportJob
     from marketing_ops.periods import Month
 

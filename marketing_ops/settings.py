@@ -218,7 +218,7 @@ ARREARS_IMPORT_WORK_MEM_MB = env.int("ARREARS_IMPORT_WORK_MEM_MB", default=128)
 # Memory for building a bills month's indexes after a bulk import (SET LOCAL maintenance_work_mem).
 ARREARS_IMPORT_MAINTENANCE_MEM_MB = env.int("ARREARS_IMPORT_MAINTENANCE_MEM_MB", default=256)
 # Side connections that COPY and check the parts of a large bills CSV at once while the import's
-# connection writes what they produce (arrears.services.side_load); 0 keeps the whole direct load
+# connection writes what they produce (arrears.bulk.side_load); 0 keeps the whole direct load
 # on the import's connection. Files smaller than the minimum are not worth the connections.
 ARREARS_IMPORT_STREAMS = env.int("ARREARS_IMPORT_STREAMS", default=2)
 ARREARS_IMPORT_STREAM_MIN_BYTES = env.int("ARREARS_IMPORT_STREAM_MIN_BYTES", default=8 << 20)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,9 +27,126 @@ from arrears.models import (
     TransferLimit,
 )
 from marketing_ops.access import bound_county_id, is_city_wide, visible_counties
+from marketing_ops.models import County
+from marketing_ops.money import CENT, ZERO, to_cents
 from marketing_ops.periods import Month
 
-AGEING_KEYS = calc.BUCKET_KEYS
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    """Recovery of one county (or, with no ``county``, of the whole scope)."""
+
+    billed: Decimal
+    collected: Decimal
+    recovery_rate: Decimal | None
+    meets_target: bool | None
+    county: str = ""
+    county_name: str = ""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    month: str
+    target: Decimal
+    city: RecoveryRow
+    counties: list[RecoveryRow]
+
+
+@dataclass(frozen=True)
+class AgeingRow:
+    """The outstanding of one county (or of the scope) by ageing bucket: ``buckets`` maps every
+    key of ``calculations.BUCKET_KEYS`` to its amount; they sum to ``total``."""
+
+    buckets: dict[str, Decimal]
+    total: Decimal
+    long_term: Decimal
+    county: str = ""
+    county_name: str = ""
+
+
+@dataclass(frozen=True)
+class Ageing:
+    as_of: str
+    long_term_days: int
+    city: AgeingRow
+    counties: list[AgeingRow]
+
+
+@dataclass(frozen=True)
+class LongTermRow:
+    new_long_term: Decimal
+    long_term: Decimal
+    county: str = ""
+    county_name: str = ""
+
+
+@dataclass(frozen=True)
+class LongTerm:
+    as_of: str
+    year: int
+    city: LongTermRow
+    counties: list[LongTermRow]
+
+
+@dataclass(frozen=True)
+class TransferMonth:
+    month: str
+    amount: Decimal
+    accounts: int
+    limit: Decimal | None
+    over_limit: bool
+
+
+@dataclass(frozen=True)
+class CountyTransfers:
+    county: str
+    county_name: str
+    amount: Decimal
+    accounts: int
+    over_limit_months: list[str]
+    months: list[TransferMonth]
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """Snapshot figures of one county, or their sum over the scope (no county, no month); with
+    the figures a week before when compared (``recovery_change_since_last_week``)."""
+
+    billed: Decimal
+    collected: Decimal
+    recovery_rate: Decimal | None
+    outstanding: Decimal
+    long_term: Decimal
+    county: str = ""
+    county_name: str = ""
+    recovery_month: str = ""
+    previous_rate: Decimal | None = None
+    change_pp: Decimal | None = None
+    previous_outstanding: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The scope's snapshot totals on one day, and each county's."""
+
+    as_of: str
+    recovery_month: str
+    billed: Decimal
+    collected: Decimal
+    recovery_rate: Decimal | None
+    outstanding: Decimal
+    long_term: Decimal
+    counties: list[SnapshotRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecoveryChange:
+    as_of: str | None
+    previous_as_of: str | None
+    city: SnapshotRow
+    counties: list[SnapshotRow]
 
 
 # --------------------------------------------------------------------------- targets
@@ -56,49 +174,41 @@ def recovery_sums(totals: QuerySet, month: Month) -> dict[int, tuple[Decimal, De
     rows = totals.filter(billing_month=month.first_day).values_list(
         "county_id", "billed", "collected"
     )
-    return {county_id: (calc.money(b), calc.money(c)) for county_id, b, c in rows}
+    return {county_id: (to_cents(b), to_cents(c)) for county_id, b, c in rows}
 
 
-def _recovery_row(billed: Decimal, collected: Decimal, target: Decimal) -> dict[str, Any]:
-    rate = calc.recovery_rate(billed, collected)
-    return {
-        "billed": billed,
-        "collected": collected,
-        "recovery_rate": rate,
-        "meets_target": calc.meets_target(billed, collected, target),
-    }
+def _recovery_row(
+    billed: Decimal, collected: Decimal, target: Decimal, county: County | None = None
+) -> RecoveryRow:
+    return RecoveryRow(
+        billed=billed,
+        collected=collected,
+        recovery_rate=calc.recovery_rate(billed, collected),
+        meets_target=calc.meets_target(billed, collected, target),
+        county=county.code if county else "",
+        county_name=county.name if county else "",
+    )
 
 
-def recovery(user: Any, month: Month) -> dict[str, Any]:
-    """Current-arrears recovery of billing ``month`` per county in the user's scope and in total.
-
-    ``{month, target, city: {billed, collected, recovery_rate, meets_target},
-    counties: [{county, county_name, billed, collected, recovery_rate, meets_target}]}``;
+def recovery(user: Any, month: Month) -> Recovery:
+    """Current-arrears recovery of billing ``month`` per county in the user's scope and in total;
     a county without bills has zero billed and no rate. Three queries.
     """
     target = recovery_target(month.year)
     sums = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
     counties = []
-    total_billed = total_collected = calc.ZERO
+    total_billed = total_collected = ZERO
     for county in visible_counties(user):
-        billed, collected = sums.get(county.pk, (calc.ZERO, calc.ZERO))
+        billed, collected = sums.get(county.pk, (ZERO, ZERO))
         total_billed += billed
         total_collected += collected
-        counties.append(
-            {"county": county.code, "county_name": county.name}
-            | _recovery_row(billed, collected, target)
-        )
-    return {
-        "month": str(month),
-        "target": target,
-        "city": _recovery_row(total_billed, total_collected, target),
-        "counties": counties,
-    }
-
-
-def current_recovery_month(as_of: dt.date) -> Month:
-    """The billing month in collection on ``as_of``: last month's bills fall due this month."""
-    return Month.of(as_of).previous()
+        counties.append(_recovery_row(billed, collected, target, county))
+    return Recovery(
+        month=str(month),
+        target=target,
+        city=_recovery_row(total_billed, total_collected, target),
+        counties=counties,
+    )
 
 
 def latest_billing_month(user: Any = None, up_to: Month | None = None) -> Month | None:
@@ -123,7 +233,7 @@ def outstanding_by_month(totals: QuerySet, as_of: dt.date) -> list[tuple[int, dt
     rows = totals.filter(outstanding__gt=0, billing_month__lte=as_of.replace(day=1)).values_list(
         "county_id", "billing_month", "outstanding"
     )
-    return [(county_id, month, calc.money(owed)) for county_id, month, owed in rows]
+    return [(county_id, month, to_cents(owed)) for county_id, month, owed in rows]
 
 
 def ageing_by_county(totals: QuerySet, as_of: dt.date) -> dict[int, dict[str, Decimal]]:
@@ -143,60 +253,58 @@ def _sum_rows(rows: list[dict[str, Decimal]]) -> dict[str, Decimal]:
     return total
 
 
-def _public_ageing(row: dict[str, Decimal]) -> dict[str, Decimal]:
-    return {key: row[key] for key in (*AGEING_KEYS, "total", "long_term")}
+def _ageing_row(figures: dict[str, Decimal], county: County | None = None) -> AgeingRow:
+    return AgeingRow(
+        buckets={key: figures[key] for key in calc.BUCKET_KEYS},
+        total=figures["total"],
+        long_term=figures["long_term"],
+        county=county.code if county else "",
+        county_name=county.name if county else "",
+    )
 
 
-def ageing(user: Any, as_of: dt.date) -> dict[str, Any]:
-    """Ageing of the outstanding as of ``as_of`` per county and in total (SPEC §4.2).
-
-    ``{as_of, long_term_days, city: {not_due, 1_30, 31_90, 91_180, 181_365, over_365, total,
-    long_term}, counties: [{county, county_name, …same keys}]}``. The buckets of every row sum to
-    its ``total`` exactly. Two queries.
+def ageing(user: Any, as_of: dt.date) -> Ageing:
+    """Ageing of the outstanding as of ``as_of`` per county and in total (SPEC §4.2). The
+    buckets of every row sum to its ``total`` exactly. Two queries.
     """
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     rows = []
     for county in visible_counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
         rows.append((county, figures))
-    return {
-        "as_of": as_of.isoformat(),
-        "long_term_days": long_term_days(),
-        "city": _public_ageing(_sum_rows([figures for _, figures in rows])),
-        "counties": [
-            {"county": county.code, "county_name": county.name} | _public_ageing(figures)
-            for county, figures in rows
-        ],
-    }
+    return Ageing(
+        as_of=as_of.isoformat(),
+        long_term_days=long_term_days(),
+        city=_ageing_row(_sum_rows([figures for _, figures in rows])),
+        counties=[_ageing_row(figures, county) for county, figures in rows],
+    )
 
 
-def new_long_term_this_year(user: Any, as_of: dt.date) -> dict[str, Any]:
-    """Outstanding that crossed the long-term threshold between 1 January and ``as_of``.
-
-    ``{as_of, year, city: {new_long_term, long_term}, counties: [{county, county_name,
-    new_long_term, long_term}]}``. Two queries.
+def new_long_term_this_year(user: Any, as_of: dt.date) -> LongTerm:
+    """Outstanding that crossed the long-term threshold between 1 January and ``as_of``, and all
+    the long-term outstanding, per county and in total. Two queries.
     """
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     counties = []
-    city_new = city_long = calc.ZERO
+    city_new = city_long = ZERO
     for county in visible_counties(user):
         figures = by_county.get(county.pk) or calc.empty_ageing()
         city_new += figures["new_long_term"]
         city_long += figures["long_term"]
         counties.append(
-            {
-                "county": county.code,
-                "county_name": county.name,
-                "new_long_term": figures["new_long_term"],
-                "long_term": figures["long_term"],
-            }
+            LongTermRow(
+                new_long_term=figures["new_long_term"],
+                long_term=figures["long_term"],
+                county=county.code,
+                county_name=county.name,
+            )
         )
-    return {
-        "as_of": as_of.isoformat(),
-        "year": as_of.year,
-        "city": {"new_long_term": city_new, "long_term": city_long},
-        "counties": counties,
-    }
+    return LongTerm(
+        as_of=as_of.isoformat(),
+        year=as_of.year,
+        city=LongTermRow(new_long_term=city_new, long_term=city_long),
+        counties=counties,
+    )
 
 
 # --------------------------------------------------------------------------- transfers
@@ -217,20 +325,20 @@ def _limits(user: Any, year: int, city: bool) -> dict[tuple[int | None, dt.date]
 
 def _transfer_row(
     month: Month, amount: Decimal, accounts: int, limit: Decimal | None
-) -> dict[str, Any]:
-    return {
-        "month": str(month),
-        "amount": amount,
-        "accounts": accounts,
-        "limit": limit,
-        "over_limit": calc.over_limit(amount, limit),
-    }
+) -> TransferMonth:
+    return TransferMonth(
+        month=str(month),
+        amount=amount,
+        accounts=accounts,
+        limit=limit,
+        over_limit=calc.over_limit(amount, limit),
+    )
 
 
-def transfers_summary(user: Any, year: int) -> list[dict[str, Any]]:
-    """Transfers of each month of ``year`` against the limit: ``[{month, amount, accounts,
-    limit, over_limit}]`` (12 rows). City-wide users compare the city's total with the
-    provincial limit; a county user their county's transfers with its sub-limit. Two queries."""
+def transfers_summary(user: Any, year: int) -> list[TransferMonth]:
+    """Transfers of each month of ``year`` against the limit (12 rows). City-wide users
+    compare the city's total with the provincial limit; a county user their county's transfers
+    with its sub-limit. Two queries."""
     transfers = (
         Transfer.objects.visible_to(user)
         .filter(month__year=year)
@@ -239,21 +347,20 @@ def transfers_summary(user: Any, year: int) -> list[dict[str, Any]]:
         .annotate(amount=Sum("amount"), accounts=Sum("accounts"))
         .values_list("month", "amount", "accounts")
     )
-    sums = {month: (calc.money(amount), accounts or 0) for month, amount, accounts in transfers}
+    sums = {month: (to_cents(amount), accounts or 0) for month, amount, accounts in transfers}
     city = is_city_wide(user)
     limits = _limits(user, year, city=city)
     own = None if city else bound_county_id(user)
     rows = []
     for month in _year_months(year):
-        amount, accounts = sums.get(month.first_day, (calc.ZERO, 0))
+        amount, accounts = sums.get(month.first_day, (ZERO, 0))
         rows.append(_transfer_row(month, amount, accounts, limits.get((own, month.first_day))))
     return rows
 
 
-def transfers_by_county(user: Any, year: int) -> list[dict[str, Any]]:
-    """Per county in scope: ``{county, county_name, amount, accounts, over_limit_months,
-    months: [{month, amount, accounts, limit, over_limit}]}`` against the county sub-limits.
-    Three queries."""
+def transfers_by_county(user: Any, year: int) -> list[CountyTransfers]:
+    """Per county in scope: its transfers of each month of ``year`` against the county
+    sub-limits, their sum and the months over the limit. Three queries."""
     transfers = (
         Transfer.objects.visible_to(user)
         .filter(month__year=year)
@@ -262,24 +369,24 @@ def transfers_by_county(user: Any, year: int) -> list[dict[str, Any]]:
         .annotate(amount=Sum("amount"), accounts=Sum("accounts"))
         .values_list("county_id", "month", "amount", "accounts")
     )
-    sums = {(c, m): (calc.money(a), n or 0) for c, m, a, n in transfers}
+    sums = {(c, m): (to_cents(a), n or 0) for c, m, a, n in transfers}
     limits = _limits(user, year, city=False)
     result = []
     for county in visible_counties(user):
         months = []
         for month in _year_months(year):
-            amount, accounts = sums.get((county.pk, month.first_day), (calc.ZERO, 0))
+            amount, accounts = sums.get((county.pk, month.first_day), (ZERO, 0))
             limit = limits.get((county.pk, month.first_day))
             months.append(_transfer_row(month, amount, accounts, limit))
         result.append(
-            {
-                "county": county.code,
-                "county_name": county.name,
-                "amount": sum((m["amount"] for m in months), calc.ZERO),
-                "accounts": sum(m["accounts"] for m in months),
-                "over_limit_months": [m["month"] for m in months if m["over_limit"]],
-                "months": months,
-            }
+            CountyTransfers(
+                county=county.code,
+                county_name=county.name,
+                amount=sum((m.amount for m in months), ZERO),
+                accounts=sum(m.accounts for m in months),
+                over_limit_months=[m.month for m in months if m.over_limit],
+                months=months,
+            )
         )
     return result
 
@@ -287,36 +394,49 @@ def transfers_by_county(user: Any, year: int) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- snapshots
 
 
-def _snapshot_totals(snapshots: list[ArrearsSnapshot]) -> dict[str, Any]:
-    billed = sum((s.billed for s in snapshots), calc.ZERO)
-    collected = sum((s.collected for s in snapshots), calc.ZERO)
-    return {
-        "billed": billed,
-        "collected": collected,
-        "recovery_rate": calc.recovery_rate(billed, collected),
-        "outstanding": sum((s.outstanding for s in snapshots), calc.ZERO),
-        "long_term": sum((s.long_term for s in snapshots), calc.ZERO),
-    }
+def _snapshot_totals(snapshots: list[ArrearsSnapshot]) -> SnapshotRow:
+    billed = sum((s.billed for s in snapshots), ZERO)
+    collected = sum((s.collected for s in snapshots), ZERO)
+    return SnapshotRow(
+        billed=billed,
+        collected=collected,
+        recovery_rate=calc.recovery_rate(billed, collected),
+        outstanding=sum((s.outstanding for s in snapshots), ZERO),
+        long_term=sum((s.long_term for s in snapshots), ZERO),
+    )
 
 
-def _snapshot_county(snapshot: ArrearsSnapshot) -> dict[str, Any]:
-    return {
-        "county": snapshot.county.code,
-        "county_name": snapshot.county.name,
-        "recovery_month": str(Month.of(snapshot.recovery_month)),
-        "billed": snapshot.billed,
-        "collected": snapshot.collected,
-        "recovery_rate": snapshot.recovery_rate,
-        "outstanding": snapshot.outstanding,
-        "long_term": snapshot.long_term,
-    }
+def _snapshot_county(snapshot: ArrearsSnapshot) -> SnapshotRow:
+    return SnapshotRow(
+        county=snapshot.county.code,
+        county_name=snapshot.county.name,
+        recovery_month=str(Month.of(snapshot.recovery_month)),
+        billed=snapshot.billed,
+        collected=snapshot.collected,
+        recovery_rate=snapshot.recovery_rate,
+        outstanding=snapshot.outstanding,
+        long_term=snapshot.long_term,
+    )
 
 
-def snapshot_trend(user: Any, weeks: int = 12) -> list[dict[str, Any]]:
-    """The last snapshot of each of the latest ``weeks`` ISO weeks, oldest first:
-    ``[{as_of, recovery_month, billed, collected, recovery_rate, outstanding, long_term,
-    counties: [...]}]``; ``recovery_month`` is the billing month the recovery is of, which moves
-    on at each month's end. Two queries whatever the number of snapshots."""
+def _trend_point(as_of: dt.date, snapshots: list[ArrearsSnapshot]) -> TrendPoint:
+    total = _snapshot_totals(snapshots)
+    return TrendPoint(
+        as_of=as_of.isoformat(),
+        recovery_month=str(Month.of(snapshots[0].recovery_month)),
+        billed=total.billed,
+        collected=total.collected,
+        recovery_rate=total.recovery_rate,
+        outstanding=total.outstanding,
+        long_term=total.long_term,
+        counties=[_snapshot_county(s) for s in snapshots],
+    )
+
+
+def snapshot_trend(user: Any, weeks: int = 12) -> list[TrendPoint]:
+    """The last snapshot of each of the latest ``weeks`` ISO weeks, oldest first, in total and
+    per county; ``recovery_month`` is the billing month the recovery is of, which moves on at
+    each month's end. Two queries whatever the number of snapshots."""
     snapshots = ArrearsSnapshot.objects.visible_to(user)
     latest = snapshots.aggregate(latest=Max("as_of"))["latest"]
     if latest is None:
@@ -333,29 +453,30 @@ def snapshot_trend(user: Any, weeks: int = 12) -> list[dict[str, Any]]:
     last_of_week: dict[tuple[int, int], dt.date] = {}
     for as_of in sorted(by_date):
         last_of_week[as_of.isocalendar()[:2]] = as_of
-    return [
-        {
-            "as_of": as_of.isoformat(),
-            "recovery_month": str(Month.of(by_date[as_of][0].recovery_month)),
-        }
-        | _snapshot_totals(by_date[as_of])
-        | {"counties": [_snapshot_county(s) for s in by_date[as_of]]}
-        for as_of in sorted(last_of_week.values())
-    ]
+    return [_trend_point(as_of, by_date[as_of]) for as_of in sorted(last_of_week.values())]
 
 
 def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     """Change of a rate in percentage points (0.0123 → 1.23)."""
     if now is None or before is None:
         return None
-    return ((now - before) * 100).quantize(calc.CENT)
+    return ((now - before) * 100).quantize(CENT)
 
 
-def recovery_change_since_last_week(user: Any, as_of: dt.date) -> dict[str, Any]:
+def _compared(now: SnapshotRow, before: SnapshotRow | None) -> SnapshotRow:
+    """``now`` with the rate and outstanding of ``before`` and the change of the rate."""
+    previous_rate = before.recovery_rate if before else None
+    return replace(
+        now,
+        previous_rate=previous_rate,
+        change_pp=_change(now.recovery_rate, previous_rate),
+        previous_outstanding=before.outstanding if before else None,
+    )
+
+
+def recovery_change_since_last_week(user: Any, as_of: dt.date) -> RecoveryChange:
     """Recovery now (the latest snapshot on or before ``as_of``) against the latest snapshot
-    at least seven days older: ``{as_of, previous_as_of, city: {recovery_rate,
-    previous_rate, change_pp, outstanding, previous_outstanding}, counties: [...]}``.
-    Three queries."""
+    at least seven days older, in total and per county. Three queries."""
     snapshots = ArrearsSnapshot.objects.visible_to(user)
     current = snapshots.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
     previous = (
@@ -377,34 +498,19 @@ def recovery_change_since_last_week(user: Any, as_of: dt.date) -> dict[str, Any]
     for snapshot in now_rows:
         earlier = before.get(snapshot.county_id)
         counties.append(
-            _snapshot_county(snapshot)
-            | {
-                "previous_rate": earlier.recovery_rate if earlier else None,
-                "change_pp": _change(
-                    snapshot.recovery_rate, earlier.recovery_rate if earlier else None
-                ),
-                "previous_outstanding": earlier.outstanding if earlier else None,
-            }
+            _compared(_snapshot_county(snapshot), _snapshot_county(earlier) if earlier else None)
         )
-    return {
-        "as_of": current.isoformat() if current else None,
-        "previous_as_of": previous.isoformat() if previous else None,
-        "city": now_total
-        | {
-            "previous_rate": before_total["recovery_rate"] if before_total else None,
-            "change_pp": _change(
-                now_total["recovery_rate"], before_total["recovery_rate"] if before_total else None
-            ),
-            "previous_outstanding": before_total["outstanding"] if before_total else None,
-        },
-        "counties": counties,
-    }
+    return RecoveryChange(
+        as_of=current.isoformat() if current else None,
+        previous_as_of=previous.isoformat() if previous else None,
+        city=_compared(now_total, before_total),
+        counties=counties,
+    )
 
 
 __all__ = [
     "ageing",
     "ageing_by_county",
-    "current_recovery_month",
     "latest_billing_month",
     "new_long_term_this_year",
     "recovery",

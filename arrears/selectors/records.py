@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models import F, QuerySet
 
 from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction, Transfer, TransferLimit
+from marketing_ops.money import ZERO
 
 
 def account_bills(user: Any, account: Account) -> list[Bill]:
@@ -28,7 +30,18 @@ def account_actions(user: Any, account: Account) -> QuerySet[CollectionAction]:
     )
 
 
-def account_summary(bills: Sequence[Bill], as_of: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AccountSummary:
+    """What an account owes in all and on bills already due, and since when (None: nothing due
+    is owed)."""
+
+    outstanding: Decimal
+    overdue: Decimal
+    oldest_due: dt.date | None
+    days_overdue: int | None
+
+
+def account_summary(bills: Sequence[Bill], as_of: dt.date) -> AccountSummary:
     """What the account owes in all and on bills already due, and since when."""
     owing = [
         (bill.billing_month, calc.outstanding(bill.amount_billed, bill.amount_paid))
@@ -37,12 +50,12 @@ def account_summary(bills: Sequence[Bill], as_of: dt.date) -> dict[str, Any]:
     owing = [(month, amount) for month, amount in owing if amount > 0]
     due = [(month, amount) for month, amount in owing if calc.days_past_due(month, as_of) > 0]
     oldest = min((month for month, _ in due), default=None)
-    return {
-        "outstanding": sum((amount for _, amount in owing), Decimal("0.00")),
-        "overdue": sum((amount for _, amount in due), Decimal("0.00")),
-        "oldest_due": calc.due_date(oldest) if oldest else None,
-        "days_overdue": calc.days_past_due(oldest, as_of) if oldest else None,
-    }
+    return AccountSummary(
+        outstanding=sum((amount for _, amount in owing), ZERO),
+        overdue=sum((amount for _, amount in due), ZERO),
+        oldest_due=calc.due_date(oldest) if oldest else None,
+        days_overdue=calc.days_past_due(oldest, as_of) if oldest else None,
+    )
 
 
 def transfers_for(user: Any) -> QuerySet[Transfer]:

@@ -32,7 +32,7 @@ from django.db.models.functions import RowNumber
 
 from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction
-from marketing_ops.periods import Month
+from marketing_ops.money import to_cents
 
 #: Sort keys the worklist accepts → database ordering of the per-account aggregate.
 #: "Age" is the days overdue of the oldest owing bill: more days = an older billing month.
@@ -47,15 +47,11 @@ DEFAULT_ORDERING = "-outstanding"
 EXPORT_CHUNK = 2000
 
 
-def due_cutoff(as_of: dt.date) -> dt.date:
-    """First billing month that is not yet due on ``as_of`` (bills before it are due)."""
-    return Month.of(as_of).previous().first_day
-
-
 def overdue_bills(user: Any, as_of: dt.date) -> QuerySet[Bill]:
     """Bills in the user's scope that are due and still owe something on ``as_of``."""
     return Bill.objects.visible_to(user).filter(
-        billing_month__lt=due_cutoff(as_of), amount_billed__gt=F("amount_paid")
+        billing_month__lt=calc.month_in_collection(as_of).first_day,
+        amount_billed__gt=F("amount_paid"),
     )
 
 
@@ -123,7 +119,7 @@ def _rows(aggregates: Sequence[dict[str, Any]], as_of: dt.date) -> list[OverdueA
     return [
         OverdueAccount(
             account=accounts[row["account"]],
-            outstanding=calc.money(row["outstanding"]),
+            outstanding=to_cents(row["outstanding"]),
             oldest_month=row["oldest_month"],
             overdue_bills=row["overdue_bills"],
             as_of=as_of,

@@ -17,8 +17,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from arrears import calculations as calc
+from arrears.bulk import partitions
 from arrears.models import Bill, BillMonthTotal
+from marketing_ops.money import to_cents
 
 FIGURES = ("bills", "billed", "collected", "outstanding")
 
@@ -44,9 +45,9 @@ def _sums(bills: QuerySet) -> list[BillMonthTotal]:
             billing_month=row["billing_month"],
             county_id=row["county_id"],
             bills=row["count"],
-            billed=calc.money(row["billed_sum"]),
-            collected=calc.money(row["billed_sum"]) - calc.money(row["owed_sum"]),
-            outstanding=calc.money(row["owed_sum"]),
+            billed=to_cents(row["billed_sum"]),
+            collected=to_cents(row["billed_sum"]) - to_cents(row["owed_sum"]),
+            outstanding=to_cents(row["owed_sum"]),
         )
         for row in rows
     ]
@@ -59,9 +60,7 @@ def refresh(months: Iterable[dt.date] | None = None, county_id: int | None = Non
 
     Holds the bills write lock (PostgreSQL) first, so that a one-bill save during an import of
     the same month waits for it and then sums what it wrote, instead of racing it."""
-    from arrears.services.bill_months import lock_bills
-
-    lock_bills()
+    partitions.lock_bills()
     bills = Bill.objects.all()
     totals = BillMonthTotal.objects.all()
     if months is not None:
@@ -96,6 +95,14 @@ def differences() -> list[tuple[dt.date, int, str, Any, Any]]:
 
 
 # --------------------------------------------------------------------------- one-bill writes
+#
+# The one signal of the project (STYLE allows it here and nowhere else). Bulk writes of bills
+# refresh their months explicitly above; a single bill, though, is also written where no service
+# of ours runs: the admin's change and delete pages, an account's delete cascading to its bills,
+# a shell. A handler on Bill's post_save/post_delete (connected in ``ArrearsConfig.ready``) is the
+# one place that sees all of them, so the totals cannot drift whichever way a bill changed. The
+# handlers hold no rule: they only recompute the month × county rows the bill counts in, in the
+# same transaction as the write.
 
 
 def _refresh_places(bill: Bill) -> None:

@@ -10,12 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from arrears import calculations as calc
 from arrears.models import Account, CollectionAction
-from marketing_ops.access import Role, bound_county_id, has_role, is_city_wide
-
-#: Roles that work accounts; managers and auditors only read the action log.
-RECORDING_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF)
+from marketing_ops.access import WRITING_ROLES, bound_county_id, has_role, is_city_wide
+from marketing_ops.money import to_cents
 
 Kind = CollectionAction.Kind
 Status = Account.Status
@@ -29,10 +26,11 @@ STATUS_AFTER: dict[str, str] = {
 
 
 def may_record_actions(user: Any, account: Account) -> bool:
-    """County staff of the account's county, city staff and city admins work accounts."""
+    """County staff of the account's county, city staff and city admins work accounts;
+    managers and auditors only read the action log."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if not has_role(user, *RECORDING_ROLES):
+    if not has_role(user, *WRITING_ROLES):
         return False
     return is_city_wide(user) or bound_county_id(user) == account.county_id
 
@@ -113,7 +111,7 @@ def action_record(
             happened_on=happened_on,
             result=result.strip(),
             promise_date=promise_date,
-            promise_amount=calc.money(promise_amount) if promise_amount is not None else None,
+            promise_amount=to_cents(promise_amount) if promise_amount is not None else None,
             owner=owner,
             created_by=created_by,
         )

@@ -9,22 +9,23 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from arrears import calculations as calc
+from arrears.bulk import partitions
 from arrears.models import ArrearsSnapshot, Bill, BillMonthTotal
 from arrears.selectors.indicators import (
     ageing_by_county,
-    current_recovery_month,
     latest_billing_month,
     recovery_sums,
 )
 from marketing_ops.models import County
+from marketing_ops.money import ZERO
 from marketing_ops.periods import Month
 
 
 def _overdue_accounts(as_of: dt.date) -> dict[int, int]:
     """Accounts per county with an overdue bill (past its due date) as of ``as_of``."""
-    # A bill of month M is overdue after the end of M+1: months up to two before as_of's month
-    # are overdue for sure, and as_of's previous month only once its due date has passed.
-    last_overdue = Month.of(as_of).shift(-2)
+    # Bills of the months before the one in collection are past their due date; those of the
+    # month in collection fall due only at the end of as_of's month.
+    last_overdue = calc.month_in_collection(as_of).previous()
     rows = (
         Bill.objects.filter(
             amount_billed__gt=F("amount_paid"), billing_month__lte=last_overdue.first_day
@@ -40,7 +41,7 @@ def _overdue_accounts(as_of: dt.date) -> dict[int, int]:
 def recovery_month_for(as_of: dt.date) -> Month:
     """The billing month a snapshot reports recovery for: the month in collection, or the latest
     month imported before it when that month has no bills yet."""
-    month = current_recovery_month(as_of)
+    month = calc.month_in_collection(as_of)
     return latest_billing_month(up_to=month) or month
 
 
@@ -56,7 +57,7 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
     overdue = _overdue_accounts(as_of)
     snapshots = []
     for county in County.objects.filter(active=True):
-        billed, collected = recovery.get(county.pk, (calc.ZERO, calc.ZERO))
+        billed, collected = recovery.get(county.pk, (ZERO, ZERO))
         figures = ageing.get(county.pk) or calc.empty_ageing()
         snapshots.append(
             ArrearsSnapshot(
@@ -68,12 +69,7 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
                 recovery_rate=calc.recovery_rate(billed, collected),
                 outstanding=figures["total"],
                 long_term=figures["long_term"],
-                not_due=figures["not_due"],
-                days_1_30=figures["1_30"],
-                days_31_90=figures["31_90"],
-                days_91_180=figures["91_180"],
-                days_181_365=figures["181_365"],
-                days_over_365=figures["over_365"],
+                **{bucket.field: figures[bucket.key] for bucket in calc.BUCKETS},
                 overdue_accounts=overdue.get(county.pk, 0),
             )
         )
@@ -88,13 +84,15 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
             "recovery_rate",
             "outstanding",
             "long_term",
-            "not_due",
-            "days_1_30",
-            "days_31_90",
-            "days_91_180",
-            "days_181_365",
-            "days_over_365",
+            *(bucket.field for bucket in calc.BUCKETS),
             "overdue_accounts",
             "taken_at",
         ],
     )
+
+
+def snapshots_after_import(*, as_of: dt.date) -> list[ArrearsSnapshot]:
+    """What follows a committed import: the bills' planner statistics refreshed (outside any
+    transaction, as VACUUM must be), then the county snapshots retaken as of ``as_of``."""
+    partitions.refresh_bill_statistics()
+    return snapshots_take(as_of=as_of)

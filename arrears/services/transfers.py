@@ -12,11 +12,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from arrears.models import Transfer, TransferLimit
-from marketing_ops.access import CITY_ROLES, Role, has_role
+from marketing_ops.access import APPROVER_ROLES, CITY_ROLES, has_role
 from marketing_ops.models import County
+from marketing_ops.money import CENT
 from marketing_ops.periods import Month
-
-CENT = Decimal("0.01")
 
 
 def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
@@ -44,10 +43,9 @@ def _check_city_user(user: Any, what: str) -> None:
 
 def approvers() -> QuerySet:
     """Who may approve a transfer out to bad debt: the city's staff, admins and leadership."""
-    roles = [Role.CITY_ADMIN, Role.CITY_STAFF, Role.MANAGER]
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles)
+        .objects.filter(is_active=True, groups__name__in=APPROVER_ROLES)
         .filter(Q(profile__isnull=True) | Q(profile__county__isnull=True))
         .distinct()
         .order_by("username")

@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from arrears.filters import PromiseFilter, WorklistFilter
-from arrears.forms import ActionForm, add_service_errors
+from arrears.forms import ActionForm
 from arrears.models import Account
 from arrears.selectors import records
 from arrears.selectors import worklist as selectors
@@ -25,8 +24,9 @@ from arrears.tables import (
     overdue_sheet,
     promise_sheet,
 )
-from arrears.views.common import PER_PAGE, wants_xlsx
 from marketing_ops.access import get_visible_or_404, is_city_wide, require_login
+from marketing_ops.forms import add_service_errors
+from marketing_ops.pages import export_query, paginate, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
 
 
@@ -43,11 +43,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         sheet = overdue_sheet(items, "Worklist", show_county=show_county)
         return xlsx_response(f"worklist-{as_of:%Y%m%d}.xlsx", [sheet])
-    table = WorklistTable(items, show_county=show_county)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(
-        request, "arrears/worklist.html", {"table": table, "filter": filterset, "as_of": as_of}
-    )
+    table = paginate(request, WorklistTable(items, show_county=show_county))
+    context = {
+        "table": table,
+        "filter": filterset,
+        "as_of": as_of,
+        "export_query": export_query(request),
+    }
+    return render(request, "arrears/worklist.html", context)
 
 
 @require_login
@@ -110,11 +113,14 @@ def promises(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         sheet = promise_sheet(filterset.qs.iterator(), "Promises due", show_county=show_county)
         return xlsx_response(f"promises-due-{today:%Y%m%d}.xlsx", [sheet])
-    table = PromiseTable(filterset.qs, show_county=show_county)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(
-        request, "arrears/promises.html", {"table": table, "filter": filterset, "today": today}
-    )
+    table = paginate(request, PromiseTable(filterset.qs, show_county=show_county))
+    context = {
+        "table": table,
+        "filter": filterset,
+        "today": today,
+        "export_query": export_query(request),
+    }
+    return render(request, "arrears/promises.html", context)
 
 
 def _per_county(request: HttpRequest) -> int:
@@ -136,5 +142,10 @@ def top_overdue(request: HttpRequest) -> HttpResponse:
         sheet = overdue_sheet(rows, "Top overdue", show_county=show_county)
         return xlsx_response(f"top-overdue-{as_of:%Y%m%d}.xlsx", [sheet])
     table = TopOverdueTable(rows, show_county=show_county)
-    context = {"table": table, "per_county": per_county, "as_of": as_of}
+    context = {
+        "table": table,
+        "per_county": per_county,
+        "as_of": as_of,
+        "export_query": export_query(request),
+    }
     return render(request, "arrears/top_overdue.html", context)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from arrears.forms import DashboardForm
 from arrears.selectors import indicators
+from arrears.selectors.indicators import AgeingRow, LongTermRow, RecoveryRow
 from arrears.tables import (
     AgeingTable,
     LongTermTable,
@@ -18,13 +20,17 @@ from arrears.tables import (
     TrendTable,
 )
 from arrears.views import charts
-from arrears.views.common import wants_xlsx
 from marketing_ops.access import is_city_wide, require_login
+from marketing_ops.pages import export_query, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
 
+#: A row of a per-county table with a total.
+Row = TypeVar("Row", RecoveryRow, AgeingRow, LongTermRow)
 
-def _with_total(rows: list[dict[str, Any]], total: dict[str, Any], label: str) -> list[dict]:
-    return [*rows, {"county": "", "county_name": label, **total}]
+
+def _with_total(rows: list[Row], total: Row, label: str) -> list[Row]:
+    """The county rows and, last, the total named ``label``."""
+    return [*rows, replace(total, county="", county_name=label)]
 
 
 @require_login
@@ -41,9 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     trend = indicators.snapshot_trend(user, weeks=12)
     total = "City total" if is_city_wide(user) else "Total"
     tables = {
-        "recovery": RecoveryTable(_with_total(recovery["counties"], recovery["city"], total)),
-        "ageing": AgeingTable(_with_total(ageing["counties"], ageing["city"], total)),
-        "long_term": LongTermTable(_with_total(long_term["counties"], long_term["city"], total)),
+        "recovery": RecoveryTable(_with_total(recovery.counties, recovery.city, total)),
+        "ageing": AgeingTable(_with_total(ageing.counties, ageing.city, total)),
+        "long_term": LongTermTable(_with_total(long_term.counties, long_term.city, total)),
         "transfers": TransferSummaryTable(transfers),
         "trend": TrendTable(list(reversed(trend))),
     }
@@ -62,16 +68,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month": month,
         "as_of": as_of,
         "recovery": recovery,
-        "target_pct": charts.percent(recovery["target"]),
-        "city_rate_pct": charts.percent(recovery["city"]["recovery_rate"]),
         "ageing": ageing,
         "long_term": long_term,
-        "below_target": [row for row in recovery["counties"] if row["meets_target"] is False],
-        "over_limit_months": [row["month"] for row in transfers if row["over_limit"]],
+        "below_target": [row for row in recovery.counties if row.meets_target is False],
+        "over_limit_months": [row.month for row in transfers if row.over_limit],
         "tables": tables,
+        "export_query": export_query(request),
         "charts": {
             "recovery": charts.recovery(recovery),
-            "trend": charts.trend(trend, recovery["target"]),
+            "trend": charts.trend(trend, recovery.target),
             "ageing": charts.ageing(ageing),
             "transfers": charts.transfers(transfers),
         },

@@ -4,19 +4,19 @@ other role reads what its scope allows (a county its own transfers and sub-limit
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from arrears.filters import TransferFilter
-from arrears.forms import LimitForm, TransferForm, add_service_errors
+from arrears.forms import LimitForm, TransferForm
 from arrears.selectors import indicators, records
 from arrears.services.transfers import limit_set, transfer_create
 from arrears.tables import LimitTable, TransferSummaryTable, TransferTable
-from arrears.views.common import PER_PAGE, wants_xlsx
 from marketing_ops.access import CITY_ROLES, has_role, require_login
+from marketing_ops.formatting import money
+from marketing_ops.pages import NOT_SAVED, export_query, paginate, save_form, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
 
 
@@ -59,7 +59,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
             table_sheet(limits, f"Limits {year}"),
         ]
         return xlsx_response(f"transfers-{year}.xlsx", sheets)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table)
     context = {
         "year": year,
         "table": table,
@@ -70,6 +70,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         "can_edit": can_edit,
         "transfer_form": transfer_form,
         "limit_form": limit_form,
+        "export_query": export_query(request),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "arrears/transfers.html", context, status=status)
@@ -79,23 +80,12 @@ def _save_transfer(request: HttpRequest, form: TransferForm) -> int | None:
     """Record the transfer of a valid form: the year to show next, or None after errors."""
     if not form.is_valid():
         return None
-    data = form.cleaned_data
-    try:
-        transfer = transfer_create(
-            county=data["county"],
-            month=data["month"],
-            amount=data["amount"],
-            accounts=data["accounts"],
-            approver=data["approver"],
-            note=data["note"],
-            created_by=request.user,
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
+    transfer = save_form(form, transfer_create, created_by=request.user)
+    if transfer is NOT_SAVED:
         return None
     messages.success(
         request,
-        f"Transfer of {transfer.amount:,.2f} by {transfer.county.code} in "
+        f"Transfer of {money(transfer.amount)} by {transfer.county.code} in "
         f"{transfer.month:%Y-%m} recorded.",
     )
     return transfer.month.year
@@ -105,16 +95,11 @@ def _save_limit(request: HttpRequest, form: LimitForm) -> int | None:
     """Set the limit of a valid form: the year to show next, or None after errors."""
     if not form.is_valid():
         return None
-    data = form.cleaned_data
-    try:
-        limit = limit_set(
-            month=data["month"], county=data["county"], amount=data["amount"], set_by=request.user
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
+    limit = save_form(form, limit_set, set_by=request.user)
+    if limit is NOT_SAVED:
         return None
     scope = limit.county.code if limit.county else "the city"
     messages.success(
-        request, f"Limit for {scope} in {limit.month:%Y-%m} set to {limit.amount:,.2f}."
+        request, f"Limit for {scope} in {limit.month:%Y-%m} set to {money(limit.amount)}."
     )
     return limit.month.year

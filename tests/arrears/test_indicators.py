@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from arrears import calculations as calc
 from arrears.models import RecoveryTarget
 from arrears.selectors import indicators
 from arrears.services.snapshots import snapshots_take
@@ -42,74 +43,78 @@ def city(make_account, make_bill, county_a, county_b):
 
 def test_recovery_per_county_caps_overpayment_and_skips_zero_bills(city, admin_user):
     result = indicators.recovery(admin_user, MARCH)
-    by_county = {row["county"]: row for row in result["counties"]}
+    by_county = {row.county: row for row in result.counties}
     # A: billed 350, collected 100 + 50 + min(80, 50) = 200 → 0.5714.
-    assert (by_county["C01"]["billed"], by_county["C01"]["collected"]) == (D("350"), D("200"))
-    assert by_county["C01"]["recovery_rate"] == D("0.5714")
-    assert by_county["C02"]["recovery_rate"] == D("0.0000")
-    assert by_county["C02"]["meets_target"] is False
-    assert result["city"]["billed"] == D("750.00")
-    assert result["city"]["collected"] == D("200.00")
-    assert result["city"]["recovery_rate"] == D("0.2667")
-    assert result["target"] == D("0.9800")
-    assert result["month"] == "2026-03"
+    assert (by_county["C01"].billed, by_county["C01"].collected) == (D("350"), D("200"))
+    assert by_county["C01"].recovery_rate == D("0.5714")
+    assert by_county["C02"].recovery_rate == D("0.0000")
+    assert by_county["C02"].meets_target is False
+    assert result.city.billed == D("750.00")
+    assert result.city.collected == D("200.00")
+    assert result.city.recovery_rate == D("0.2667")
+    assert result.target == D("0.9800")
+    assert result.month == "2026-03"
 
 
 def test_a_county_a_few_yuan_short_of_the_target_does_not_meet_it(
     make_account, make_bill, county_a, admin_user
 ):
     make_bill(make_account("A-1", county_a), "2026-03", "100000.00", "97995.00")
-    row = indicators.recovery(admin_user, MARCH)["counties"][0]
+    row = indicators.recovery(admin_user, MARCH).counties[0]
     # 97.995% is shown as 98.00%, but 97,995.00 is 5.00 short of 98% of 100,000.00.
-    assert (row["recovery_rate"], row["meets_target"]) == (D("0.9800"), False)
+    assert (row.recovery_rate, row.meets_target) == (D("0.9800"), False)
 
 
 def test_a_county_user_sees_recovery_of_their_county_only(city, staff_a):
     result = indicators.recovery(staff_a, MARCH)
-    assert [row["county"] for row in result["counties"]] == ["C01"]
-    assert result["city"]["billed"] == D("350.00")
+    assert [row.county for row in result.counties] == ["C01"]
+    assert result.city.billed == D("350.00")
 
 
 def test_the_recovery_target_of_a_year_can_be_changed(city, admin_user):
     RecoveryTarget.objects.create(year=2026, target=D("0.5"))
     result = indicators.recovery(admin_user, MARCH)
-    assert result["target"] == D("0.5000")
-    assert result["counties"][0]["meets_target"] is True
+    assert result.target == D("0.5000")
+    assert result.counties[0].meets_target is True
     assert indicators.recovery_target(2025) == D("0.9800")
 
 
 def test_ageing_as_of_a_date_buckets_by_days_past_due(city, admin_user):
     as_of = dt.date(2026, 5, 15)
     result = indicators.ageing(admin_user, as_of)
-    a, b = result["counties"]
+    a, b = result.counties
     # A: March outstanding 150 (due 04-30, 15 days) → 1_30; Dec 50 (due 01-31, 104 days) →
     # 91_180; May 2025 30 (due 2025-06-30, 319 days) → 181_365.
-    assert a["1_30"] == D("150.00")
-    assert a["91_180"] == D("50.00")
-    assert a["181_365"] == D("30.00")
-    assert a["total"] == D("230.00")
-    assert a["long_term"] == D("80.00")
+    assert a.buckets["1_30"] == D("150.00")
+    assert a.buckets["91_180"] == D("50.00")
+    assert a.buckets["181_365"] == D("30.00")
+    assert a.total == D("230.00")
+    assert a.long_term == D("80.00")
     # B: March 400 → 1_30; Nov 2024 10 (due 2024-12-31, 500 days) → over_365; June ignored.
-    assert (b["1_30"], b["over_365"], b["total"]) == (D("400.00"), D("10.00"), D("410.00"))
-    city_row = result["city"]
-    assert city_row["total"] == D("640.00")
-    assert sum(city_row[key] for key in indicators.AGEING_KEYS) == city_row["total"]
+    assert (b.buckets["1_30"], b.buckets["over_365"], b.total) == (
+        D("400.00"),
+        D("10.00"),
+        D("410.00"),
+    )
+    city_row = result.city
+    assert city_row.total == D("640.00")
+    assert sum(city_row.buckets[key] for key in calc.BUCKET_KEYS) == city_row.total
 
 
 def test_bills_of_the_current_and_last_month_are_not_yet_due(city, admin_user):
     result = indicators.ageing(admin_user, dt.date(2026, 4, 30))
-    assert result["counties"][1]["not_due"] == D("400.00")
+    assert result.counties[1].buckets["not_due"] == D("400.00")
 
 
 def test_new_long_term_arrears_this_year_only_counts_bills_that_crossed_in_the_year(
     city, admin_user
 ):
     result = indicators.new_long_term_this_year(admin_user, dt.date(2026, 5, 15))
-    a, b = result["counties"]
+    a, b = result.counties
     # Dec 2025 bill crossed on 2026-05-02 → new; May 2025 and Nov 2024 crossed in 2025.
-    assert (a["new_long_term"], a["long_term"]) == (D("50.00"), D("80.00"))
-    assert (b["new_long_term"], b["long_term"]) == (D("0.00"), D("10.00"))
-    assert result["city"]["new_long_term"] == D("50.00")
+    assert (a.new_long_term, a.long_term) == (D("50.00"), D("80.00"))
+    assert (b.new_long_term, b.long_term) == (D("0.00"), D("10.00"))
+    assert result.city.new_long_term == D("50.00")
 
 
 def test_transfers_over_the_provincial_limit_are_flagged(city, city_user):
@@ -124,15 +129,15 @@ def test_transfers_over_the_provincial_limit_are_flagged(city, city_user):
             approver=city_user,
             created_by=city_user,
         )
-    summary = {row["month"]: row for row in indicators.transfers_summary(city_user, 2026)}
+    summary = {row.month: row for row in indicators.transfers_summary(city_user, 2026)}
     assert len(summary) == 12
-    assert summary["2026-03"]["amount"] == D("1100.00")
-    assert summary["2026-03"]["limit"] == D("1000.00")
-    assert summary["2026-03"]["over_limit"] is True
-    assert summary["2026-02"]["over_limit"] is False
-    by_county = {row["county"]: row for row in indicators.transfers_by_county(city_user, 2026)}
-    assert by_county["C01"]["over_limit_months"] == ["2026-03"]
-    assert by_county["C02"]["over_limit_months"] == []  # no sub-limit set for B
+    assert summary["2026-03"].amount == D("1100.00")
+    assert summary["2026-03"].limit == D("1000.00")
+    assert summary["2026-03"].over_limit is True
+    assert summary["2026-02"].over_limit is False
+    by_county = {row.county: row for row in indicators.transfers_by_county(city_user, 2026)}
+    assert by_county["C01"].over_limit_months == ["2026-03"]
+    assert by_county["C02"].over_limit_months == []  # no sub-limit set for B
 
 
 def test_a_county_user_compares_their_transfers_with_their_sub_limit(city, city_user, staff_a):
@@ -155,7 +160,7 @@ def test_a_county_user_compares_their_transfers_with_their_sub_limit(city, city_
         created_by=city_user,
     )
     march = indicators.transfers_summary(staff_a, 2026)[2]
-    assert (march["amount"], march["limit"], march["over_limit"]) == (
+    assert (march.amount, march.limit, march.over_limit) == (
         D("100.00"),
         D("500.00"),
         False,
@@ -207,21 +212,21 @@ def test_snapshots_give_the_change_in_recovery_since_last_week(
     snapshots_take(as_of=dt.date(2026, 4, 17))
     snapshots_take(as_of=dt.date(2026, 4, 17))  # taken twice the same day: still one row
     change = indicators.recovery_change_since_last_week(admin_user, dt.date(2026, 4, 18))
-    assert (change["as_of"], change["previous_as_of"]) == ("2026-04-17", "2026-04-10")
-    b = change["counties"][1]
-    assert (b["county"], b["recovery_rate"], b["previous_rate"]) == ("C02", D("0.5000"), D("0"))
-    assert b["change_pp"] == D("50.00")
-    assert change["city"]["change_pp"] == D("26.66")
+    assert (change.as_of, change.previous_as_of) == ("2026-04-17", "2026-04-10")
+    b = change.counties[1]
+    assert (b.county, b.recovery_rate, b.previous_rate) == ("C02", D("0.5000"), D("0"))
+    assert b.change_pp == D("50.00")
+    assert change.city.change_pp == D("26.66")
     trend = indicators.snapshot_trend(admin_user, weeks=4)
-    assert [point["as_of"] for point in trend] == ["2026-04-10", "2026-04-17"]
-    assert trend[1]["counties"][0]["recovery_month"] == "2026-03"
-    assert [point["recovery_month"] for point in trend] == ["2026-03", "2026-03"]
+    assert [point.as_of for point in trend] == ["2026-04-10", "2026-04-17"]
+    assert trend[1].counties[0].recovery_month == "2026-03"
+    assert [point.recovery_month for point in trend] == ["2026-03", "2026-03"]
 
 
 def test_a_county_user_sees_only_their_countys_snapshots(city, staff_b):
     snapshots_take(as_of=dt.date(2026, 4, 10))
     trend = indicators.snapshot_trend(staff_b)
-    assert [c["county"] for c in trend[0]["counties"]] == ["C02"]
+    assert [c.county for c in trend[0].counties] == ["C02"]
 
 
 def _grow(make_account, make_bill, counties, accounts_per_county):

@@ -62,9 +62,9 @@ def test_account_page_shows_bills_with_due_dates_and_what_is_owed(
 ):
     response = client_for(staff_a).get("/arrears/accounts/A-0001/")
     summary = response.context["summary"]
-    assert summary["outstanding"] == Decimal("400.00")
-    assert summary["overdue"] == Decimal("300.00")
-    assert summary["days_overdue"] == 77
+    assert summary.outstanding == Decimal("400.00")
+    assert summary.overdue == Decimal("300.00")
+    assert summary.days_overdue == 77
     content = response.content.decode()
     assert "2026-07" in content and "2026-08-31" in content  # July's bill is due end of August
     rows = sheet_rows(client_for(staff_a).get("/arrears/accounts/A-0001/?export=xlsx"))
@@ -103,9 +103,9 @@ def test_the_dashboard_defaults_to_last_month_and_today(client_for, city_user, r
     assert str(response.context["month"]) == "2026-10"
     assert response.context["as_of"] == dt.date(2026, 11, 16)
     recovery = response.context["recovery"]
-    rates = {row["county"]: row["recovery_rate"] for row in recovery["counties"]}
+    rates = {row.county: row.recovery_rate for row in recovery.counties}
     assert rates == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
-    assert [row["county"] for row in response.context["below_target"]] == ["C01"]
+    assert [row.county for row in response.context["below_target"]] == ["C01"]
     content = response.content.decode()
     assert 'id="chart-recovery"' in content and 'id="chart-ageing"' in content
     assert "Below target in 2026-10: Alpha District." in content
@@ -115,16 +115,18 @@ def test_the_dashboard_month_and_date_can_be_chosen(client_for, city_user, recov
     response = client_for(city_user).get("/arrears/", {"month": "2026-09", "as_of": "2026-10-31"})
     assert str(response.context["month"]) == "2026-09"
     ageing = response.context["ageing"]
-    assert ageing["as_of"] == "2026-10-31"
+    assert ageing.as_of == "2026-10-31"
     # On 31 October, October's bills are not due yet and September's fall due that very day.
-    assert ageing["city"]["total"] == Decimal("920.00")
-    assert ageing["city"]["not_due"] == Decimal("100.00") + Decimal("70.00") + Decimal("150.00")
+    assert ageing.city.total == Decimal("920.00")
+    assert ageing.city.buckets["not_due"] == Decimal("100.00") + Decimal("70.00") + Decimal(
+        "150.00"
+    )
 
 
 def test_a_county_user_sees_only_their_county_on_the_dashboard(client_for, head_a, recovery_city):
     response = client_for(head_a).get("/arrears/")
     content = response.content.decode()
-    assert [row["county"] for row in response.context["recovery"]["counties"]] == ["C01"]
+    assert [row.county for row in response.context["recovery"].counties] == ["C01"]
     assert "Beta County" not in content and "C02" not in content
     rows = sheet_rows(client_for(head_a).get("/arrears/?export=xlsx"))
     assert {row[0] for row in rows[1:]} == {"C01", None}  # None: the total row
@@ -223,7 +225,7 @@ def test_city_staff_see_transfers_against_the_limit_with_over_limit_months(
 ):
     response = client_for(city_user).get("/arrears/transfers/")
     october = response.context["summary"].data.data[9]
-    assert (october["amount"], october["limit"], october["over_limit"]) == (
+    assert (october.amount, october.limit, october.over_limit) == (
         Decimal("1100.00"),
         Decimal("1000.00"),
         True,
@@ -329,7 +331,7 @@ def test_a_county_reads_only_its_own_transfers_against_its_sub_limit(
     response = client_for(staff_a).get("/arrears/transfers/")
     assert [t.county.code for t in response.context["table"].data.data] == ["C01"]
     october = response.context["summary"].data.data[9]
-    assert (october["amount"], october["limit"], october["over_limit"]) == (
+    assert (october.amount, october.limit, october.over_limit) == (
         Decimal("400.00"),
         Decimal("300.00"),
         True,

@@ -1,4 +1,4 @@
-"""The direct CSV load through side connections (arrears.services.side_load): the parts of a
+"""The direct CSV load through side connections (arrears.bulk.side_load): the parts of a
 large bills file are COPied and checked by side connections while the import's connection
 writes what they produce. The same files must give the same result as the row-by-row pass, a
 side's failure must decline the file and leave nothing behind, and no side connection may
@@ -17,9 +17,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from arrears.bulk import side_load
 from arrears.imports import BillsDataset
 from arrears.models import Account, Bill
-from arrears.services import bill_totals, side_load
+from arrears.services import bill_totals
 from marketing_ops.models import BusinessLine, ImportJob
 from marketing_ops.services import import_submit
 from tests.arrears.conftest import bulk_accounts

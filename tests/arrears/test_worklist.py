@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from arrears.selectors.worklist import due_cutoff, top_overdue, worklist
+from arrears.calculations import month_in_collection
+from arrears.selectors.worklist import top_overdue, worklist
 from tests.arrears.conftest import PROMISE_COLUMNS, bulk_accounts, bulk_bills
 
 URL = "/arrears/worklist/"
@@ -34,7 +35,7 @@ def test_a_row_shows_what_is_owed_on_due_bills_and_for_how_long(client_for, staf
 
 
 def test_bills_of_last_month_are_due_only_after_the_end_of_this_month(today):
-    assert due_cutoff(today).isoformat() == "2026-10-01"
+    assert month_in_collection(today).first_day.isoformat() == "2026-10-01"
 
 
 def test_a_county_user_never_sees_another_countys_accounts(client_for, staff_b, arrears_city):

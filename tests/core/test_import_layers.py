@@ -21,16 +21,6 @@ ALLOWED_INSIDE_FUNCTIONS: dict[tuple[str, str], str] = {
     ),
 }
 
-#: Found in revenue and arrears when this check was written, while those apps were being
-#: reworked alongside it. Each entry goes when its modules are fixed: the check also fails on an
-#: entry it no longer finds, so the lists only shrink.
-NOT_YET_FIXED_CYCLES = [["arrears.services.bill_months", "arrears.services.bill_totals"]]
-NOT_YET_FIXED_INSIDE_FUNCTIONS = {
-    ("arrears.imports", "arrears.tasks"),
-    ("arrears.services.bill_totals", "arrears.services.bill_months"),
-    ("arrears.tasks", "arrears.services.snapshots"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -186,8 +176,7 @@ def test_no_project_module_imports_one_that_imports_it_back():
         if not found.type_checking:
             edges.setdefault(found.module, set()).add(found.target)
     cycles = _cycles(edges)
-    assert [c for c in cycles if c not in NOT_YET_FIXED_CYCLES] == []
-    assert [c for c in NOT_YET_FIXED_CYCLES if c not in cycles] == [], "fixed: drop the entry"
+    assert cycles == []
 
 
 def test_no_project_module_is_imported_inside_a_function():
@@ -198,14 +187,7 @@ def test_no_project_module_is_imported_inside_a_function():
         and not found.type_checking
         and not found.allowed_inside_function
     }
-    new = [
-        f"{module}:{line} imports {target}"
-        for (module, target), line in hidden.items()
-        if (module, target) not in NOT_YET_FIXED_INSIDE_FUNCTIONS
-    ]
-    assert new == []
-    fixed = NOT_YET_FIXED_INSIDE_FUNCTIONS - set(hidden)
-    assert not fixed, "fixed: drop the entries"
+    assert [f"{module}:{line} imports {target}" for (module, target), line in hidden.items()] == []
 
 
 def test_the_check_sees_a_cycle_and_a_hidden_import():

@@ -34,7 +34,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import DataError, connection
 
-from arrears.services.imports import RawCsvTable, checked_select_settings
+from arrears.bulk.staging import RawCsvTable, checked_select_settings
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,59 @@
+"""An account's county and its bills (SPEC §4.1): bills carry their account's county so that
+the per-county figures need no join to a million accounts; whoever moves an account moves its
+bills, in the same transaction, and the month × county totals with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from arrears.bulk import partitions
+from arrears.models import Account, Bill
+from arrears.services import bill_totals
+
+#: Accounts whose bills one UPDATE moves (bounds the statement's list of ids).
+ACCOUNTS_PER_UPDATE = 10_000
+
+
+def _move_bills(account_ids: Sequence[int]) -> int:
+    """Set the county of every bill of ``account_ids`` to its account's: one set-based UPDATE
+    per ``ACCOUNTS_PER_UPDATE`` accounts, never one per bill. Returns the bills updated."""
+    county = Account.objects.filter(pk=OuterRef("account_id")).values("county_id")[:1]
+    moved = 0
+    for start in range(0, len(account_ids), ACCOUNTS_PER_UPDATE):
+        chunk = account_ids[start : start + ACCOUNTS_PER_UPDATE]
+        moved += Bill.objects.filter(account_id__in=chunk).update(county_id=Subquery(county))
+    return moved
+
+
+@transaction.atomic
+def bills_follow_accounts(account_ids: Sequence[int]) -> int:
+    """After an import moved ``account_ids`` to other counties: their bills follow, and every
+    month's totals are recomputed (one grouped query, cheaper than finding the months of
+    thousands of accounts). Returns the bills moved."""
+    if not account_ids:
+        return 0
+    partitions.lock_bills()
+    moved = _move_bills(account_ids)
+    bill_totals.refresh()
+    return moved
+
+
+@transaction.atomic
+def bills_follow_account(*, account: Account, previous_county_id: int) -> int:
+    """After ``account`` was saved with another county than ``previous_county_id``: its bills
+    follow, and the totals of their months are recomputed in the county they left and the one
+    they joined. Returns the bills moved."""
+    if account.county_id == previous_county_id:
+        return 0
+    partitions.lock_bills()
+    months: list[dt.date] = list(
+        Bill.objects.filter(account=account).values_list("billing_month", flat=True)
+    )
+    moved = _move_bills([account.pk])
+    for county_id in (previous_county_id, account.county_id):
+        bill_totals.refresh(months, county_id)
+    return moved
