@@ -38,7 +38,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: SPEC §13 on PostgreSQL — the arrears import and reads at 1 M accounts, then pages under load
+## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, then pages under load
 bench: install
 	$(PY) bench/arrears.py $(BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)

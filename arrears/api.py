@@ -1,4 +1,4 @@
-"""API v1 of the arrears app (SPEC §10): imports, recovery, ageing, transfers and limits.
+"""API v1 of the arrears app (docs/api.md): imports, recovery, ageing, transfers and limits.
 
 Thin views: parse the query, call a selector or service, serialize. Every read is scoped to the
 user's counties by the selectors (``visible_to``); money and rates are decimal strings.

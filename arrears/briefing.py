@@ -1,4 +1,4 @@
-"""Arrears in the emailed briefings (SPEC §8).
+"""Arrears in the emailed briefings (docs/rules.md#briefings).
 
 Weekly: recovery by county against the target for the billing month in collection, the change
 since last week from the snapshots, counties below target, promises to pay that are overdue.

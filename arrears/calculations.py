@@ -1,4 +1,5 @@
-"""Pure arrears arithmetic (SPEC §4.2): due dates, ageing buckets, recovery rates. No ORM."""
+"""Pure arrears arithmetic (docs/rules.md#arrears): due dates, ageing buckets, recovery rates. No
+ORM."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ MONTHS_TO_DUE = 1
 
 
 def due_date(billing_month: dt.date) -> dt.date:
-    """A bill for month M is due at the end of month M+1 (SPEC §4.1)."""
+    """A bill for month M is due at the end of month M+1 (docs/rules.md#due-date)."""
     return Month.of(billing_month).shift(MONTHS_TO_DUE).last_day
 
 
@@ -145,7 +146,8 @@ def recovery_rate(billed: Decimal, collected_amount: Decimal) -> Decimal | None:
 def recovery_of(
     bills: Iterable[tuple[Decimal, Decimal]],
 ) -> tuple[Decimal, Decimal, Decimal | None]:
-    """``(billed, collected, rate)`` over ``(billed, paid)`` bills with billed > 0 (SPEC §4.2)."""
+    """``(billed, collected, rate)`` over ``(billed, paid)`` bills with billed > 0
+    (docs/rules.md#arrears)."""
     billed_total = ZERO
     collected_total = ZERO
     for billed, paid in bills:

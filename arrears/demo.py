@@ -1,4 +1,5 @@
-"""Demo arrears for ``manage.py seed_demo`` (SPEC §4): about 20,000 accounts over C01..C08 with
+"""Demo arrears for ``manage.py seed_demo`` (docs/rules.md#arrears): about 20,000 accounts over
+C01..C08 with
 the last 12 months of bills — most pay on time, some late or in part, a tail never pays and goes
 long-term (those accounts are stopped or dismantled) — plus collection work, transfers against
 a provincial limit with county sub-limits, this year's recovery target and weekly snapshots.

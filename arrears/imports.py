@@ -1,4 +1,4 @@
-"""The arrears datasets of the upload pipeline (SPEC §9): ``accounts`` and ``bills``.
+"""The arrears datasets of the upload pipeline (docs/file-formats.md): ``accounts`` and ``bills``.
 
 Both may hold a million rows, so they run in the background (Celery, tracked by the ImportJob)
 and stream validated rows into a staging table instead of memory; the write is one set-based
@@ -105,7 +105,7 @@ def _types(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
 
 
 def _schedule_snapshots(ctx: tabular.ImportContext) -> None:
-    """Retake the county snapshots once the import has committed (SPEC §4.2)."""
+    """Retake the county snapshots once the import has committed (docs/rules.md#arrears)."""
     as_of = timezone.localdate(ctx.now).isoformat()
     transaction.on_commit(lambda: take_snapshots.delay(as_of))
 
@@ -145,7 +145,7 @@ class AccountsDataset(_StagedDataset):
     name = "accounts"
     label = "Arrears accounts"
     description = (
-        "Customer accounts (SPEC §9); existing account numbers are updated. County staff may "
+        "Customer accounts; existing account numbers are updated. County staff may "
         "only import accounts of their county."
     )
     columns = (
@@ -254,7 +254,8 @@ class AccountsDataset(_StagedDataset):
     ) -> tabular.ImportRejected | None:
         """Rows naming an account number another county holds, or None. Account numbers are unique
         city-wide, so the row is refused (it would take the account over); the message names
-        neither the county nor that the account exists there (SPEC §1: another county's
+        neither the county nor that the account exists there
+        (docs/roles-and-scoping.md#county-scoping: another county's
         account is indistinguishable from a nonexistent one), only who may not import it."""
         sql = (
             f"FROM {table.name} s JOIN arrears_account a ON a.account_no = s.account_no "
@@ -287,7 +288,7 @@ class BillsDataset(_StagedDataset):
     name = "bills"
     label = "Arrears bills"
     description = (
-        "Monthly bills of existing accounts (SPEC §9), usually one month per file; a bill "
+        "Monthly bills of existing accounts, usually one month per file; a bill "
         "imported again for the same account and month is updated, never doubled."
     )
     columns = (
@@ -444,7 +445,8 @@ class BillsDataset(_StagedDataset):
     def _unmatched(table: staging.StagingTable, own: int | None) -> tabular.ImportRejected:
         """Rows naming an account the uploader cannot see: an unknown one or, for a county
         user, another county's. Both get the same message: another county's account must be
-        indistinguishable from one that does not exist (SPEC §1), so its county is not even
+        indistinguishable from one that does not exist (docs/roles-and-scoping.md#county-scoping),
+        so its county is not even
         looked up."""
         outside = "OR a.county_id <> %s" if own is not None else ""
         params = [own] if own is not None else []

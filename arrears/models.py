@@ -1,4 +1,5 @@
-"""Arrears (SPEC §4): accounts, monthly bills, targets, transfers and limits, snapshots, collection.
+"""Arrears (docs/rules.md#arrears): accounts, monthly bills, targets, transfers and limits,
+snapshots, collection.
 
 Sizes: up to ~1,000,000 accounts and 12 months of bills each, so bills carry their account's
 county (denormalised at import) and the indexes below serve the set-based indicator queries.
@@ -62,7 +63,8 @@ class BillQuerySet(CountyScopedQuerySet):
 
 
 class Bill(models.Model):
-    """A month's bill of an account; due at the end of the following month (SPEC §4.1).
+    """A month's bill of an account; due at the end of the following month
+    (docs/rules.md#accounts-and-bills).
 
     On PostgreSQL the table is partitioned by ``billing_month`` (migration 0004): one partition
     per imported month plus a default partition for rows written one at a time. A large import
@@ -140,8 +142,8 @@ TOTAL = {"max_digits": 20, "decimal_places": 2}
 
 
 class BillMonthTotal(models.Model):
-    """The sums of one billing month's bills of one county (SPEC §4.2), kept in step with the
-    bills by every write (``arrears.services.bill_totals``).
+    """The sums of one billing month's bills of one county (docs/rules.md#recovery-rate), kept in
+    step with the bills by every write (``arrears.services.bill_totals``).
 
     The recovery and ageing indicators read these few rows (months × counties) instead of
     summing a million bills per request; ``manage.py arrears_totals --check`` compares them with
@@ -173,7 +175,8 @@ class BillMonthTotal(models.Model):
 
 
 class RecoveryTarget(models.Model):
-    """The current-arrears recovery target of a year (SPEC §4.2; 0.98 unless changed)."""
+    """The current-arrears recovery target of a year (docs/rules.md#recovery-target;
+    0.98 unless changed)."""
 
     year = models.PositiveIntegerField(unique=True)
     target = models.DecimalField(
@@ -272,7 +275,7 @@ class SnapshotQuerySet(CountyScopedQuerySet):
 
 class ArrearsSnapshot(models.Model):
     """County figures as of a date, taken after every import, so trends ("change since last
-    week") need no history of the million rows (SPEC §4.2)."""
+    week") need no history of the million rows (docs/rules.md#snapshots)."""
 
     county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="arrears_snapshots")
     as_of = models.DateField()
@@ -308,7 +311,8 @@ class CollectionActionQuerySet(CountyScopedQuerySet):
 
 
 class CollectionAction(models.Model):
-    """Work on an overdue account (SPEC §4.3): calls, visits, stops, promises to pay."""
+    """Work on an overdue account (docs/rules.md#collection): calls, visits, stops, promises to
+    pay."""
 
     class Kind(models.TextChoices):
         CALL = "call", "Call"

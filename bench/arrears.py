@@ -1,4 +1,4 @@
-"""Arrears at city scale (SPEC §13), on PostgreSQL, in one run:
+"""Arrears at city scale (bench/README.md#targets), on PostgreSQL, in one run:
 
 (a) raw ``COPY`` of one month's bills file into a bare table — the floor to compare with;
 (b) our bills import of the same file end to end (hash and limits, validation of every cell,
@@ -387,7 +387,7 @@ def time_selectors(as_of: dt.date, repeat: int = 5) -> dict[str, list[float]]:
     return timings
 
 
-#: Requests timed at full size: (label, URL, user, measured against the §13 dashboard target).
+#: Requests timed at full size: (label, URL, user, measured against the dashboard target).
 PAGES = [
     ("dashboard page, city", "/arrears/?as_of={as_of}", "bench", True),
     ("recovery API, city", "/api/v1/arrears/recovery/?month={month}", "bench", True),

@@ -1,4 +1,5 @@
-"""Dashboards and list pages under load (SPEC §13: p95 ≤ 200 ms at 20 concurrent users on
+"""Dashboards and list pages under load (bench/README.md#targets: p95 ≤ 200 ms at 20 concurrent
+users on
 demo-scale data), on PostgreSQL, in one run:
 
 1. the demo city (``seed_demo``: 8 counties, ~20,000 accounts with 12 months of bills, plans,

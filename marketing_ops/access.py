@@ -1,8 +1,10 @@
-"""Roles and county scoping: the one place that decides what a user may see (SPEC §1).
+"""Roles and county scoping: the one place that decides what a user may see
+(docs/roles-and-scoping.md#county-scoping).
 
 Every queryset a user reads goes through ``visible_to(user)`` (or ``scope_queryset``), every
 object lookup through ``get_visible_or_404``, every list of counties to choose from through
-``visible_counties``. Denials are answered as SPEC §1 fixes them: another county's object → 404,
+``visible_counties``. Denials are answered as docs/roles-and-scoping.md#county-scoping fixes them:
+another county's object → 404,
 a forbidden action on a visible object → 403, no login → 302 to the login page (pages) or 401
 (API).
 

@@ -1,4 +1,4 @@
-"""API v1 of the core (SPEC §10): token, counties, business lines, me, imports."""
+"""API v1 of the core (docs/api.md): token, counties, business lines, me, imports."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def submit_upload(request: Request, dataset: str, background: bool | None = None
 
 
 class ImportJobList(generics.ListAPIView):
-    """Imports in your scope; ``POST`` multipart ``dataset`` + ``file`` uploads a §9 dataset."""
+    """Imports in your scope; ``POST`` multipart ``dataset`` + ``file`` uploads a dataset."""
 
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]

@@ -1,4 +1,5 @@
-"""Emailed briefings (SPEC §8): each app contributes sections, this module assembles and sends.
+"""Emailed briefings (docs/rules.md#briefings): each app contributes sections, this module
+assembles and sends.
 
 An app contributes by defining ``<app>/briefing.py`` with::
 

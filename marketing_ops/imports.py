@@ -1,4 +1,5 @@
-"""The core's datasets (SPEC §9): counties and business lines, both upserted on ``code``."""
+"""The core's datasets (docs/file-formats.md): counties and business lines, both upserted on
+``code``."""
 
 from marketing_ops import tabular
 from marketing_ops.access import Role

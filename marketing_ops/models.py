@@ -104,7 +104,7 @@ class ImportJobQuerySet(CountyScopedQuerySet):
 
 
 class ImportJob(models.Model):
-    """One upload through the tabular pipeline (SPEC §9): who, what, how it went."""
+    """One upload through the tabular pipeline (docs/file-formats.md): who, what, how it went."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -143,7 +143,7 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # The same file is applied once per dataset (SPEC §9).
+            # The same file is applied once per dataset (docs/file-formats.md).
             models.UniqueConstraint(
                 fields=["dataset", "sha256"],
                 condition=Q(status="done"),
@@ -188,7 +188,7 @@ class BriefingQuerySet(CountyScopedQuerySet):
 
 
 class Briefing(models.Model):
-    """An emailed briefing, archived: one per kind × period × scope (SPEC §8)."""
+    """An emailed briefing, archived: one per kind × period × scope (docs/rules.md#briefings)."""
 
     class Kind(models.TextChoices):
         DAILY = "daily", "Daily"

@@ -165,7 +165,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# REST API (SPEC §10). Token first so that an anonymous request answers 401, not 403.
+# REST API (docs/api.md). Token first so that an anonymous request answers 401, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -195,7 +195,7 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "tables/bootstrap5-responsive.html"
 
-# Uploads (SPEC §9): limits checked before any parsing.
+# Uploads (docs/file-formats.md): limits checked before any parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
@@ -208,7 +208,8 @@ UPLOAD_XLSX_FAST_MAX_CELLS = env.int("UPLOAD_XLSX_FAST_MAX_CELLS", default=3_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Business rules with a setting (SPEC §3.4, §3.5, §4.2, §5).
+# Business rules with a setting (docs/rules.md#monthly-reports, #progress-against-time-progress,
+# #arrears, #settings-that-change-a-rule).
 REPORT_DEADLINE_DAY = env.int("REPORT_DEADLINE_DAY", default=5)
 PROGRESS_AT_RISK_PP = env.int("PROGRESS_AT_RISK_PP", default=5)
 ARREARS_LONG_TERM_DAYS = env.int("ARREARS_LONG_TERM_DAYS", default=90)

@@ -1,4 +1,5 @@
-"""Excel exports: every table a user sees can be downloaded (SPEC §9 formula escaping)."""
+"""Excel exports: every table a user sees can be downloaded (docs/file-formats.md formula
+escaping)."""
 
 from __future__ import annotations
 

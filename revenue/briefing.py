@@ -1,4 +1,5 @@
-"""Revenue's section of the monthly briefing (SPEC §8): completion against time progress and
+"""Revenue's section of the monthly briefing (docs/rules.md#briefings): completion against time
+progress and
 ranking, counties at risk, volumes, late or missing reports.
 
 A county's briefing holds only that county: its own figures and rank, never another county's

@@ -1,4 +1,5 @@
-"""Pure arithmetic of plans and progress (SPEC §3.2, §3.3, §3.5) — numbers in, numbers out, no ORM.
+"""Pure arithmetic of plans and progress (docs/rules.md#decomposition-to-counties, #phasing,
+#progress-against-time-progress) — numbers in, numbers out, no ORM.
 
 Every allocation works in the smallest unit (fen for money, one household for volume) with the
 largest remainder method, so parts always add up to the whole exactly. Rates are fractions with
@@ -48,7 +49,8 @@ def largest_remainder(total: int, weights: Sequence[tuple[K, Decimal | int]]) ->
 
     ``raw_i = total·w_i/Σw``, each key gets ``floor(raw_i)`` and the units left over go one each
     to the largest fractional parts. Ties go to the key that comes first in ``weights`` — callers
-    pass counties in ``sort_order, code`` order, which is the tie rule of SPEC §3.2. Exact
+    pass counties in ``sort_order, code`` order, which is the tie rule of
+    docs/rules.md#decomposition-to-counties. Exact
     arithmetic (fractions), so the parts sum to ``total`` whatever the weights.
     """
     if total < 0:
@@ -253,7 +255,8 @@ def progress(
     progress_rate: Decimal | None = None,
     places: Decimal = CENT,
 ) -> Progress:
-    """Completion against time progress for year-to-date through ``month`` (SPEC §3.5).
+    """Completion against time progress for year-to-date through ``month``
+    (docs/rules.md#progress-against-time-progress).
 
     ``phased_to_date`` is the sum of the phased monthly targets Jan..month; when it is positive
     the year end is projected against the phasing (a seasonal plan), otherwise linearly.

@@ -1,7 +1,8 @@
-"""The monthly figures dataset (SPEC §9): ``county_code, year, month, revenue, <LINE>...``.
+"""The monthly figures dataset (docs/file-formats.md): ``county_code, year, month, revenue,
+<LINE>...``.
 
 The volume columns are the active business lines, so the dataset's columns are read from the
-database each time an upload starts (lines are data, SPEC §2).
+database each time an upload starts (lines are data, docs/rules.md#organisation-data).
 """
 
 from __future__ import annotations
@@ -106,8 +107,8 @@ class MonthlyFiguresDataset(tabular.Dataset):
 
 
 def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
-    """The workbook to fill in: §9 columns, one row per active county in the user's scope,
-    pre-filled with figures already saved for the month (blank where none)."""
+    """The workbook to fill in: the dataset's columns, one row per active county in the user's
+    scope, pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()
     reports = report_selectors.month_reports_for(user, year, month)
     rows = []

@@ -1,4 +1,5 @@
-"""The SQL of writing a month of bills (SPEC §4.1, §13), behind ``services.bill_months``.
+"""The SQL of writing a month of bills (docs/rules.md#accounts-and-bills, bench/README.md#targets),
+behind ``services.bill_months``.
 
 On PostgreSQL ``arrears_bill`` is partitioned by billing month (migration 0004). A file that
 brings a large part of a month is written by **rebuilding the month**: its rows go into a fresh

@@ -1,4 +1,5 @@
-"""The direct CSV load of a large bills file through side connections (PostgreSQL, SPEC §13).
+"""The direct CSV load of a large bills file through side connections (PostgreSQL,
+bench/README.md#targets).
 
 In the plain direct load one backend does all the work one after the other: the COPY of the
 file, the casts, checks and account join of every row, and the write of the month. Here most of

@@ -1,4 +1,5 @@
-"""Bulk writes of the accounts and bills imports (SPEC §4.1, §9): a staging table per import,
+"""Bulk writes of the accounts and bills imports (docs/rules.md#accounts-and-bills,
+docs/file-formats.md): a staging table per import,
 filled while the file streams, then one set-based upsert inside the import's transaction.
 
 PostgreSQL: the staging table is a TEMP table (no WAL) filled with ``COPY … FROM STDIN`` outside

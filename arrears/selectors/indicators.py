@@ -1,4 +1,4 @@
-"""Arrears indicators (SPEC §4.2), computed in the database with set-based aggregates.
+"""Arrears indicators (docs/rules.md#arrears), computed in the database with set-based aggregates.
 
 Every function takes the user whose scope it reads (``visible_to``) and runs a fixed number of
 queries: one per table, grouped by county (and by billing month for ageing), never one per
@@ -264,8 +264,8 @@ def _ageing_row(figures: dict[str, Decimal], county: County | None = None) -> Ag
 
 
 def ageing(user: Any, as_of: dt.date) -> Ageing:
-    """Ageing of the outstanding as of ``as_of`` per county and in total (SPEC §4.2). The
-    buckets of every row sum to its ``total`` exactly. Two queries.
+    """Ageing of the outstanding as of ``as_of`` per county and in total (docs/rules.md#ageing).
+    The buckets of every row sum to its ``total`` exactly. Two queries.
     """
     by_county = ageing_by_county(BillMonthTotal.objects.visible_to(user), as_of)
     rows = []

@@ -1,4 +1,5 @@
-"""Collection work reads (SPEC §4.3): overdue accounts, promises whose date passed, top debtors.
+"""Collection work reads (docs/rules.md#collection): overdue accounts, promises whose date passed,
+top debtors.
 
 An account is overdue when it owes on bills already due. A bill for month M is due at the end
 of month M+1, so on any day of month X the bills due are those of months up to X-2; the filter

@@ -1,4 +1,5 @@
-"""An account's county and its bills (SPEC §4.1): bills carry their account's county so that
+"""An account's county and its bills (docs/rules.md#accounts-and-bills): bills carry their
+account's county so that
 the per-county figures need no join to a million accounts; whoever moves an account moves its
 bills, in the same transaction, and the month × county totals with them."""
 

@@ -1,4 +1,5 @@
-"""Writing a month of bills (SPEC §4.1, §13): the set-based write behind the bills import.
+"""Writing a month of bills (docs/rules.md#accounts-and-bills, bench/README.md#targets): the
+set-based write behind the bills import.
 
 A file that brings a large part of a month rebuilds the month's partition; a small one (a
 correction of a few accounts) is upserted in place; SQLite always upserts. The SQL of both lives

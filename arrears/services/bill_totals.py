@@ -1,7 +1,7 @@
 """The per month × county sums of the bills (``BillMonthTotal``), kept in step with the bills.
 
 The recovery and ageing indicators read these rows instead of summing a million bills on every
-request (SPEC §13). Every write of bills refreshes the months it touched, in the same
+request (bench/README.md#targets). Every write of bills refreshes the months it touched, in the same
 transaction: the bills import (``bill_months.write_month``), an accounts import that moves
 accounts to another county, the demo data, and one-bill saves and deletes (admin, the ORM) by
 the signal handlers below. A refresh recomputes the months from the bills with one grouped query,

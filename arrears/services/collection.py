@@ -1,4 +1,5 @@
-"""Collection work writes (SPEC §4.3): actions and promises recorded on overdue accounts."""
+"""Collection work writes (docs/rules.md#collection): actions and promises recorded on overdue
+accounts."""
 
 from __future__ import annotations
 

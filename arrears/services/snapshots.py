@@ -1,4 +1,5 @@
-"""County snapshots of the arrears figures, taken after every import (SPEC §4.2), so trends
+"""County snapshots of the arrears figures, taken after every import (docs/rules.md#snapshots), so
+trends
 need no history of the million bill rows."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Transfers of long-term arrears out to bad debt, and the limits they are held to (SPEC §4.2)."""
+"""Transfers of long-term arrears out to bad debt, and the limits they are held to
+(docs/rules.md#transfers-and-limits)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
 
 
 def _check_city_user(user: Any, what: str) -> None:
-    # Transfers and limits are set by the city (SPEC §4.2); counties only read them.
+    # Transfers and limits are set by the city (docs/rules.md#transfers-and-limits); counties
+    # only read them.
     if user is not None and not has_role(user, *CITY_ROLES):
         raise PermissionDenied(f"Only city staff may {what}.")
 

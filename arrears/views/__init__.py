@@ -1,4 +1,5 @@
-"""Arrears pages (SPEC §4): dashboard, collection work, transfers. Every table exports to xlsx."""
+"""Arrears pages (docs/rules.md#arrears): dashboard, collection work, transfers. Every table
+exports to xlsx."""
 
 from arrears.views.collection import account_detail, promises, top_overdue, worklist
 from arrears.views.dashboard import dashboard

@@ -1,4 +1,5 @@
-"""Collection work pages (SPEC §4.3): worklist, account detail with the action log, broken
+"""Collection work pages (docs/rules.md#collection): worklist, account detail with the action log,
+broken
 promises, top overdue accounts per county."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one upload pipeline (SPEC §9): every import in every app goes through here.
+"""The one upload pipeline (docs/file-formats.md): every import in every app goes through here.
 
 A dataset declares its columns and how to write; the pipeline does the rest, the same way for
 all of them:

@@ -43,7 +43,8 @@ class ImportContext:
 
 
 class Dataset:
-    """Subclass per §9 dataset and ``register`` it from the app's ``imports.py``.
+    """Subclass per dataset (docs/file-formats.md) and ``register`` it from the app's
+    ``imports.py``.
 
     The default staging keeps validated rows in memory (fine for small datasets); large datasets
     override ``begin``/``stage``/``apply``/``discard`` to stream into a staging table.

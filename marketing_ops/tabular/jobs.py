@@ -65,7 +65,7 @@ def _may_open(job: ImportJob, ctx: ImportContext) -> bool:
 def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
     if not _may_open(job, ctx):
         # Another county's (or the city's) import: refused all the same, but its number, date
-        # and uploader stay out of the message (SPEC §1).
+        # and uploader stay out of the message (docs/roles-and-scoping.md#county-scoping).
         return RowError(
             None, "", f"This file was already imported into {job.dataset}; it is not applied twice."
         )

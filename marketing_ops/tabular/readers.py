@@ -112,7 +112,7 @@ def _csv_rows(fileobj: IO[bytes]) -> Iterator[list[Any]]:
 def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     """The first sheet's rows as openpyxl gives them (None for a blank cell, int for a whole
     number), read by python-calamine when it can: its Rust reader takes a second for 100,000
-    rows where openpyxl takes twenty (SPEC §13: XLSX import ≥ 20,000 rows/s).
+    rows where openpyxl takes twenty (bench/README.md#targets: XLSX import ≥ 20,000 rows/s).
 
     calamine holds the sheet in memory as a dense grid (~80 bytes a cell, blank ones included:
     a 5 KB file with cells at A1 and ZZ200000 takes 4 GB). So a sheet whose grid — last row ×

@@ -1,4 +1,5 @@
-"""Read-only API of the activities under /api/v1/revenue/ (SPEC §3.7, §10): scoped like the
+"""Read-only API of the activities under /api/v1/revenue/
+(docs/rules.md#business-development-activities, docs/api.md): scoped like the
 pages (another county's record is a 404), filtered with the pages' filters."""
 
 from __future__ import annotations

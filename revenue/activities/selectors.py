@@ -1,4 +1,5 @@
-"""Reads of the business development activities, always scoped to the user (SPEC §1, §3.7)."""
+"""Reads of the business development activities, always scoped to the user
+(docs/roles-and-scoping.md#county-scoping, docs/rules.md#business-development-activities)."""
 
 from __future__ import annotations
 

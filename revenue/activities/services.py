@@ -1,4 +1,5 @@
-"""Writes of the business development activities (SPEC §3.7), and who may make them.
+"""Writes of the business development activities (docs/rules.md#business-development-activities),
+and who may make them.
 
 City staff and admins write everything; county staff write the cases and field visits (with
 their follow-ups) of their own county; managers and auditors only read. Callers have already

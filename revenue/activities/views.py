@@ -1,4 +1,5 @@
-"""Pages of the business development activities (SPEC §3.7): thin, scoped, role-checked.
+"""Pages of the business development activities (docs/rules.md#business-development-activities):
+thin, scoped, role-checked.
 
 Every read goes through a selector (``visible_to``); another county's record is a 404 via
 ``get_visible_or_404``; a write the role may not make is a 403 before a form is shown. Lists

@@ -1,3 +1,3 @@
-"""API of the revenue app (SPEC §10 revenue rows), one module per subject: plans and targets,
+"""API of the revenue app (docs/api.md revenue rows), one module per subject: plans and targets,
 reports and their import, progress, province standings. A service's ValidationError or
 PermissionDenied reaches the client through the core's exception handler."""

@@ -1,4 +1,5 @@
-"""Plans and their county targets: create, decompose, phase, publish (SPEC §3.1-3.3)."""
+"""Plans and their county targets: create, decompose, phase, publish (docs/rules.md#annual-plan,
+#decomposition-to-counties, #phasing)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Completion against time progress through a month (SPEC §3.5)."""
+"""Completion against time progress through a month
+(docs/rules.md#progress-against-time-progress)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class ProgressView(APIView):
-    """Completion against time progress through a month (SPEC §3.5), approved reports only.
+    """Completion against time progress through a month
+    (docs/rules.md#progress-against-time-progress), approved reports only.
 
     ``counties`` holds the counties you may see (ranked among all counties); ``city`` is the
     whole city; ``lines`` are the city's volumes per line, or your county's for a county user.

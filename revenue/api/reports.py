@@ -1,5 +1,5 @@
 """Monthly reports: one county's month, its workflow, the list, the import and its template
-(SPEC §3.4)."""
+(docs/rules.md#monthly-reports)."""
 
 from __future__ import annotations
 
@@ -180,7 +180,8 @@ class UploadSerializer(serializers.Serializer):
 
 
 class ReportImport(APIView):
-    """Upload the monthly figures (§9 columns) as CSV or XLSX; all rows or none are written."""
+    """Upload the monthly figures (the columns of docs/file-formats.md#monthly_figures) as CSV or
+    XLSX; all rows or none are written."""
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -205,8 +206,8 @@ class ReportImport(APIView):
 
 
 class ReportTemplate(APIView):
-    """The monthly figures workbook: §9 columns, one row per county in your scope, pre-filled
-    with the figures already saved for that month."""
+    """The monthly figures workbook: the monthly_figures columns, one row per county in your
+    scope, pre-filled with the figures already saved for that month."""
 
     @extend_schema(
         parameters=[

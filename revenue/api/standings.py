@@ -1,4 +1,4 @@
-"""The city's province standing per month (SPEC §3.6); city staff enter it."""
+"""The city's province standing per month (docs/rules.md#province-standing); city staff enter it."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ class StandingWriteSerializer(serializers.Serializer):
 
 
 class StandingList(generics.ListAPIView):
-    """The city's province standing per month (SPEC §3.6); city staff enter it."""
+    """The city's province standing per month (docs/rules.md#province-standing); city staff enter
+    it."""
 
     serializer_class = StandingSerializer
     queryset = ProvinceStanding.objects.all()

@@ -1,4 +1,5 @@
-"""Business development activities (SPEC §3.7): tariff packages, trainings and meetings,
+"""Business development activities (docs/rules.md#business-development-activities): tariff
+packages, trainings and meetings,
 marketing cases (the library of successful cases to spread), field visits with follow-ups.
 
 Packages and trainings concern several counties (a many-to-many ``counties``); a county user

@@ -1,7 +1,9 @@
-"""Annual plans, decomposition, phasing, province standing (SPEC §3.1-3.3, §3.6).
+"""Annual plans, decomposition, phasing, province standing (docs/rules.md#annual-plan,
+#decomposition-to-counties, #phasing, #province-standing).
 
 Volume targets are kept as ``{LINE_CODE: households}`` JSON beside the revenue figure: lines are
-data (SPEC §2), a plan is read whole, and every figure a plan holds is written by one service.
+data (docs/rules.md#organisation-data), a plan is read whole, and every figure a plan holds is
+written by one service.
 """
 
 from django.conf import settings
@@ -24,7 +26,7 @@ __all__ = [
 
 
 class Plan(models.Model):
-    """The year's plan as issued by the provincial company (SPEC §3.1)."""
+    """The year's plan as issued by the provincial company (docs/rules.md#annual-plan)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -183,7 +185,7 @@ class CountyMonthTarget(models.Model):
 
 
 class ProvinceStanding(models.Model):
-    """The city's place in the provincial bulletin for a month (SPEC §3.6)."""
+    """The city's place in the provincial bulletin for a month (docs/rules.md#province-standing)."""
 
     year = models.PositiveIntegerField()
     month = models.PositiveSmallIntegerField(

@@ -1,4 +1,4 @@
-"""Monthly county reports and their change history (SPEC §3.4)."""
+"""Monthly county reports and their change history (docs/rules.md#monthly-reports)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -185,7 +185,8 @@ def year_to_date(user: Any, year: int, month: int) -> YearToDateFacts:
 def progress_summary(
     user: Any, year: int, month: int, county: County | None = None
 ) -> ProgressSummary:
-    """Completion against time progress through ``month`` of ``year`` (SPEC §3.5).
+    """Completion against time progress through ``month`` of ``year``
+    (docs/rules.md#progress-against-time-progress).
 
     ``counties`` are those ``user`` may see (None: the whole city), or only ``county``;
     ``lines`` the city's volumes for a city-wide reader, else the one county's. The ranking

@@ -76,7 +76,8 @@ def plan_create(
     volume_targets: Mapping[str, Any] | None = None,
     user: Any = None,
 ) -> Plan:
-    """A draft plan for ``year`` with the provincial revenue and volume targets (SPEC §3.1)."""
+    """A draft plan for ``year`` with the provincial revenue and volume targets
+    (docs/rules.md#annual-plan)."""
     _require_city(user)
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": f"expected a year between 2000 and 2100, got {year}"})
@@ -118,7 +119,8 @@ def plan_decompose(
     volume_targets: Mapping[str, Any] | None = None,
     user: Any = None,
 ) -> Decomposition:
-    """Split the plan over the active counties and re-phase every county (SPEC §3.2).
+    """Split the plan over the active counties and re-phase every county
+    (docs/rules.md#decomposition-to-counties).
 
     A published plan is re-decomposed only with a reason; the earlier decomposition stays in
     the history. New city targets (``revenue_target``/``volume_targets``) may come with it.
@@ -241,7 +243,8 @@ def plan_phase(
     county: County | None = None,
     user: Any = None,
 ) -> list[CountyTarget]:
-    """Spread the annual targets over 12 months by weights or a named profile (SPEC §3.3).
+    """Spread the annual targets over 12 months by weights or a named profile
+    (docs/rules.md#phasing).
 
     ``county`` phases that county only; otherwise every county. Months sum exactly to the
     annual targets; an amounts profile must match the county's revenue target.
@@ -321,7 +324,8 @@ def province_standing_save(
     note: str = "",
     user: Any = None,
 ) -> ProvinceStanding:
-    """Enter (or correct) the city's standing from the provincial bulletin (SPEC §3.6)."""
+    """Enter (or correct) the city's standing from the provincial bulletin
+    (docs/rules.md#province-standing)."""
     _require_city(user)
     if not 1 <= int(month) <= 12:
         raise ValidationError({"month": f"month must be 1..12, got {month}"})

@@ -1,4 +1,4 @@
-"""Monthly reports: save figures, the workflow, the bulk import (SPEC §3.4).
+"""Monthly reports: save figures, the workflow, the bulk import (docs/rules.md#monthly-reports).
 
 Every write locks the report row (``select_for_update``), checks the ``version`` the writer saw
 and bumps it, and records who changed what from which value to which. The form, the API and the

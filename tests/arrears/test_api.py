@@ -1,4 +1,5 @@
-"""The arrears API (SPEC §10): exact paths and fields, scoped, with the status codes of §1."""
+"""The arrears API (docs/api.md): exact paths and fields, scoped, with the status codes of
+docs/roles-and-scoping.md."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""The bills import at scale (SPEC §4.1, §9, §13): the direct CSV load and the month partitions.
+"""The bills import at scale (docs/rules.md#accounts-and-bills, docs/file-formats.md,
+bench/README.md#targets): the direct CSV load and the month partitions.
 
 On PostgreSQL a plain bills CSV is COPied as text and checked and written in SQL; every other
 file takes the row-by-row pass. Both must accept and refuse the same files with the same

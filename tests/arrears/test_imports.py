@@ -223,7 +223,8 @@ def test_a_county_users_bills_for_another_countys_account_are_refused(
 def test_a_county_user_cannot_tell_another_countys_account_from_a_missing_one_in_bills(
     copies_csv, accounts, run_import, staff_a, monkeypatch
 ):
-    # Another county's account must be indistinguishable from a nonexistent one (SPEC §1).
+    # Another county's account must be indistinguishable from a nonexistent one
+    # (docs/roles-and-scoping.md#county-scoping).
     monkeypatch.setattr(BillsDataset, "copies_csv", copies_csv)
     job = run_import("bills", bills("B-001,2026-03,80.00,0,", "NOPE123,2026-03,1.00,0,"), staff_a)
     assert job.status == ImportJob.Status.FAILED

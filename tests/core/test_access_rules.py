@@ -1,4 +1,5 @@
-"""marketing_ops.access: who is city-wide, and who sees which counties (SPEC §1)."""
+"""marketing_ops.access: who is city-wide, and who sees which counties
+(docs/roles-and-scoping.md#county-scoping)."""
 
 import pytest
 from django.contrib.auth import get_user_model

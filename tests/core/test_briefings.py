@@ -1,4 +1,5 @@
-"""The briefing framework (SPEC §8): periods, idempotent sending, recipients by scope, dry runs,
+"""The briefing framework (docs/rules.md#briefings): periods, idempotent sending, recipients by
+scope, dry runs,
 and the archive."""
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""Typed columns of the upload pipeline and months (SPEC §9): what a cell may hold and the
+"""Typed columns of the upload pipeline and months (docs/file-formats.md): what a cell may hold and
+the
 message a user reads when it is wrong. Pure functions, no database."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""``seed_demo`` and ``create_user`` (SPEC §12)."""
+"""``seed_demo`` and ``create_user`` (README.md#command-line)."""
 
 import io
 

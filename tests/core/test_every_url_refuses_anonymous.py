@@ -1,5 +1,6 @@
 """Every URL pattern of the project — pages, API, admin, and whatever apps add later — refuses an
-anonymous visitor (SPEC §1): pages redirect to a login page, the API answers 401.
+anonymous visitor (docs/roles-and-scoping.md#county-scoping): pages redirect to a login page, the
+API answers 401.
 
 The patterns are walked from the root resolver when the tests are collected, and each one gets a
 URL built from dummy values for its converters or regex groups, so a new page is covered the

@@ -1,4 +1,4 @@
-"""/healthz (issue 2, §7): JSON with the database and broker status, for the load balancer."""
+"""/healthz : JSON with the database and broker status, for the load balancer."""
 
 import os
 

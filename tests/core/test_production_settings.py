@@ -1,4 +1,5 @@
-"""Settings from the environment (SPEC §11): production values pass ``check --deploy``, and
+"""Settings from the environment (README.md#configuration): production values pass ``check
+--deploy``, and
 production refuses to start without a secret key."""
 
 import json

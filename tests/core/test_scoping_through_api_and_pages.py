@@ -1,5 +1,5 @@
 """Scoping and roles as a user meets them: 404 for another county, 403 for a forbidden action,
-302/401 without a login (SPEC §1, §10)."""
+302/401 without a login (docs/roles-and-scoping.md#county-scoping, docs/api.md)."""
 
 import pytest
 from django.test import Client

@@ -1,5 +1,6 @@
 """The upload pipeline through each door: the page /imports/new/, the API /api/v1/imports/ and
-``manage.py import_data`` — the same validation behind all three (SPEC §9, §12)."""
+``manage.py import_data`` — the same validation behind all three (docs/file-formats.md,
+README.md#command-line)."""
 
 import io
 import os

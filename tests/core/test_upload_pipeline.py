@@ -1,4 +1,5 @@
-"""The one upload pipeline, marketing_ops.tabular (SPEC §9): whole-file validation with row and
+"""The one upload pipeline, marketing_ops.tabular (docs/file-formats.md): whole-file validation
+with row and
 column, limits before parsing, nothing half-lands, the same file is not applied twice."""
 
 import io

@@ -1,4 +1,5 @@
-"""Excel exports (marketing_ops.xlsx): what a spreadsheet opens is shown, never run (SPEC §9)."""
+"""Excel exports (marketing_ops.xlsx): what a spreadsheet opens is shown, never run
+(docs/file-formats.md)."""
 
 import datetime as dt
 import io

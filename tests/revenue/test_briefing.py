@@ -1,4 +1,5 @@
-"""Revenue's monthly briefing section (SPEC §8): the city's and each county head's version."""
+"""Revenue's monthly briefing section (docs/rules.md#briefings): the city's and each county head's
+version."""
 
 import datetime as dt
 import io

@@ -1,4 +1,5 @@
-"""The arithmetic of plans and progress, without the database (SPEC §3.2, §3.3, §3.5)."""
+"""The arithmetic of plans and progress, without the database
+(docs/rules.md#decomposition-to-counties, #phasing, #progress-against-time-progress)."""
 
 import datetime as dt
 from decimal import Decimal

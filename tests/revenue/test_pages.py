@@ -1,4 +1,5 @@
-"""The revenue pages: who may open what, what they show, exports (SPEC §1 access answers)."""
+"""The revenue pages: who may open what, what they show, exports
+(docs/roles-and-scoping.md#county-scoping access answers)."""
 
 import io
 

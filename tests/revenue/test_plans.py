@@ -1,4 +1,5 @@
-"""Annual plan, decomposition and phasing through the API and the services (SPEC §3.1-3.3)."""
+"""Annual plan, decomposition and phasing through the API and the services
+(docs/rules.md#annual-plan, #decomposition-to-counties, #phasing)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,5 @@
-"""Progress against time progress for counties, the city and lines (SPEC §3.5, §3.6)."""
+"""Progress against time progress for counties, the city and lines
+(docs/rules.md#progress-against-time-progress, #province-standing)."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Monthly reports: entering, the workflow by role, locking, conflicts, late flag (SPEC §3.4)."""
+"""Monthly reports: entering, the workflow by role, locking, conflicts, late flag
+(docs/rules.md#monthly-reports)."""
 
 import datetime as dt
 from decimal import Decimal

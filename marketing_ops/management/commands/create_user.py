@@ -8,7 +8,7 @@ from marketing_ops.services import user_create_or_update
 
 
 class Command(BaseCommand):
-    help = "Create or update a user with one role (SPEC §12)."
+    help = "Create or update a user with one role."
 
     def add_arguments(self, parser):
         parser.add_argument("username")

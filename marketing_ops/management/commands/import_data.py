@@ -9,7 +9,7 @@ from marketing_ops.services import import_submit
 
 
 class Command(BaseCommand):
-    help = "Import a SPEC §9 dataset from CSV or XLSX through the same validation as uploads."
+    help = "Import a dataset from CSV or XLSX through the same validation as uploads."
 
     def add_arguments(self, parser):
         parser.add_argument("dataset", help="e.g. " + ", ".join(tabular.datasets()))

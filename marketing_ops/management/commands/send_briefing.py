@@ -4,7 +4,7 @@ from marketing_ops.briefings import KINDS, briefing_send_all
 
 
 class Command(BaseCommand):
-    help = "Build, archive and email the daily, weekly or monthly briefing (SPEC §8)."
+    help = "Build, archive and email the daily, weekly or monthly briefing."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)

@@ -1,4 +1,5 @@
-"""Who may open and change the activities (SPEC §1): anonymous → login/401, another county's
+"""Who may open and change the activities (docs/roles-and-scoping.md#county-scoping): anonymous →
+login/401, another county's
 record → 404, a write the role may not make → 403."""
 
 import pytest
