@@ -1,5 +1,8 @@
-"""Template filters over ``marketing_ops.formatting``: ``{% load formatting %}`` then
-``{{ amount|yuan }}``, ``{{ rate|pct }}``, ``{{ gap|pp }}``, ``{{ n|count }}``, ``{{ day|day }}``."""
+"""Template filters over ``marketing_ops.formatting``.
+
+``{% load formatting %}`` then ``{{ amount|yuan }}``, ``{{ rate|pct }}``, ``{{ gap|pp }}``,
+``{{ n|count }}``, ``{{ day|day }}``.
+"""
 
 from django import template
 
