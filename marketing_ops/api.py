@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
@@ -65,16 +65,16 @@ class TokenView(APIView):
     throttle_classes = ()
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
-        # Asking for a token needs no authentication (and no CSRF check of a session cookie
-        # the client may also send); revoking one does.
-        self._asks_for_token = request.method == "POST"
+        # Only revoking needs an authenticated caller; asking for a token needs none (and no
+        # CSRF check of a session cookie the client may also send).
+        self._revokes = request.method == "DELETE"
         return super().initialize_request(request, *args, **kwargs)
 
     def get_authenticators(self) -> list[Any]:
-        return [] if getattr(self, "_asks_for_token", False) else super().get_authenticators()
+        return super().get_authenticators() if getattr(self, "_revokes", False) else []
 
     def get_permissions(self) -> list[BasePermission]:
-        return [] if self.request.method == "POST" else [IsAuthenticated()]
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -102,6 +102,8 @@ class TokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]}
             )
+        # A sign-in like the login page's: clears the failure count, records the last login.
+        user_logged_in.send(sender=type(user), request=django_request, user=user)
         token = auth.token_issue(user=user, now=timezone.now())
         return Response({"token": token.key, "expires_at": auth.token_expires_at(token)})
 

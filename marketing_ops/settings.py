@@ -209,12 +209,14 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "marketing_ops.api.exception_handler",
 }
+# The API schema and docs: open to anyone while developing, to signed-in users in production.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "marketing_ops API",
     "DESCRIPTION": "Stable API v1 of marketing_ops. Money and rates are decimal strings.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PERMISSIONS": ["marketing_ops.auth.SchemaAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
