@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from marketing_ops import tabular
+from marketing_ops import auth, tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
 from marketing_ops.models import BusinessLine, County, ImportJob
 from marketing_ops.services import import_submit
@@ -48,6 +51,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 def roles_required(*roles: str) -> type[BasePermission]:
     """A DRF permission: logged in (else 401) and holding one of ``roles`` (else 403)."""
 
@@ -62,18 +74,63 @@ def roles_required(*roles: str) -> type[BasePermission]:
     return HasRole
 
 
-class TokenView(ObtainAuthToken):
-    """``POST {"username", "password"}`` → ``{"token"}``; send it as ``Authorization: Token …``."""
+class TokenView(APIView):
+    """``POST {"username", "password"}`` → ``{"token", "expires_at"}``; send the token as
+    ``Authorization: Token …``. ``DELETE`` with a token or session revokes the caller's token.
+
+    Wrong passwords count toward the login lockout (``marketing_ops.auth``): past the limit the
+    answer is 429 until the lockout ends.
+    """
+
+    throttle_classes = ()
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Only revoking needs an authenticated caller; asking for a token needs none (and no
+        # CSRF check of a session cookie the client may also send).
+        self._revokes = request.method == "DELETE"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self) -> list[Any]:
+        return super().get_authenticators() if getattr(self, "_revokes", False) else []
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+            ),
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+        },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            request=django_request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(django_request, "axes_locked_out", False):
+            return Response({"detail": auth.lockout_message()}, status=429)
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]}
+            )
+        # A sign-in like the login page's: clears the failure count, records the last login.
+        user_logged_in.send(sender=type(user), request=django_request, user=user)
+        token = auth.token_issue(user=user, now=timezone.now())
+        return Response({"token": token.key, "expires_at": auth.token_expires_at(token)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        auth.token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CountySerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from arrears import urls as arrears_urls
 from marketing_ops import api, views
@@ -21,6 +21,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/api-token/", views.api_token, name="api-token"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("imports/", views.import_list, name="imports"),
     path("imports/new/", views.import_upload, name="import-upload"),
@@ -34,6 +35,6 @@ urlpatterns = [
     path("arrears/", include(arrears_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]

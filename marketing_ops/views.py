@@ -1,13 +1,20 @@
-"""Pages of the core: home, health, imports, briefing archive."""
+"""Pages of the core: home, health, imports, briefing archive, API token, API docs."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.authtoken.models import Token
 
-from marketing_ops import formatting, pages, selectors, tabular
+from marketing_ops import auth, formatting, pages, selectors, tabular
 from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
@@ -145,3 +152,35 @@ def briefing_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="briefing-{briefing.kind}-{briefing.period}-{briefing.scope}.xlsx"'
     )
     return response
+
+
+@require_login
+def api_token(request: HttpRequest) -> HttpResponse:
+    """The user's API token: see it and when it expires, issue a new one, or revoke it."""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            auth.token_revoke(user=request.user)
+            messages.success(request, _("Your API token was revoked."))
+        else:
+            auth.token_revoke(user=request.user)
+            auth.token_issue(user=request.user, now=timezone.now())
+            messages.success(request, _("A new API token was issued; the old one no longer works."))
+        return redirect("api-token")
+    token = Token.objects.filter(user=request.user).first()
+    context = {
+        "token": token,
+        "expires_at": auth.token_expires_at(token) if token else None,
+        "expired": bool(token) and auth.token_is_expired(token, timezone.now()),
+        "ttl_days": settings.API_TOKEN_TTL_DAYS,
+    }
+    return render(request, "registration/api_token.html", context)
+
+
+_swagger = SpectacularSwaggerView.as_view(url_name="schema")
+
+
+def api_docs(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The interactive API docs; in production only for signed-in users (else the login page)."""
+    if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _swagger(request, *args, **kwargs)
