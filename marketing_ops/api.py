@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -129,7 +130,8 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        auth.token_revoke(user=request.user)
+        # get_permissions() lets only a signed-in user DELETE.
+        auth.token_revoke(user=cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,7 +198,8 @@ class RowErrorSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", default=None)
     county = serializers.CharField(source="county.code", default=None)
-    errors = RowErrorSerializer(many=True)
+    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
     class Meta:
         model = ImportJob
@@ -225,7 +228,8 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = sorted(tabular.datasets())
+        dataset = cast(serializers.ChoiceField, self.fields["dataset"])  # declared above
+        dataset.choices = sorted(tabular.datasets())
 
 
 def import_job_response(job: ImportJob) -> Response:

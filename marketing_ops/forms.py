@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -93,7 +93,8 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(d.name, d.label) for d in tabular.datasets_for(user)]
+        dataset = cast(forms.ChoiceField, self.fields["dataset"])  # declared above
+        dataset.choices = [(d.name, d.label) for d in tabular.datasets_for(user)]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

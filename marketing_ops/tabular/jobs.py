@@ -173,7 +173,7 @@ def run_job(
         ImportJob.objects.filter(pk=job.pk).update(rows=rows)
 
     opened = fileobj is None
-    source = job.file.open("rb") if opened else fileobj
+    source: IO[bytes] = job.file.open("rb") if fileobj is None else fileobj
     try:
         inspected = inspected or inspect_file(source, job.file_name)
         earlier = earlier_import(job.dataset, inspected.sha256, exclude_id=job.pk)
