@@ -58,7 +58,7 @@ class MonthlyFiguresDataset(tabular.Dataset):
         "cannot be overwritten."
     )
     roles = WRITING_ROLES
-    columns = _LineColumns()  # type: ignore[assignment]
+    columns = _LineColumns()
     key_columns = ("county_code", "year", "month")
 
     def __init__(self) -> None:
@@ -111,7 +111,7 @@ def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
     scope, pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()
     reports = report_selectors.month_reports_for(user, year, month)
-    rows = []
+    rows: list[list[Any]] = []
     for county in visible_counties(user):
         report = reports.get(county.pk)
         if report is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,10 +49,12 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
+        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if not self.errors:
             try:
                 services.tariff_package_check(
@@ -84,14 +86,15 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
+        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
 
 
 class CountyOfUserMixin:
     """The county field offers the counties the user may write in (county staff: their own)."""
 
     def limit_counties(self, user: Any) -> None:
-        field = self.fields["county"]  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField, self.fields["county"])  # type: ignore[attr-defined]
         field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
@@ -131,7 +134,8 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             raise ValidationError(error.message_dict["tags"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if data.get("county") and data.get("title"):
             try:
                 services.marketing_case_check(
@@ -171,13 +175,16 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, visit: FieldVisit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.visit = visit
-        self.fields["owner"].queryset = services.owner_candidates(visit.county_id)
-        self.fields["owner"].label_from_instance = lambda user: (
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])  # the model's owner field
+        owner.queryset = services.owner_candidates(visit.county_id)
+        # Replacing the label per instance is Django's documented use; the stubs see a method.
+        owner.label_from_instance = lambda user: (  # type: ignore[method-assign,assignment]
             f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if not self.errors:
             try:
                 services.follow_up_check(county=self.visit.county_id, owner=data.get("owner"))

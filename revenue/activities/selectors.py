@@ -18,6 +18,7 @@ from revenue.models import (
     TariffPackage,
     Training,
 )
+from revenue.models.activities import FollowUpQuerySet
 
 
 def _counties_prefetch() -> Prefetch:
@@ -69,11 +70,11 @@ def field_visit_detail_for(user: Any) -> QuerySet[FieldVisit]:
     )
 
 
-def follow_ups_for(user: Any) -> QuerySet[FollowUpAction]:
+def follow_ups_for(user: Any) -> FollowUpQuerySet:
     return FollowUpAction.objects.visible_to(user).select_related("visit", "visit__county", "owner")
 
 
-def overdue_follow_ups_for(user: Any, today: dt.date) -> QuerySet[FollowUpAction]:
+def overdue_follow_ups_for(user: Any, today: dt.date) -> FollowUpQuerySet:
     """Open actions whose due date has passed, the longest overdue first."""
     return follow_ups_for(user).overdue(today).order_by("due_on", "id")
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +32,8 @@ from revenue.models import (
     Training,
 )
 
-MAX_TAG_LENGTH = CaseTag._meta.get_field("name").max_length
+# The tag's name is a CharField: it has a max_length (get_field is typed as any field).
+MAX_TAG_LENGTH = cast(int, CaseTag._meta.get_field("name").max_length)
 
 
 # --- who may write -------------------------------------------------------------------------

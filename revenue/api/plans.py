@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -71,7 +71,9 @@ class CountyTargetSerializer(serializers.Serializer):
 
 
 def _targets_data(county_targets: Any) -> list[dict[str, Any]]:
-    return CountyTargetSerializer(targets.target_phasing(county_targets), many=True).data
+    data = CountyTargetSerializer(targets.target_phasing(county_targets), many=True).data
+    # many=True makes a ListSerializer, whose data is a list; the stubs keep the dict type.
+    return cast(list[dict[str, Any]], data)
 
 
 class PlanList(generics.ListAPIView):

@@ -172,7 +172,8 @@ class ImportedSerializer(serializers.Serializer):
 
 
 class ImportErrorsSerializer(serializers.Serializer):
-    errors = RowErrorSerializer(many=True)
+    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class UploadSerializer(serializers.Serializer):

@@ -260,7 +260,7 @@ def plan_phase(
         )
     if profile is None and weights is None:
         weights = list(calc.EQUAL_WEIGHTS)
-    cleaned = _clean_twelve(weights, "weights") if profile is None else None
+    cleaned = _clean_twelve(weights, "weights") if profile is None and weights is not None else None
     if cleaned is not None and not any(cleaned):
         raise ValidationError({"weights": "all 12 weights are zero"})
     for target in targets:
