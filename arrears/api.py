@@ -78,7 +78,8 @@ def _year_param(request: Request, default: int) -> int:
 
 class ArrearsImportSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="dataset")
-    errors = RowErrorSerializer(many=True)
+    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
     progress_percent = serializers.IntegerField(allow_null=True, read_only=True)
 
     class Meta:
@@ -188,7 +189,9 @@ class RecoveryView(APIView):
 
 
 def _ageing_fields() -> dict[str, serializers.Field]:
-    buckets = {key: _money(source=f"buckets.{key}") for key in calc.BUCKET_KEYS}
+    buckets: dict[str, serializers.Field] = {
+        key: _money(source=f"buckets.{key}") for key in calc.BUCKET_KEYS
+    }
     return buckets | {"total": _money(), "long_term": _money()}
 
 
@@ -301,7 +304,8 @@ class TransferList(generics.ListCreateAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def perform_create(self, serializer: TransferSerializer) -> None:
+    # serializer_class is TransferSerializer: DRF hands this view no other serializer.
+    def perform_create(self, serializer: TransferSerializer) -> None:  # type: ignore[override]
         data = serializer.validated_data
         serializer.instance = transfer_create(
             county=data["county"],

@@ -15,8 +15,10 @@ from marketing_ops.models import BusinessLine
 class CountyChoiceMixin:
     """A county filter over the counties the user sees, hidden from county users."""
 
+    filters: dict[str, Any]  # the filter set's, once mixed in
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.filters["county"].queryset = visible_counties(user)
         if not is_city_wide(user):
             del self.filters["county"]

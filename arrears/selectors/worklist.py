@@ -112,7 +112,8 @@ class OverdueAccount:
         if not kind:
             return ""
         label = CollectionAction.Kind(kind).label
-        return f"{label} ({self.account.last_action_on:%Y-%m-%d})"
+        on = self.account.last_action_on  # type: ignore[attr-defined]  # annotated by the query above
+        return f"{label} ({on:%Y-%m-%d})"
 
 
 def _rows(aggregates: Sequence[dict[str, Any]], as_of: dt.date) -> list[OverdueAccount]:
