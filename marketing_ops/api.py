@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth import authenticate, user_logged_in
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -59,6 +59,15 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+def signed_in_user(request: Request) -> User:
+    """Who calls a view that requires a login (every API view but the token's, by
+    ``DEFAULT_PERMISSION_CLASSES``): the permission check has already answered an anonymous
+    caller with 401, so this names the user for the services that record who wrote."""
+    if isinstance(request.user, AnonymousUser):
+        raise NotAuthenticated()
+    return request.user
 
 
 def roles_required(*roles: str) -> type[BasePermission]:
@@ -130,8 +139,7 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # get_permissions() lets only a signed-in user DELETE.
-        auth.token_revoke(user=cast(User, request.user))
+        auth.token_revoke(user=signed_in_user(request))  # get_permissions(): a login to DELETE
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -247,7 +255,7 @@ def submit_upload(request: Request, dataset: str, background: bool | None = None
         dataset=dataset,
         fileobj=upload,
         file_name=upload.name,
-        user=request.user,
+        user=signed_in_user(request),
         background=background,
     )
 

@@ -60,7 +60,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not tabular.datasets_for(request.user):
         raise PermissionDenied("Your role may not import data.")
     # Naming a dataset the role may not import is a forbidden action (403), not a form error.
