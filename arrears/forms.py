@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -17,6 +17,9 @@ from marketing_ops.forms import BootstrapFormMixin
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, Month
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 User = get_user_model()
 
@@ -111,7 +114,7 @@ class ActionForm(CompactForm):
         label="Owner", queryset=User.objects.none(), required=False, help_text="Who follows up."
     )
 
-    def __init__(self, *args: Any, account: Account, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, account: Account, user: AnyUser, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("happened_on", timezone.localdate())
         kwargs["initial"].setdefault("owner", getattr(user, "pk", None))

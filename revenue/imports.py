@@ -7,7 +7,7 @@ database each time an upload starts (lines are data, docs/rules.md#organisation-
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,6 +19,9 @@ from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue.models import MonthlyReport
 from revenue.selectors import reports as report_selectors
 from revenue.services.reports import reports_import
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 FIXED_COLUMNS: tuple[tabular.Column, ...] = (
     tabular.CountyCode("county_code"),
@@ -106,7 +109,7 @@ class MonthlyFiguresDataset(tabular.Dataset):
             raise tabular.ImportRejected(tabular.RowError(None, "month", " ".join(exc.messages)))
 
 
-def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
+def monthly_figures_template(user: AnyUser, year: int, month: int) -> HttpResponse:
     """The workbook to fill in: the dataset's columns, one row per active county in the user's
     scope, pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()

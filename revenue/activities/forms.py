@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from marketing_ops.forms import BootstrapFormMixin, add_service_errors
 from marketing_ops.models import County
 from revenue.activities import services
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,7 +50,7 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
         cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
@@ -84,7 +87,7 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
         cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
@@ -93,7 +96,7 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
 class CountyOfUserMixin:
     """The county field offers the counties the user may write in (county staff: their own)."""
 
-    def limit_counties(self, user: Any) -> None:
+    def limit_counties(self, user: AnyUser) -> None:
         field = cast(forms.ModelChoiceField, self.fields["county"])  # type: ignore[attr-defined]
         field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
@@ -121,7 +124,7 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "result": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_counties(user)
         if self.instance.pk and not self.is_bound:
@@ -156,7 +159,7 @@ class FieldVisitForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_counties(user)
 

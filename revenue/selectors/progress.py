@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +33,9 @@ from revenue.selectors import reports
 from revenue.selectors.plans import plan_for_year
 from revenue.selectors.reference import active_lines
 from revenue.selectors.standings import province_standing
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 #: A county's row has its county; the city's row has None.
 _CountyOrCity = TypeVar("_CountyOrCity", County, None)
@@ -93,7 +96,7 @@ class YearToDateFacts:
     figures: dict[int, dict[str, YearToDate]]  # county id → "revenue" or line code → figure
 
 
-def _counties_marked_visible(user: Any) -> list[County]:
+def _counties_marked_visible(user: AnyUser | None) -> list[County]:
     """Every active county, each marked whether ``user`` may see it (None: the whole city)."""
     visible: Any = Value(True, output_field=BooleanField())
     if user is not None:
@@ -145,7 +148,7 @@ def _approved_volumes(year: int, month: int) -> dict[int, dict[str, int]]:
     return volumes
 
 
-def year_to_date(user: Any, year: int, month: int) -> YearToDateFacts:
+def year_to_date(user: AnyUser | None, year: int, month: int) -> YearToDateFacts:
     """Targets, phasing and actuals of every active county through ``month`` of ``year``.
 
     Eight queries whatever the number of counties: plan, counties, lines, targets, phased
@@ -186,7 +189,7 @@ def year_to_date(user: Any, year: int, month: int) -> YearToDateFacts:
 
 
 def progress_summary(
-    user: Any, year: int, month: int, county: County | None = None
+    user: AnyUser | None, year: int, month: int, county: County | None = None
 ) -> ProgressSummary:
     """Completion against time progress through ``month`` of ``year``
     (docs/rules.md#progress-against-time-progress).

@@ -17,6 +17,7 @@ from marketing_ops import pages
 from marketing_ops.access import (
     CITY_ROLES,
     WRITING_ROLES,
+    AuthenticatedHttpRequest,
     get_visible_or_404,
     has_role,
     require_login,
@@ -77,7 +78,9 @@ def _report_county(request: HttpRequest, county: str, year: int, month: int) -> 
 
 
 @require_login
-def report_detail(request: HttpRequest, county: str, year: int, month: int) -> HttpResponse:
+def report_detail(
+    request: AuthenticatedHttpRequest, county: str, year: int, month: int
+) -> HttpResponse:
     county_obj = _report_county(request, county, year, month)
     lines = reference.active_lines()
     shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
@@ -196,7 +199,7 @@ def report_action(
 
 
 @require_roles(*WRITING_ROLES)
-def report_upload(request: HttpRequest) -> HttpResponse:
+def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FiguresUploadForm(request.POST or None, request.FILES or None)
     job = None
     if request.method == "POST" and form.is_valid():
