@@ -86,7 +86,7 @@ def has_role(user: AnyUser, *roles: str) -> bool:
 
 def _profile(user: AnyUser) -> Profile | None:
     try:
-        return user.profile  # type: ignore[union-attr]
+        return user.profile  # type: ignore[union-attr]  # callers check is_authenticated
     except ObjectDoesNotExist:  # the user has no profile (Profile.DoesNotExist)
         return None
 
@@ -227,4 +227,4 @@ class RoleRequiredMixin:
             return redirect_to_login(request.get_full_path())
         if self.roles and not has_role(request.user, *self.roles):
             raise PermissionDenied("Your role does not allow this.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of a View

@@ -66,7 +66,7 @@ class BootstrapFormMixin:
             widget.attrs["class"] = css
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()  # type: ignore[misc]  # a mixin of a Form
         self.style_fields()
 
 

@@ -66,7 +66,8 @@ class MonthlyFiguresDataset(tabular.Dataset):
 
     def __init__(self) -> None:
         self.codes = line_codes()
-        # One read of the lines per upload; the instance keeps them for the whole run.
+        # One read of the lines per upload; the instance keeps them for the whole run (an
+        # instance attribute over the class's descriptor, which the stubs cannot follow).
         self.columns = columns_with_lines(self.codes)  # type: ignore[misc]
 
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:

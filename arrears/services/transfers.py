@@ -30,6 +30,7 @@ def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: f"Enter an amount like 1234.50, not {value!r}."})
+    # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError({field: "Enter an amount with at most 2 decimal places."})
     if positive and amount <= 0:

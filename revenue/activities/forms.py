@@ -97,6 +97,7 @@ class CountyOfUserMixin:
     """The county field offers the counties the user may write in (county staff: their own)."""
 
     def limit_counties(self, user: AnyUser) -> None:
+        # A mixin of a ModelForm whose county field is a ModelChoiceField.
         field = cast(forms.ModelChoiceField, self.fields["county"])  # type: ignore[attr-defined]
         field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
