@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 
@@ -11,12 +11,17 @@ from marketing_ops.access import is_city_wide, visible_counties
 from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import BusinessLine
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
+
 
 class CountyChoiceMixin:
     """A county filter over the counties the user sees, hidden from county users."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+    filters: dict[str, Any]  # the filter set's, once mixed in
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.filters["county"].queryset = visible_counties(user)
         if not is_city_wide(user):
             del self.filters["county"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,6 +18,9 @@ from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.periods import FIRST_YEAR, Month
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
+
 User = get_user_model()
 
 
@@ -26,7 +29,8 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
-    def to_python(self, value: Any) -> Month | None:
+    # The field reads text like a CharField but cleans to a Month, not to a str.
+    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
         if isinstance(value, Month):
             return value
         text = super().to_python(value)
@@ -110,13 +114,16 @@ class ActionForm(CompactForm):
         label="Owner", queryset=User.objects.none(), required=False, help_text="Who follows up."
     )
 
-    def __init__(self, *args: Any, account: Account, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, account: Account, user: AnyUser, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("happened_on", timezone.localdate())
         kwargs["initial"].setdefault("owner", getattr(user, "pk", None))
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners_for(account)
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the ModelChoiceField above.
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = owners_for(account)
+        # Replacing the label per instance is Django's documented use; the stubs see a method.
+        owner.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
 
 
 def owners_for(account: Account) -> QuerySet:
@@ -140,9 +147,12 @@ class TransferForm(CompactForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(active=True)
-        self.fields["approver"].queryset = approvers()
-        self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = County.objects.filter(
+            active=True
+        )
+        approver = cast(forms.ModelChoiceField, self.fields["approver"])
+        approver.queryset = approvers()
+        approver.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]  # as above
 
 
 class LimitForm(CompactForm):
@@ -157,4 +167,6 @@ class LimitForm(CompactForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = County.objects.filter(
+            active=True
+        )

@@ -33,23 +33,23 @@ _PLAIN_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}\Z")
 
 # The staging table takes text: these columns validate a cell as tabular's do but hand on the
 # plain ISO or decimal text, so no Decimal or date object is built and formatted again for each
-# of a million rows.
+# of a million rows. (So their ``parse`` returns text where the parent's returns a value.)
 
 
 class BillingMonth(tabular.MonthColumn):
     """``YYYY-MM`` staged as the month's first day (``YYYY-MM-01``), how bills keep a month."""
 
-    def parse(self, raw: Any) -> str:
+    def parse(self, raw: Any) -> str:  # type: ignore[override]  # staged as text, see above
         return super().parse(raw).first_day.isoformat()
 
 
 class StagedDate(tabular.Date):
-    def parse(self, raw: Any) -> str:
+    def parse(self, raw: Any) -> str:  # type: ignore[override]  # staged as text, see above
         return super().parse(raw).isoformat()
 
 
 class StagedMoney(tabular.Money):
-    def parse(self, raw: Any) -> str:
+    def parse(self, raw: Any) -> str:  # type: ignore[override]  # staged as text, see above
         if raw.__class__ is str and _PLAIN_AMOUNT.match(raw):
             return raw  # digits with at most two places, not negative: already what we store
         if raw.__class__ is float or raw.__class__ is int:
@@ -349,7 +349,10 @@ class BillsDataset(_StagedDataset):
                     rows=rows,
                 )
         except partitions.DuplicateBills:
-            raise staging.duplicate_errors(table, key, "account_no", describe)
+            rejected = staging.duplicate_errors(table, key, "account_no", describe)
+            if rejected is None:  # the database saw a duplicate the staged rows do not show
+                raise
+            raise rejected
         if written < ctx.state["staged"]:
             raise self._unmatched(table, own)
         _schedule_snapshots(ctx)

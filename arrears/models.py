@@ -5,6 +5,7 @@ Sizes: up to ~1,000,000 accounts and 12 months of bills each, so bills carry the
 county (denormalised at import) and the indexes below serve the set-based indicator queries.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db.models import F, Q
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
-from marketing_ops.money import MONEY
+from marketing_ops.money import MONEY, MoneyFieldSettings
 
 
 class AccountQuerySet(CountyScopedQuerySet):
@@ -99,6 +100,9 @@ class Bill(models.Model):
 
     objects = BillQuerySet.as_manager()
 
+    #: (billing month, county id) as loaded from the database; set by ``from_db``.
+    _counted_in: tuple[dt.date | None, int | None]
+
     class Meta:
         ordering = ["account", "billing_month"]
         constraints = [
@@ -126,7 +130,7 @@ class Bill(models.Model):
         return f"{self.account_id} {self.billing_month:%Y-%m}"
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> "Bill":
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "Bill":
         bill = super().from_db(db, field_names, values)
         # Where the stored bill counts in the month × county totals, for a save that moves it.
         bill._counted_in = (bill.__dict__.get("billing_month"), bill.__dict__.get("county_id"))
@@ -138,7 +142,7 @@ class BillMonthTotalQuerySet(CountyScopedQuerySet):
 
 
 #: Sums over up to a million bills: room for 18 integer digits.
-TOTAL = {"max_digits": 20, "decimal_places": 2}
+TOTAL: MoneyFieldSettings = {"max_digits": 20, "decimal_places": 2}
 
 
 class BillMonthTotal(models.Model):

@@ -47,6 +47,8 @@ def _yes_no(value: bool | None) -> str:
 class WorklistData(TableData):
     """Lets django-tables2 sort and page a ``Worklist`` in the database (not in Python)."""
 
+    data: Worklist
+
     def __init__(self, worklist: Worklist) -> None:
         super().__init__(worklist)
 
@@ -242,7 +244,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             account.county.code,
             action.promise_date,
             action.promise_amount,
-            to_cents(action.outstanding_now),
+            to_cents(action.outstanding_now),  # type: ignore[attr-defined]  # annotated by its query
             action.owner.username if action.owner else "",
             action.result,
         ]
@@ -272,7 +274,8 @@ class RecoveryTable(tables.Table):
         empty_text = "No bills for this month yet."
 
     def render_meets_target(self, value: bool | None) -> Any:
-        css = {True: "status-ahead", False: "status-at_risk"}.get(value, "text-muted")
+        classes: dict[bool | None, str] = {True: "status-ahead", False: "status-at_risk"}
+        css = classes.get(value, "text-muted")
         return format_html('<span class="{}">{}</span>', css, _yes_no(value))
 
     def value_meets_target(self, value: bool | None) -> str:

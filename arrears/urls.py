@@ -1,6 +1,6 @@
 """Pages (``urlpatterns``, namespace "arrears") and API (``api_urlpatterns``, /api/v1/arrears/)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from arrears import api, views
 
@@ -13,7 +13,7 @@ urlpatterns: list = [
     path("top/", views.top_overdue, name="top-overdue"),
     path("transfers/", views.transfers, name="transfers"),
 ]
-api_urlpatterns: list = [
+api_urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", api.ArrearsImportCreate.as_view(), name="import-create"),
     path("imports/<int:pk>/", api.ArrearsImportDetail.as_view(), name="import-detail"),
     path("recovery/", api.RecoveryView.as_view(), name="recovery"),

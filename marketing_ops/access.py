@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -28,14 +28,22 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from marketing_ops.models import County, Profile
 
     #: Whoever a request or a briefing is made for: a user, the anonymous visitor, or a
-    #: briefing's reader (an unsaved user).
-    AnyUser = AbstractBaseUser | AnonymousUser
+    #: briefing's reader (an unsaved user). ``User`` is the project's user model (settings keep
+    #: Django's default), so this is what django-stubs gives ``request.user``.
+    AnyUser = User | AnonymousUser
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request that ``require_login`` / ``require_roles`` let through: a signed-in user."""
+
+        user: User
+
+else:
+    AuthenticatedHttpRequest = HttpRequest
 
 
 class Role(StrEnum):
@@ -67,7 +75,8 @@ def roles_of(user: AnyUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             cached |= {Role.CITY_ADMIN}
-        user._marketing_ops_roles = cached
+        # A cache on the user object for the rest of the request; not a model field.
+        user._marketing_ops_roles = cached  # type: ignore[union-attr]
     return cached
 
 
@@ -77,7 +86,7 @@ def has_role(user: AnyUser, *roles: str) -> bool:
 
 def _profile(user: AnyUser) -> Profile | None:
     try:
-        return user.profile  # type: ignore[union-attr]
+        return user.profile  # type: ignore[union-attr]  # callers check is_authenticated
     except ObjectDoesNotExist:  # the user has no profile (Profile.DoesNotExist)
         return None
 
@@ -116,7 +125,7 @@ def is_city_wide(user: AnyUser) -> bool:
     return Role.AUDITOR in roles and (auditor_level(user) or 0) >= 2
 
 
-def briefing_reader(county: County | None) -> AbstractBaseUser:
+def briefing_reader(county: County | None) -> User:
     """Who a briefing is read as: a manager of ``county`` (its head) or of the whole city.
 
     An unsaved user holding only that role and county, so that briefings are scoped by this
@@ -125,13 +134,16 @@ def briefing_reader(county: County | None) -> AbstractBaseUser:
     profile_model = apps.get_model("marketing_ops", "Profile")
     user = get_user_model()(username=f"briefing-{county.code if county else 'city'}")
     user.profile = profile_model(user=user, county=county)
-    user._marketing_ops_roles = frozenset({Role.MANAGER})
+    user._marketing_ops_roles = frozenset({Role.MANAGER})  # type: ignore[attr-defined]  # see roles_of
     return user
 
 
+_QuerySetT = TypeVar("_QuerySetT", bound="models.QuerySet[Any]")
+
+
 def scope_queryset(
-    queryset: models.QuerySet, user: AnyUser, county_lookup: str = "county"
-) -> models.QuerySet:
+    queryset: _QuerySetT, user: AnyUser, county_lookup: str = "county"
+) -> _QuerySetT:
     """Restrict ``queryset`` to what ``user`` may see; ``county_lookup`` leads to the county."""
     if is_city_wide(user):
         return queryset
@@ -150,7 +162,7 @@ class CountyScopedQuerySet(models.QuerySet):
 
     county_lookup = "county"
 
-    def visible_to(self, user: AnyUser) -> CountyScopedQuerySet:
+    def visible_to(self, user: AnyUser) -> Self:
         return scope_queryset(self, user, self.county_lookup)
 
 
@@ -215,4 +227,4 @@ class RoleRequiredMixin:
             return redirect_to_login(request.get_full_path())
         if self.roles and not has_role(request.user, *self.roles):
             raise PermissionDenied("Your role does not allow this.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of a View

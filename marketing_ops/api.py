@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -58,6 +59,15 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+def signed_in_user(request: Request) -> User:
+    """Who calls a view that requires a login (every API view but the token's, by
+    ``DEFAULT_PERMISSION_CLASSES``): the permission check has already answered an anonymous
+    caller with 401, so this names the user for the services that record who wrote."""
+    if isinstance(request.user, AnonymousUser):
+        raise NotAuthenticated()
+    return request.user
 
 
 def roles_required(*roles: str) -> type[BasePermission]:
@@ -129,7 +139,7 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        auth.token_revoke(user=request.user)
+        auth.token_revoke(user=signed_in_user(request))  # get_permissions(): a login to DELETE
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,7 +206,8 @@ class RowErrorSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", default=None)
     county = serializers.CharField(source="county.code", default=None)
-    errors = RowErrorSerializer(many=True)
+    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
     class Meta:
         model = ImportJob
@@ -225,7 +236,8 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = sorted(tabular.datasets())
+        dataset = cast(serializers.ChoiceField, self.fields["dataset"])  # declared above
+        dataset.choices = sorted(tabular.datasets())
 
 
 def import_job_response(job: ImportJob) -> Response:
@@ -243,7 +255,7 @@ def submit_upload(request: Request, dataset: str, background: bool | None = None
         dataset=dataset,
         fileobj=upload,
         file_name=upload.name,
-        user=request.user,
+        user=signed_in_user(request),
         background=background,
     )
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -34,7 +34,7 @@ def token_is_expired(token: Token, now: dt.datetime) -> bool:
 
 
 @transaction.atomic
-def token_issue(*, user: AbstractBaseUser, now: dt.datetime) -> Token:
+def token_issue(*, user: User, now: dt.datetime) -> Token:
     """The user's API token: the current one while it is valid, else a new one."""
     token = Token.objects.select_for_update().filter(user=user).first()
     if token is not None and not token_is_expired(token, now):
@@ -44,7 +44,7 @@ def token_issue(*, user: AbstractBaseUser, now: dt.datetime) -> Token:
     return Token.objects.create(user=user)
 
 
-def token_revoke(*, user: AbstractBaseUser) -> bool:
+def token_revoke(*, user: User) -> bool:
     """Delete the user's API token; True when there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)

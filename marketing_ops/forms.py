@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -20,6 +20,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops import formatting, tabular
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 #: Widgets drawn as Bootstrap check boxes or radio buttons.
 CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect)
@@ -63,7 +66,7 @@ class BootstrapFormMixin:
             widget.attrs["class"] = css
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()  # type: ignore[misc]  # a mixin of a Form
         self.style_fields()
 
 
@@ -91,9 +94,10 @@ class UploadForm(forms.Form):
         help_text=_("CSV (UTF-8, header row) or XLSX (first sheet, header in row 1)."),
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(d.name, d.label) for d in tabular.datasets_for(user)]
+        dataset = cast(forms.ChoiceField, self.fields["dataset"])  # declared above
+        dataset.choices = [(d.name, d.label) for d in tabular.datasets_for(user)]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -16,7 +16,8 @@ from marketing_ops.models import County, ImportJob, Profile
 from marketing_ops.tasks import run_import_job
 
 if TYPE_CHECKING:
-    from marketing_ops.access import AnyUser
+    from django.contrib.auth.models import User
+
 
 #: Roles whose users must belong to a county.
 COUNTY_BOUND_ROLES = (Role.COUNTY_STAFF,)
@@ -76,7 +77,7 @@ def import_submit(
     dataset: str,
     fileobj: IO[bytes],
     file_name: str,
-    user: AnyUser | None,
+    user: User | None,
     background: bool | None = None,
 ) -> ImportJob:
     """Import an upload into ``dataset``: the one way in for the upload pages, the API and

@@ -36,7 +36,7 @@ def cache_render_signatures() -> None:
         except TypeError:  # an unhashable callable
             return uncached(fn)
 
-    signature.cached = True  # type: ignore[attr-defined]
+    signature.cached = True  # type: ignore[attr-defined]  # a mark on the function object
     utils.signature = signature
 
 

@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from arrears import urls as arrears_urls
 from marketing_ops import api, views
 from revenue import urls as revenue_urls
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenView.as_view(), name="token"),
     path("counties/", api.CountyList.as_view(), name="county-list"),
     path("counties/<str:code>/", api.CountyDetail.as_view(), name="county-detail"),

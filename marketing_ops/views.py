@@ -15,7 +15,13 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
 from marketing_ops import auth, formatting, pages, selectors, tabular
-from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
+from marketing_ops.access import (
+    AuthenticatedHttpRequest,
+    get_visible_or_404,
+    has_role,
+    require_login,
+    visible_counties,
+)
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
 from marketing_ops.services import import_submit
@@ -54,7 +60,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not tabular.datasets_for(request.user):
         raise PermissionDenied("Your role may not import data.")
     # Naming a dataset the role may not import is a forbidden action (403), not a form error.
@@ -155,7 +161,7 @@ def briefing_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_login
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's API token: see it and when it expires, issue a new one, or revoke it."""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -170,7 +176,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     context = {
         "token": token,
         "expires_at": auth.token_expires_at(token) if token else None,
-        "expired": bool(token) and auth.token_is_expired(token, timezone.now()),
+        "expired": token is not None and auth.token_is_expired(token, timezone.now()),
         "ttl_days": settings.API_TOKEN_TTL_DAYS,
     }
     return render(request, "registration/api_token.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -16,7 +16,6 @@ from revenue.models import Decomposition, PhasingProfile
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-_money = {**MONEY, "min_value": Decimal(0)}
 _small = {"class": "form-control form-control-sm text-end"}
 
 
@@ -25,7 +24,8 @@ def _money_field(label: str, required: bool = True) -> forms.DecimalField:
         label=label,
         required=required,
         widget=forms.NumberInput(attrs={**_small, "step": "0.01"}),
-        **_money,
+        min_value=Decimal(0),
+        **MONEY,
     )
 
 
@@ -144,7 +144,8 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, counties: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the ModelChoiceField above.
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = counties
         for index, name in enumerate(MONTH_NAMES, start=1):
             self.fields[f"m{index}"] = _weight_field(label=name, initial=1, required=False)
 

@@ -7,7 +7,7 @@ database each time an upload starts (lines are data, docs/rules.md#organisation-
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,6 +19,9 @@ from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue.models import MonthlyReport
 from revenue.selectors import reports as report_selectors
 from revenue.services.reports import reports_import
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 FIXED_COLUMNS: tuple[tabular.Column, ...] = (
     tabular.CountyCode("county_code"),
@@ -58,12 +61,13 @@ class MonthlyFiguresDataset(tabular.Dataset):
         "cannot be overwritten."
     )
     roles = WRITING_ROLES
-    columns = _LineColumns()  # type: ignore[assignment]
+    columns = _LineColumns()
     key_columns = ("county_code", "year", "month")
 
     def __init__(self) -> None:
         self.codes = line_codes()
-        # One read of the lines per upload; the instance keeps them for the whole run.
+        # One read of the lines per upload; the instance keeps them for the whole run (an
+        # instance attribute over the class's descriptor, which the stubs cannot follow).
         self.columns = columns_with_lines(self.codes)  # type: ignore[misc]
 
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
@@ -106,12 +110,12 @@ class MonthlyFiguresDataset(tabular.Dataset):
             raise tabular.ImportRejected(tabular.RowError(None, "month", " ".join(exc.messages)))
 
 
-def monthly_figures_template(user: Any, year: int, month: int) -> HttpResponse:
+def monthly_figures_template(user: AnyUser, year: int, month: int) -> HttpResponse:
     """The workbook to fill in: the dataset's columns, one row per active county in the user's
     scope, pre-filled with figures already saved for the month (blank where none)."""
     codes = line_codes()
     reports = report_selectors.month_reports_for(user, year, month)
-    rows = []
+    rows: list[list[Any]] = []
     for county in visible_counties(user):
         report = reports.get(county.pk)
         if report is None:

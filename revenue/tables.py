@@ -131,7 +131,7 @@ class ReportTable(tables.Table):
     class Meta:
         model = MonthlyReport
         fields = ()
-        sequence = (
+        sequence: tuple[str, ...] = (
             "county",
             "period",
             "revenue",

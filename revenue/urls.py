@@ -1,6 +1,6 @@
 """Pages (``urlpatterns``, namespace "revenue") and API (``api_urlpatterns``, /api/v1/revenue/)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from revenue.activities import urls as activities_urls
 from revenue.api import plans as plan_api
@@ -33,7 +33,7 @@ urlpatterns: list = [
     path("standings/", standings.standing_list, name="standings"),
 ] + activities_urls.urlpatterns
 
-api_urlpatterns: list = [
+api_urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/", plan_api.PlanList.as_view(), name="plan-list"),
     path("plans/<int:year>/", plan_api.PlanDetail.as_view(), name="plan-detail"),
     path("plans/<int:year>/decompose/", plan_api.PlanDecompose.as_view(), name="plan-decompose"),

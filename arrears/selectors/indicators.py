@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
@@ -30,6 +30,9 @@ from marketing_ops.access import bound_county_id, is_city_wide, visible_counties
 from marketing_ops.models import County
 from marketing_ops.money import CENT, ZERO, to_cents
 from marketing_ops.periods import Month
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 # --------------------------------------------------------------------------- results
 
@@ -190,7 +193,7 @@ def _recovery_row(
     )
 
 
-def recovery(user: Any, month: Month) -> Recovery:
+def recovery(user: AnyUser, month: Month) -> Recovery:
     """Current-arrears recovery of billing ``month`` per county in the user's scope and in total;
     a county without bills has zero billed and no rate. Three queries.
     """
@@ -211,7 +214,7 @@ def recovery(user: Any, month: Month) -> Recovery:
     )
 
 
-def latest_billing_month(user: Any = None, up_to: Month | None = None) -> Month | None:
+def latest_billing_month(user: AnyUser | None = None, up_to: Month | None = None) -> Month | None:
     """The latest billing month with bills (in the user's scope), optionally not after ``up_to``."""
     totals = BillMonthTotal.objects.filter(bills__gt=0)
     if user is not None:
@@ -263,7 +266,7 @@ def _ageing_row(figures: dict[str, Decimal], county: County | None = None) -> Ag
     )
 
 
-def ageing(user: Any, as_of: dt.date) -> Ageing:
+def ageing(user: AnyUser, as_of: dt.date) -> Ageing:
     """Ageing of the outstanding as of ``as_of`` per county and in total (docs/rules.md#ageing).
     The buckets of every row sum to its ``total`` exactly. Two queries.
     """
@@ -280,7 +283,7 @@ def ageing(user: Any, as_of: dt.date) -> Ageing:
     )
 
 
-def new_long_term_this_year(user: Any, as_of: dt.date) -> LongTerm:
+def new_long_term_this_year(user: AnyUser, as_of: dt.date) -> LongTerm:
     """Outstanding that crossed the long-term threshold between 1 January and ``as_of``, and all
     the long-term outstanding, per county and in total. Two queries.
     """
@@ -314,7 +317,7 @@ def _year_months(year: int) -> list[Month]:
     return [Month(year, m) for m in range(1, 13)]
 
 
-def _limits(user: Any, year: int, city: bool) -> dict[tuple[int | None, dt.date], Decimal]:
+def _limits(user: AnyUser, year: int, city: bool) -> dict[tuple[int | None, dt.date], Decimal]:
     limits = TransferLimit.objects.visible_to(user).filter(month__year=year)
     limits = limits.filter(county__isnull=True) if city else limits.filter(county__isnull=False)
     return {
@@ -335,7 +338,7 @@ def _transfer_row(
     )
 
 
-def transfers_summary(user: Any, year: int) -> list[TransferMonth]:
+def transfers_summary(user: AnyUser, year: int) -> list[TransferMonth]:
     """Transfers of each month of ``year`` against the limit (12 rows). City-wide users
     compare the city's total with the provincial limit; a county user their county's transfers
     with its sub-limit. Two queries."""
@@ -358,7 +361,7 @@ def transfers_summary(user: Any, year: int) -> list[TransferMonth]:
     return rows
 
 
-def transfers_by_county(user: Any, year: int) -> list[CountyTransfers]:
+def transfers_by_county(user: AnyUser, year: int) -> list[CountyTransfers]:
     """Per county in scope: its transfers of each month of ``year`` against the county
     sub-limits, their sum and the months over the limit. Three queries."""
     transfers = (
@@ -433,7 +436,7 @@ def _trend_point(as_of: dt.date, snapshots: list[ArrearsSnapshot]) -> TrendPoint
     )
 
 
-def snapshot_trend(user: Any, weeks: int = 12) -> list[TrendPoint]:
+def snapshot_trend(user: AnyUser, weeks: int = 12) -> list[TrendPoint]:
     """The last snapshot of each of the latest ``weeks`` ISO weeks, oldest first, in total and
     per county; ``recovery_month`` is the billing month the recovery is of, which moves on at
     each month's end. Two queries whatever the number of snapshots."""
@@ -474,7 +477,7 @@ def _compared(now: SnapshotRow, before: SnapshotRow | None) -> SnapshotRow:
     )
 
 
-def recovery_change_since_last_week(user: Any, as_of: dt.date) -> RecoveryChange:
+def recovery_change_since_last_week(user: AnyUser, as_of: dt.date) -> RecoveryChange:
     """Recovery now (the latest snapshot on or before ``as_of``) against the latest snapshot
     at least seven days older, in total and per county. Three queries."""
     snapshots = ArrearsSnapshot.objects.visible_to(user)

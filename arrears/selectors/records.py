@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import F, QuerySet
 
@@ -15,13 +15,16 @@ from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction, Transfer, TransferLimit
 from marketing_ops.money import ZERO
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
-def account_bills(user: Any, account: Account) -> list[Bill]:
+
+def account_bills(user: AnyUser, account: Account) -> list[Bill]:
     """The account's bills, latest month first (a few dozen at most: one query)."""
     return list(Bill.objects.visible_to(user).filter(account=account).order_by("-billing_month"))
 
 
-def account_actions(user: Any, account: Account) -> QuerySet[CollectionAction]:
+def account_actions(user: AnyUser, account: Account) -> QuerySet[CollectionAction]:
     return (
         CollectionAction.objects.visible_to(user)
         .filter(account=account)
@@ -58,11 +61,11 @@ def account_summary(bills: Sequence[Bill], as_of: dt.date) -> AccountSummary:
     )
 
 
-def transfers_for(user: Any) -> QuerySet[Transfer]:
+def transfers_for(user: AnyUser) -> QuerySet[Transfer]:
     return Transfer.objects.visible_to(user).select_related("county", "approver", "created_by")
 
 
-def limits_for(user: Any, year: int) -> QuerySet[TransferLimit]:
+def limits_for(user: AnyUser, year: int) -> QuerySet[TransferLimit]:
     """Limits of ``year`` the user sees: a county user only their county's sub-limits."""
     return (
         TransferLimit.objects.visible_to(user)

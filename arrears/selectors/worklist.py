@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -35,6 +35,9 @@ from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction
 from marketing_ops.money import to_cents
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
+
 #: Sort keys the worklist accepts → database ordering of the per-account aggregate.
 #: "Age" is the days overdue of the oldest owing bill: more days = an older billing month.
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -48,7 +51,7 @@ DEFAULT_ORDERING = "-outstanding"
 EXPORT_CHUNK = 2000
 
 
-def overdue_bills(user: Any, as_of: dt.date) -> QuerySet[Bill]:
+def overdue_bills(user: AnyUser, as_of: dt.date) -> QuerySet[Bill]:
     """Bills in the user's scope that are due and still owe something on ``as_of``."""
     return Bill.objects.visible_to(user).filter(
         billing_month__lt=calc.month_in_collection(as_of).first_day,
@@ -112,7 +115,8 @@ class OverdueAccount:
         if not kind:
             return ""
         label = CollectionAction.Kind(kind).label
-        return f"{label} ({self.account.last_action_on:%Y-%m-%d})"
+        on = self.account.last_action_on  # type: ignore[attr-defined]  # annotated by the query above
+        return f"{label} ({on:%Y-%m-%d})"
 
 
 def _rows(aggregates: Sequence[dict[str, Any]], as_of: dt.date) -> list[OverdueAccount]:
@@ -169,12 +173,12 @@ class Worklist:
             yield from _rows(aggregates[start : start + EXPORT_CHUNK], self.as_of)
 
 
-def worklist(user: Any, as_of: dt.date, ordering: str = DEFAULT_ORDERING) -> Worklist:
+def worklist(user: AnyUser, as_of: dt.date, ordering: str = DEFAULT_ORDERING) -> Worklist:
     """The user's overdue accounts as of ``as_of``, unfiltered."""
     return Worklist(overdue_bills(user, as_of), as_of, ordering)
 
 
-def top_overdue(user: Any, as_of: dt.date, per_county: int = 10) -> list[OverdueAccount]:
+def top_overdue(user: AnyUser, as_of: dt.date, per_county: int = 10) -> list[OverdueAccount]:
     """The ``per_county`` accounts owing most on due bills in each county in the user's scope,
     ordered by county and then by amount. Two queries whatever the number of counties: the
     ranking is a window over the per-account aggregate."""
@@ -204,7 +208,7 @@ def top_overdue(user: Any, as_of: dt.date, per_county: int = 10) -> list[Overdue
     )
 
 
-def promises_broken(user: Any, today: dt.date) -> QuerySet[CollectionAction]:
+def promises_broken(user: AnyUser, today: dt.date) -> QuerySet[CollectionAction]:
     """Latest promise of each account whose date has passed while the account still owes.
 
     A later promise replaces an earlier one; an account that has paid everything is off the

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +14,11 @@ from django.utils import timezone
 from arrears.models import Account, CollectionAction
 from marketing_ops.access import WRITING_ROLES, bound_county_id, has_role, is_city_wide
 from marketing_ops.money import to_cents
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
 
 Kind = CollectionAction.Kind
 Status = Account.Status
@@ -26,7 +31,7 @@ STATUS_AFTER: dict[str, str] = {
 }
 
 
-def may_record_actions(user: Any, account: Account) -> bool:
+def may_record_actions(user: AnyUser, account: Account) -> bool:
     """County staff of the account's county, city staff and city admins work accounts;
     managers and auditors only read the action log."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -43,7 +48,7 @@ def _validate(
     happened_on: dt.date,
     promise_date: dt.date | None,
     promise_amount: Decimal | None,
-    owner: Any,
+    owner: User | None,
     today: dt.date,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -82,8 +87,8 @@ def action_record(
     result: str,
     promise_date: dt.date | None = None,
     promise_amount: Decimal | None = None,
-    owner: Any,
-    created_by: Any,
+    owner: User | None,
+    created_by: User,
     today: dt.date | None = None,
 ) -> CollectionAction:
     """Record a collection action on an account.

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +18,11 @@ from marketing_ops.models import County
 from marketing_ops.money import CENT
 from marketing_ops.periods import Month
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
+
 
 def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
     """A money amount with at most 2 places; positive or not negative."""
@@ -25,6 +30,7 @@ def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: f"Enter an amount like 1234.50, not {value!r}."})
+    # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError({field: "Enter an amount with at most 2 decimal places."})
     if positive and amount <= 0:
@@ -36,7 +42,7 @@ def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
     return amount.quantize(CENT)
 
 
-def _check_city_user(user: Any, what: str) -> None:
+def _check_city_user(user: AnyUser, what: str) -> None:
     # Transfers and limits are set by the city (docs/rules.md#transfers-and-limits); counties
     # only read them.
     if user is not None and not has_role(user, *CITY_ROLES):
@@ -69,9 +75,9 @@ def transfer_create(
     month: Month,
     amount: Decimal,
     accounts: int,
-    approver: Any,
+    approver: User | None,
     note: str = "",
-    created_by: Any,
+    created_by: User,
 ) -> Transfer:
     """Record long-term arrears of ``accounts`` accounts transferred out by ``county`` in
     ``month``. A month may go over its limit; it is then flagged, not refused (the province
@@ -119,7 +125,7 @@ def transfer_create(
 
 
 def limit_set(
-    *, month: Month, county: County | None = None, amount: Decimal, set_by: Any
+    *, month: Month, county: County | None = None, amount: Decimal, set_by: User
 ) -> TransferLimit:
     """Set the transfer limit of ``month``: the province's for the city (``county`` None) or
     the city's sub-limit for a county. Setting it again replaces the amount."""

@@ -25,7 +25,12 @@ from arrears.tables import (
     overdue_sheet,
     promise_sheet,
 )
-from marketing_ops.access import get_visible_or_404, is_city_wide, require_login
+from marketing_ops.access import (
+    AuthenticatedHttpRequest,
+    get_visible_or_404,
+    is_city_wide,
+    require_login,
+)
 from marketing_ops.forms import add_service_errors
 from marketing_ops.pages import export_query, paginate, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
@@ -55,7 +60,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def account_detail(request: HttpRequest, account_no: str) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, account_no: str) -> HttpResponse:
     """The account, its bills and action log; staff who work it add actions and promises."""
     user = request.user
     account = get_visible_or_404(

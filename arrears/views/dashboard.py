@@ -30,7 +30,7 @@ Row = TypeVar("Row", RecoveryRow, AgeingRow, LongTermRow)
 
 def _with_total(rows: list[Row], total: Row, label: str) -> list[Row]:
     """The county rows and, last, the total named ``label``."""
-    return [*rows, replace(total, county="", county_name=label)]
+    return rows + [replace(total, county="", county_name=label)]
 
 
 @require_login

@@ -122,6 +122,7 @@ class Money(Column):
             raise ValueError(f"expected an amount like 1234.50, got {text!r}")
         if not value.is_finite():
             raise ValueError(f"expected an amount like 1234.50, got {text!r}")
+        # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError(f"at most 2 decimal places, got {text}")
         if value < 0 and not self.allow_negative:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from marketing_ops.access import has_role
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.tabular.columns import Column
 from marketing_ops.tabular.errors import ImportRejected
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
 
 
 @dataclass
@@ -21,7 +26,7 @@ class ImportContext:
     """What a dataset may know while importing: who, which job, lookups loaded once."""
 
     job: Any
-    user: Any
+    user: User | None  # None: the command line, importing for the whole city
     now: dt.datetime
     city_wide: bool
     county_id: int | None
@@ -133,7 +138,7 @@ def datasets() -> dict[str, type[Dataset]]:
     return dict(sorted(_REGISTRY.items()))
 
 
-def datasets_for(user: Any) -> list[type[Dataset]]:
+def datasets_for(user: AnyUser) -> list[type[Dataset]]:
     return [d for d in datasets().values() if has_role(user, *d.roles)]
 
 

@@ -7,7 +7,7 @@ import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
@@ -21,10 +21,14 @@ from marketing_ops.tabular.dataset import CsvHeader, Dataset, ImportContext, get
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
 from marketing_ops.tabular.readers import Inspected, inspect_file
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
 logger = logging.getLogger(__name__)
 
 
-def _context(job: ImportJob, user: Any) -> ImportContext:
+def _context(job: ImportJob, user: User | None) -> ImportContext:
     if user is None:
         # The command line (no --as) imports for the whole city; a queued job whose uploader
         # has since been deleted keeps the county recorded on the job.
@@ -173,7 +177,7 @@ def run_job(
         ImportJob.objects.filter(pk=job.pk).update(rows=rows)
 
     opened = fileobj is None
-    source = job.file.open("rb") if opened else fileobj
+    source: IO[bytes] = job.file.open("rb") if fileobj is None else fileobj
     try:
         inspected = inspected or inspect_file(source, job.file_name)
         earlier = earlier_import(job.dataset, inspected.sha256, exclude_id=job.pk)
@@ -228,7 +232,7 @@ def accept_upload(
     dataset_name: str,
     fileobj: IO[bytes],
     file_name: str,
-    user: Any,
+    user: User | None,
     *,
     background: bool | None = None,
 ) -> ImportJob:

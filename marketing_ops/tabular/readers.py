@@ -8,7 +8,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -97,7 +97,7 @@ def _check_xlsx_zip(fileobj: IO[bytes]) -> None:
         )
 
 
-def _csv_rows(fileobj: IO[bytes]) -> Iterator[list[Any]]:
+def _csv_rows(fileobj: IO[bytes]) -> Generator[list[Any], None, None]:
     text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
     try:
         yield from csv.reader(text, strict=True)

@@ -23,7 +23,9 @@ class _Bound:
 
 
 def _bind_header(
-    header: list[Any] | tuple[Any, ...], dataset: type[Dataset], ctx: ImportContext
+    header: list[Any] | tuple[Any, ...],
+    dataset: Dataset | type[Dataset],
+    ctx: ImportContext,
 ) -> list[_Bound | None]:
     names = [str(h).strip().lower() if h is not None else "" for h in header]
     errors: list[RowError] = []
@@ -116,7 +118,8 @@ def _stream(
         row = None
         if fast:
             try:
-                row = tuple([parse(cells[index].strip()) for index, parse in fast_plan])
+                # The fast path runs only when no column is missing, so no parse is None.
+                row = tuple([parse(cells[index].strip()) for index, parse in fast_plan])  # type: ignore[misc]
             except (ValueError, IndexError):
                 row = None
         if row is None:
@@ -175,7 +178,7 @@ def _parse_row(cells: Any, plan: list, row_no: int, errors: list[RowError]) -> t
         index, parse, name, blank_ok, default = step
         raw = cells[index] if index < width else None
         if raw.__class__ is str:
-            raw = raw.strip() or None
+            raw = raw.strip() or None  # type: ignore[union-attr]  # a str: checked by class above
         if raw is None:
             values.append(default)
             if not blank_ok:

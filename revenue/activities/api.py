@@ -9,7 +9,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import generics, serializers
 
 from revenue.activities import filters, selectors
-from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
+from revenue.models import (
+    CaseTag,
+    FieldVisit,
+    FollowUpAction,
+    MarketingCase,
+    TariffPackage,
+    Training,
+)
 
 
 def _county_codes() -> serializers.SlugRelatedField:
@@ -58,7 +65,10 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 class MarketingCaseSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county.code", read_only=True)
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    # many=True: DRF wraps the field in a ManyRelatedField; the stubs keep the field's type.
+    tags: serializers.SlugRelatedField[CaseTag] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:

@@ -194,7 +194,8 @@ def _seed_cases(counties: dict[str, County], users: dict[str, Any]) -> int:
 
 def _seed_visits(today: dt.date, counties: dict[str, County], users: dict[str, Any]) -> int:
     day = dt.timedelta(days=1)
-    visits = [
+    #: (county, kind, date, participants, findings, [(action, owner, due in days, done in days)])
+    visits: list[tuple[str, str, dt.date, str, str, list[tuple[str, str, int, int | None]]]] = [
         (
             "C01",
             FieldVisit.Kind.FIELD_VISIT,

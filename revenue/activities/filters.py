@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import County
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
+from revenue.models.activities import FollowUpQuerySet
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -175,7 +176,9 @@ class FollowUpFilter(OverdueFollowUpFilter):
         model = FollowUpAction
         fields = ["county", "mine", "done", "overdue"]
 
-    def overdue_only(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def overdue_only(
+        self, queryset: FollowUpQuerySet, name: str, value: bool | None
+    ) -> FollowUpQuerySet:
         today = timezone.localdate()
         if value is True:
             return queryset.overdue(today)

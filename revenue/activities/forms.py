@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from marketing_ops.forms import BootstrapFormMixin, add_service_errors
 from marketing_ops.models import County
 from revenue.activities import services
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,12 +50,14 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
+        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if not self.errors:
             try:
                 services.tariff_package_check(
@@ -82,16 +87,18 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
+        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
+        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
 
 
 class CountyOfUserMixin:
     """The county field offers the counties the user may write in (county staff: their own)."""
 
-    def limit_counties(self, user: Any) -> None:
-        field = self.fields["county"]  # type: ignore[attr-defined]
+    def limit_counties(self, user: AnyUser) -> None:
+        # A mixin of a ModelForm whose county field is a ModelChoiceField.
+        field = cast(forms.ModelChoiceField, self.fields["county"])  # type: ignore[attr-defined]
         field.queryset = visible_counties(user)
         field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
@@ -118,7 +125,7 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "result": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_counties(user)
         if self.instance.pk and not self.is_bound:
@@ -131,7 +138,8 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             raise ValidationError(error.message_dict["tags"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if data.get("county") and data.get("title"):
             try:
                 services.marketing_case_check(
@@ -152,7 +160,7 @@ class FieldVisitForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_counties(user)
 
@@ -171,13 +179,16 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, visit: FieldVisit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.visit = visit
-        self.fields["owner"].queryset = services.owner_candidates(visit.county_id)
-        self.fields["owner"].label_from_instance = lambda user: (
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])  # the model's owner field
+        owner.queryset = services.owner_candidates(visit.county_id)
+        # Replacing the label per instance is Django's documented use; the stubs see a method.
+        owner.label_from_instance = lambda user: (  # type: ignore[method-assign,assignment]
             f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
         if not self.errors:
             try:
                 services.follow_up_check(county=self.visit.county_id, owner=data.get("owner"))

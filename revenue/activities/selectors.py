@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
@@ -18,13 +18,17 @@ from revenue.models import (
     TariffPackage,
     Training,
 )
+from revenue.models.activities import FollowUpQuerySet
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 
 def _counties_prefetch() -> Prefetch:
     return Prefetch("counties", queryset=County.objects.only("id", "code", "name", "sort_order"))
 
 
-def tariff_packages_for(user: Any) -> QuerySet[TariffPackage]:
+def tariff_packages_for(user: AnyUser) -> QuerySet[TariffPackage]:
     """Newest application first; drafts (not applied yet) on top on every database."""
     return (
         TariffPackage.objects.visible_to(user)
@@ -33,11 +37,11 @@ def tariff_packages_for(user: Any) -> QuerySet[TariffPackage]:
     )
 
 
-def trainings_for(user: Any) -> QuerySet[Training]:
+def trainings_for(user: AnyUser) -> QuerySet[Training]:
     return Training.objects.visible_to(user).prefetch_related(_counties_prefetch())
 
 
-def marketing_cases_for(user: Any) -> QuerySet[MarketingCase]:
+def marketing_cases_for(user: AnyUser) -> QuerySet[MarketingCase]:
     return (
         MarketingCase.objects.visible_to(user)
         .select_related("county", "created_by")
@@ -45,7 +49,7 @@ def marketing_cases_for(user: Any) -> QuerySet[MarketingCase]:
     )
 
 
-def field_visits_for(user: Any) -> QuerySet[FieldVisit]:
+def field_visits_for(user: AnyUser) -> QuerySet[FieldVisit]:
     """Visits with the number of open follow-ups, for the list and the API."""
     return (
         FieldVisit.objects.visible_to(user)
@@ -59,7 +63,7 @@ def field_visits_for(user: Any) -> QuerySet[FieldVisit]:
     )
 
 
-def field_visit_detail_for(user: Any) -> QuerySet[FieldVisit]:
+def field_visit_detail_for(user: AnyUser) -> QuerySet[FieldVisit]:
     """Visits with their follow-ups and the owners: one more query, whatever the count."""
     return field_visits_for(user).prefetch_related(
         Prefetch(
@@ -69,16 +73,16 @@ def field_visit_detail_for(user: Any) -> QuerySet[FieldVisit]:
     )
 
 
-def follow_ups_for(user: Any) -> QuerySet[FollowUpAction]:
+def follow_ups_for(user: AnyUser) -> FollowUpQuerySet:
     return FollowUpAction.objects.visible_to(user).select_related("visit", "visit__county", "owner")
 
 
-def overdue_follow_ups_for(user: Any, today: dt.date) -> QuerySet[FollowUpAction]:
+def overdue_follow_ups_for(user: AnyUser, today: dt.date) -> FollowUpQuerySet:
     """Open actions whose due date has passed, the longest overdue first."""
     return follow_ups_for(user).overdue(today).order_by("due_on", "id")
 
 
-def case_tags_in_use(user: Any) -> QuerySet[CaseTag]:
+def case_tags_in_use(user: AnyUser) -> QuerySet[CaseTag]:
     """Tags of the cases the user may see, with how many of them carry each (a tag cloud)."""
     visible = MarketingCase.objects.visible_to(user)
     return (
@@ -109,7 +113,7 @@ class ActivitiesOverview:
         return [self.packages, self.trainings, self.cases, self.visits]
 
 
-def activities_overview(user: Any, today: dt.date, latest: int = 5) -> ActivitiesOverview:
+def activities_overview(user: AnyUser, today: dt.date, latest: int = 5) -> ActivitiesOverview:
     """Counts and the latest records of each kind the user may see (the activities index)."""
 
     def summary(title: str, queryset: QuerySet, url_name: str) -> ActivitySummary:

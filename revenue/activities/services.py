@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,18 +32,24 @@ from revenue.models import (
     Training,
 )
 
-MAX_TAG_LENGTH = CaseTag._meta.get_field("name").max_length
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
+
+# The tag's name is a CharField: it has a max_length (get_field is typed as any field).
+MAX_TAG_LENGTH = cast(int, CaseTag._meta.get_field("name").max_length)
 
 
 # --- who may write -------------------------------------------------------------------------
 
 
-def can_edit_city_records(user: Any) -> bool:
+def can_edit_city_records(user: AnyUser) -> bool:
     """Packages and trainings are the city's: only city staff and admins write them."""
     return has_role(user, *CITY_ROLES)
 
 
-def can_edit_county_records(user: Any, county: County | int | None = None) -> bool:
+def can_edit_county_records(user: AnyUser, county: County | int | None = None) -> bool:
     """Cases and visits: city roles for any county, county staff for their own county.
 
     Without ``county`` the question is "may this user create one at all".
@@ -58,7 +64,7 @@ def can_edit_county_records(user: Any, county: County | int | None = None) -> bo
     return county is None or getattr(county, "pk", county) == own
 
 
-def can_complete_follow_up(user: Any, action: FollowUpAction) -> bool:
+def can_complete_follow_up(user: AnyUser, action: FollowUpAction) -> bool:
     """Whoever may edit the visit, and the action's owner, may mark it done."""
     return action.owner_id == user.pk or can_edit_county_records(user, action.visit.county_id)
 
@@ -113,7 +119,7 @@ def tariff_package_check(
         raise ValidationError(errors)
 
 
-def follow_up_check(*, county: County | int, owner: Any, **_: Any) -> None:
+def follow_up_check(*, county: County | int, owner: User | None, **_: Any) -> None:
     """The owner is someone of the visited county or a city-wide user."""
     if owner is not None and not owner_candidates(county).filter(pk=owner.pk).exists():
         raise ValidationError(
@@ -138,7 +144,7 @@ PACKAGE_FIELDS = ("name", "monthly_fee", "description", "applied_on", "approved_
 
 @transaction.atomic
 def tariff_package_create(
-    *, user: Any, counties: Iterable[County] = (), **fields: Any
+    *, user: User, counties: Iterable[County] = (), **fields: Any
 ) -> TariffPackage:
     """Record a tariff package and the counties promoting it."""
     _require(can_edit_city_records(user))
@@ -151,7 +157,11 @@ def tariff_package_create(
 
 @transaction.atomic
 def tariff_package_update(
-    *, user: Any, package: TariffPackage, counties: Iterable[County] | None = None, **fields: Any
+    *,
+    user: User,
+    package: TariffPackage,
+    counties: Iterable[County] | None = None,
+    **fields: Any,
 ) -> TariffPackage:
     _require(can_edit_city_records(user))
     package = TariffPackage.objects.select_for_update().get(pk=package.pk)
@@ -169,7 +179,7 @@ def tariff_package_update(
 
 
 @transaction.atomic
-def training_create(*, user: Any, counties: Iterable[County] = (), **fields: Any) -> Training:
+def training_create(*, user: User, counties: Iterable[County] = (), **fields: Any) -> Training:
     """Record a training or meeting and the counties it was held for."""
     _require(can_edit_city_records(user))
     training = Training.objects.create(created_by=user, **fields)
@@ -179,7 +189,7 @@ def training_create(*, user: Any, counties: Iterable[County] = (), **fields: Any
 
 @transaction.atomic
 def training_update(
-    *, user: Any, training: Training, counties: Iterable[County] | None = None, **fields: Any
+    *, user: User, training: Training, counties: Iterable[County] | None = None, **fields: Any
 ) -> Training:
     _require(can_edit_city_records(user))
     training = Training.objects.select_for_update().get(pk=training.pk)
@@ -211,7 +221,7 @@ def marketing_case_check(*, county: County, title: str, exclude_pk: int | None =
 
 @transaction.atomic
 def marketing_case_create(
-    *, user: Any, county: County, tags: str | Iterable[str] = "", **fields: Any
+    *, user: User, county: County, tags: str | Iterable[str] = "", **fields: Any
 ) -> MarketingCase:
     """Add a case to the library; ``tags`` is comma-separated text or a list of names."""
     _require(can_edit_county_records(user, county))
@@ -227,7 +237,7 @@ def marketing_case_create(
 @transaction.atomic
 def marketing_case_update(
     *,
-    user: Any,
+    user: User,
     case: MarketingCase,
     tags: str | Iterable[str] | None = None,
     **fields: Any,
@@ -251,14 +261,14 @@ def marketing_case_update(
 
 
 @transaction.atomic
-def field_visit_create(*, user: Any, county: County, **fields: Any) -> FieldVisit:
+def field_visit_create(*, user: User, county: County, **fields: Any) -> FieldVisit:
     """Record a field visit or market research trip to ``county``."""
     _require(can_edit_county_records(user, county))
     return FieldVisit.objects.create(county=county, created_by=user, **fields)
 
 
 @transaction.atomic
-def field_visit_update(*, user: Any, visit: FieldVisit, **fields: Any) -> FieldVisit:
+def field_visit_update(*, user: User, visit: FieldVisit, **fields: Any) -> FieldVisit:
     visit = FieldVisit.objects.select_for_update().get(pk=visit.pk)
     _require(can_edit_county_records(user, visit.county_id))
     county = fields.get("county", visit.county_id)
@@ -287,10 +297,10 @@ def follow_up_done_fields(done: bool, done_on: dt.date | None, today: dt.date) -
 @transaction.atomic
 def follow_up_create(
     *,
-    user: Any,
+    user: User,
     visit: FieldVisit,
     description: str,
-    owner: Any,
+    owner: User,
     due_on: dt.date,
     today: dt.date,
     done: bool = False,
@@ -310,7 +320,7 @@ def follow_up_create(
 
 @transaction.atomic
 def follow_up_update(
-    *, user: Any, action: FollowUpAction, today: dt.date, **fields: Any
+    *, user: User, action: FollowUpAction, today: dt.date, **fields: Any
 ) -> FollowUpAction:
     action = FollowUpAction.objects.select_for_update().select_related("visit").get(pk=action.pk)
     _require(can_edit_county_records(user, action.visit.county_id))
@@ -323,7 +333,7 @@ def follow_up_update(
 
 
 @transaction.atomic
-def follow_up_complete(*, user: Any, action: FollowUpAction, today: dt.date) -> FollowUpAction:
+def follow_up_complete(*, user: User, action: FollowUpAction, today: dt.date) -> FollowUpAction:
     """Mark an action done today; marking a done action again keeps its first date."""
     _require(can_complete_follow_up(user, action))
     action = FollowUpAction.objects.select_for_update().get(pk=action.pk)

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketing_ops import formatting, pages
-from marketing_ops.access import CITY_ROLES, get_visible_or_404, require_login, require_roles
+from marketing_ops.access import (
+    CITY_ROLES,
+    AuthenticatedHttpRequest,
+    get_visible_or_404,
+    require_login,
+    require_roles,
+)
 from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue.activities import filters, forms, selectors, services, tables
 
@@ -93,7 +99,7 @@ def tariff_package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def tariff_package_create(request: HttpRequest) -> HttpResponse:
+def tariff_package_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.TariffPackageForm(request.POST or None, user=request.user)
     return pages.form_page(
         request,
@@ -110,7 +116,7 @@ def tariff_package_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def tariff_package_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tariff_package_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     package = get_visible_or_404(selectors.tariff_packages_for(request.user), request.user, pk=pk)
     pages.require(services.can_edit_city_records(request.user))
     form = forms.TariffPackageForm(request.POST or None, instance=package, user=request.user)
@@ -165,7 +171,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def training_create(request: HttpRequest) -> HttpResponse:
+def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.TrainingForm(request.POST or None, user=request.user)
     return pages.form_page(
         request,
@@ -180,7 +186,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = get_visible_or_404(selectors.trainings_for(request.user), request.user, pk=pk)
     pages.require(services.can_edit_city_records(request.user))
     form = forms.TrainingForm(request.POST or None, instance=training, user=request.user)
@@ -238,7 +244,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_login
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     pages.require(services.can_edit_county_records(request.user))
     form = forms.MarketingCaseForm(request.POST or None, user=request.user)
     return pages.form_page(
@@ -256,7 +262,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_visible_or_404(selectors.marketing_cases_for(request.user), request.user, pk=pk)
     pages.require(services.can_edit_county_records(request.user, case.county_id))
     form = forms.MarketingCaseForm(request.POST or None, instance=case, user=request.user)
@@ -329,7 +335,7 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_login
-def field_visit_create(request: HttpRequest) -> HttpResponse:
+def field_visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     pages.require(services.can_edit_county_records(request.user))
     form = forms.FieldVisitForm(request.POST or None, user=request.user)
     return pages.form_page(
@@ -345,7 +351,7 @@ def field_visit_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_login
-def field_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def field_visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visible_or_404(selectors.field_visits_for(request.user), request.user, pk=pk)
     pages.require(services.can_edit_county_records(request.user, visit.county_id))
     form = forms.FieldVisitForm(request.POST or None, instance=visit, user=request.user)
@@ -363,7 +369,7 @@ def field_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_login
-def follow_up_create(request: HttpRequest, visit_pk: int) -> HttpResponse:
+def follow_up_create(request: AuthenticatedHttpRequest, visit_pk: int) -> HttpResponse:
     visit = get_visible_or_404(selectors.field_visits_for(request.user), request.user, pk=visit_pk)
     pages.require(services.can_edit_county_records(request.user, visit.county_id))
     form = forms.FollowUpForm(request.POST or None, visit=visit)
@@ -382,7 +388,7 @@ def follow_up_create(request: HttpRequest, visit_pk: int) -> HttpResponse:
 
 
 @require_login
-def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_visible_or_404(selectors.follow_ups_for(request.user), request.user, pk=pk)
     pages.require(services.can_edit_county_records(request.user, action.visit.county_id))
     form = forms.FollowUpForm(request.POST or None, instance=action, visit=action.visit)
@@ -402,7 +408,7 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_login
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_visible_or_404(selectors.follow_ups_for(request.user), request.user, pk=pk)
     services.follow_up_complete(user=request.user, action=action, today=timezone.localdate())
     messages.success(request, _("“%(action)s” is done.") % {"action": action})

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import roles_required
+from marketing_ops.api import roles_required, signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from revenue.api.common import VolumeTargets, visible_county
@@ -71,7 +71,9 @@ class CountyTargetSerializer(serializers.Serializer):
 
 
 def _targets_data(county_targets: Any) -> list[dict[str, Any]]:
-    return CountyTargetSerializer(targets.target_phasing(county_targets), many=True).data
+    data = CountyTargetSerializer(targets.target_phasing(county_targets), many=True).data
+    # many=True makes a ListSerializer, whose data is a list; the stubs keep the dict type.
+    return cast(list[dict[str, Any]], data)
 
 
 class PlanList(generics.ListAPIView):
@@ -91,7 +93,7 @@ class PlanList(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data = PlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = plans.plan_create(user=request.user, **data.validated_data)
+        plan = plans.plan_create(user=signed_in_user(request), **data.validated_data)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -131,7 +133,7 @@ class PlanDecompose(APIView):
         plan = _plan(year)
         data = DecomposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plans.plan_decompose(plan=plan, user=request.user, **data.validated_data)
+        plans.plan_decompose(plan=plan, user=signed_in_user(request), **data.validated_data)
         return Response(_targets_data(targets.county_targets_for(request.user, plan)))
 
 
@@ -175,7 +177,7 @@ class PlanPhase(APIView):
             weights=data.validated_data.get("weights"),
             profile=profile,
             county=county,
-            user=request.user,
+            user=signed_in_user(request),
         )
         return Response(_targets_data(targets.county_targets_for(request.user, plan, county)))
 
@@ -185,7 +187,7 @@ class PlanPublish(APIView):
 
     @extend_schema(request=None, responses=PlanSerializer)
     def post(self, request: Request, year: int) -> Response:
-        plan = plans.plan_publish(plan=_plan(year), user=request.user)
+        plan = plans.plan_publish(plan=_plan(year), user=signed_in_user(request))
         return Response(PlanSerializer(_plan(plan.year)).data)
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops.api import RowErrorSerializer
+from marketing_ops.api import RowErrorSerializer, signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.services import import_submit
@@ -25,6 +25,9 @@ from revenue.models import MonthlyReport
 from revenue.selectors import reference
 from revenue.selectors import reports as report_selectors
 from revenue.services import reports
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -57,7 +60,7 @@ class ReportSerializer(serializers.Serializer):
     history = ChangeSerializer(many=True)
 
 
-def report_data(user: Any, county: County, year: int, month: int) -> dict[str, Any]:
+def report_data(user: AnyUser, county: County, year: int, month: int) -> dict[str, Any]:
     lines = reference.active_lines()
     return ReportSerializer(report_selectors.month_report(user, county, year, month, lines)).data
 
@@ -96,7 +99,7 @@ class ReportDetail(APIView):
                 revenue=data.validated_data["revenue"],
                 volumes=data.validated_data.get("volumes", {}),
                 version=data.validated_data["version"],
-                user=request.user,
+                user=signed_in_user(request),
             )
         except reports.ReportConflict as exc:
             return conflict(exc)
@@ -172,7 +175,8 @@ class ImportedSerializer(serializers.Serializer):
 
 
 class ImportErrorsSerializer(serializers.Serializer):
-    errors = RowErrorSerializer(many=True)
+    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class UploadSerializer(serializers.Serializer):
@@ -197,7 +201,7 @@ class ReportImport(APIView):
             dataset="monthly_figures",
             fileobj=upload,
             file_name=upload.name,
-            user=request.user,
+            user=signed_in_user(request),
             background=False,
         )
         if job.status != job.Status.DONE:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import roles_required
+from marketing_ops.api import roles_required, signed_in_user
 from revenue.models import ProvinceStanding
 from revenue.services import plans
 
@@ -50,5 +50,5 @@ class StandingList(generics.ListAPIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = StandingWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        standing = plans.province_standing_save(user=request.user, **data.validated_data)
+        standing = plans.province_standing_save(user=signed_in_user(request), **data.validated_data)
         return Response(StandingSerializer(standing).data, status=status.HTTP_201_CREATED)

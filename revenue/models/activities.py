@@ -8,6 +8,8 @@ sees those that include their county. Cases and visits belong to one county.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -220,7 +222,7 @@ class FieldVisit(models.Model):
 class FollowUpQuerySet(CountyScopedQuerySet):
     county_lookup = "visit__county"
 
-    def overdue(self, today) -> FollowUpQuerySet:
+    def overdue(self, today: dt.date) -> FollowUpQuerySet:
         """Not done and the due date has passed (due today is not overdue yet)."""
         return self.filter(done=False, due_on__lt=today)
 

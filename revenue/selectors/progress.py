@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,10 +34,16 @@ from revenue.selectors.plans import plan_for_year
 from revenue.selectors.reference import active_lines
 from revenue.selectors.standings import province_standing
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
+
+#: A county's row has its county; the city's row has None.
+_CountyOrCity = TypeVar("_CountyOrCity", County, None)
+
 
 @dataclass
-class CountyProgress:
-    county: County | None
+class CountyProgress(Generic[_CountyOrCity]):
+    county: _CountyOrCity
     revenue: FigureProgress
     lines: dict[str, FigureProgress] = field(default_factory=dict)
     rank: int | None = None
@@ -69,14 +75,14 @@ class ProgressSummary:
     month: int
     time_progress: Decimal
     plan: Plan | None
-    city: CountyProgress
-    counties: list[CountyProgress]
+    city: CountyProgress[None]
+    counties: list[CountyProgress[County]]
     lines: list[LineProgress]
     standing: ProvinceStanding | None
     ranking: list[RankingRow]
 
     @property
-    def at_risk(self) -> list[CountyProgress]:
+    def at_risk(self) -> list[CountyProgress[County]]:
         return [c for c in self.counties if c.revenue.status == calc.AT_RISK]
 
 
@@ -90,7 +96,7 @@ class YearToDateFacts:
     figures: dict[int, dict[str, YearToDate]]  # county id → "revenue" or line code → figure
 
 
-def _counties_marked_visible(user: Any) -> list[County]:
+def _counties_marked_visible(user: AnyUser | None) -> list[County]:
     """Every active county, each marked whether ``user`` may see it (None: the whole city)."""
     visible: Any = Value(True, output_field=BooleanField())
     if user is not None:
@@ -142,7 +148,7 @@ def _approved_volumes(year: int, month: int) -> dict[int, dict[str, int]]:
     return volumes
 
 
-def year_to_date(user: Any, year: int, month: int) -> YearToDateFacts:
+def year_to_date(user: AnyUser | None, year: int, month: int) -> YearToDateFacts:
     """Targets, phasing and actuals of every active county through ``month`` of ``year``.
 
     Eight queries whatever the number of counties: plan, counties, lines, targets, phased
@@ -183,7 +189,7 @@ def year_to_date(user: Any, year: int, month: int) -> YearToDateFacts:
 
 
 def progress_summary(
-    user: Any, year: int, month: int, county: County | None = None
+    user: AnyUser | None, year: int, month: int, county: County | None = None
 ) -> ProgressSummary:
     """Completion against time progress through ``month`` of ``year``
     (docs/rules.md#progress-against-time-progress).
@@ -219,7 +225,8 @@ def progress_summary(
     shown = [
         row
         for row, c in zip(rows, facts.counties, strict=True)
-        if c.visible and (county is None or c.pk == county.pk)
+        # ``visible`` is annotated by _counties_marked_visible.
+        if c.visible and (county is None or c.pk == county.pk)  # type: ignore[attr-defined]
     ]
     if county is None and (user is None or is_city_wide(user)):
         lines = [LineProgress(line=line, figures=city.lines[line.code]) for line in facts.lines]
@@ -240,11 +247,11 @@ def progress_summary(
     )
 
 
-def _ranking(rows: list[CountyProgress]) -> list[RankingRow]:
+def _ranking(rows: list[CountyProgress[County]]) -> list[RankingRow]:
     ranked = sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
     return [
         RankingRow(
-            county=row.county,  # type: ignore[arg-type]
+            county=row.county,
             completion_rate=row.revenue.completion_rate,
             rank=row.rank,
             status=row.revenue.status,

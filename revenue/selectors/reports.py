@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -14,14 +14,17 @@ from marketing_ops.models import BusinessLine, County
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
-def reports_for(user: Any) -> QuerySet[MonthlyReport]:
+
+def reports_for(user: AnyUser) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.visible_to(user).select_related(
         "county", "submitted_by", "reviewed_by"
     )
 
 
-def review_queue(user: Any) -> QuerySet[MonthlyReport]:
+def review_queue(user: AnyUser) -> QuerySet[MonthlyReport]:
     """Submitted reports waiting for city staff, oldest month first."""
     return (
         reports_for(user)
@@ -30,7 +33,7 @@ def review_queue(user: Any) -> QuerySet[MonthlyReport]:
     )
 
 
-def report_lookup(user: Any, county: County, year: int, month: int) -> MonthlyReport:
+def report_lookup(user: AnyUser, county: County, year: int, month: int) -> MonthlyReport:
     """The county's report for the month, or an unsaved draft (version 0) if none exists yet."""
     report = (
         reports_for(user)
@@ -70,7 +73,7 @@ class MonthReport:
 
 
 def month_report(
-    user: Any, county: County, year: int, month: int, lines: list[BusinessLine]
+    user: AnyUser, county: County, year: int, month: int, lines: list[BusinessLine]
 ) -> MonthReport:
     report = report_lookup(user, county, year, month)
     return MonthReport(
@@ -114,7 +117,7 @@ def report_deadline(year: int, month: int) -> dt.date:
     return calc.report_deadline(year, month, settings.REPORT_DEADLINE_DAY)
 
 
-def month_reports_for(user: Any, year: int, month: int) -> dict[int, MonthlyReport]:
+def month_reports_for(user: AnyUser, year: int, month: int) -> dict[int, MonthlyReport]:
     """The month's reports the user may see, by county id, with their volumes."""
     reports = (
         MonthlyReport.objects.visible_to(user)

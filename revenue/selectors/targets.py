@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -13,9 +13,12 @@ from marketing_ops.models import County
 from revenue import calculations as calc
 from revenue.models import CountyMonthTarget, CountyTarget, Plan
 
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
+
 
 def county_targets_for(
-    user: Any, plan: Plan, county: County | None = None
+    user: AnyUser, plan: Plan, county: County | None = None
 ) -> QuerySet[CountyTarget]:
     """The plan's county targets the user may see, with their 12 months."""
     targets = (

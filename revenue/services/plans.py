@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +24,11 @@ from revenue.models import (
 )
 from revenue.services.decomposition import decomposition_preview
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
+
 __all__ = [
     "phasing_profile_create",
     "plan_create",
@@ -35,7 +40,7 @@ __all__ = [
 ]
 
 
-def _require_city(user: Any) -> None:
+def _require_city(user: AnyUser | None) -> None:
     if user is not None and not has_role(user, *CITY_ROLES):
         raise PermissionDenied("Only city staff manage plans.")
 
@@ -74,7 +79,7 @@ def plan_create(
     year: int,
     revenue_target: Any,
     volume_targets: Mapping[str, Any] | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> Plan:
     """A draft plan for ``year`` with the provincial revenue and volume targets
     (docs/rules.md#annual-plan)."""
@@ -92,7 +97,11 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(
-    *, plan: Plan, revenue_target: Any, volume_targets: Mapping[str, Any] | None, user: Any = None
+    *,
+    plan: Plan,
+    revenue_target: Any,
+    volume_targets: Mapping[str, Any] | None,
+    user: User | None = None,
 ) -> Plan:
     """Change a draft plan's targets; a published plan changes only by a new decomposition."""
     _require_city(user)
@@ -117,7 +126,7 @@ def plan_decompose(
     reason: str = "",
     revenue_target: Any = None,
     volume_targets: Mapping[str, Any] | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> Decomposition:
     """Split the plan over the active counties and re-phase every county
     (docs/rules.md#decomposition-to-counties).
@@ -241,7 +250,7 @@ def plan_phase(
     weights: Sequence[Any] | None = None,
     profile: PhasingProfile | None = None,
     county: County | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> list[CountyTarget]:
     """Spread the annual targets over 12 months by weights or a named profile
     (docs/rules.md#phasing).
@@ -260,7 +269,7 @@ def plan_phase(
         )
     if profile is None and weights is None:
         weights = list(calc.EQUAL_WEIGHTS)
-    cleaned = _clean_twelve(weights, "weights") if profile is None else None
+    cleaned = _clean_twelve(weights, "weights") if profile is None and weights is not None else None
     if cleaned is not None and not any(cleaned):
         raise ValidationError({"weights": "all 12 weights are zero"})
     for target in targets:
@@ -276,7 +285,7 @@ def plan_phase(
 
 
 @transaction.atomic
-def plan_publish(*, plan: Plan, user: Any = None) -> Plan:
+def plan_publish(*, plan: Plan, user: User | None = None) -> Plan:
     """Publish a decomposed (and so phased) plan; from now on changes need a reason."""
     _require_city(user)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -293,7 +302,12 @@ def plan_publish(*, plan: Plan, user: Any = None) -> Plan:
 
 @transaction.atomic
 def phasing_profile_create(
-    *, name: str, kind: str, values: Sequence[Any], description: str = "", user: Any = None
+    *,
+    name: str,
+    kind: str,
+    values: Sequence[Any],
+    description: str = "",
+    user: User | None = None,
 ) -> PhasingProfile:
     _require_city(user)
     name = (name or "").strip()
@@ -322,7 +336,7 @@ def province_standing_save(
     cities: int,
     completion_rate: Any,
     note: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> ProvinceStanding:
     """Enter (or correct) the city's standing from the provincial bulletin
     (docs/rules.md#province-standing)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,11 @@ from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import CENT, has_fraction_of_a_cent
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange, ReportVolume
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from marketing_ops.access import AnyUser
 
 __all__ = [
     "ReportConflict",
@@ -54,7 +59,7 @@ class ReportConflict(Exception):
         )
 
 
-def _require(user: Any, roles: Sequence[str], what: str) -> None:
+def _require(user: AnyUser | None, roles: Sequence[str], what: str) -> None:
     if user is not None and not has_role(user, *roles):
         raise PermissionDenied(f"Your role may not {what} monthly reports.")
 
@@ -113,7 +118,7 @@ def _clean_volumes(volumes: Mapping[str, Any], lines: dict[str, BusinessLine]) -
 
 
 def _change(
-    report: MonthlyReport, user: Any, now: dt.datetime, action: str, **fields: Any
+    report: MonthlyReport, user: User | None, now: dt.datetime, action: str, **fields: Any
 ) -> ReportChange:
     return ReportChange(
         report=report,
@@ -130,7 +135,7 @@ def _apply_figures(
     volumes: dict[str, int],
     lines: dict[str, BusinessLine],
     existing: dict[str, ReportVolume],
-    user: Any,
+    user: User | None,
     now: dt.datetime,
     action: str,
 ) -> tuple[list[ReportChange], list[ReportVolume], list[ReportVolume]]:
@@ -169,7 +174,7 @@ def report_save(
     revenue: Any,
     volumes: Mapping[str, Any],
     version: int | None,
-    user: Any,
+    user: User,
     now: dt.datetime | None = None,
 ) -> MonthlyReport:
     """Save a county's figures for a month (creating the report as a draft).
@@ -223,7 +228,7 @@ def report_save(
 def _transition(
     *,
     report: MonthlyReport,
-    user: Any,
+    user: User,
     allowed_from: Sequence[str],
     to: str,
     action: str,
@@ -276,7 +281,11 @@ def _past(action: str) -> str:
 
 @transaction.atomic
 def report_submit(
-    *, report: MonthlyReport, user: Any, version: int | None = None, now: dt.datetime | None = None
+    *,
+    report: MonthlyReport,
+    user: User,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> MonthlyReport:
     """Draft (or returned) → submitted; flagged late after the deadline day of next month."""
     return _transition(
@@ -293,7 +302,11 @@ def report_submit(
 
 @transaction.atomic
 def report_approve(
-    *, report: MonthlyReport, user: Any, version: int | None = None, now: dt.datetime | None = None
+    *,
+    report: MonthlyReport,
+    user: User,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> MonthlyReport:
     """Submitted → approved: the figures count in official progress and are locked."""
     return _transition(
@@ -312,7 +325,7 @@ def report_approve(
 def report_return(
     *,
     report: MonthlyReport,
-    user: Any,
+    user: User,
     reason: str,
     version: int | None = None,
     now: dt.datetime | None = None,
@@ -336,7 +349,7 @@ def report_return(
 def report_reopen(
     *,
     report: MonthlyReport,
-    user: Any,
+    user: User,
     reason: str,
     version: int | None = None,
     now: dt.datetime | None = None,
@@ -364,7 +377,7 @@ class ImportRowError(ValidationError):
 def reports_import(
     *,
     rows: Sequence[tuple[int, int, int, Decimal, Mapping[str, int]]],
-    user: Any,
+    user: User | None,
     now: dt.datetime | None = None,
 ) -> int:
     """Write many reports' figures at once (the upload): (county_id, year, month, revenue,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from marketing_ops import pages
 from marketing_ops.access import (
     CITY_ROLES,
+    AuthenticatedHttpRequest,
     has_role,
     require_login,
     require_roles,
@@ -59,7 +60,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     lines = reference.active_lines()
     form = PlanForm(request.POST or None, lines=lines, initial={"year": timezone.localdate().year})
 
@@ -115,7 +116,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
     lines = reference.active_lines()
     initial = {"year": plan.year, "revenue_target": plan.revenue_target}
@@ -145,7 +146,7 @@ def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def plan_decompose(request: HttpRequest, year: int) -> HttpResponse:
+def plan_decompose(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """Enter a method (and weights or amounts), see the preview, then save it."""
     plan = _plan_or_404(year)
     figures = [calc.REVENUE, *plan.volume_targets]
@@ -180,7 +181,7 @@ def plan_decompose(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_roles(*CITY_ROLES)
-def plan_phase(request: HttpRequest, year: int) -> HttpResponse:
+def plan_phase(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
     form = PhaseForm(request.POST or None, counties=visible_counties(request.user))
 
@@ -209,7 +210,7 @@ def plan_phase(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_roles(*CITY_ROLES)
 @require_POST
-def plan_publish(request: HttpRequest, year: int) -> HttpResponse:
+def plan_publish(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
     try:
         plans.plan_publish(plan=plan, user=request.user)
@@ -221,7 +222,7 @@ def plan_publish(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_login
-def profile_list(request: HttpRequest) -> HttpResponse:
+def profile_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_manage = has_role(request.user, *CITY_ROLES)
     form = PhasingProfileForm(request.POST or None)
     if request.method == "POST":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from marketing_ops import pages
 from marketing_ops.access import (
     CITY_ROLES,
     WRITING_ROLES,
+    AuthenticatedHttpRequest,
     get_visible_or_404,
     has_role,
     require_login,
@@ -29,6 +31,7 @@ from revenue import tables
 from revenue.filters import ReportFilter
 from revenue.forms import FiguresUploadForm, ReasonForm, ReportForm
 from revenue.imports import monthly_figures_template
+from revenue.models import MonthlyReport
 from revenue.selectors import reference
 from revenue.selectors import reports as report_selectors
 from revenue.services import reports
@@ -75,7 +78,9 @@ def _report_county(request: HttpRequest, county: str, year: int, month: int) -> 
 
 
 @require_login
-def report_detail(request: HttpRequest, county: str, year: int, month: int) -> HttpResponse:
+def report_detail(
+    request: AuthenticatedHttpRequest, county: str, year: int, month: int
+) -> HttpResponse:
     county_obj = _report_county(request, county, year, month)
     lines = reference.active_lines()
     shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
@@ -137,7 +142,8 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
     return render(request, "revenue/report_detail.html", context)
 
 
-_ACTIONS = {
+#: action → (the service, whether it needs a reason)
+_ACTIONS: dict[str, tuple[Callable[..., MonthlyReport], bool]] = {
     "submit": (reports.report_submit, False),
     "approve": (reports.report_approve, False),
     "return": (reports.report_return, True),
@@ -193,7 +199,7 @@ def report_action(
 
 
 @require_roles(*WRITING_ROLES)
-def report_upload(request: HttpRequest) -> HttpResponse:
+def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FiguresUploadForm(request.POST or None, request.FILES or None)
     job = None
     if request.method == "POST" and form.is_valid():
