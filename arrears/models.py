@@ -16,10 +16,6 @@ from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY
 
 
-class AccountQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class Account(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -39,7 +35,7 @@ class Account(models.Model):
     contract_end = models.DateField(null=True, blank=True)
     deposit = models.DecimalField(**MONEY, null=True, blank=True)
 
-    objects = AccountQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["account_no"]
@@ -56,10 +52,6 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_no} {self.customer_name}"
-
-
-class BillQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
 
 
 class Bill(models.Model):
@@ -97,7 +89,7 @@ class Bill(models.Model):
     amount_paid = models.DecimalField(**MONEY, default=0)
     paid_on = models.DateField(null=True, blank=True)
 
-    objects = BillQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["account", "billing_month"]
@@ -133,10 +125,6 @@ class Bill(models.Model):
         return bill
 
 
-class BillMonthTotalQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 #: Sums over up to a million bills: room for 18 integer digits.
 TOTAL = {"max_digits": 20, "decimal_places": 2}
 
@@ -160,7 +148,7 @@ class BillMonthTotal(models.Model):
     #: SUM(amount_billed - amount_paid) over the bills still owing.
     outstanding = models.DecimalField(**TOTAL, default=0)
 
-    objects = BillMonthTotalQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["billing_month", "county"]
@@ -195,10 +183,6 @@ class RecoveryTarget(models.Model):
         return f"{self.year}: {self.target:.2%}"
 
 
-class TransferLimitQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class TransferLimit(models.Model):
     """Monthly limit on long-term arrears transferred out: the province's for the city
     (``county`` empty) or the city's sub-limit for a county."""
@@ -213,7 +197,7 @@ class TransferLimit(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TransferLimitQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "county__sort_order"]
@@ -233,10 +217,6 @@ class TransferLimit(models.Model):
         return f"limit {self.month:%Y-%m} {self.county or 'city'}: {self.amount}"
 
 
-class TransferQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class Transfer(models.Model):
     """Long-term arrears transferred out (written off to bad debt) by a county in a month."""
 
@@ -253,7 +233,7 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TransferQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "county__sort_order"]
@@ -267,10 +247,6 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county.code} {self.month:%Y-%m} {self.amount}"
-
-
-class SnapshotQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
 
 
 class ArrearsSnapshot(models.Model):
@@ -294,7 +270,7 @@ class ArrearsSnapshot(models.Model):
     overdue_accounts = models.PositiveIntegerField(default=0)
     taken_at = models.DateTimeField(auto_now=True)
 
-    objects = SnapshotQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-as_of", "county__sort_order"]

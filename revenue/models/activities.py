@@ -153,10 +153,6 @@ class CaseTag(models.Model):
         return self.name
 
 
-class CountyRecordQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class MarketingCase(models.Model):
     """A county's marketing case: what was done and what it brought, for others to copy."""
 
@@ -173,7 +169,7 @@ class MarketingCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CountyRecordQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -203,7 +199,7 @@ class FieldVisit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CountyRecordQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
