@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import visible_counties
@@ -18,17 +19,25 @@ from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPack
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _active_counties() -> Any:
-    return County.objects.filter(active=True)
+class PromotedInCountiesMixin:
+    """The ``counties`` a city record is kept for: ticks over the active counties."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.fields["counties"].queryset = County.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
-class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
-    counties = forms.ModelMultipleChoiceField(
+def counties_field(label: str | Promise) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("Counties promoting it"),
+        label=label,
     )
+
+
+class TariffPackageForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm):
+    counties = counties_field(_("Counties promoting it"))
 
     class Meta:
         model = TariffPackage
@@ -47,10 +56,6 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors:
@@ -65,13 +70,8 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class TrainingForm(BootstrapFormMixin, forms.ModelForm):
-    counties = forms.ModelMultipleChoiceField(
-        queryset=County.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Counties"),
-    )
+class TrainingForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm):
+    counties = counties_field(_("Counties"))
 
     class Meta:
         model = Training
@@ -81,10 +81,6 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
             "attendee_names": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["counties"].queryset = _active_counties()
 
 
 class CountyOfUserMixin:
