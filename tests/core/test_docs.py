@@ -195,7 +195,7 @@ def _headings(path: Path) -> set[str]:
 
 
 def _anchor_references() -> list[tuple[str, str, str]]:
-    """``docs/rules.md#ageing-buckets`` anywhere in the tracked files, and ``(rules.md#…)``
+    """``docs/rules.md#ageing`` anywhere in the tracked files, and ``(rules.md#…)``
     links between the docs: (citing file, cited file, anchor)."""
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
