@@ -27,6 +27,13 @@ class CountyChoiceMixin:
             del self.filters["county"]
 
 
+def county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """The county choice of a ``CountyChoiceMixin`` filter; its counties are set per user."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=None, label="County", empty_label="All counties"
+    )
+
+
 class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
     """Narrows the owing bills behind the worklist by the account's line and status."""
 
@@ -42,9 +49,7 @@ class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
         label="Account status",
         empty_label="All statuses",
     )
-    county = django_filters.ModelChoiceFilter(
-        field_name="county", queryset=None, label="County", empty_label="All counties"
-    )
+    county = county_filter("county")
 
     class Meta:
         model = Bill
@@ -52,9 +57,7 @@ class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
 
 
 class PromiseFilter(CountyChoiceMixin, BootstrapFilterSet):
-    county = django_filters.ModelChoiceFilter(
-        field_name="account__county", queryset=None, label="County", empty_label="All counties"
-    )
+    county = county_filter("account__county")
 
     class Meta:
         model = CollectionAction
@@ -62,9 +65,7 @@ class PromiseFilter(CountyChoiceMixin, BootstrapFilterSet):
 
 
 class TransferFilter(CountyChoiceMixin, BootstrapFilterSet):
-    county = django_filters.ModelChoiceFilter(
-        field_name="county", queryset=None, label="County", empty_label="All counties"
-    )
+    county = county_filter("county")
     year = django_filters.NumberFilter(field_name="month__year", label="Year")
     month = django_filters.NumberFilter(
         field_name="month__month", label="Month (1–12)", min_value=1, max_value=12

@@ -17,10 +17,6 @@ from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY, MoneyFieldSettings
 
 
-class AccountQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class Account(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -40,7 +36,7 @@ class Account(models.Model):
     contract_end = models.DateField(null=True, blank=True)
     deposit = models.DecimalField(**MONEY, null=True, blank=True)
 
-    objects = AccountQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["account_no"]
@@ -57,10 +53,6 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_no} {self.customer_name}"
-
-
-class BillQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
 
 
 class Bill(models.Model):
@@ -98,7 +90,7 @@ class Bill(models.Model):
     amount_paid = models.DecimalField(**MONEY, default=0)
     paid_on = models.DateField(null=True, blank=True)
 
-    objects = BillQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     #: (billing month, county id) as loaded from the database; set by ``from_db``.
     _counted_in: tuple[dt.date | None, int | None]
@@ -137,10 +129,6 @@ class Bill(models.Model):
         return bill
 
 
-class BillMonthTotalQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 #: Sums over up to a million bills: room for 18 integer digits.
 TOTAL: MoneyFieldSettings = {"max_digits": 20, "decimal_places": 2}
 
@@ -164,7 +152,7 @@ class BillMonthTotal(models.Model):
     #: SUM(amount_billed - amount_paid) over the bills still owing.
     outstanding = models.DecimalField(**TOTAL, default=0)
 
-    objects = BillMonthTotalQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["billing_month", "county"]
@@ -199,10 +187,6 @@ class RecoveryTarget(models.Model):
         return f"{self.year}: {self.target:.2%}"
 
 
-class TransferLimitQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class TransferLimit(models.Model):
     """Monthly limit on long-term arrears transferred out: the province's for the city
     (``county`` empty) or the city's sub-limit for a county."""
@@ -217,7 +201,7 @@ class TransferLimit(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TransferLimitQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "county__sort_order"]
@@ -237,10 +221,6 @@ class TransferLimit(models.Model):
         return f"limit {self.month:%Y-%m} {self.county or 'city'}: {self.amount}"
 
 
-class TransferQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class Transfer(models.Model):
     """Long-term arrears transferred out (written off to bad debt) by a county in a month."""
 
@@ -257,7 +237,7 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TransferQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "county__sort_order"]
@@ -271,10 +251,6 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county.code} {self.month:%Y-%m} {self.amount}"
-
-
-class SnapshotQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
 
 
 class ArrearsSnapshot(models.Model):
@@ -298,7 +274,7 @@ class ArrearsSnapshot(models.Model):
     overdue_accounts = models.PositiveIntegerField(default=0)
     taken_at = models.DateTimeField(auto_now=True)
 
-    objects = SnapshotQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-as_of", "county__sort_order"]

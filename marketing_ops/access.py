@@ -43,6 +43,8 @@ if TYPE_CHECKING:
         user: User
 
 else:
+    # At run time the names stay importable without loading the auth models this early.
+    AnyUser = Any
     AuthenticatedHttpRequest = HttpRequest
 
 
@@ -156,8 +158,9 @@ def scope_queryset(
 class CountyScopedQuerySet(models.QuerySet):
     """Base queryset for every model that belongs to a county.
 
-    Subclasses name the path to the county in ``county_lookup`` (``"county"``,
-    ``"account__county"``, ``"pk"`` for County itself).
+    A model whose own ``county`` field is its county uses it as it is
+    (``objects = CountyScopedQuerySet.as_manager()``); other models subclass it and name the
+    path to the county in ``county_lookup`` (``"account__county"``, ``"pk"`` for County itself).
     """
 
     county_lookup = "county"

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob, Profile
+from marketing_ops.tables import ImportJobTable
 
 User = get_user_model()
 
@@ -68,18 +69,8 @@ class MarketingUserAdmin(UserAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = (
-        "id",
-        "dataset",
-        "file_name",
-        "status",
-        "rows",
-        "applied",
-        "error_count",
-        "created_by",
-        "county",
-        "created_at",
-    )
+    # The same columns as the imports page.
+    list_display = ImportJobTable.Meta.fields
     list_filter = ("dataset", "status", "county")
     search_fields = ("file_name", "sha256")
     list_select_related = ("created_by", "county")

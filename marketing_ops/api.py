@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,9 @@ from marketing_ops import auth, tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
 from marketing_ops.models import BusinessLine, County, ImportJob
 from marketing_ops.services import import_submit
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 
 def service_errors(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -82,6 +87,17 @@ def roles_required(*roles: str) -> type[BasePermission]:
 
     HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
     return HasRole
+
+
+class SelectorQuerysetMixin(generics.GenericAPIView):
+    """A list or detail view over what a selector shows the requesting user:
+    ``selector = staticmethod(selectors.trainings_for)``. Another county's object is then
+    simply not found (404)."""
+
+    selector: Callable[[AnyUser], QuerySet]
+
+    def get_queryset(self) -> QuerySet:
+        return self.selector(self.request.user)
 
 
 class TokenView(APIView):

@@ -1,5 +1,19 @@
-from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
+import importlib
+from types import ModuleType
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import autodiscover_modules, module_has_submodule
+
+
+def app_modules(name: str) -> list[ModuleType]:
+    """Each installed app's ``<app>.<name>`` module (``briefing``, ``demo``), in the order of
+    INSTALLED_APPS, for the apps that have one: how the core finds what every app adds without
+    importing an app."""
+    return [
+        importlib.import_module(f"{config.name}.{name}")
+        for config in apps.get_app_configs()
+        if module_has_submodule(config.module, name)
+    ]
 
 
 class MarketingOpsConfig(AppConfig):

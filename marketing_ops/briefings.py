@@ -14,13 +14,11 @@ again does nothing unless forced.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -29,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from marketing_ops.access import Role
+from marketing_ops.apps import app_modules
 from marketing_ops.models import Briefing, County
 from marketing_ops.periods import Month, iso_week_label, week_bounds
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
@@ -89,13 +88,7 @@ def period_for(kind: str, label: str | None = None, today: dt.date | None = None
 
 def collect_sections(period: BriefingPeriod, county: Any) -> list[Section]:
     sections: list[Section] = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.briefing")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.briefing":
-                raise
-            continue
+    for module in app_modules("briefing"):
         sections.extend(module.sections(period, county))
     return sorted(sections, key=lambda s: s.order)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.functional import Promise
 
 from marketing_ops.forms import widget_css
 from marketing_ops.models import Briefing, ImportJob
@@ -18,6 +19,27 @@ class BootstrapFilterSet(django_filters.FilterSet):
         for field in form.fields.values():
             field.widget.attrs.setdefault("class", widget_css(field.widget, small=True))
         return form
+
+
+def date_bounds(
+    field_name: str, from_label: str | Promise, to_label: str | Promise
+) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    """A "from … to …" pair of date pickers on one date field, both ends included:
+    ``date_from, date_to = date_bounds("date", _("From"), _("To"))``."""
+    return (
+        django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="gte",
+            label=from_label,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        ),
+        django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="lte",
+            label=to_label,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        ),
+    )
 
 
 class ImportJobFilter(django_filters.FilterSet):

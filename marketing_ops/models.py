@@ -99,10 +99,6 @@ class Profile(models.Model):
         return f"profile of {self.user}"
 
 
-class ImportJobQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class ImportJob(models.Model):
     """One upload through the tabular pipeline (docs/file-formats.md): who, what, how it went."""
 
@@ -138,7 +134,7 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,8 @@
 """Admin registrations of the activities (imported by revenue/admin.py)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from revenue.models import (
     CaseTag,
@@ -12,44 +14,36 @@ from revenue.models import (
 )
 
 
-def _county_codes(obj) -> str:
-    return ", ".join(county.code for county in obj.counties.all())
+class PromotedInCountiesAdmin(admin.ModelAdmin):
+    """A record the city keeps for several counties: pick them side by side, list their codes
+    (prefetched, so the list runs one query for all rows' counties)."""
+
+    filter_horizontal = ("counties",)
+    list_select_related = ("created_by",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("counties")
+
+    @admin.display(description="counties")
+    def county_codes(self, obj: TariffPackage | Training) -> str:
+        return ", ".join(county.code for county in obj.counties.all())
 
 
 @admin.register(TariffPackage)
-class TariffPackageAdmin(admin.ModelAdmin):
+class TariffPackageAdmin(PromotedInCountiesAdmin):
     list_display = ("name", "monthly_fee", "status", "applied_on", "approved_on", "county_codes")
     list_filter = ("status", "counties")
     search_fields = ("name", "description")
     date_hierarchy = "applied_on"
-    filter_horizontal = ("counties",)
-    list_select_related = ("created_by",)
-    readonly_fields = ("created_by", "created_at", "updated_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("counties")
-
-    @admin.display(description="counties")
-    def county_codes(self, obj: TariffPackage) -> str:
-        return _county_codes(obj)
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(PromotedInCountiesAdmin):
     list_display = ("date", "kind", "topic", "attendees", "county_codes")
     list_filter = ("kind", "counties")
     search_fields = ("topic", "notes", "attendee_names")
     date_hierarchy = "date"
-    filter_horizontal = ("counties",)
-    list_select_related = ("created_by",)
-    readonly_fields = ("created_by", "created_at", "updated_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("counties")
-
-    @admin.display(description="counties")
-    def county_codes(self, obj: Training) -> str:
-        return _county_codes(obj)
 
 
 @admin.register(CaseTag)

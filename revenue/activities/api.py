@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 
+from marketing_ops.api import SelectorQuerysetMixin
 from revenue.activities import filters, selectors
 from revenue.models import (
     CaseTag,
@@ -145,93 +146,73 @@ _TAG = ["revenue: activities"]
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="Tariff packages in your scope"))
-class TariffPackageList(generics.ListAPIView):
+class TariffPackageList(SelectorQuerysetMixin, generics.ListAPIView):
     """Packages; a county user sees those their county promotes."""
 
     serializer_class = TariffPackageSerializer
     filterset_class = filters.TariffPackageFilter
-
-    def get_queryset(self):
-        return selectors.tariff_packages_for(self.request.user)
+    selector = staticmethod(selectors.tariff_packages_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="One tariff package"))
-class TariffPackageDetail(generics.RetrieveAPIView):
+class TariffPackageDetail(SelectorQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = TariffPackageSerializer
-
-    def get_queryset(self):
-        return selectors.tariff_packages_for(self.request.user)
+    selector = staticmethod(selectors.tariff_packages_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="Trainings and meetings in your scope"))
-class TrainingList(generics.ListAPIView):
+class TrainingList(SelectorQuerysetMixin, generics.ListAPIView):
     """Trainings and meetings; a county user sees those held for their county."""
 
     serializer_class = TrainingSerializer
     filterset_class = filters.TrainingFilter
-
-    def get_queryset(self):
-        return selectors.trainings_for(self.request.user)
+    selector = staticmethod(selectors.trainings_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="One training or meeting"))
-class TrainingDetail(generics.RetrieveAPIView):
+class TrainingDetail(SelectorQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = TrainingSerializer
-
-    def get_queryset(self):
-        return selectors.trainings_for(self.request.user)
+    selector = staticmethod(selectors.trainings_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="The marketing case library"))
-class MarketingCaseList(generics.ListAPIView):
+class MarketingCaseList(SelectorQuerysetMixin, generics.ListAPIView):
     """Cases; ``?q=`` searches title, text, results and tags; ``?tag=`` picks one tag."""
 
     serializer_class = MarketingCaseSerializer
     filterset_class = filters.MarketingCaseFilter
-
-    def get_queryset(self):
-        return selectors.marketing_cases_for(self.request.user)
+    selector = staticmethod(selectors.marketing_cases_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="One marketing case"))
-class MarketingCaseDetail(generics.RetrieveAPIView):
+class MarketingCaseDetail(SelectorQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = MarketingCaseSerializer
-
-    def get_queryset(self):
-        return selectors.marketing_cases_for(self.request.user)
+    selector = staticmethod(selectors.marketing_cases_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="Field visits with their follow-ups"))
-class FieldVisitList(generics.ListAPIView):
+class FieldVisitList(SelectorQuerysetMixin, generics.ListAPIView):
     serializer_class = FieldVisitSerializer
     filterset_class = filters.FieldVisitFilter
-
-    def get_queryset(self):
-        return selectors.field_visit_detail_for(self.request.user)
+    selector = staticmethod(selectors.field_visit_detail_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="One field visit"))
-class FieldVisitDetail(generics.RetrieveAPIView):
+class FieldVisitDetail(SelectorQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = FieldVisitSerializer
-
-    def get_queryset(self):
-        return selectors.field_visit_detail_for(self.request.user)
+    selector = staticmethod(selectors.field_visit_detail_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="Follow-up actions of field visits"))
-class FollowUpList(generics.ListAPIView):
+class FollowUpList(SelectorQuerysetMixin, generics.ListAPIView):
     """``?overdue=true`` lists open actions past their due date; ``?mine=true`` your own."""
 
     serializer_class = FollowUpSerializer
     filterset_class = filters.FollowUpFilter
-
-    def get_queryset(self):
-        return selectors.follow_ups_for(self.request.user)
+    selector = staticmethod(selectors.follow_ups_for)
 
 
 @extend_schema_view(get=extend_schema(tags=_TAG, summary="One follow-up action"))
-class FollowUpDetail(generics.RetrieveAPIView):
+class FollowUpDetail(SelectorQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = FollowUpSerializer
-
-    def get_queryset(self):
-        return selectors.follow_ups_for(self.request.user)
+    selector = staticmethod(selectors.follow_ups_for)

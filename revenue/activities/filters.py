@@ -10,12 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketing_ops.filters import BootstrapFilterSet
+from marketing_ops.filters import BootstrapFilterSet, date_bounds
 from marketing_ops.models import County
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 from revenue.models.activities import FollowUpQuerySet
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 def visible_county_choices(request: Any) -> QuerySet[County]:
@@ -53,12 +51,7 @@ class TariffPackageFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=TariffPackage.Status.choices, empty_label=_("Any"))
     county = county_filter("counties")
-    applied_from = django_filters.DateFilter(
-        field_name="applied_on", lookup_expr="gte", label=_("Applied from"), widget=DATE_INPUT
-    )
-    applied_to = django_filters.DateFilter(
-        field_name="applied_on", lookup_expr="lte", label=_("Applied to"), widget=DATE_INPUT
-    )
+    applied_from, applied_to = date_bounds("applied_on", _("Applied from"), _("Applied to"))
 
     class Meta:
         model = TariffPackage
@@ -72,12 +65,7 @@ class TrainingFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, empty_label=_("Any"))
     county = county_filter("counties")
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=DATE_INPUT
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=DATE_INPUT
-    )
+    date_from, date_to = date_bounds("date", _("From"), _("To"))
 
     class Meta:
         model = Training
@@ -118,12 +106,7 @@ class FieldVisitFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=FieldVisit.Kind.choices, empty_label=_("Any"))
     county = county_filter("county")
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=DATE_INPUT
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=DATE_INPUT
-    )
+    date_from, date_to = date_bounds("date", _("From"), _("To"))
     open_follow_ups = django_filters.BooleanFilter(
         method="with_open_follow_ups",
         label=_("Follow-ups"),

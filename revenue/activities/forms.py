@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import visible_counties
@@ -21,17 +22,28 @@ if TYPE_CHECKING:
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _active_counties() -> Any:
-    return County.objects.filter(active=True)
+class PromotedInCountiesMixin:
+    """The ``counties`` a city record is kept for: ticks over the active counties."""
+
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The form this mixes into has ``fields``; its ``counties`` is the field declared there.
+        fields = self.fields  # type: ignore[attr-defined]
+        counties = cast(forms.ModelMultipleChoiceField, fields["counties"])
+        counties.queryset = County.objects.filter(active=True)
 
 
-class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
-    counties = forms.ModelMultipleChoiceField(
+def counties_field(label: str | Promise) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("Counties promoting it"),
+        label=label,
     )
+
+
+class TariffPackageForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm):
+    counties = counties_field(_("Counties promoting it"))
 
     class Meta:
         model = TariffPackage
@@ -50,11 +62,6 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
-        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # what ModelForm.clean() returns; the stubs allow None
@@ -70,13 +77,8 @@ class TariffPackageForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class TrainingForm(BootstrapFormMixin, forms.ModelForm):
-    counties = forms.ModelMultipleChoiceField(
-        queryset=County.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Counties"),
-    )
+class TrainingForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm):
+    counties = counties_field(_("Counties"))
 
     class Meta:
         model = Training
@@ -86,11 +88,6 @@ class TrainingForm(BootstrapFormMixin, forms.ModelForm):
             "attendee_names": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # ``fields`` holds plain ``Field``s for the stubs; this one is the field declared above.
-        cast(forms.ModelMultipleChoiceField, self.fields["counties"]).queryset = _active_counties()
 
 
 class CountyOfUserMixin:

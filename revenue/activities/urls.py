@@ -1,43 +1,69 @@
 """Included into revenue/urls.py (namespace "revenue"): pages under /revenue/activities/,
 the read-only API under /api/v1/revenue/."""
 
-from django.urls import path
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+from rest_framework.views import APIView
 
 from revenue.activities import api, views
 
-urlpatterns: list = [
+Page = Callable[..., HttpResponse]
+
+
+def _record_pages(
+    prefix: str, name: str, list_view: Page, create: Page, detail: Page, edit: Page
+) -> list[URLPattern]:
+    """A record's list, "new", detail and edit pages: ``activities/<prefix>/…`` named
+    ``<name>-list``, ``<name>-create``, ``<name>-detail``, ``<name>-edit``."""
+    base = f"activities/{prefix}/"
+    return [
+        path(base, list_view, name=f"{name}-list"),
+        path(f"{base}new/", create, name=f"{name}-create"),
+        path(f"{base}<int:pk>/", detail, name=f"{name}-detail"),
+        path(f"{base}<int:pk>/edit/", edit, name=f"{name}-edit"),
+    ]
+
+
+def _record_endpoints(
+    prefix: str, name: str, list_view: type[APIView], detail: type[APIView]
+) -> list[URLPattern]:
+    """A record's read-only API: ``<prefix>/`` and ``<prefix>/<pk>/``."""
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
+        path(f"{prefix}/<int:pk>/", detail.as_view(), name=f"{name}-detail"),
+    ]
+
+
+urlpatterns: list[URLPattern] = [
     path("activities/", views.activities_index, name="activities"),
-    path("activities/tariff-packages/", views.tariff_package_list, name="tariff-package-list"),
-    path(
-        "activities/tariff-packages/new/",
+    *_record_pages(
+        "tariff-packages",
+        "tariff-package",
+        views.tariff_package_list,
         views.tariff_package_create,
-        name="tariff-package-create",
-    ),
-    path(
-        "activities/tariff-packages/<int:pk>/",
         views.tariff_package_detail,
-        name="tariff-package-detail",
-    ),
-    path(
-        "activities/tariff-packages/<int:pk>/edit/",
         views.tariff_package_edit,
-        name="tariff-package-edit",
     ),
-    path("activities/trainings/", views.training_list, name="training-list"),
-    path("activities/trainings/new/", views.training_create, name="training-create"),
-    path("activities/trainings/<int:pk>/", views.training_detail, name="training-detail"),
-    path("activities/trainings/<int:pk>/edit/", views.training_edit, name="training-edit"),
-    path("activities/cases/", views.case_list, name="case-list"),
-    path("activities/cases/new/", views.case_create, name="case-create"),
-    path("activities/cases/<int:pk>/", views.case_detail, name="case-detail"),
-    path("activities/cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
-    path("activities/field-visits/", views.field_visit_list, name="field-visit-list"),
-    path("activities/field-visits/new/", views.field_visit_create, name="field-visit-create"),
-    path("activities/field-visits/<int:pk>/", views.field_visit_detail, name="field-visit-detail"),
-    path(
-        "activities/field-visits/<int:pk>/edit/",
+    *_record_pages(
+        "trainings",
+        "training",
+        views.training_list,
+        views.training_create,
+        views.training_detail,
+        views.training_edit,
+    ),
+    *_record_pages(
+        "cases", "case", views.case_list, views.case_create, views.case_detail, views.case_edit
+    ),
+    *_record_pages(
+        "field-visits",
+        "field-visit",
+        views.field_visit_list,
+        views.field_visit_create,
+        views.field_visit_detail,
         views.field_visit_edit,
-        name="field-visit-edit",
     ),
     path(
         "activities/field-visits/<int:visit_pk>/follow-ups/new/",
@@ -49,19 +75,12 @@ urlpatterns: list = [
     path("activities/follow-ups/<int:pk>/done/", views.follow_up_done, name="follow-up-done"),
 ]
 
-api_urlpatterns: list = [
-    path("tariff-packages/", api.TariffPackageList.as_view(), name="tariff-package-list"),
-    path(
-        "tariff-packages/<int:pk>/",
-        api.TariffPackageDetail.as_view(),
-        name="tariff-package-detail",
+api_urlpatterns: list[URLPattern] = [
+    *_record_endpoints(
+        "tariff-packages", "tariff-package", api.TariffPackageList, api.TariffPackageDetail
     ),
-    path("trainings/", api.TrainingList.as_view(), name="training-list"),
-    path("trainings/<int:pk>/", api.TrainingDetail.as_view(), name="training-detail"),
-    path("cases/", api.MarketingCaseList.as_view(), name="case-list"),
-    path("cases/<int:pk>/", api.MarketingCaseDetail.as_view(), name="case-detail"),
-    path("field-visits/", api.FieldVisitList.as_view(), name="field-visit-list"),
-    path("field-visits/<int:pk>/", api.FieldVisitDetail.as_view(), name="field-visit-detail"),
-    path("follow-ups/", api.FollowUpList.as_view(), name="follow-up-list"),
-    path("follow-ups/<int:pk>/", api.FollowUpDetail.as_view(), name="follow-up-detail"),
+    *_record_endpoints("trainings", "training", api.TrainingList, api.TrainingDetail),
+    *_record_endpoints("cases", "case", api.MarketingCaseList, api.MarketingCaseDetail),
+    *_record_endpoints("field-visits", "field-visit", api.FieldVisitList, api.FieldVisitDetail),
+    *_record_endpoints("follow-ups", "follow-up", api.FollowUpList, api.FollowUpDetail),
 ]

@@ -40,7 +40,20 @@ class PromotedInCountiesQuerySet(CountyScopedQuerySet):
     county_lookup = "counties"
 
 
-class TariffPackage(models.Model):
+class Recorded(models.Model):
+    """Who recorded an activity and when it was recorded and last changed."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TariffPackage(Recorded):
     """A tariff package the city designs, applies for at the province and counties promote."""
 
     class Status(models.TextChoices):
@@ -69,11 +82,6 @@ class TariffPackage(models.Model):
         related_name="tariff_packages",
         verbose_name="counties promoting it",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PromotedInCountiesQuerySet.as_manager()
 
@@ -107,7 +115,7 @@ class TariffPackage(models.Model):
         return self.name
 
 
-class Training(models.Model):
+class Training(Recorded):
     """A training or meeting the city held for (some of) its counties."""
 
     class Kind(models.TextChoices):
@@ -122,11 +130,6 @@ class Training(models.Model):
     attendees = models.PositiveIntegerField(default=0, help_text="How many people attended.")
     attendee_names = models.TextField(blank=True, help_text="Optional: who attended.")
     notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PromotedInCountiesQuerySet.as_manager()
 
@@ -155,11 +158,7 @@ class CaseTag(models.Model):
         return self.name
 
 
-class CountyRecordQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
-class MarketingCase(models.Model):
+class MarketingCase(Recorded):
     """A county's marketing case: what was done and what it brought, for others to copy."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="marketing_cases")
@@ -169,13 +168,8 @@ class MarketingCase(models.Model):
     new_households = models.PositiveIntegerField(null=True, blank=True)
     revenue_gain = models.DecimalField(**MONEY, null=True, blank=True, help_text="Yuan.")
     tags = models.ManyToManyField(CaseTag, blank=True, related_name="cases")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CountyRecordQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -187,7 +181,7 @@ class MarketingCase(models.Model):
         return self.title
 
 
-class FieldVisit(models.Model):
+class FieldVisit(Recorded):
     """A field visit or market research trip to a county and what it found."""
 
     class Kind(models.TextChoices):
@@ -199,13 +193,8 @@ class FieldVisit(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIELD_VISIT)
     participants = models.TextField(help_text="Who went, e.g. names or departments.")
     findings = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CountyRecordQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -120,10 +120,6 @@ class PhasingProfile(models.Model):
         return self.name
 
 
-class CountyTargetQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class CountyTarget(models.Model):
     """A county's annual targets under the plan's current decomposition, and how it is phased."""
 
@@ -138,7 +134,7 @@ class CountyTarget(models.Model):
         null=True, blank=True, help_text="The 12 weights last applied; empty means equal months."
     )
 
-    objects = CountyTargetQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["county__sort_order", "county__code"]

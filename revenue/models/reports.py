@@ -12,10 +12,6 @@ from marketing_ops.money import MONEY
 __all__ = ["MonthlyReport", "ReportChange", "ReportVolume"]
 
 
-class MonthlyReportQuerySet(CountyScopedQuerySet):
-    county_lookup = "county"
-
-
 class MonthlyReport(models.Model):
     """A county's figures for one month: revenue and new households per line."""
 
@@ -49,7 +45,7 @@ class MonthlyReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MonthlyReportQuerySet.as_manager()
+    objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-month", "county__sort_order", "county__code"]

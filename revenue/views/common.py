@@ -1,17 +1,12 @@
-"""What every revenue page shares: the period of ``?year=&month=`` and the xlsx of its tables."""
+"""What every revenue page shares: the period of ``?year=&month=``, a refusal as one line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 
-from marketing_ops.pages import wants_xlsx
 from marketing_ops.periods import Month
-from marketing_ops.xlsx import table_sheet, xlsx_response
 from revenue.forms import PeriodForm
 
 
@@ -28,15 +23,6 @@ def period(request: HttpRequest) -> tuple[int, int]:
     year = form.cleaned_data.get("year") or default.year
     month = form.cleaned_data.get("month") or (default.month if year == default.year else 12)
     return year, month
-
-
-def xlsx_of(
-    request: HttpRequest, name: str, tables: Sequence[tuple[Any, str]]
-) -> HttpResponse | None:
-    """The page's tables as a workbook when ``?export=xlsx`` asks for it, else None."""
-    if not wants_xlsx(request):
-        return None
-    return xlsx_response(name, [table_sheet(table, title) for table, title in tables])
 
 
 def error_text(error: ValidationError) -> str:

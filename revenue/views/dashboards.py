@@ -16,11 +16,11 @@ from marketing_ops.access import (
     user_county,
 )
 from marketing_ops.models import County
-from marketing_ops.pages import export_query
+from marketing_ops.pages import export_query, export_tables
 from revenue import tables
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
-from revenue.views.common import last_month, period, xlsx_of
+from revenue.views.common import last_month, period
 
 MONTH_CHOICES = range(1, 13)
 
@@ -49,7 +49,7 @@ def _city_dashboard(request: HttpRequest) -> HttpResponse:
     counties = tables.county_progress_table(summary)
     lines = tables.line_progress_table(summary)
     months = tables.month_table(series)
-    exported = xlsx_of(
+    exported = export_tables(
         request,
         f"revenue-{year}-{month:02d}.xlsx",
         [(counties, _("Counties")), (lines, _("Business lines")), (months, _("Months"))],
@@ -81,7 +81,7 @@ def _county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
     months = tables.month_table(series, county, year)
     lines = tables.line_progress_table(summary)
     ranking = tables.ranking_table(summary, county)
-    exported = xlsx_of(
+    exported = export_tables(
         request,
         f"revenue-{county.code}-{year}-{month:02d}.xlsx",
         [(months, _("Months")), (lines, _("Business lines")), (ranking, _("Ranking"))],

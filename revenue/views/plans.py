@@ -31,7 +31,7 @@ from revenue.models import Plan
 from revenue.selectors import plans as plan_selectors
 from revenue.selectors import reference, targets
 from revenue.services import decomposition, plans
-from revenue.views.common import error_text, xlsx_of
+from revenue.views.common import error_text
 
 
 def _plan_or_404(year: int) -> Plan:
@@ -48,7 +48,7 @@ def _plan_url(year: int) -> str:
 @require_login
 def plan_list(request: HttpRequest) -> HttpResponse:
     table = tables.PlanTable(plan_selectors.plans())
-    exported = xlsx_of(request, "plans.xlsx", [(table, _("Plans"))])
+    exported = pages.export_tables(request, "plans.xlsx", [(table, _("Plans"))])
     if exported:
         return exported
     context = {
@@ -92,7 +92,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     target_table = tables.target_table(phasing)
     month_table = tables.month_target_table(phasing)
     history = tables.DecompositionTable(plan_selectors.decompositions(plan))
-    exported = xlsx_of(
+    exported = pages.export_tables(
         request,
         f"plan-{year}.xlsx",
         [
@@ -242,7 +242,7 @@ def profile_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Phasing profile saved."))
                 return redirect("revenue:profiles")
     table = tables.ProfileTable(plan_selectors.phasing_profiles())
-    exported = xlsx_of(request, "phasing-profiles.xlsx", [(table, _("Profiles"))])
+    exported = pages.export_tables(request, "phasing-profiles.xlsx", [(table, _("Profiles"))])
     if exported:
         return exported
     context = {

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from marketing_ops import pages
 from marketing_ops.access import (
@@ -35,7 +34,7 @@ from revenue.models import MonthlyReport
 from revenue.selectors import reference
 from revenue.selectors import reports as report_selectors
 from revenue.services import reports
-from revenue.views.common import error_text, last_month, period, xlsx_of
+from revenue.views.common import error_text, last_month, period
 
 #: Reports per page of the review queue.
 REVIEW_PER_PAGE = 50
@@ -63,10 +62,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_roles(*CITY_ROLES)
 def review_queue(request: HttpRequest) -> HttpResponse:
     table = tables.ReviewTable(report_selectors.review_queue(request.user))
-    exported = xlsx_of(request, "review-queue.xlsx", [(table, _("Review queue"))])
+    exported = pages.export_tables(request, "review-queue.xlsx", [(table, _("Review queue"))])
     if exported:
         return exported
-    RequestConfig(request, paginate={"per_page": REVIEW_PER_PAGE}).configure(table)
+    pages.paginate(request, table, REVIEW_PER_PAGE)
     context = {"table": table, "export_query": pages.export_query(request)}
     return render(request, "revenue/review_queue.html", context)
 
@@ -117,7 +116,7 @@ def report_detail(
         initial.update({f"volume_{code}": n for code, n in shown.volumes.items()})
         form = ReportForm(initial=initial, lines=lines)
     history = tables.HistoryTable(shown.history)
-    exported = xlsx_of(
+    exported = pages.export_tables(
         request, f"report-{county_obj.code}-{year}-{month:02d}.xlsx", [(history, _("History"))]
     )
     if exported:

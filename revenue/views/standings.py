@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from marketing_ops import pages
 from marketing_ops.access import CITY_ROLES, has_role, require_login
@@ -14,7 +13,7 @@ from revenue import tables
 from revenue.forms import StandingForm
 from revenue.selectors import standings
 from revenue.services import plans
-from revenue.views.common import last_month, xlsx_of
+from revenue.views.common import last_month
 
 #: Two years of months per page.
 PER_PAGE = 24
@@ -35,10 +34,12 @@ def standing_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Province standing saved."))
                 return redirect("revenue:standings")
     table = tables.StandingTable(standings.province_standings())
-    exported = xlsx_of(request, "province-standing.xlsx", [(table, _("Province standing"))])
+    exported = pages.export_tables(
+        request, "province-standing.xlsx", [(table, _("Province standing"))]
+    )
     if exported:
         return exported
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    pages.paginate(request, table, PER_PAGE)
     context = {
         "table": table,
         "form": form,

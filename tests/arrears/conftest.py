@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from arrears.models import Account, Bill
+from arrears.models import Account, ArrearsSnapshot, Bill
 from arrears.services import bill_totals
 from marketing_ops.models import BusinessLine
 from marketing_ops.services import import_submit
@@ -161,3 +161,25 @@ def arrears_city(county_a, county_b, broadband, fixed_phone, today):
         ]
     )
     return {"a1": a1, "a2": a2, "a3": a3, "a4": a4, "b1": b1}
+
+
+@pytest.fixture
+def recovery_city(arrears_city, county_a, county_b, today):
+    """``arrears_city`` with October's recovery: A 70 + 80 + 100 billed, 80 collected (32%);
+    B 60 of 60 (100%); and snapshots of both counties a week apart (collected 90, then 95)."""
+    ArrearsSnapshot.objects.bulk_create(
+        ArrearsSnapshot(
+            county=county,
+            as_of=as_of,
+            recovery_month=dt.date(2026, 10, 1),
+            billed=Decimal("100"),
+            collected=collected,
+            recovery_rate=collected / 100,
+        )
+        for county in (county_a, county_b)
+        for as_of, collected in (
+            (dt.date(2026, 11, 8), Decimal("90")),
+            (dt.date(2026, 11, 15), Decimal("95")),
+        )
+    )
+    return arrears_city

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from arrears.briefing import sections
-from arrears.models import ArrearsSnapshot, CollectionAction
+from arrears.models import CollectionAction
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.briefings import briefing_render, period_for
 from marketing_ops.xlsx import Sheet
@@ -24,22 +24,10 @@ def section_text(section):
 
 
 @pytest.fixture
-def briefing_city(arrears_city, county_a, county_b, city_user, leader, staff_a, today):
+def briefing_city(recovery_city, county_a, county_b, city_user, leader, staff_a, today):
     """October recovery (A 32% below target, B 100%), snapshots a week apart, an overdue
     promise in each county, October transfers over the city limit and A's sub-limit."""
-    ArrearsSnapshot.objects.bulk_create(
-        ArrearsSnapshot(
-            county=county,
-            as_of=as_of,
-            recovery_month=dt.date(2026, 10, 1),
-            billed=Decimal("100"),
-            collected=collected,
-            recovery_rate=collected / 100,
-        )
-        for county in (county_a, county_b)
-        for as_of, collected in ((dt.date(2026, 11, 8), Decimal(90)), (dt.date(2026, 11, 15), 95))
-    )
-    for account in (arrears_city["a1"], arrears_city["b1"]):
+    for account in (recovery_city["a1"], recovery_city["b1"]):
         CollectionAction.objects.create(
             account=account,
             kind="promise",
@@ -59,7 +47,7 @@ def briefing_city(arrears_city, county_a, county_b, city_user, leader, staff_a, 
             approver=leader,
             created_by=city_user,
         )
-    return arrears_city
+    return recovery_city
 
 
 def weekly(today):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from arrears.models import ArrearsSnapshot, Transfer, TransferLimit
+from arrears.models import Transfer, TransferLimit
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.models import County
 from tests.arrears.conftest import bulk_accounts, bulk_bills
@@ -73,29 +73,6 @@ def test_account_page_shows_bills_with_due_dates_and_what_is_owed(
 
 
 # --------------------------------------------------------------------------- dashboard
-
-
-@pytest.fixture
-def recovery_city(arrears_city, county_a, county_b, today):
-    """October recovery: A 70 + 80 + 100 billed, 80 collected (32%); B 60 of 60 (100%)."""
-    ArrearsSnapshot.objects.bulk_create(
-        [
-            ArrearsSnapshot(
-                county=county,
-                as_of=as_of,
-                recovery_month=dt.date(2026, 10, 1),
-                billed=Decimal("100"),
-                collected=collected,
-                recovery_rate=collected / 100,
-            )
-            for county in (county_a, county_b)
-            for as_of, collected in (
-                (dt.date(2026, 11, 8), Decimal("90")),
-                (dt.date(2026, 11, 15), Decimal("95")),
-            )
-        ]
-    )
-    return arrears_city
 
 
 def test_the_dashboard_defaults_to_last_month_and_today(client_for, city_user, recovery_city):

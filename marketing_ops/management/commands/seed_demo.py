@@ -1,10 +1,8 @@
-import importlib
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from marketing_ops.apps import app_modules
 from marketing_ops.demo import DEMO_PASSWORD
 
 
@@ -16,13 +14,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding the demo city as of {today}:")
         users = []
         # Each app seeds its own data from <app>/demo.py, the core (counties, users) first.
-        for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for module in app_modules("demo"):
             with transaction.atomic():
                 result = module.seed(stdout=self.stdout, today=today) or {}
             users.extend(result.get("users", []))
