@@ -8,28 +8,39 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops.api import RowErrorSerializer
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
+from marketing_ops.openapi import ConflictSerializer
 from marketing_ops.services import import_submit
-from revenue.api.common import VolumeTargets, check_period, conflict, visible_county, year_month
+from revenue.api.common import (
+    PeriodQuery,
+    VolumeTargets,
+    check_period,
+    conflict,
+    visible_county,
+    year_month,
+)
 from revenue.imports import monthly_figures_template
 from revenue.models import MonthlyReport
 from revenue.selectors import reference
 from revenue.selectors import reports as report_selectors
 from revenue.services import reports
 
+EDIT_CONFLICT = OpenApiResponse(
+    ConflictSerializer, "The report changed since you read it: reload it at `version`."
+)
+
 
 class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    by = serializers.CharField(source="by.username", default=None)
+    by = serializers.CharField(source="by.username", default=None, allow_null=True)
     action = serializers.CharField()
     field = serializers.CharField()
     old = serializers.CharField()
@@ -50,9 +61,13 @@ class ReportSerializer(serializers.Serializer):
     late = serializers.BooleanField(source="report.late")
     deadline = serializers.DateField()
     submitted_at = serializers.DateTimeField(allow_null=True, source="report.submitted_at")
-    submitted_by = serializers.CharField(source="report.submitted_by.username", default=None)
+    submitted_by = serializers.CharField(
+        source="report.submitted_by.username", default=None, allow_null=True
+    )
     reviewed_at = serializers.DateTimeField(allow_null=True, source="report.reviewed_at")
-    reviewed_by = serializers.CharField(source="report.reviewed_by.username", default=None)
+    reviewed_by = serializers.CharField(
+        source="report.reviewed_by.username", default=None, allow_null=True
+    )
     return_reason = serializers.CharField(source="report.return_reason")
     history = ChangeSerializer(many=True)
 
@@ -81,7 +96,7 @@ class ReportDetail(APIView):
 
     @extend_schema(
         request=ReportWriteSerializer,
-        responses={200: ReportSerializer, 409: OpenApiResponse(description="Edit conflict")},
+        responses={200: ReportSerializer, 409: EDIT_CONFLICT},
     )
     def put(self, request: Request, county: str, year: int, month: int) -> Response:
         check_period(year, month)
@@ -112,7 +127,7 @@ def _transition_view(action: str, service: Callable[..., MonthlyReport], needs_r
     class TransitionView(APIView):
         @extend_schema(
             request=ReasonSerializer,
-            responses={200: ReportSerializer, 409: OpenApiResponse(description="Edit conflict")},
+            responses={200: ReportSerializer, 409: EDIT_CONFLICT},
             description=f"{action.capitalize()} the report"
             + (" (`reason` required)." if needs_reason else "."),
             operation_id=f"revenue_reports_{action}",
@@ -171,10 +186,6 @@ class ImportedSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
 
 
-class ImportErrorsSerializer(serializers.Serializer):
-    errors = RowErrorSerializer(many=True)
-
-
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
@@ -187,7 +198,7 @@ class ReportImport(APIView):
 
     @extend_schema(
         request=UploadSerializer,
-        responses={200: ImportedSerializer, 400: ImportErrorsSerializer},
+        responses={200: ImportedSerializer},
     )
     def post(self, request: Request) -> Response:
         data = UploadSerializer(data=request.data)
@@ -210,10 +221,7 @@ class ReportTemplate(APIView):
     scope, pre-filled with the figures already saved for that month."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, required=True),
-            OpenApiParameter("month", int, required=True),
-        ],
+        parameters=[PeriodQuery],
         responses={
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
                 OpenApiTypes.BINARY
