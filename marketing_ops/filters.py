@@ -11,6 +11,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import ValidationError
 
 from marketing_ops.forms import widget_css
@@ -45,6 +46,13 @@ class IntegerFilter(django_filters.NumberFilter):
     past the column's range answers 400 instead of matching nothing (or failing)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The schema states the bounds the form field checks.
+        bounds = {"minimum": self.extra.get("min_value"), "maximum": self.extra.get("max_value")}
+        schema = {"type": "integer"} | {key: v for key, v in bounds.items() if v is not None}
+        set_override(self, "field", schema)
 
 
 def _integer_bounds(field: models.Field) -> dict[str, int | None]:
