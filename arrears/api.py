@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,9 +24,10 @@ from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import RowErrorSerializer, roles_required, signed_in_user
+from marketing_ops.api import query_params, roles_required, signed_in_user
 from marketing_ops.models import County, ImportJob
 from marketing_ops.money import MONEY
+from marketing_ops.openapi import RowErrorSerializer
 from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
 from marketing_ops.services import import_submit
 
@@ -41,36 +42,46 @@ def _rate(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, **kwargs)
 
 
-def _month_param(request: Request, default: Month) -> Month:
-    text = request.query_params.get("month")
-    if not text:
-        return default
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise ValidationError({"month": [str(exc)]})
+class MonthField(serializers.CharField):
+    """A month as ``YYYY-MM``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "YYYY-MM")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Month:  # type: ignore[override]
+        try:
+            return Month.parse(super().to_internal_value(data))
+        except ValueError as exc:
+            raise ValidationError(str(exc))
 
 
-def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
-    text = request.query_params.get(name)
-    if not text:
-        return default
-    try:
-        day = parse_date(text)
-    except ValueError as exc:
-        raise ValidationError({name: [str(exc)]})
-    if day.year < FIRST_YEAR:
-        raise ValidationError({name: [f"expected a date in {FIRST_YEAR} or later, got {text!r}"]})
-    return day
+class RecoveryQuery(serializers.Serializer):
+    month = MonthField(required=False, help_text="YYYY-MM; default the month in collection.")
 
 
-def _year_param(request: Request, default: int) -> int:
-    text = request.query_params.get("year")
-    if not text:
-        return default
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise ValidationError({"year": [f"expected a year like 2026, got {text!r}"]})
-    return int(text)
+class AgeingQuery(serializers.Serializer):
+    as_of = serializers.CharField(required=False, help_text="YYYY-MM-DD; default today.")
+
+    def validate_as_of(self, text: str) -> dt.date:
+        try:
+            day = parse_date(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc))
+        if day.year < FIRST_YEAR:
+            raise ValidationError(f"expected a date in {FIRST_YEAR} or later, got {text!r}")
+        return day
+
+
+class YearQuery(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, help_text="Default this year."
+    )
+
+
+class TransferQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    county = serializers.CharField(required=False, help_text="A county code.")
 
 
 # --------------------------------------------------------------------------- imports
@@ -115,7 +126,7 @@ class ArrearsImportCreate(APIView):
 
     @extend_schema(
         request=ArrearsImportUploadSerializer,
-        responses={202: ArrearsImportSerializer, 400: ArrearsImportSerializer},
+        responses={202: ArrearsImportSerializer},
     )
     def post(self, request: Request) -> Response:
         upload = ArrearsImportUploadSerializer(data=request.data)
@@ -175,13 +186,10 @@ class RecoveryView(APIView):
     """Current-arrears recovery rate of a billing month per county and in total, against the
     year's target. ``month`` defaults to the month in collection (last month)."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
-        responses=RecoverySerializer,
-    )
+    @extend_schema(parameters=[RecoveryQuery], responses=RecoverySerializer)
     def get(self, request: Request) -> Response:
-        today = timezone.localdate()
-        month = _month_param(request, calc.month_in_collection(today))
+        query = query_params(request, RecoveryQuery)
+        month = query.get("month") or calc.month_in_collection(timezone.localdate())
         return Response(RecoverySerializer(indicators.recovery(request.user, month)).data)
 
 
@@ -214,12 +222,9 @@ class AgeingView(APIView):
     """Outstanding by days past due as of a date (default today); the buckets sum to
     ``total``; ``long_term`` is what is more than ARREARS_LONG_TERM_DAYS past due."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("as_of", dt.date, description="YYYY-MM-DD")],
-        responses=AgeingSerializer,
-    )
+    @extend_schema(parameters=[AgeingQuery], responses=AgeingSerializer)
     def get(self, request: Request) -> Response:
-        as_of = _date_param(request, "as_of", timezone.localdate())
+        as_of = query_params(request, AgeingQuery).get("as_of") or timezone.localdate()
         return Response(AgeingSerializer(indicators.ageing(request.user, as_of)).data)
 
 
@@ -232,9 +237,14 @@ class TransferSerializer(serializers.ModelSerializer):
     amount = _money(min_value=0)
     accounts = serializers.IntegerField(min_value=1)
     approver = serializers.CharField(
-        required=False, allow_blank=True, help_text="Username of the approver; default you."
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Username of the approver; default you.",
     )
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Transfer
@@ -287,20 +297,16 @@ class TransferList(generics.ListCreateAPIView):
         transfers = Transfer.objects.visible_to(self.request.user).select_related(
             "county", "approver", "created_by"
         )
-        year = self.request.query_params.get("year")
-        if year:
-            transfers = transfers.filter(month__year=_year_param(self.request, 0))
-        county = self.request.query_params.get("county")
-        if county:
-            transfers = transfers.filter(county__code=county)
+        if self.request.method != "GET":
+            return transfers
+        query = query_params(self.request, TransferQuery)
+        if "year" in query:
+            transfers = transfers.filter(month__year=query["year"])
+        if query.get("county"):
+            transfers = transfers.filter(county__code=query["county"])
         return transfers
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("county", str, description="county code"),
-        ]
-    )
+    @extend_schema(parameters=[TransferQuery])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -333,12 +339,9 @@ class TransferSummaryView(APIView):
 
     pagination_class = None
 
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int)],
-        responses=TransferMonthSerializer(many=True),
-    )
+    @extend_schema(parameters=[YearQuery], responses=TransferMonthSerializer(many=True))
     def get(self, request: Request) -> Response:
-        year = _year_param(request, timezone.localdate().year)
+        year = query_params(request, YearQuery).get("year") or timezone.localdate().year
         rows = indicators.transfers_summary(request.user, year)
         return Response(TransferMonthSerializer(rows, many=True).data)
 

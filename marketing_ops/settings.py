@@ -205,8 +205,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "marketing_ops.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "marketing_ops.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["marketing_ops.filters.FilterBackend"],
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "marketing_ops.api.exception_handler",
 }

@@ -18,6 +18,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("arrears/", include((arrears_urls.api_urlpatterns, "arrears-api"))),
 ]
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
@@ -34,6 +35,14 @@ def home(request: HttpRequest) -> HttpResponse:
     counties = CountyTable(visible_counties(request.user))
     lines = BusinessLineTable(selectors.business_lines())
     return render(request, "core/home.html", {"counties": counties, "lines": lines})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a path that names nothing: the API answers it in JSON like its other 404s
+    (``{"detail": …}``, docs/api.md#errors), the pages with the usual page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 @require_GET

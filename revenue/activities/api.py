@@ -70,7 +70,9 @@ class MarketingCaseSerializer(serializers.ModelSerializer):
     tags: serializers.SlugRelatedField[CaseTag] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name"
     )
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(
+        source="created_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = MarketingCase
@@ -121,7 +123,9 @@ class NestedFollowUpSerializer(FollowUpSerializer):
 
 class FieldVisitSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county.code", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(
+        source="created_by.username", default=None, allow_null=True, read_only=True
+    )
     open_follow_ups = serializers.IntegerField(source="open_follow_up_count", read_only=True)
     follow_ups = NestedFollowUpSerializer(many=True, read_only=True)
 

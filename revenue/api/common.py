@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketing_ops.access import get_visible_or_404
+from marketing_ops.api import query_params
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from revenue.services.reports import ReportConflict
@@ -19,18 +19,26 @@ class VolumeTargets(serializers.DictField):
     child = serializers.IntegerField(min_value=0)
 
 
+class PeriodQuery(serializers.Serializer):
+    """``?year=&month=`` of a monthly figure; both optional (see ``year_month``)."""
+
+    year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, help_text="Default: last month's year."
+    )
+    month = serializers.IntegerField(
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text="Default: last month, or December for a past year.",
+    )
+
+
 def year_month(request: Request) -> tuple[int, int]:
-    """``?year=&month=``; default last month (December for a past year)."""
+    """``?year=&month=`` (``PeriodQuery``); default last month (December for a past year)."""
+    query = query_params(request, PeriodQuery)
     default = Month.of(timezone.localdate()).previous()
-    try:
-        year = int(request.query_params.get("year") or default.year)
-        month = int(
-            request.query_params.get("month") or (default.month if year == default.year else 12)
-        )
-    except ValueError:
-        raise ValidationError({"detail": "year and month must be whole numbers"})
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise ValidationError({"month": "expected year 2000..2100 and month 1..12"})
+    year = query.get("year", default.year)
+    month = query.get("month", default.month if year == default.year else 12)
     return year, month
 
 

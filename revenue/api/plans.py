@@ -65,7 +65,9 @@ class CountyTargetSerializer(serializers.Serializer):
     county_name = serializers.CharField(source="target.county.name")
     revenue_target = serializers.DecimalField(**MONEY, source="target.revenue_target")
     volume_targets = VolumeTargets(source="target.volume_targets")
-    phasing_profile = serializers.CharField(source="target.phasing_profile.name", default=None)
+    phasing_profile = serializers.CharField(
+        source="target.phasing_profile.name", default=None, allow_null=True
+    )
     months = MonthTargetSerializer(many=True)
     quarters = serializers.ListField(child=serializers.DecimalField(**MONEY))
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from revenue.api.common import year_month
+from revenue.api.common import PeriodQuery, year_month
 from revenue.api.standings import StandingSerializer
 from revenue.selectors import progress
 
@@ -87,7 +87,7 @@ class ProgressView(APIView):
     """
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("month", int)],
+        parameters=[PeriodQuery],
         responses=ProgressSerializer,
     )
     def get(self, request: Request) -> Response:

@@ -8,18 +8,26 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops.api import RowErrorSerializer, signed_in_user
+from marketing_ops.api import signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
+from marketing_ops.openapi import ConflictSerializer
 from marketing_ops.services import import_submit
-from revenue.api.common import VolumeTargets, check_period, conflict, visible_county, year_month
+from revenue.api.common import (
+    PeriodQuery,
+    VolumeTargets,
+    check_period,
+    conflict,
+    visible_county,
+    year_month,
+)
 from revenue.imports import monthly_figures_template
 from revenue.models import MonthlyReport
 from revenue.selectors import reference
@@ -28,11 +36,14 @@ from revenue.services import reports
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
+EDIT_CONFLICT = OpenApiResponse(
+    ConflictSerializer, "The report changed since you read it: reload it at `version`."
+)
 
 
 class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    by = serializers.CharField(source="by.username", default=None)
+    by = serializers.CharField(source="by.username", default=None, allow_null=True)
     action = serializers.CharField()
     field = serializers.CharField()
     old = serializers.CharField()
@@ -53,9 +64,13 @@ class ReportSerializer(serializers.Serializer):
     late = serializers.BooleanField(source="report.late")
     deadline = serializers.DateField()
     submitted_at = serializers.DateTimeField(allow_null=True, source="report.submitted_at")
-    submitted_by = serializers.CharField(source="report.submitted_by.username", default=None)
+    submitted_by = serializers.CharField(
+        source="report.submitted_by.username", default=None, allow_null=True
+    )
     reviewed_at = serializers.DateTimeField(allow_null=True, source="report.reviewed_at")
-    reviewed_by = serializers.CharField(source="report.reviewed_by.username", default=None)
+    reviewed_by = serializers.CharField(
+        source="report.reviewed_by.username", default=None, allow_null=True
+    )
     return_reason = serializers.CharField(source="report.return_reason")
     history = ChangeSerializer(many=True)
 
@@ -84,7 +99,7 @@ class ReportDetail(APIView):
 
     @extend_schema(
         request=ReportWriteSerializer,
-        responses={200: ReportSerializer, 409: OpenApiResponse(description="Edit conflict")},
+        responses={200: ReportSerializer, 409: EDIT_CONFLICT},
     )
     def put(self, request: Request, county: str, year: int, month: int) -> Response:
         check_period(year, month)
@@ -115,7 +130,7 @@ def _transition_view(action: str, service: Callable[..., MonthlyReport], needs_r
     class TransitionView(APIView):
         @extend_schema(
             request=ReasonSerializer,
-            responses={200: ReportSerializer, 409: OpenApiResponse(description="Edit conflict")},
+            responses={200: ReportSerializer, 409: EDIT_CONFLICT},
             description=f"{action.capitalize()} the report"
             + (" (`reason` required)." if needs_reason else "."),
             operation_id=f"revenue_reports_{action}",
@@ -174,11 +189,6 @@ class ImportedSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
 
 
-class ImportErrorsSerializer(serializers.Serializer):
-    # A declared field, taken off the class by DRF: it does not hide ``Serializer.errors``.
-    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
-
-
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
@@ -191,7 +201,7 @@ class ReportImport(APIView):
 
     @extend_schema(
         request=UploadSerializer,
-        responses={200: ImportedSerializer, 400: ImportErrorsSerializer},
+        responses={200: ImportedSerializer},
     )
     def post(self, request: Request) -> Response:
         data = UploadSerializer(data=request.data)
@@ -214,10 +224,7 @@ class ReportTemplate(APIView):
     scope, pre-filled with the figures already saved for that month."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, required=True),
-            OpenApiParameter("month", int, required=True),
-        ],
+        parameters=[PeriodQuery],
         responses={
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
                 OpenApiTypes.BINARY

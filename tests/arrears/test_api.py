@@ -296,7 +296,7 @@ def test_an_unknown_kind_is_400(api_for, admin_user):
         BASE + "imports/", upload("refunds", "x\n1\n"), format="multipart"
     )
     assert answer.status_code == 400
-    assert "kind" in answer.json()
+    assert [error["column"] for error in answer.json()["errors"]] == ["kind"]
 
 
 @pytest.mark.parametrize("size", [1, 3])
