@@ -23,6 +23,7 @@ from arrears import calculations as calc
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
+from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
@@ -139,6 +140,7 @@ class ArrearsImportDetail(generics.RetrieveAPIView):
     serializer_class = ArrearsImportSerializer
 
     def get_queryset(self):
+        tabular.import_jobs_fail_stale()
         return ImportJob.objects.visible_to(self.request.user).filter(dataset__in=IMPORT_KINDS)
 
 

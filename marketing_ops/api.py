@@ -256,6 +256,7 @@ class ImportJobList(generics.ListAPIView):
     filterset_fields = ["dataset", "status"]
 
     def get_queryset(self):
+        tabular.import_jobs_fail_stale()
         return ImportJob.objects.visible_to(self.request.user).select_related(
             "created_by", "county"
         )
@@ -274,6 +275,7 @@ class ImportJobDetail(generics.RetrieveAPIView):
     serializer_class = ImportJobSerializer
 
     def get_queryset(self):
+        tabular.import_jobs_fail_stale()
         return ImportJob.objects.visible_to(self.request.user).select_related(
             "created_by", "county"
         )

@@ -173,11 +173,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=35 * 60)
+# A task is acknowledged when it ends, so a worker that dies leaves it with the broker; a pool
+# child that dies hands it back at once. A delivery of an import that already started does
+# nothing (marketing_ops.tabular.jobs.run_job): the lease below decides its fate.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule is kept here, in code; every periodic task is named after what it does.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "imports-fail-stale": {
+        "task": "marketing_ops.tasks.fail_stale_imports",
+        "schedule": env.int("IMPORT_JOB_SWEEP_SECONDS", default=60),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
@@ -233,6 +241,13 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 UPLOAD_MAX_XLSX_RATIO = env.int("UPLOAD_MAX_XLSX_RATIO", default=100)
 UPLOAD_MAX_ERRORS = env.int("UPLOAD_MAX_ERRORS", default=500)
+# A running import renews its lease (ImportJob.heartbeat_at) at most every
+# IMPORT_JOB_HEARTBEAT_SECONDS while it reads the file; one not renewed for
+# IMPORT_JOB_LEASE_SECONDS lost its worker (killed, out of memory, a web request timed out) and
+# is marked failed by the sweep (beat, and every read of the import pages and API). The lease
+# must outlast the longest step without progress: the final write, seconds for a million bills.
+IMPORT_JOB_HEARTBEAT_SECONDS = env.int("IMPORT_JOB_HEARTBEAT_SECONDS", default=10)
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=180)
 # Sheets whose grid (last row × last column) has up to this many cells are read by
 # python-calamine (fast, the whole grid in memory, ~80 bytes a cell, blanks included); larger
 # ones stream through openpyxl so that one import stays under 500 MB.

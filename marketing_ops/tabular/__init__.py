@@ -15,7 +15,10 @@ all of them:
 4. valid rows are handed to the dataset in batches (``stage``) while the file streams, so a
    million-row file is never held in memory (a sheet read by calamine is, up to its limit);
 5. only when the whole file is valid, ``apply`` writes inside one transaction, together with the
-   job's ``done`` status; any error rejects the whole file and nothing is written.
+   job's ``done`` status; any error rejects the whole file and nothing is written;
+6. a running job renews a lease (``heartbeat_at``) with its progress; one whose lease runs out
+   lost its worker and is marked failed by ``import_jobs_fail_stale`` — its write never
+   committed, and a late ``done`` of it is refused and rolled back.
 
 The package, one module per job: ``errors`` (what a refusal says), ``columns`` (column types),
 ``dataset`` (datasets and their registry), ``readers`` (limits, hashing, CSV and XLSX rows),
@@ -46,7 +49,12 @@ from marketing_ops.tabular.dataset import (
     template_headers,
 )
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
-from marketing_ops.tabular.jobs import accept_upload, earlier_import, run_job
+from marketing_ops.tabular.jobs import (
+    accept_upload,
+    earlier_import,
+    import_jobs_fail_stale,
+    run_job,
+)
 from marketing_ops.tabular.readers import Inspected, inspect_file
 
 __all__ = [
@@ -72,6 +80,7 @@ __all__ = [
     "earlier_import",
     "file_error",
     "get_dataset",
+    "import_jobs_fail_stale",
     "inspect_file",
     "merged",
     "register",
