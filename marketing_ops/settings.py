@@ -241,12 +241,11 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 UPLOAD_MAX_XLSX_RATIO = env.int("UPLOAD_MAX_XLSX_RATIO", default=100)
 UPLOAD_MAX_ERRORS = env.int("UPLOAD_MAX_ERRORS", default=500)
-# A running import renews its lease (ImportJob.heartbeat_at) at most every
-# IMPORT_JOB_HEARTBEAT_SECONDS while it reads the file; one not renewed for
-# IMPORT_JOB_LEASE_SECONDS lost its worker (killed, out of memory, a web request timed out) and
-# is marked failed by the sweep (beat, and every read of the import pages and API). The lease
-# must outlast the longest step without progress: the final write, seconds for a million bills.
-IMPORT_JOB_HEARTBEAT_SECONDS = env.int("IMPORT_JOB_HEARTBEAT_SECONDS", default=10)
+# A running import renews its lease (ImportJob.heartbeat_at) with its progress, at most once a
+# second; one not renewed for IMPORT_JOB_LEASE_SECONDS lost its worker (killed, out of memory,
+# a web request ended by a timeout) and is marked failed by the sweep (beat, and every read of
+# the import pages and API). The lease must outlast the longest step without progress: the
+# final write, seconds for a million bills (bench/README.md).
 IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=180)
 # Sheets whose grid (last row × last column) has up to this many cells are read by
 # python-calamine (fast, the whole grid in memory, ~80 bytes a cell, blanks included); larger
