@@ -139,8 +139,11 @@ class ArrearsImportDetail(generics.RetrieveAPIView):
 
     serializer_class = ArrearsImportSerializer
 
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tabular.import_jobs_fail_stale()  # an import whose worker was lost reads failed
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        tabular.import_jobs_fail_stale()
         return ImportJob.objects.visible_to(self.request.user).filter(dataset__in=IMPORT_KINDS)
 
 

@@ -186,7 +186,7 @@ def test_an_import_failed_by_the_sweep_while_it_writes_commits_nothing(admin_use
 
 
 def test_a_running_import_renews_its_lease_with_its_progress(
-    admin_user, county_a, county_visits_dataset
+    admin_user, county_a, county_visits_dataset, monkeypatch
 ):
     seen: list[tuple[str, dt.datetime | None]] = []
 
@@ -195,7 +195,7 @@ def test_a_running_import_renews_its_lease_with_its_progress(
         seen.append((job.status, job.heartbeat_at))
         return len(ctx.state["rows"])
 
-    county_visits_dataset.apply = apply
+    monkeypatch.setattr(county_visits_dataset, "apply", apply)
     started = timezone.now()
     content = "county_code,visits\n" + "".join(f"C01,{n}\n" for n in range(3))
     job = submit(county_visits_dataset.name, csv_bytes(content), admin_user)
