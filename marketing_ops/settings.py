@@ -241,6 +241,13 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 UPLOAD_MAX_XLSX_RATIO = env.int("UPLOAD_MAX_XLSX_RATIO", default=100)
 UPLOAD_MAX_ERRORS = env.int("UPLOAD_MAX_ERRORS", default=500)
+# The work an upload may cause: cells a reader walks, blank ones between the data included
+# (checked from the workbook's cell references before reading, and counted while reading).
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=40_000_000)
+# An upload of a dataset that runs during the request (counties, business lines, monthly
+# figures) with more cells than this runs in the background instead, so no web request
+# can run into a timeout.
+UPLOAD_FOREGROUND_MAX_CELLS = env.int("UPLOAD_FOREGROUND_MAX_CELLS", default=200_000)
 # A running import renews its lease (ImportJob.heartbeat_at) with its progress, at most once a
 # second; one not renewed for IMPORT_JOB_LEASE_SECONDS lost its worker (killed, out of memory,
 # a web request ended by a timeout) and is marked failed by the sweep (beat, and every read of

@@ -4,7 +4,9 @@ A dataset declares its columns and how to write; the pipeline does the rest, the
 all of them:
 
 1. limits before parsing — bytes, XLSX uncompressed size and compression ratio read from the zip
-   index, and the row count (newlines counted while hashing);
+   index, the row count (newlines counted while hashing) and an XLSX's cell span (from the cells'
+   references, never the sheet's declared dimension); while reading, the cells walked, blank
+   rows included (``UPLOAD_MAX_CELLS``);
 2. the content hash: a file already imported into the same dataset is refused, naming the import
    when the uploader may open it (another county's import is never named to a county user);
 3. one streaming pass over CSV (UTF-8, BOM allowed) or XLSX (first sheet, read by

@@ -319,6 +319,18 @@ def run_job(
     return job
 
 
+def _too_large_for_a_request(inspected: Inspected, dataset: type[Dataset]) -> bool:
+    """Whether an upload of a dataset that runs during the request is too large for one: more
+    cells than ``UPLOAD_FOREGROUND_MAX_CELLS`` (a CSV's rows × the dataset's columns; a
+    workbook's cell grid, or unknown), so it runs in the background and no web request can
+    run into a timeout."""
+    if inspected.kind == "csv":
+        cells = ((inspected.rows_total or 0) + 1) * max(len(dataset.columns), 1)
+    else:
+        cells = inspected.cells if inspected.cells is not None else 2**62  # not inspected
+    return cells > settings.UPLOAD_FOREGROUND_MAX_CELLS
+
+
 def accept_upload(
     dataset_name: str,
     fileobj: IO[bytes],
@@ -329,9 +341,10 @@ def accept_upload(
 ) -> ImportJob:
     """Accept an upload: check who may, check the size, record an ImportJob, run it.
 
-    ``background`` (default: the dataset's ``run_async``) stores the file and returns the job
-    still queued, for the caller to hand to a worker (``marketing_ops.services.import_submit``);
-    otherwise the job runs now and is returned finished.
+    ``background`` (default: the dataset's ``run_async``, or True for an upload too large to
+    run during a request) stores the file and returns the job still queued, for the caller to
+    hand to a worker (``marketing_ops.services.import_submit``); otherwise the job runs now and
+    is returned finished.
     """
     dataset = get_dataset(dataset_name)
     if user is not None and not has_role(user, *dataset.roles):
@@ -358,6 +371,8 @@ def accept_upload(
         job.save()
         return _fail(job, [_already_imported(earlier, _context(job, user))], 1)
     run_later = dataset.run_async if background is None else background
+    if background is None and not run_later:
+        run_later = _too_large_for_a_request(inspected, dataset)
     if not run_later:
         job.save()
         return run_job(job, fileobj, inspected)
