@@ -47,12 +47,18 @@ def wait_until(predicate, seconds: float = 60) -> None:
 
 
 @pytest.fixture
-def worker_process(transactional_db, settings) -> Iterator[subprocess.Popen]:
+def short_lease(transactional_db, settings) -> None:
+    """Processes of their own on the test database (PostgreSQL: committed data they can see),
+    and a lease of a few seconds."""
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and PostgreSQL: real processes on the real broker")
+    settings.IMPORT_JOB_LEASE_SECONDS = LEASE_SECONDS
+
+
+@pytest.fixture
+def worker_process(short_lease, settings) -> Iterator[subprocess.Popen]:
     """A Celery worker in its own process (solo pool: the import runs in the process that is
     killed), on the test database and the Redis of REDIS_URL."""
-    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-        pytest.skip("needs REDIS_URL and PostgreSQL: a real worker process")
-    settings.IMPORT_JOB_LEASE_SECONDS = LEASE_SECONDS
     app.conf.task_always_eager = False
     app.control.purge()
     env = {
@@ -134,4 +140,46 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_no_bills_and_the_file_im
     )
     assert again.status == ImportJob.Status.DONE, again.errors
     assert Bill.objects.count() == ACCOUNTS * len(MONTHS) == again.applied
+    assert Account.objects.count() == ACCOUNTS
+
+
+def test_an_import_killed_while_it_runs_in_the_foreground_fails_once_its_lease_runs_out(
+    short_lease, tmp_path, admin_user, county_a, broadband
+):
+    """A foreground import (a web request, or here the command line: the same path) whose
+    process is killed — gunicorn's timeout does that to a web worker — ends the same way."""
+    accounts = ACCOUNT_HEADER + "".join(
+        f"F-{n},C01,BROADBAND,Customer {n},2020-01-01,active,,,\n" for n in range(ACCOUNTS)
+    )
+    path = tmp_path / "accounts.csv"
+    path.write_text(accounts)
+    env = {**os.environ, "DATABASE_URL": database_url(), "LOG_LEVEL": "WARNING"}
+    command = subprocess.Popen(
+        [sys.executable, "manage.py", "import_data", "accounts", str(path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: ImportJob.objects.filter(status="running", rows__gt=0).exists(), 120)
+    finally:
+        command.kill()
+        command.wait()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.RUNNING
+    time.sleep(LEASE_SECONDS + 0.5)
+    assert import_jobs_fail_stale() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "nothing was applied" in job.errors[0]["message"]
+    assert not Account.objects.exists()
+    again = import_submit(
+        dataset="accounts",
+        fileobj=io.BytesIO(accounts.encode()),
+        file_name="accounts.csv",
+        user=admin_user,
+        background=False,
+    )
+    assert again.status == ImportJob.Status.DONE, again.errors
     assert Account.objects.count() == ACCOUNTS

@@ -220,3 +220,11 @@ def test_the_import_pages_and_api_fail_a_lost_import_when_they_read_it(
         data = api_for(admin_user).get(f"/api/v1/imports/{api_job.pk}/").json()
     assert data["status"] == "failed"
     assert LOST in data["errors"][0]["message"]
+
+
+def test_beat_runs_the_sweep_every_minute(settings):
+    from marketing_ops.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["imports-fail-stale"]
+    assert entry["task"] == "marketing_ops.tasks.fail_stale_imports" in app.tasks
+    assert entry["schedule"] == 60
