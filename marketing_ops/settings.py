@@ -173,11 +173,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=35 * 60)
-# A task is acknowledged when it ends, so a worker that dies leaves it with the broker; a pool
-# child that dies hands it back at once. A delivery of an import that already started does
-# nothing (marketing_ops.tabular.jobs.run_job): the lease below decides its fate.
+# A task is acknowledged when it ends, so a worker that dies leaves it with the broker. The
+# import task is also handed back when its pool child dies (marketing_ops/tasks.py).
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule is kept here, in code; every periodic task is named after what it does.

@@ -222,6 +222,10 @@ def test_the_import_pages_and_api_fail_a_lost_import_when_they_read_it(
     assert LOST in data["errors"][0]["message"]
 
 
+def test_an_import_task_is_handed_back_when_its_worker_is_lost():
+    assert run_import_job.acks_late and run_import_job.reject_on_worker_lost
+
+
 def test_beat_runs_the_sweep_every_minute(settings):
     from marketing_ops.celery import app
 
