@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench install vendor migrate seed run clean
+.PHONY: demo test lint fmt bench bench-kills install vendor migrate seed run clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ fmt: install
 bench: install
 	$(PY) bench/arrears.py $(BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)
+
+## bench-kills: bench/README.md#worker-kills on PostgreSQL + Redis — ten kill -9s of a worker mid-import: none left running, nothing half-applied
+bench-kills: install
+	$(PY) bench/worker_kills.py $(BENCH_KILLS_ARGS)
 
 ## vendor: refresh static/vendor/ from the pinned npm packages (needs npm; the result is committed)
 vendor:

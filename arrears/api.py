@@ -23,6 +23,7 @@ from arrears import calculations as calc
 from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
+from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import query_params, roles_required, signed_in_user
 from marketing_ops.models import County, ImportJob
@@ -149,6 +150,10 @@ class ArrearsImportDetail(generics.RetrieveAPIView):
     """One accounts or bills import in your scope: status, rows read so far, errors."""
 
     serializer_class = ArrearsImportSerializer
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tabular.import_jobs_fail_stale()  # an import whose worker was lost reads failed
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return ImportJob.objects.visible_to(self.request.user).filter(dataset__in=IMPORT_KINDS)

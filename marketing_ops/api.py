@@ -300,6 +300,10 @@ class ImportJobList(generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["dataset", "status"]
 
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tabular.import_jobs_fail_stale()  # an import whose worker was lost reads failed
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return ImportJob.objects.visible_to(self.request.user).select_related(
             "created_by", "county"
@@ -317,6 +321,10 @@ class ImportJobList(generics.ListAPIView):
 
 class ImportJobDetail(generics.RetrieveAPIView):
     serializer_class = ImportJobSerializer
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tabular.import_jobs_fail_stale()  # an import whose worker was lost reads failed
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return ImportJob.objects.visible_to(self.request.user).select_related(

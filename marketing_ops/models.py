@@ -132,6 +132,12 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the process running the import last said it was alive; a running "
+        "import silent for IMPORT_JOB_LEASE_SECONDS is marked failed.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = CountyScopedQuerySet.as_manager()
@@ -149,6 +155,12 @@ class ImportJob(models.Model):
         indexes = [
             # "Was this file imported before?" lookup at every upload.
             models.Index(fields=["dataset", "sha256"], name="importjob_dataset_sha"),
+            # The sweep of imports whose worker was lost reads only the running ones.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(status="running"),
+                name="importjob_running_heartbeat",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -174,11 +174,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=35 * 60)
+# A task is acknowledged when it ends, so a worker that dies leaves it with the broker. The
+# import task is also handed back when its pool child dies (marketing_ops/tasks.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule is kept here, in code; every periodic task is named after what it does.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "imports-fail-stale": {
+        "task": "marketing_ops.tasks.fail_stale_imports",
+        "schedule": env.int("IMPORT_JOB_SWEEP_SECONDS", default=60),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
@@ -234,6 +240,19 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2_000_000)
 UPLOAD_MAX_XLSX_UNCOMPRESSED = env.int("UPLOAD_MAX_XLSX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 UPLOAD_MAX_XLSX_RATIO = env.int("UPLOAD_MAX_XLSX_RATIO", default=100)
 UPLOAD_MAX_ERRORS = env.int("UPLOAD_MAX_ERRORS", default=500)
+# The work an upload may cause: cells a reader walks, blank ones between the data included
+# (checked from the workbook's cell references before reading, and counted while reading).
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=40_000_000)
+# An upload of a dataset that runs during the request (counties, business lines, monthly
+# figures) with more cells than this runs in the background instead, so no web request
+# can run into a timeout.
+UPLOAD_FOREGROUND_MAX_CELLS = env.int("UPLOAD_FOREGROUND_MAX_CELLS", default=200_000)
+# A running import renews its lease (ImportJob.heartbeat_at) with its progress, at most once a
+# second; one not renewed for IMPORT_JOB_LEASE_SECONDS lost its worker (killed, out of memory,
+# a web request ended by a timeout) and is marked failed by the sweep (beat, and every read of
+# the import pages and API). The lease must outlast the longest step without progress: the
+# final write, seconds for a million bills (bench/README.md).
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=180)
 # Sheets whose grid (last row × last column) has up to this many cells are read by
 # python-calamine (fast, the whole grid in memory, ~80 bytes a cell, blanks included); larger
 # ones stream through openpyxl so that one import stays under 500 MB.

@@ -56,6 +56,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_login
 def import_list(request: HttpRequest) -> HttpResponse:
+    tabular.import_jobs_fail_stale()
     return pages.list_page(
         request,
         queryset=selectors.import_jobs_for(request.user),
@@ -109,6 +110,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_login
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tabular.import_jobs_fail_stale()
     job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
     if pages.wants_xlsx(request):
         rows = [[e["row"], e["column"], e["message"]] for e in job.errors]
@@ -120,6 +122,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_login
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    tabular.import_jobs_fail_stale()
     job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
     return render(request, "core/_import_progress.html", {"job": job})
 

@@ -4,7 +4,9 @@ A dataset declares its columns and how to write; the pipeline does the rest, the
 all of them:
 
 1. limits before parsing — bytes, XLSX uncompressed size and compression ratio read from the zip
-   index, and the row count (newlines counted while hashing);
+   index, the row count (newlines counted while hashing) and an XLSX's cell span (from the cells'
+   references, never the sheet's declared dimension); while reading, the cells walked, blank
+   rows included (``UPLOAD_MAX_CELLS``);
 2. the content hash: a file already imported into the same dataset is refused, naming the import
    when the uploader may open it (another county's import is never named to a county user);
 3. one streaming pass over CSV (UTF-8, BOM allowed) or XLSX (first sheet, read by
@@ -15,7 +17,10 @@ all of them:
 4. valid rows are handed to the dataset in batches (``stage``) while the file streams, so a
    million-row file is never held in memory (a sheet read by calamine is, up to its limit);
 5. only when the whole file is valid, ``apply`` writes inside one transaction, together with the
-   job's ``done`` status; any error rejects the whole file and nothing is written.
+   job's ``done`` status; any error rejects the whole file and nothing is written;
+6. a running job renews a lease (``heartbeat_at``) with its progress; one whose lease runs out
+   lost its worker and is marked failed by ``import_jobs_fail_stale`` — its write never
+   committed, and a late ``done`` of it is refused and rolled back.
 
 The package, one module per job: ``errors`` (what a refusal says), ``columns`` (column types),
 ``dataset`` (datasets and their registry), ``readers`` (limits, hashing, CSV and XLSX rows),
@@ -46,7 +51,12 @@ from marketing_ops.tabular.dataset import (
     template_headers,
 )
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
-from marketing_ops.tabular.jobs import accept_upload, earlier_import, run_job
+from marketing_ops.tabular.jobs import (
+    accept_upload,
+    earlier_import,
+    import_jobs_fail_stale,
+    run_job,
+)
 from marketing_ops.tabular.readers import Inspected, inspect_file
 
 __all__ = [
@@ -72,6 +82,7 @@ __all__ = [
     "earlier_import",
     "file_error",
     "get_dataset",
+    "import_jobs_fail_stale",
     "inspect_file",
     "merged",
     "register",

@@ -3,16 +3,20 @@ or ``failed``, and written only when the whole file is valid."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
-from collections.abc import Callable
+import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketing_ops.access import bound_county_id, has_role, is_city_wide
 from marketing_ops.models import ImportJob
@@ -108,12 +112,89 @@ def _fail_unexpected(job: ImportJob) -> None:
         logger.exception("import #%s could not be marked failed", job.pk)
 
 
+#: The fewest seconds between two writes of a running import's progress and lease (one UPDATE
+#: of its ImportJob row, never one per row: the page polls every second).
+PROGRESS_EVERY = 1.0
+
+
+def worker_lost_message() -> str:
+    return gettext(
+        "The worker running this import stopped (it was killed, ran out of memory or its "
+        "request timed out); nothing was applied. Upload the file again."
+    )
+
+
+class _LeaseLost(Exception):
+    """The job was marked failed while it ran (its lease ran out): stop, roll back, keep it so."""
+
+
+class _Lease:
+    """A running job's progress and lease: ``renew`` writes the rows read and ``heartbeat_at``
+    in one UPDATE, at most every ``PROGRESS_EVERY`` seconds unless forced. Raises _LeaseLost
+    when the job is no longer running (the sweep failed it): the import must not go on."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.last = time.monotonic()
+
+    def renew(self, rows: int | None = None, *, force: bool = False) -> None:
+        if rows is not None:
+            self.job.rows = rows
+        clock = time.monotonic()
+        if not force and clock - self.last < PROGRESS_EVERY:
+            return
+        self.last = clock
+        self.job.heartbeat_at = timezone.now()
+        alive = ImportJob.objects.filter(pk=self.job.pk, status=ImportJob.Status.RUNNING).update(
+            rows=self.job.rows, heartbeat_at=self.job.heartbeat_at
+        )
+        if not alive:
+            raise _LeaseLost
+
+
+def _claim(job: ImportJob) -> bool:
+    """Take a queued job: it becomes running, with a fresh lease. False when it is not queued
+    (another delivery of its task already took it, or it is finished)."""
+    now = timezone.now()
+    taken = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if taken:
+        job.status, job.started_at, job.heartbeat_at = ImportJob.Status.RUNNING, now, now
+    return bool(taken)
+
+
+def import_jobs_fail_stale(now: dt.datetime | None = None) -> int:
+    """Mark failed every running import whose lease ran out: its worker was lost (killed, out
+    of memory, a web request ended by a timeout). Nothing of it was applied — the write and the
+    job's ``done`` commit together — so the file may be uploaded again. Returns how many.
+
+    Run by beat every minute and on every read of the import pages and API (so embedded mode,
+    without beat, sees it too); one cheap query when no import is stale."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    if not stale.exists():
+        return 0
+    ids = list(stale.values_list("pk", flat=True))
+    failed = ImportJob.objects.filter(pk__in=ids, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        errors=[RowError(None, "", worker_lost_message()).as_dict()],
+        error_count=1,
+        finished_at=now,
+    )
+    logger.warning("imports %s lost their worker and were marked failed", ids)
+    return failed
+
+
 class _Declined(Exception):
     """The dataset's direct CSV load declined the file: roll it back, take the row-by-row pass."""
 
 
 def _copy_and_apply(
-    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: ImportJob, progress: Callable
+    dataset: Dataset, source: IO[bytes], ctx: ImportContext, job: ImportJob, lease: _Lease
 ) -> bool:
     """The dataset's direct CSV load: the file goes into the database as it is and is checked
     and written there, in one transaction with the job's ``done``. False when the dataset
@@ -123,7 +204,7 @@ def _copy_and_apply(
     rows = dataset.copy_csv(source, header, ctx)
     if rows is None:
         return False
-    progress(rows)
+    lease.renew(rows, force=True)
     try:
         with transaction.atomic():
             applied = dataset.apply_copied(ctx)
@@ -151,30 +232,39 @@ def _csv_header(source: IO[bytes], dataset: type[Dataset], ctx: ImportContext) -
 
 
 def _mark_done(job: ImportJob, rows: int, applied: int) -> None:
+    """Mark the job done, inside the transaction of its write. A job no longer running (the
+    sweep failed it: its lease ran out) raises _LeaseLost, which rolls the write back."""
+    finished_at = timezone.now()
+    marked = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.DONE,
+        rows=rows,
+        applied=applied,
+        errors=[],
+        error_count=0,
+        finished_at=finished_at,
+    )
+    if not marked:
+        raise _LeaseLost
     job.status = job.Status.DONE
     job.rows = rows
     job.applied = applied
     job.errors = []
     job.error_count = 0
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "rows", "applied", "errors", "error_count", "finished_at"])
+    job.finished_at = finished_at
 
 
 def run_job(
     job: ImportJob, fileobj: IO[bytes] | None = None, inspected: Inspected | None = None
 ) -> ImportJob:
-    """Run an ImportJob to ``done`` or ``failed``. Safe to call twice: a finished job is left."""
-    if job.finished:
+    """Run a queued ImportJob to ``done`` or ``failed``. Safe to call twice: a job that is not
+    queued — finished, or started by an earlier delivery of its task — is left as it is (one
+    whose worker was lost is failed by ``import_jobs_fail_stale``)."""
+    if job.finished or not _claim(job):
+        job.refresh_from_db()
         return job
     dataset = get_dataset(job.dataset)()
     ctx = _context(job, job.created_by)
-    job.status = ImportJob.Status.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
-
-    def progress(rows: int) -> None:
-        job.rows = rows
-        ImportJob.objects.filter(pk=job.pk).update(rows=rows)
+    lease = _Lease(job)
 
     opened = fileobj is None
     source: IO[bytes] = job.file.open("rb") if fileobj is None else fileobj
@@ -191,7 +281,7 @@ def run_job(
             copied = (
                 inspected.kind == "csv"
                 and dataset.copies_csv
-                and _copy_and_apply(dataset, source, ctx, job, progress)
+                and _copy_and_apply(dataset, source, ctx, job, lease)
             )
             if not copied:
                 source.seek(0)
@@ -201,15 +291,20 @@ def run_job(
                     else readers._csv_rows(source)
                 )
                 count, errors, total = streaming._stream(
-                    dataset, iter(reader), ctx, progress, text_cells=inspected.kind == "csv"
+                    dataset, iter(reader), ctx, lease.renew, text_cells=inspected.kind == "csv"
                 )
                 if total:
                     rejected = ImportRejected(errors, total)
                     raise merged(rejected, dataset.errors_across_rows(ctx)) or rejected
+                lease.renew(force=True)
                 with transaction.atomic():
                     _mark_done(job, count, dataset.apply(ctx))
         finally:
             dataset.discard(ctx)
+    except _LeaseLost:
+        logger.warning("import #%s was marked failed while it ran; nothing applied", job.pk)
+        job.refresh_from_db()
+        return job
     except ImportRejected as rejected:
         return _fail(job, rejected.errors, rejected.total)
     except IntegrityError:
@@ -228,6 +323,18 @@ def run_job(
     return job
 
 
+def _too_large_for_a_request(inspected: Inspected, dataset: type[Dataset]) -> bool:
+    """Whether an upload of a dataset that runs during the request is too large for one: more
+    cells than ``UPLOAD_FOREGROUND_MAX_CELLS`` (a CSV's rows × the dataset's columns; a
+    workbook's cell grid, or unknown), so it runs in the background and no web request can
+    run into a timeout."""
+    if inspected.kind == "csv":
+        cells = ((inspected.rows_total or 0) + 1) * max(len(dataset.columns), 1)
+    else:
+        cells = inspected.cells if inspected.cells is not None else 2**62  # not inspected
+    return cells > settings.UPLOAD_FOREGROUND_MAX_CELLS
+
+
 def accept_upload(
     dataset_name: str,
     fileobj: IO[bytes],
@@ -238,9 +345,10 @@ def accept_upload(
 ) -> ImportJob:
     """Accept an upload: check who may, check the size, record an ImportJob, run it.
 
-    ``background`` (default: the dataset's ``run_async``) stores the file and returns the job
-    still queued, for the caller to hand to a worker (``marketing_ops.services.import_submit``);
-    otherwise the job runs now and is returned finished.
+    ``background`` (default: the dataset's ``run_async``, or True for an upload too large to
+    run during a request) stores the file and returns the job still queued, for the caller to
+    hand to a worker (``marketing_ops.services.import_submit``); otherwise the job runs now and
+    is returned finished.
     """
     dataset = get_dataset(dataset_name)
     if user is not None and not has_role(user, *dataset.roles):
@@ -267,6 +375,8 @@ def accept_upload(
         job.save()
         return _fail(job, [_already_imported(earlier, _context(job, user))], 1)
     run_later = dataset.run_async if background is None else background
+    if background is None and not run_later:
+        run_later = _too_large_for_a_request(inspected, dataset)
     if not run_later:
         job.save()
         return run_job(job, fileobj, inspected)

@@ -27,6 +27,10 @@ class Inspected:
     sha256: str
     size: int
     rows_total: int | None
+    #: XLSX: the cells a reader walks (last row × last column of the cells the sheets hold,
+    #: blank ones between included; a declared dimension does not count), estimated from the
+    #: XML's size when the cells carry no reference.
+    cells: int | None = None
 
 
 def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
@@ -59,8 +63,18 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
             newlines += chunk.count(b"\n")
     fileobj.seek(0)
     rows_total = None
+    cells = None
     if kind == "xlsx":
         _check_xlsx_zip(fileobj)
+        scan = _scan_sheets(fileobj)
+        # Cells without references: at most one cell for every 4 bytes of the sheets' XML.
+        cells = scan.cells if scan.cells is not None else scan.xml // 4
+        if scan.cells is not None and cells > limits.UPLOAD_MAX_CELLS:
+            raise file_error(
+                f"The workbook's cells span {cells:,} cells (last row × last column, blank "
+                f"ones included); the limit is {limits.UPLOAD_MAX_CELLS:,}. Delete what lies "
+                "outside the table — stray cells far to the right or below — and upload again."
+            )
     else:
         # Data rows: lines minus the header (a final line without a newline counts too).
         fileobj.seek(size - 1)
@@ -71,7 +85,9 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
             raise file_error(
                 f"The file has {rows_total:,} rows; the limit is {limits.UPLOAD_MAX_ROWS:,}."
             )
-    return Inspected(kind=kind, sha256=digest.hexdigest(), size=size, rows_total=rows_total)
+    return Inspected(
+        kind=kind, sha256=digest.hexdigest(), size=size, rows_total=rows_total, cells=cells
+    )
 
 
 def _check_xlsx_zip(fileobj: IO[bytes]) -> None:
@@ -184,6 +200,10 @@ class _SheetScan:
     errors: bool  # a cell of type "e" (an Excel error)
     grid: int  # last row × last column over the sheets; huge when a cell has no reference
     xml: int  # bytes of the sheets' and shared strings' XML, unpacked (from the zip's index)
+    #: last row × last column of the cells themselves (not the declared dimension), the most
+    #: over the sheets, and the last column; None when a cell has no reference
+    cells: int | None = None
+    width: int | None = None
 
 
 def _column_number(letters: bytes) -> int:
@@ -199,6 +219,8 @@ def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
     references (``r="AB12"``) and the sheet's declared dimension, whichever is larger. Pieces
     are cut after a ``>``, so no cell tag is split between two of them."""
     errors, grid, xml = False, 0, 0
+    cells: int | None = 0
+    width: int | None = 0
     try:
         with zipfile.ZipFile(fileobj) as archive:
             for info in archive.infolist():
@@ -209,6 +231,7 @@ def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
                     continue
                 xml += info.file_size
                 rows = columns = tags = refs = 0
+                declared_rows = declared_columns = 0
                 with archive.open(info) as part:
                     carry = b""
                     while True:
@@ -238,21 +261,34 @@ def _scan_sheets(fileobj: IO[bytes]) -> _SheetScan:
                         if b"dimension" in piece:
                             dimension = _DIMENSION.search(piece)
                             if dimension:
-                                rows = max(rows, int(dimension[2]))
-                                columns = max(columns, _column_number(dimension[1]))
+                                declared_rows = max(declared_rows, int(dimension[2]))
+                                declared_columns = max(
+                                    declared_columns, _column_number(dimension[1])
+                                )
                         if not chunk:
                             break
                 # A cell without a reference (or with its attributes in another order) leaves
                 # the grid unknown: take the streaming reader.
-                grid = max(grid, rows * columns if refs == tags else 2**62)
+                known = refs == tags
+                grid = max(
+                    grid,
+                    max(rows, declared_rows) * max(columns, declared_columns) if known else 2**62,
+                )
+                if cells is not None and width is not None and known:
+                    cells, width = max(cells, rows * columns), max(width, columns)
+                elif not known:
+                    cells = width = None
     except (zipfile.BadZipFile, OSError, EOFError, zlib_error):
         pass  # the reader names the damage
     finally:
         fileobj.seek(0)
-    return _SheetScan(errors=errors, grid=grid, xml=xml)
+    return _SheetScan(errors=errors, grid=grid, xml=xml, cells=cells, width=width)
 
 
 def _openpyxl_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows, each as wide as the last column the cells reach (as calamine
+    gives them; rows as they come when the cells carry no reference)."""
+    width = _scan_sheets(fileobj).width
     import openpyxl  # uses defusedxml for every XML part when it is installed
 
     try:
@@ -262,6 +298,12 @@ def _openpyxl_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     try:
         if not workbook.worksheets:
             raise file_error("The workbook has no sheet.")
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        # The sheet's declared dimension (A1:XFD1048576 in a crafted 5 KB file) would pad every
+        # row to its width and fill the rows up to its height: read the cells as they are.
+        sheet.reset_dimensions()
+        pad = (None,) * (width or 0)
+        for row in sheet.iter_rows(values_only=True):
+            yield tuple(row) if len(row) >= len(pad) else (*row, *pad[len(row) :])
     finally:
         workbook.close()

@@ -84,6 +84,8 @@ def _stream(
     """
     max_errors = settings.UPLOAD_MAX_ERRORS
     max_rows = settings.UPLOAD_MAX_ROWS
+    max_cells = settings.UPLOAD_MAX_CELLS
+    scanned = 0  # cells read, blank rows included (one each): the work is bounded, not the rows
     try:
         header = next(rows)
     except StopIteration:
@@ -110,6 +112,12 @@ def _stream(
     batch: list[tuple] = []
     count = 0
     for row_no, cells in enumerate(rows, start=2):
+        scanned += len(cells) or 1
+        if scanned > max_cells:
+            raise file_error(
+                f"The file has more than {max_cells:,} cells to read, blank ones included "
+                f"(row {row_no:,}); delete the empty rows and columns around the table."
+            )
         if not any(cells):
             continue  # a wholly empty line (often at the end of a spreadsheet) is not a row
         count += 1
