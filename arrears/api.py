@@ -24,10 +24,10 @@ from arrears.models import Transfer
 from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import RowErrorSerializer, roles_required
+from marketing_ops.api import CountField, MoneyField, RowErrorSerializer, roles_required
 from marketing_ops.models import County, ImportJob
 from marketing_ops.money import MONEY
-from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
+from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, business_window, parse_date
 from marketing_ops.services import import_submit
 
 IMPORT_KINDS = ("accounts", "bills")
@@ -46,7 +46,7 @@ def _month_param(request: Request, default: Month) -> Month:
     if not text:
         return default
     try:
-        return Month.parse(text)
+        return business_window().check_month(Month.parse(text))
     except ValueError as exc:
         raise ValidationError({"month": [str(exc)]})
 
@@ -56,12 +56,9 @@ def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
     if not text:
         return default
     try:
-        day = parse_date(text)
+        return business_window().check(parse_date(text))
     except ValueError as exc:
         raise ValidationError({name: [str(exc)]})
-    if day.year < FIRST_YEAR:
-        raise ValidationError({name: [f"expected a date in {FIRST_YEAR} or later, got {text!r}"]})
-    return day
 
 
 def _year_param(request: Request, default: int) -> int:
@@ -226,8 +223,8 @@ class AgeingView(APIView):
 class TransferSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(slug_field="code", queryset=County.objects.all())
     month = serializers.CharField(help_text="YYYY-MM")
-    amount = _money(min_value=0)
-    accounts = serializers.IntegerField(min_value=1)
+    amount = MoneyField()
+    accounts = CountField(min_value=1)
     approver = serializers.CharField(
         required=False, allow_blank=True, help_text="Username of the approver; default you."
     )
@@ -256,7 +253,7 @@ class TransferSerializer(serializers.ModelSerializer):
 
     def validate_month(self, value: str) -> Month:
         try:
-            return Month.parse(value)
+            return business_window().check_month(Month.parse(value))
         except ValueError as exc:
             raise ValidationError(str(exc))
 
@@ -343,7 +340,7 @@ class TransferLimitSerializer(serializers.Serializer):
     county = serializers.SlugRelatedField(
         slug_field="code", queryset=County.objects.all(), allow_null=True, required=False
     )
-    amount = _money(min_value=0)
+    amount = MoneyField()
 
 
 class TransferLimitView(APIView):
@@ -358,7 +355,7 @@ class TransferLimitView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            month = Month.parse(data["month"])
+            month = business_window().check_month(Month.parse(data["month"]))
         except ValueError as exc:
             raise ValidationError({"month": [str(exc)]})
         limit = limit_set(

@@ -24,7 +24,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketing_ops import auth, tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
+from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County, ImportJob
+from marketing_ops.money import MONEY, parse_amount
 from marketing_ops.services import import_submit
 
 
@@ -49,6 +51,37 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(service_errors(exc))
     return drf_exception_handler(exc, context)
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount of money (``MONEY``): a JSON number, or a string written plain or with
+    thousands separators (``"1234.50"``, ``"1,234.50"``); ``"1E5"``, ``"inf"`` and ``"nan"``
+    are refused."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_negative = allow_negative
+        if not allow_negative:
+            kwargs.setdefault("min_value", 0)
+        super().__init__(**{**MONEY, **kwargs})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str):
+            try:
+                data = parse_amount(data, allow_negative=self.allow_negative)
+            except ValueError as exc:
+                raise ValidationError(str(exc))
+        return super().to_internal_value(data)
+
+
+class CountField(serializers.IntegerField):
+    """A whole number from ``min_value`` (0) up to what an ``integer`` column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -10,13 +10,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketing_ops.access import get_visible_or_404
+from marketing_ops.api import CountField
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from revenue.services.reports import ReportConflict
 
 
 class VolumeTargets(serializers.DictField):
-    child = serializers.IntegerField(min_value=0)
+    child = CountField()
 
 
 def year_month(request: Request) -> tuple[int, int]:
