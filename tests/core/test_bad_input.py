@@ -217,3 +217,22 @@ def test_a_report_form_refuses_revenue_in_exponent_notation(client_for, staff_a,
     assert response.status_code in (200, 400)
     assert "expected an amount like 1234.50 or 1,234.50" in response.content.decode()
     assert not MonthlyReport.objects.exists()
+
+
+# ------------------------------------------------------------------ NUL in an address
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/revenue/reports/%00/2026/3/",
+        "/api/v1/arrears/transfers/?county=%00",
+        "/revenue/county/%00/",
+        "/arrears/accounts/A%00/",
+        "/api/v1/revenue/plans/2026/targets/?county=C%0001",
+    ],
+)
+def test_an_address_with_a_nul_character_answers_400(url, client_for, city_user, county_a):
+    response = client_for(city_user).get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
