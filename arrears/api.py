@@ -65,7 +65,10 @@ def _year_param(request: Request, default: int) -> int:
     text = request.query_params.get("year")
     if not text:
         return default
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+    # Four ASCII digits at most: "²" is a digit to str.isdigit() but not to int(), and int()
+    # refuses a number of thousands of digits.
+    plain = text.isascii() and text.isdigit() and len(text) <= 4
+    if not plain or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         raise ValidationError({"year": [f"expected a year like 2026, got {text!r}"]})
     return int(text)
 

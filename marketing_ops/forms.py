@@ -84,7 +84,7 @@ class MoneyField(forms.DecimalField):
             kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**{**MONEY, **kwargs})
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if isinstance(value, str) and value.strip():
             try:
                 return parse_amount(value, allow_negative=self.allow_negative)

@@ -236,3 +236,12 @@ def test_an_address_with_a_nul_character_answers_400(url, client_for, city_user,
     response = client_for(city_user).get(url)
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "year", ["²", "２０２６", "9" * 5000], ids=["superscript", "full-width", "long"]
+)
+def test_a_year_that_is_not_plain_digits_answers_400(year, api_for, city_user):
+    client = api_for(city_user)
+    assert client.get("/api/v1/arrears/transfers/summary/", {"year": year}).status_code == 400
+    assert client.get("/api/v1/arrears/transfers/", {"year": year}).status_code == 400
