@@ -40,13 +40,13 @@ _PLAIN_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}\Z")
 class BillingMonth(tabular.MonthColumn):
     """``YYYY-MM`` staged as the month's first day (``YYYY-MM-01``), how bills keep a month."""
 
-    def parse(self, raw: Any) -> str:
-        return super().parse(raw).first_day.isoformat()
+    def value(self, month: Month) -> str:
+        return month.first_day.isoformat()
 
 
 class StagedDate(tabular.Date):
-    def parse(self, raw: Any) -> str:
-        return super().parse(raw).isoformat()
+    def value(self, day: dt.date) -> str:
+        return day.isoformat()
 
 
 class StagedMoney(tabular.Money):

@@ -108,7 +108,8 @@ class DateWindow:
         return day
 
     def check_month(self, month: Month) -> Month:
-        if not Month.of(self.first) <= month <= Month.of(self.last):
+        first, last = self.first, self.last
+        if not (first.year, first.month) <= (month.year, month.month) <= (last.year, last.month):
             raise ValueError(
                 f"expected a month from {Month.of(self.first)} to {Month.of(self.last)}, "
                 f"got {month}"

@@ -157,10 +157,15 @@ class Date(Column):
         return business_window(first_year=self.first_year, years_ahead=self.years_ahead)
 
     def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
-        return _memoised(self.parse)
+        window, value = self.window(), self.value  # once per upload, not per cell
+        return _memoised(lambda raw: value(window.check(_date(raw))))
 
-    def parse(self, raw: Any) -> dt.date:
-        return self.window().check(_date(raw))
+    def parse(self, raw: Any) -> Any:
+        return self.value(self.window().check(_date(raw)))
+
+    def value(self, day: dt.date) -> Any:
+        """What the dataset receives for a valid date (a subclass may hand on ISO text)."""
+        return day
 
     def describe(self) -> str:
         return "date YYYY-MM-DD"
@@ -170,10 +175,15 @@ class MonthColumn(Column):
     """A month ``YYYY-MM`` within the business window (``periods.business_window``)."""
 
     def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
-        return _memoised(self.parse)
+        window, value = business_window(), self.value  # once per upload, not per cell
+        return _memoised(lambda raw: value(window.check_month(_month(raw))))
 
-    def parse(self, raw: Any) -> Month:
-        return business_window().check_month(_month(raw))
+    def parse(self, raw: Any) -> Any:
+        return self.value(business_window().check_month(_month(raw)))
+
+    def value(self, month: Month) -> Any:
+        """What the dataset receives for a valid month (a subclass may hand on ISO text)."""
+        return month
 
     def describe(self) -> str:
         return "month YYYY-MM"

@@ -88,9 +88,10 @@ CELL = st.one_of(
     ),
     TEXT,
 )
-#: A JSON value of any type.
+#: A JSON value of any type (a JSON string may hold a NUL character, a file's cell not).
 VALUE = st.one_of(
     CELL,
+    st.sampled_from(["\x00", "C01\x00", "2026-03\x00"]),
     st.sampled_from(LIMITS),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
