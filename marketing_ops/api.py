@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -53,6 +53,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+#: What ``MoneyField`` takes as text (``money.parse_amount``), for the schema: up to 12 digits
+#: before the point, plain or grouped by thousands, and up to 2 after it.
+MONEY_TEXT_PATTERN = r"^[-+]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,12})?(?:\.[0-9]{0,2})?$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": MONEY_TEXT_PATTERN, "example": "1234.50"}
+)
 class MoneyField(serializers.DecimalField):
     """An amount of money (``MONEY``): a JSON number, or a string written plain or with
     thousands separators (``"1234.50"``, ``"1,234.50"``); ``"1E5"``, ``"inf"`` and ``"nan"``

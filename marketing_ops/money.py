@@ -33,7 +33,7 @@ MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - 2)
 #: How an amount is written: plain (``1234.50``) or with thousands separators (``1,234.50``),
 #: ASCII digits, an optional sign; never an exponent (``1E5``, Excel's ``1.23457E+11`` is a
 #: rounded display, not the amount), ``inf`` or ``nan``.
-_AMOUNT_TEXT = re.compile(r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?", re.ASCII)
+_AMOUNT_TEXT = re.compile(r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?", re.ASCII)
 
 
 def to_cents(value: Decimal | int | str | None) -> Decimal:
