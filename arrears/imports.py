@@ -67,10 +67,15 @@ PAID_ON = StagedDate("paid_on", required=False)
 def _plain_amount(number: str, text: str) -> str:
     """SQL: the amount ``number`` PostgreSQL read from the cell ``text`` is the value the column
     type would take from it. PostgreSQL reads more than the type does (spaces, a plus sign, an
-    exponent, a minus sign, NaN, places beyond two, which it rounds); only the plain text the
-    column type's fast path takes as it is (``_PLAIN_AMOUNT``) is let through, other rows are
-    left out, so the file is declined and the row-by-row pass reads or names them."""
-    return f"{text} ~ '^[0-9]{{1,12}}(\\.[0-9]{{1,2}})?$' AND {number} >= 0"
+    exponent, leading zeros, a minus sign, NaN, places beyond two, which it rounds); only a cell
+    written exactly as PostgreSQL writes the number back (digits, a point and at most two places,
+    not negative, below 10^12) is let through. Other rows are left out, so the file is declined
+    and the row-by-row pass reads or names them. (As cheap as the cast; a regular expression
+    cost a second more per million cells.)"""
+    return (
+        f"{number}::text = {text} AND {text} NOT LIKE '%%.___%%' "
+        f"AND {number} >= 0 AND {number} < 1000000000000"
+    )
 
 
 def _within(day: str, window: DateWindow) -> str:
