@@ -25,11 +25,11 @@ from arrears.selectors import indicators
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops import tabular
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import query_params, roles_required, signed_in_user
+from marketing_ops.api import CountField, MoneyField, query_params, roles_required, signed_in_user
 from marketing_ops.models import County, ImportJob
 from marketing_ops.money import MONEY
 from marketing_ops.openapi import RowErrorSerializer
-from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, parse_date
+from marketing_ops.periods import FIRST_YEAR, LAST_YEAR, Month, business_window, parse_date
 from marketing_ops.services import import_submit
 
 IMPORT_KINDS = ("accounts", "bills")
@@ -52,7 +52,7 @@ class MonthField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> Month:  # type: ignore[override]
         try:
-            return Month.parse(super().to_internal_value(data))
+            return business_window().check_month(Month.parse(super().to_internal_value(data)))
         except ValueError as exc:
             raise ValidationError(str(exc))
 
@@ -66,22 +66,19 @@ class AgeingQuery(serializers.Serializer):
 
     def validate_as_of(self, text: str) -> dt.date:
         try:
-            day = parse_date(text)
+            return business_window().check(parse_date(text))
         except ValueError as exc:
             raise ValidationError(str(exc))
-        if day.year < FIRST_YEAR:
-            raise ValidationError(f"expected a date in {FIRST_YEAR} or later, got {text!r}")
-        return day
 
 
 class YearQuery(serializers.Serializer):
-    year = serializers.IntegerField(
+    year = CountField(
         min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, help_text="Default this year."
     )
 
 
 class TransferQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    year = CountField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     county = serializers.CharField(required=False, help_text="A county code.")
 
 
@@ -239,8 +236,8 @@ class AgeingView(APIView):
 class TransferSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(slug_field="code", queryset=County.objects.all())
     month = serializers.CharField(help_text="YYYY-MM")
-    amount = _money(min_value=0)
-    accounts = serializers.IntegerField(min_value=1)
+    amount = MoneyField()
+    accounts = CountField(min_value=1)
     approver = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -274,7 +271,7 @@ class TransferSerializer(serializers.ModelSerializer):
 
     def validate_month(self, value: str) -> Month:
         try:
-            return Month.parse(value)
+            return business_window().check_month(Month.parse(value))
         except ValueError as exc:
             raise ValidationError(str(exc))
 
@@ -356,7 +353,7 @@ class TransferLimitSerializer(serializers.Serializer):
     county = serializers.SlugRelatedField(
         slug_field="code", queryset=County.objects.all(), allow_null=True, required=False
     )
-    amount = _money(min_value=0)
+    amount = MoneyField()
 
 
 class TransferLimitView(APIView):
@@ -371,7 +368,7 @@ class TransferLimitView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            month = Month.parse(data["month"])
+            month = business_window().check_month(Month.parse(data["month"]))
         except ValueError as exc:
             raise ValidationError({"month": [str(exc)]})
         limit = limit_set(

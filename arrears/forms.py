@@ -13,10 +13,9 @@ from django.utils import timezone
 from arrears.models import Account, CollectionAction
 from arrears.services.transfers import approvers
 from marketing_ops.access import WRITING_ROLES, Role
-from marketing_ops.forms import BootstrapFormMixin
+from marketing_ops.forms import BootstrapFormMixin, BusinessDateField, CountField, MoneyField
 from marketing_ops.models import County
-from marketing_ops.money import MONEY
-from marketing_ops.periods import FIRST_YEAR, Month
+from marketing_ops.periods import Month, business_window
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
@@ -37,7 +36,7 @@ class MonthField(forms.CharField):
         if not text:
             return None
         try:
-            return Month.parse(text)
+            return business_window().check_month(Month.parse(text))
         except ValueError as exc:
             raise forms.ValidationError(str(exc))
 
@@ -62,7 +61,7 @@ class DashboardForm(CompactForm):
     """Which billing month the recovery is for and the day ageing is measured on."""
 
     month = MonthField(label="Billing month", required=False)
-    as_of = forms.DateField(label="As of", required=False, widget=DateInput())
+    as_of = BusinessDateField(label="As of", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         # The inputs always show what the page shows, defaults included.
@@ -77,12 +76,6 @@ class DashboardForm(CompactForm):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean_as_of(self) -> dt.date | None:
-        as_of = self.cleaned_data.get("as_of")
-        if as_of is not None and as_of.year < FIRST_YEAR:
-            raise forms.ValidationError(f"Choose a date in {FIRST_YEAR} or later.")
-        return as_of
-
     def values(self) -> tuple[Month, dt.date]:
         """The chosen month and date, with defaults (previous month, today) for blanks."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -92,7 +85,7 @@ class DashboardForm(CompactForm):
 
 class ActionForm(CompactForm):
     kind = forms.ChoiceField(label="Action", choices=CollectionAction.Kind.choices)
-    happened_on = forms.DateField(label="Date", widget=DateInput())
+    happened_on = BusinessDateField(label="Date", widget=DateInput())
     result = forms.CharField(
         label="Result",
         required=False,
@@ -100,16 +93,10 @@ class ActionForm(CompactForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What the customer said or what was done.",
     )
-    promise_date = forms.DateField(
+    promise_date = BusinessDateField(
         label="Promised date", required=False, widget=DateInput(), help_text="Promises only."
     )
-    promise_amount = forms.DecimalField(
-        label="Promised amount",
-        required=False,
-        **MONEY,
-        min_value=0,
-        help_text="Promises only.",
-    )
+    promise_amount = MoneyField(label="Promised amount", required=False, help_text="Promises only.")
     owner = forms.ModelChoiceField(
         label="Owner", queryset=User.objects.none(), required=False, help_text="Who follows up."
     )
@@ -140,8 +127,9 @@ def owners_for(account: Account) -> QuerySet:
 class TransferForm(CompactForm):
     county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
     month = MonthField(label="Month")
-    amount = forms.DecimalField(label="Amount", **MONEY)
-    accounts = forms.IntegerField(label="Accounts", min_value=1)
+    # Negative amounts reach the service, whose rule says "more than zero".
+    amount = MoneyField(label="Amount", allow_negative=True)
+    accounts = CountField(label="Accounts", min_value=1)
     approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
@@ -163,7 +151,7 @@ class LimitForm(CompactForm):
         required=False,
         empty_label="Whole city (provincial limit)",
     )
-    amount = forms.DecimalField(label="Limit", **MONEY, min_value=0)
+    amount = MoneyField(label="Limit")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

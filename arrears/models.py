@@ -9,12 +9,20 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY, MoneyFieldSettings
+
+#: An account number is part of its page's address (``/arrears/accounts/<account_no>/``):
+#: no "/" and no spaces.
+account_number = RegexValidator(
+    r"^[^/\s]+\Z", _("An account number has no / and no spaces, e.g. A-001.")
+)
 
 
 class Account(models.Model):
@@ -24,7 +32,7 @@ class Account(models.Model):
         DOUBLE_STOP = "double_stop", "Double stop (both directions barred)"
         DISMANTLED = "dismantled", "Dismantled"
 
-    account_no = models.CharField(max_length=32, unique=True)
+    account_no = models.CharField(max_length=32, unique=True, validators=[account_number])
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="accounts")
     business_line = models.ForeignKey(
         BusinessLine, on_delete=models.PROTECT, related_name="accounts"

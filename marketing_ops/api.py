@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -27,7 +27,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketing_ops import auth, tabular
 from marketing_ops.access import auditor_level, has_role, roles_of, user_county
+from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County, ImportJob
+from marketing_ops.money import MONEY, parse_amount
 from marketing_ops.openapi import ErrorSerializer, RowErrorSerializer, takes_uploads
 from marketing_ops.services import import_submit
 
@@ -83,6 +85,51 @@ def query_params(request: Request, serializer_class: type[serializers.Serializer
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+#: What ``MoneyField`` takes as text (``money.parse_amount``), for the schema: up to 12 digits
+#: before the point, plain or grouped by thousands, and up to 2 after it.
+MONEY_TEXT_PATTERN = r"^[-+]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,12})?(?:\.[0-9]{0,2})?$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": MONEY_TEXT_PATTERN, "example": "1234.50"}
+)
+class MoneyField(serializers.DecimalField):
+    """An amount of money (``MONEY``): a JSON number, or a string written plain or with
+    thousands separators (``"1234.50"``, ``"1,234.50"``); ``"1E5"``, ``"inf"`` and ``"nan"``
+    are refused."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_negative = allow_negative
+        if not allow_negative:
+            kwargs.setdefault("min_value", 0)
+        super().__init__(**{**MONEY, **kwargs})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str):
+            try:
+                data = parse_amount(data, allow_negative=self.allow_negative)
+            except ValueError as exc:
+                raise ValidationError(str(exc))
+        return super().to_internal_value(data)
+
+
+class CountField(serializers.IntegerField):
+    """A whole number from ``min_value`` (0) up to what an ``integer`` column holds, written in
+    plain digits: ``int()`` would also read full-width digits ("２０２６") and others."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and not (data.strip().lstrip("+-").isascii()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class TokenRequestSerializer(serializers.Serializer):

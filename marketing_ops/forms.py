@@ -8,10 +8,14 @@
 - ``add_service_errors(form, error)``: a service's ``ValidationError`` shown on the fields it
   names, anything else above the form. Services hold the rules (docs/rules.md); forms only
   show what they refuse.
+- ``MoneyField``, ``CountField``, ``BusinessDateField``: amounts as ``money.parse_amount``
+  reads them, whole numbers the database holds, dates in the business window.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -20,6 +24,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops import formatting, tabular
+from marketing_ops.bounds import INTEGER_MAX
+from marketing_ops.money import MONEY, parse_amount
+from marketing_ops.periods import business_window
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
@@ -68,6 +75,54 @@ class BootstrapFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]  # a mixin of a Form
         self.style_fields()
+
+
+class MoneyField(forms.DecimalField):
+    """An amount of money (``MONEY``), written plain or with thousands separators
+    (``1234.50``, ``1,234.50``); ``1E5``, ``inf`` and ``nan`` are refused."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_negative = allow_negative
+        if not allow_negative:
+            kwargs.setdefault("min_value", Decimal(0))
+        super().__init__(**{**MONEY, **kwargs})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_amount(value, allow_negative=self.allow_negative)
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid")
+        return super().to_python(value)
+
+
+class CountField(forms.IntegerField):
+    """A whole number from ``min_value`` (0) up to what an ``integer`` column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
+
+
+class BusinessDateField(forms.DateField):
+    """A date in the business window (``periods.business_window``)."""
+
+    def __init__(
+        self, *, first_year: int | None = None, years_ahead: int | None = None, **kwargs: Any
+    ) -> None:
+        self.first_year, self.years_ahead = first_year, years_ahead
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        if day is None:
+            return None
+        window = business_window(first_year=self.first_year, years_ahead=self.years_ahead)
+        try:
+            return window.check(day)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid")
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -6,7 +6,7 @@ from typing import cast
 
 from marketing_ops import tabular
 from marketing_ops.access import Role
-from marketing_ops.models import BusinessLine, County, upper_snake_case
+from marketing_ops.models import BusinessLine, County, safe_code, upper_snake_case
 
 
 @tabular.register
@@ -22,6 +22,12 @@ class CountiesDataset(tabular.Dataset):
         tabular.Integer("sort_order", required=False, default=0),
     )
     key_columns = ("code",)
+
+    def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
+        code = values[0]
+        if not cast(re.Pattern[str], safe_code.regex).match(code):
+            return [("code", f"{safe_code.message} Got {code!r}.")]
+        return []
 
     def apply(self, ctx: tabular.ImportContext) -> int:
         rows = ctx.state["rows"]

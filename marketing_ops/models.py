@@ -4,12 +4,24 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
+from marketing_ops.bounds import INTEGER_MAX
 
 upper_snake_case = RegexValidator(
     r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$", "Use upper snake case, e.g. BROADBAND or DEDICATED_LINE."
 )
+
+#: Codes a user creates and that pages put in their addresses (``/revenue/county/<code>/``):
+#: letters, digits, "-" and "_", starting with a letter or digit; never "/", a space or "?".
+safe_code = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
+    _("Use letters, digits, - and _ only, starting with a letter or digit, e.g. C01 or NORTH-2."),
+)
+
+#: Sort orders and other whole numbers an ``integer`` column holds.
+sort_order_bounds = [MinValueValidator(0), MaxValueValidator(INTEGER_MAX)]
 
 
 class CountyQuerySet(CountyScopedQuerySet):
@@ -23,11 +35,11 @@ class County(models.Model):
         COUNTY = "county", "County"
         DISTRICT = "district", "District"
 
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(max_length=16, unique=True, validators=[safe_code])
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTY)
     active = models.BooleanField(default=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(default=0, validators=sort_order_bounds)
 
     objects = CountyQuerySet.as_manager()
 
@@ -52,7 +64,7 @@ class BusinessLine(models.Model):
         default=False, help_text="Installs on this line issue a terminal; dismantles return one."
     )
     active = models.BooleanField(default=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(default=0, validators=sort_order_bounds)
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -7,6 +7,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import timezone
+
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -86,3 +89,39 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a business date may fall on; a date outside is a typing or export mistake
+    (0001-01-01, 9999-12-31), refused before it reaches ageing, due dates or the database."""
+
+    first: dt.date
+    last: dt.date
+
+    def check(self, day: dt.date) -> dt.date:
+        if not self.first <= day <= self.last:
+            raise ValueError(
+                f"expected a date from {self.first.isoformat()} to {self.last.isoformat()}, "
+                f"got {day.isoformat()}"
+            )
+        return day
+
+    def check_month(self, month: Month) -> Month:
+        first, last = self.first, self.last
+        if not (first.year, first.month) <= (month.year, month.month) <= (last.year, last.month):
+            raise ValueError(
+                f"expected a month from {Month.of(self.first)} to {Month.of(self.last)}, "
+                f"got {month}"
+            )
+        return month
+
+
+def business_window(*, first_year: int | None = None, years_ahead: int | None = None) -> DateWindow:
+    """Business dates (opened_on, paid_on, billing months, report months…): from 1 January of
+    ``BUSINESS_DATE_MIN_YEAR`` to the end of the year ``BUSINESS_DATE_YEARS_AHEAD`` after this
+    one (settings). A field that needs more says so with ``first_year`` or ``years_ahead``."""
+    first = settings.BUSINESS_DATE_MIN_YEAR if first_year is None else first_year
+    ahead = settings.BUSINESS_DATE_YEARS_AHEAD if years_ahead is None else years_ahead
+    last_year = min(timezone.localdate().year + ahead, LAST_YEAR - 1)
+    return DateWindow(dt.date(max(first, FIRST_YEAR), 1, 1), dt.date(last_year, 12, 31))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "marketing_ops.security.ContentSecurityPolicyMiddleware",
+    "marketing_ops.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,6 +259,10 @@ IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=180)
 # ones stream through openpyxl so that one import stays under 500 MB.
 UPLOAD_XLSX_FAST_MAX_CELLS = env.int("UPLOAD_XLSX_FAST_MAX_CELLS", default=3_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Business dates (opened_on, paid_on, billing and report months…) fall from 1 January of this
+# year to the end of the year this many years after the current one (docs/file-formats.md).
+BUSINESS_DATE_MIN_YEAR = env.int("BUSINESS_DATE_MIN_YEAR", default=2000)
+BUSINESS_DATE_YEARS_AHEAD = env.int("BUSINESS_DATE_YEARS_AHEAD", default=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Business rules with a setting (docs/rules.md#monthly-reports, #progress-against-time-progress,

@@ -9,9 +9,9 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from marketing_ops.forms import BootstrapFormMixin
+from marketing_ops.bounds import SMALL_INTEGER_MAX
+from marketing_ops.forms import BootstrapFormMixin, CountField, MoneyField
 from marketing_ops.models import BusinessLine, County
-from marketing_ops.money import MONEY
 from revenue.models import Decomposition, PhasingProfile
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -20,19 +20,16 @@ _small = {"class": "form-control form-control-sm text-end"}
 
 
 def _money_field(label: str, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    # A text input: a number input would drop "1,234.50", which is a fine amount.
+    return MoneyField(
         label=label,
         required=required,
-        widget=forms.NumberInput(attrs={**_small, "step": "0.01"}),
-        min_value=Decimal(0),
-        **MONEY,
+        widget=forms.TextInput(attrs={**_small, "inputmode": "decimal"}),
     )
 
 
 def _count_field(label: str, required: bool = True) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=0, required=required, widget=forms.NumberInput(attrs=_small)
-    )
+    return CountField(label=label, required=required, widget=forms.NumberInput(attrs=_small))
 
 
 def _weight_field(**kwargs: Any) -> forms.DecimalField:
@@ -177,7 +174,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
     """The county's figures for a month: revenue and one volume per active line."""
 
     revenue = _money_field("Revenue (yuan)")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = CountField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, lines: Sequence[BusinessLine], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -194,7 +191,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = CountField(widget=forms.HiddenInput, required=False)
 
 
 class StandingForm(BootstrapFormMixin, forms.Form):
@@ -202,9 +199,14 @@ class StandingForm(BootstrapFormMixin, forms.Form):
         min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
     )
     month = forms.IntegerField(min_value=1, max_value=12, widget=forms.NumberInput(attrs=_small))
-    rank = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs=_small))
+    rank = forms.IntegerField(
+        min_value=1, max_value=SMALL_INTEGER_MAX, widget=forms.NumberInput(attrs=_small)
+    )
     cities = forms.IntegerField(
-        min_value=1, label="Number of cities", widget=forms.NumberInput(attrs=_small)
+        min_value=1,
+        max_value=SMALL_INTEGER_MAX,
+        label="Number of cities",
+        widget=forms.NumberInput(attrs=_small),
     )
     completion_rate = forms.DecimalField(
         min_value=Decimal(0),

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES, visible_counties
 from marketing_ops.models import BusinessLine
+from marketing_ops.periods import Month, business_window
 from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue.models import MonthlyReport
 from revenue.selectors import reports as report_selectors
@@ -72,6 +73,10 @@ class MonthlyFiguresDataset(tabular.Dataset):
 
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
         county_id, year, month = values[0], values[1], values[2]
+        try:
+            business_window().check_month(Month(year, month))
+        except ValueError as exc:
+            return [("year", str(exc))]
         status = self._statuses(ctx, year, month).get(county_id)
         if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED):
             hint = (

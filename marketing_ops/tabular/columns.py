@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from marketing_ops.money import CENT
-from marketing_ops.periods import Month
+from marketing_ops.bounds import INTEGER_MAX
+from marketing_ops.money import CENT, check_amount, parse_amount
+from marketing_ops.periods import DateWindow, Month, business_window
 
 if TYPE_CHECKING:
     from marketing_ops.tabular.dataset import ImportContext
 
-_PLAIN_AMOUNT = re.compile(r"-?\d{1,13}(?:\.\d{1,2})?\Z")
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
 #: Memoised parses per column (dates and months repeat across a file); bounded.
 _MEMO_LIMIT = 20_000
 
@@ -64,9 +65,10 @@ class Text(Column):
 
 
 class Integer(Column):
-    def __init__(
-        self, name: str, *, min_value: int | None = 0, max_value: int | None = None, **kw: Any
-    ):
+    """A whole number from ``min_value`` (0) to ``max_value`` (by default the largest an
+    ``integer`` column holds)."""
+
+    def __init__(self, name: str, *, min_value: int = 0, max_value: int = INTEGER_MAX, **kw: Any):
         super().__init__(name, **kw)
         self.min_value, self.max_value = min_value, max_value
 
@@ -80,15 +82,17 @@ class Integer(Column):
         elif isinstance(raw, int):
             value = raw
         else:
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ValueError(f"expected a whole number, got {raw!r}")
-        if self.min_value is not None and value < self.min_value:
+            text = str(raw).strip()
+            # ASCII digits only, and few enough that int() is cheap whatever the cell holds.
+            digits = text[1:] if text[:1] in "+-" else text
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 20):
+                raise ValueError(f"expected a whole number, got {_shown(raw)}")
+            value = int(text)
+        if value < self.min_value:
             if self.min_value == 0:
                 raise ValueError(f"must not be negative, got {value}")
             raise ValueError(f"must be at least {self.min_value}, got {value}")
-        if self.max_value is not None and value > self.max_value:
+        if value > self.max_value:
             raise ValueError(f"must be at most {self.max_value}, got {value}")
         return value
 
@@ -115,7 +119,12 @@ class Money(Column):
     def _parse_other(self, raw: Any) -> Decimal:
         if isinstance(raw, bool):
             raise ValueError(f"expected an amount like 1234.50, got {raw!r}")
-        text = raw if isinstance(raw, str) else repr(raw) if isinstance(raw, float) else str(raw)
+        if isinstance(raw, str):
+            # Text is written as a person writes an amount (money.parse_amount): plain or with
+            # thousands separators, never an exponent, inf or nan.
+            return parse_amount(raw, allow_negative=self.allow_negative)
+        # A spreadsheet's number cell holds the number itself, however Excel displays it.
+        text = repr(raw) if isinstance(raw, float) else str(raw)
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -125,49 +134,58 @@ class Money(Column):
         # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError(f"at most 2 decimal places, got {text}")
-        if value < 0 and not self.allow_negative:
-            raise ValueError(f"must not be negative, got {text}")
-        if abs(value) >= Decimal("1e13"):
-            raise ValueError(f"amount too large: {text}")
-        return value.quantize(CENT)
+        return check_amount(value, allow_negative=self.allow_negative, shown=text)
 
     def describe(self) -> str:
         return "amount (yuan, 2 places)"
 
 
 class Date(Column):
-    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
-        return _memoised(self.parse)
+    """A date ``YYYY-MM-DD`` within the business window (``periods.business_window``);
+    ``first_year`` or ``years_ahead`` widen it for a field that needs it."""
 
-    def parse(self, raw: Any) -> dt.date:
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        text = raw if isinstance(raw, str) else str(raw)
-        if len(text) == 10 and text[4] == "-" and text[7] == "-":
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                pass
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+    def __init__(
+        self,
+        name: str,
+        *,
+        first_year: int | None = None,
+        years_ahead: int | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(name, **kwargs)
+        self.first_year, self.years_ahead = first_year, years_ahead
+
+    def window(self) -> DateWindow:
+        return business_window(first_year=self.first_year, years_ahead=self.years_ahead)
+
+    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
+        window, value = self.window(), self.value  # once per upload, not per cell
+        return _memoised(lambda raw: value(window.check(_date(raw))))
+
+    def parse(self, raw: Any) -> Any:
+        return self.value(self.window().check(_date(raw)))
+
+    def value(self, day: dt.date) -> Any:
+        """What the dataset receives for a valid date (a subclass may hand on ISO text)."""
+        return day
 
     def describe(self) -> str:
         return "date YYYY-MM-DD"
 
 
 class MonthColumn(Column):
-    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
-        return _memoised(self.parse)
+    """A month ``YYYY-MM`` within the business window (``periods.business_window``)."""
 
-    def parse(self, raw: Any) -> Month:
-        # A spreadsheet turns "2026-03" typed into a cell into the date 2026-03-01.
-        if isinstance(raw, dt.date) and raw.day == 1:
-            return Month(raw.year, raw.month)
-        try:
-            return Month.parse(raw if isinstance(raw, str) else str(raw))
-        except ValueError:
-            raise ValueError(f"expected a month as YYYY-MM, got {raw!r}")
+    def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
+        window, value = business_window(), self.value  # once per upload, not per cell
+        return _memoised(lambda raw: value(window.check_month(_month(raw))))
+
+    def parse(self, raw: Any) -> Any:
+        return self.value(business_window().check_month(_month(raw)))
+
+    def value(self, month: Month) -> Any:
+        """What the dataset receives for a valid month (a subclass may hand on ISO text)."""
+        return month
 
     def describe(self) -> str:
         return "month YYYY-MM"
@@ -257,6 +275,36 @@ def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return value
 
     return cached
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = raw if isinstance(raw, str) else str(raw)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {_shown(text)}")
+
+
+def _month(raw: Any) -> Month:
+    # A spreadsheet turns "2026-03" typed into a cell into the date 2026-03-01.
+    if isinstance(raw, dt.date) and raw.day == 1:
+        return Month(raw.year, raw.month)
+    try:
+        return Month.parse(raw if isinstance(raw, str) else str(raw))
+    except ValueError:
+        raise ValueError(f"expected a month as YYYY-MM, got {_shown(raw)}")
+
+
+def _shown(raw: Any) -> str:
+    """A cell as an error message quotes it: at most 40 characters."""
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _reject(message: str) -> Callable[[Any], Any]:

@@ -11,7 +11,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import visible_counties
-from marketing_ops.forms import BootstrapFormMixin, add_service_errors
+from marketing_ops.forms import (
+    BootstrapFormMixin,
+    BusinessDateField,
+    CountField,
+    MoneyField,
+    add_service_errors,
+)
 from marketing_ops.models import County
 from revenue.activities import services
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
@@ -56,6 +62,7 @@ class TariffPackageForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.Model
             "description",
             "counties",
         ]
+        field_classes = {"applied_on": BusinessDateField, "approved_on": BusinessDateField}
         widgets = {
             "applied_on": DATE_INPUT,
             "approved_on": DATE_INPUT,
@@ -83,6 +90,7 @@ class TrainingForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm)
     class Meta:
         model = Training
         fields = ["date", "kind", "topic", "counties", "attendees", "attendee_names", "notes"]
+        field_classes = {"date": BusinessDateField, "attendees": CountField}
         widgets = {
             "date": DATE_INPUT,
             "attendee_names": forms.Textarea(attrs={"rows": 2}),
@@ -101,6 +109,9 @@ class CountyOfUserMixin:
 
 
 class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
+    revenue_gain = MoneyField(
+        allow_negative=True, required=False, label=_("Revenue gain"), help_text=_("Yuan.")
+    )
     tags = forms.CharField(
         required=False,
         help_text=_("Comma-separated, e.g. campus, broadband, renewal."),
@@ -117,6 +128,7 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "revenue_gain",
             "tags",
         ]
+        field_classes = {"new_households": CountField}
         widgets = {
             "what_was_done": forms.Textarea(attrs={"rows": 5}),
             "result": forms.Textarea(attrs={"rows": 3}),
@@ -151,6 +163,7 @@ class FieldVisitForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = FieldVisit
         fields = ["county", "date", "kind", "participants", "findings"]
+        field_classes = {"date": BusinessDateField}
         widgets = {
             "date": DATE_INPUT,
             "participants": forms.Textarea(attrs={"rows": 2}),
@@ -166,6 +179,7 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner", "due_on", "done", "done_on"]
+        field_classes = {"due_on": BusinessDateField, "done_on": BusinessDateField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_on": DATE_INPUT,

@@ -9,23 +9,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketing_ops.access import get_visible_or_404
-from marketing_ops.api import query_params
+from marketing_ops.api import CountField, query_params
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from revenue.services.reports import ReportConflict
 
 
 class VolumeTargets(serializers.DictField):
-    child = serializers.IntegerField(min_value=0)
+    child = CountField()
 
 
 class PeriodQuery(serializers.Serializer):
     """``?year=&month=`` of a monthly figure; both optional (see ``year_month``)."""
 
-    year = serializers.IntegerField(
+    year = CountField(
         min_value=2000, max_value=2100, required=False, help_text="Default: last month's year."
     )
-    month = serializers.IntegerField(
+    month = CountField(
         min_value=1,
         max_value=12,
         required=False,

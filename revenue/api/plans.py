@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketing_ops.access import CITY_ROLES
-from marketing_ops.api import roles_required, signed_in_user
+from marketing_ops.api import MoneyField, roles_required, signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from revenue.api.common import VolumeTargets, visible_county
@@ -50,7 +50,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    revenue_target = serializers.DecimalField(**MONEY, min_value=0)
+    revenue_target = MoneyField()
     volume_targets = VolumeTargets(required=False)
 
 
@@ -116,12 +116,12 @@ class DecomposeSerializer(serializers.Serializer):
         required=False,
     )
     amounts = serializers.DictField(
-        child=serializers.DictField(child=serializers.DecimalField(**MONEY)),
+        child=serializers.DictField(child=MoneyField(allow_negative=True)),
         required=False,
         help_text='{"revenue": {COUNTY: yuan}, LINE: {COUNTY: households}}',
     )
     reason = serializers.CharField(required=False, allow_blank=True)
-    revenue_target = serializers.DecimalField(**MONEY, min_value=0, required=False)
+    revenue_target = MoneyField(required=False)
     volume_targets = VolumeTargets(required=False)
 
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops.api import signed_in_user
+from marketing_ops.api import CountField, MoneyField, signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.openapi import ConflictSerializer
@@ -81,11 +81,9 @@ def report_data(user: AnyUser, county: County, year: int, month: int) -> dict[st
 
 
 class ReportWriteSerializer(serializers.Serializer):
-    revenue = serializers.DecimalField(**MONEY, min_value=0)
+    revenue = MoneyField()
     volumes = VolumeTargets(required=False)
-    version = serializers.IntegerField(
-        min_value=0, help_text="The version you read (0 for a report not yet saved)."
-    )
+    version = CountField(help_text="The version you read (0 for a report not yet saved).")
 
 
 class ReportDetail(APIView):
@@ -123,7 +121,7 @@ class ReportDetail(APIView):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, min_value=0)
+    version = CountField(required=False)
 
 
 def _transition_view(action: str, service: Callable[..., MonthlyReport], needs_reason: bool):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.api import roles_required, signed_in_user
+from marketing_ops.bounds import SMALL_INTEGER_MAX
 from revenue.models import ProvinceStanding
 from revenue.services import plans
 
@@ -27,8 +28,8 @@ class StandingWriteSerializer(serializers.Serializer):
 
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
-    rank = serializers.IntegerField(min_value=1)
-    cities = serializers.IntegerField(min_value=1)
+    rank = serializers.IntegerField(min_value=1, max_value=SMALL_INTEGER_MAX)
+    cities = serializers.IntegerField(min_value=1, max_value=SMALL_INTEGER_MAX)
     completion_rate = serializers.DecimalField(max_digits=6, decimal_places=4, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketing_ops.access import CITY_ROLES, has_role
+from marketing_ops.bounds import INTEGER_MAX, SMALL_INTEGER_MAX
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import CENT, has_fraction_of_a_cent
 from revenue import calculations as calc
@@ -65,11 +66,14 @@ def _clean_volume_targets(volume_targets: Mapping[str, Any] | None) -> dict[str,
         raise ValidationError({"volume_targets": f"unknown business line: {', '.join(unknown)}"})
     cleaned = {}
     for code, value in volume_targets.items():
-        if isinstance(value, bool) or not str(value).strip().isdigit():
+        text = str(value).strip()
+        if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
             raise ValidationError(
                 {"volume_targets": f"{code}: expected a whole number ≥ 0, got {value!r}"}
             )
-        cleaned[code] = int(str(value).strip())
+        if int(text) > INTEGER_MAX:
+            raise ValidationError({"volume_targets": f"{code}: at most {INTEGER_MAX}, got {text}"})
+        cleaned[code] = int(text)
     return cleaned
 
 
@@ -343,6 +347,8 @@ def province_standing_save(
     _require_city(user)
     if not 1 <= int(month) <= 12:
         raise ValidationError({"month": f"month must be 1..12, got {month}"})
+    if not 1 <= int(cities) <= SMALL_INTEGER_MAX:
+        raise ValidationError({"cities": f"expected 1 to {SMALL_INTEGER_MAX} cities, got {cities}"})
     if not 1 <= int(rank) <= int(cities):
         raise ValidationError({"rank": f"rank must be between 1 and {cities}, got {rank}"})
     try:

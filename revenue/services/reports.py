@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
+from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import CENT, has_fraction_of_a_cent
+from marketing_ops.periods import business_window
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange, ReportVolume
 
@@ -81,8 +83,10 @@ def _check_version(report: MonthlyReport | None, version: int | None) -> None:
 
 
 def _clean_period(year: int, month: int) -> None:
-    if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": f"expected a year between 2000 and 2100, got {year}"})
+    window = business_window()
+    first, last = window.first.year, window.last.year
+    if not first <= int(year) <= last:
+        raise ValidationError({"year": f"expected a year between {first} and {last}, got {year}"})
     if not 1 <= int(month) <= 12:
         raise ValidationError({"month": f"month must be 1..12, got {month}"})
 
@@ -109,11 +113,14 @@ def _clean_volumes(volumes: Mapping[str, Any], lines: dict[str, BusinessLine]) -
         raise ValidationError({"volumes": f"unknown business line: {', '.join(unknown)}"})
     cleaned = {}
     for code, value in volumes.items():
-        if isinstance(value, bool) or not str(value).strip().isdigit():
+        text = str(value).strip()
+        if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
             raise ValidationError(
                 {"volumes": f"{code}: expected a whole number ≥ 0, got {value!r}"}
             )
-        cleaned[code] = int(str(value).strip())
+        if int(text) > INTEGER_MAX:
+            raise ValidationError({"volumes": f"{code}: at most {INTEGER_MAX}, got {text}"})
+        cleaned[code] = int(text)
     return cleaned
 
 

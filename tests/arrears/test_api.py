@@ -111,8 +111,13 @@ def test_bad_query_parameters_are_400_with_the_field(api_for, city_user):
     assert bad_month.status_code == 400
     assert bad_month.json() == {"month": ["month must be 1..12, got 13"]}
     assert "as_of" in client.get(BASE + "ageing/?as_of=tomorrow").json()
-    assert client.get(BASE + "ageing/?as_of=0001-01-01").json() == {
-        "as_of": ["expected a date in 1900 or later, got '0001-01-01'"]
+    last = f"{dt.date.today().year + 1}-12-31"
+    for far in ("0001-01-01", "1999-12-31", "9999-12-31"):
+        assert client.get(BASE + f"ageing/?as_of={far}").json() == {
+            "as_of": [f"expected a date from 2000-01-01 to {last}, got {far}"]
+        }
+    assert client.get(BASE + "recovery/?month=9999-12").json() == {
+        "month": [f"expected a month from 2000-01 to {last[:7]}, got 9999-12"]
     }
     assert client.get(BASE + "transfers/summary/?year=soon").status_code == 400
 

@@ -125,6 +125,17 @@ SAME_RESULT_FILES = {
     "a BOM and CRLF": "\ufeff" + bills("A-001,2026-03,1.00,0,").replace("\n", "\r\n"),
     "not UTF-8": bills("A-001,2026-03,1.00,0,").replace("A-001", "A-\xe9"),
     "a header and nothing else": BILL_HEADER,
+    "thousands separators": bills('A-001,2026-03,"1,234.50","1,000",2026-04-02'),
+    "a spreadsheet's rounded display": bills("A-001,2026-03,1.23457E+11,0,"),
+    "an exponent in capitals": bills("A-001,2026-03,1E5,0,"),
+    "infinity": bills("A-001,2026-03,inf,0,", "A-002,2026-03,Infinity,0,"),
+    "the largest amount": bills("A-001,2026-03,999999999999.99,0,"),
+    "a billing month far ahead": bills("A-001,9999-12,1.00,0,"),
+    "a billing month before 2000": bills("A-001,1999-01,1.00,0,"),
+    "a month far ahead after a plain row": bills("A-001,2026-03,1.00,0,", "A-002,9999-12,1.00,0,"),
+    "a paid_on far ahead": bills("A-001,2026-03,1.00,1.00,9999-12-31"),
+    "a paid_on in year 1": bills("A-001,2026-03,1.00,1.00,0001-01-01"),
+    "a paid_on before 2000": bills("A-001,2026-03,1.00,1.00,1999-12-31"),
 }
 
 
@@ -288,3 +299,45 @@ def test_a_refused_file_leaves_the_month_and_its_partition_as_they_were(
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM pg_class WHERE relname LIKE 'arrears_bill_load_%%'")
         assert cursor.fetchone()[0] == 0
+
+
+# ------------------------------------------------------- values the business never has
+
+REFUSED_FILES = {
+    "a spreadsheet's rounded display": ("amount_billed", "expected an amount like 1234.50"),
+    "an exponent in capitals": ("amount_billed", "expected an amount like 1234.50"),
+    "infinity": ("amount_billed", "expected an amount like 1234.50"),
+    "a billing month far ahead": ("billing_month", "expected a month from 2000-01 to"),
+    "a billing month before 2000": ("billing_month", "expected a month from 2000-01 to"),
+    "a paid_on far ahead": ("paid_on", "expected a date from 2000-01-01 to"),
+    "a paid_on in year 1": ("paid_on", "expected a date from 2000-01-01 to"),
+    "a paid_on before 2000": ("paid_on", "expected a date from 2000-01-01 to"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_FILES))
+@pytest.mark.parametrize("direct", [True, False], ids=["direct load", "row by row"])
+def test_amounts_in_exponent_notation_and_dates_outside_the_business_window_are_refused(
+    name, direct, accounts, admin_user, monkeypatch
+):
+    if direct and connection.vendor != "postgresql":
+        pytest.skip("the direct load is PostgreSQL's")
+    monkeypatch.setattr(BillsDataset, "copies_csv", direct)
+    job = _import_text(SAME_RESULT_FILES[name], admin_user)
+    column, message = REFUSED_FILES[name]
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0]["row"] == 2
+    assert job.errors[0]["column"] == column
+    assert message in job.errors[0]["message"]
+    assert not Bill.objects.exists()
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct load", "row by row"])
+def test_amounts_with_thousands_separators_are_read(direct, accounts, admin_user, monkeypatch):
+    if direct and connection.vendor != "postgresql":
+        pytest.skip("the direct load is PostgreSQL's")
+    monkeypatch.setattr(BillsDataset, "copies_csv", direct)
+    job = _import_text(SAME_RESULT_FILES["thousands separators"], admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    bill = Bill.objects.get()
+    assert (bill.amount_billed, bill.amount_paid) == (Decimal("1234.50"), Decimal("1000.00"))

@@ -133,15 +133,17 @@ def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_u
     assert "Showing the defaults instead" in response.content.decode()
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31"])
-def test_a_date_before_1900_falls_back_to_the_default_with_a_message(
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31", "1999-12-31", "9999-12-31"])
+def test_a_date_outside_the_business_window_falls_back_to_the_default_with_a_message(
     client_for, city_user, recovery_city, as_of
 ):
     client = client_for(city_user)
     response = client.get("/arrears/", {"as_of": as_of})
     assert response.status_code == 200
     assert response.context["as_of"] == dt.date(2026, 11, 16)
-    assert "Choose a date in 1900 or later." in response.content.decode()
+    assert f"expected a date from 2000-01-01 to {dt.date.today().year + 1}-12-31, got {as_of}" in (
+        response.content.decode()
+    )
     assert client.get("/arrears/", {"as_of": as_of, "export": "xlsx"}).status_code == 200
 
 

@@ -279,3 +279,27 @@ def test_the_edit_button_shows_only_to_those_who_may_edit(client_for, staff_a, h
     edit = reverse("revenue:case-edit", args=[case_a.pk])
     assert edit in client_for(staff_a).get(url).content.decode()
     assert edit not in client_for(head_a).get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date", "9999-12-31", "expected a date from 2000-01-01 to"),
+        ("date", "0001-01-01", "expected a date from 2000-01-01 to"),
+        ("attendees", str(10**30), "less than or equal to 2147483647"),
+    ],
+)
+def test_a_training_with_a_far_date_or_too_many_attendees_is_refused_on_its_field(
+    field, value, message, client_for, city_user, county_a
+):
+    data = {
+        "date": "2026-05-21",
+        "kind": "provincial_training",
+        "topic": "Broadband retention",
+        "counties": [county_a.pk],
+        "attendees": "12",
+    }
+    response = client_for(city_user).post(reverse("revenue:training-create"), data | {field: value})
+    assert response.status_code in (200, 400)
+    assert message in str(response.context["form"].errors[field])
+    assert not Training.objects.exists()
