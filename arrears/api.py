@@ -232,6 +232,13 @@ class TransferSerializer(serializers.ModelSerializer):
         required=False, allow_blank=True, help_text="Username of the approver; default you."
     )
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    confirm_over_limit = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Record the transfer although it takes its month over the city's or the "
+        "county's limit; without it such a transfer is refused with 400 naming the excess.",
+    )
 
     class Meta:
         model = Transfer
@@ -245,6 +252,7 @@ class TransferSerializer(serializers.ModelSerializer):
             "note",
             "created_by",
             "created_at",
+            "confirm_over_limit",
         ]
         read_only_fields = ["id", "created_by", "created_at"]
 
@@ -311,6 +319,7 @@ class TransferList(generics.ListCreateAPIView):
             approver=data.get("approver") or self.request.user,
             note=data.get("note", ""),
             created_by=self.request.user,
+            confirm_over_limit=data.get("confirm_over_limit", False),
         )
 
 

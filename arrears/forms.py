@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Account, CollectionAction
 from arrears.services.transfers import approvers
@@ -137,6 +140,9 @@ class TransferForm(CompactForm):
     accounts = forms.IntegerField(label="Accounts", min_value=1)
     approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=2000)
+    confirm_over_limit = forms.BooleanField(
+        label=_("Record it anyway, over the limit"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,17 +150,61 @@ class TransferForm(CompactForm):
         self.fields["approver"].queryset = approvers()
         self.fields["approver"].label_from_instance = lambda u: u.get_full_name() or u.username
 
+    def over_limit(self) -> bool:
+        """The service refused the transfer for taking its month over a limit: the page asks
+        for the confirmation."""
+        return bool(self.errors.get("confirm_over_limit"))
 
-class LimitForm(CompactForm):
-    month = MonthField(label="Month")
-    county = forms.ModelChoiceField(
-        label="County",
-        queryset=County.objects.none(),
-        required=False,
-        empty_label="Whole city (provincial limit)",
-    )
-    amount = forms.DecimalField(label="Limit", **MONEY, min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+#: The column of the city's own (provincial) limit in the limits grid.
+CITY_SCOPE = "city"
+
+
+class LimitGridForm(CompactForm):
+    """The transfer limits of one year as one grid: a row per month, a column for the city's
+    provincial limit and one per active county for its sub-limit. An empty cell is no limit."""
+
+    def __init__(
+        self,
+        *args: Any,
+        year: int,
+        counties: Sequence[County],
+        limits: Mapping[tuple[int | None, dt.date], Decimal],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(active=True)
+        self.year = year
+        self.scopes: list[tuple[str, County | None]] = [(CITY_SCOPE, None)] + [
+            (str(county.pk), county) for county in counties
+        ]
+        self.months = [Month(year, number) for number in range(1, 13)]
+        for month in self.months:
+            for key, county in self.scopes:
+                name = self.cell_name(month, key)
+                self.fields[name] = forms.DecimalField(
+                    label=f"{month} {county.code if county else _('City')}",
+                    required=False,
+                    min_value=0,
+                    **MONEY,
+                )
+                self.initial[name] = limits.get((county.pk if county else None, month.first_day))
+        self.style_fields()
+
+    @staticmethod
+    def cell_name(month: Month, scope: str) -> str:
+        return f"{month}_{scope}"
+
+    def rows(self) -> list[tuple[Month, list[forms.BoundField]]]:
+        """The grid as the template draws it: each month with its cells, city first."""
+        return [
+            (month, [self[self.cell_name(month, key)] for key, _county in self.scopes])
+            for month in self.months
+        ]
+
+    def cells(self) -> dict[tuple[Month, County | None], Decimal | None]:
+        """The cleaned grid for ``limits_set_grid``."""
+        return {
+            (month, county): self.cleaned_data.get(self.cell_name(month, key))
+            for month in self.months
+            for key, county in self.scopes
+        }

@@ -58,6 +58,7 @@ def briefing_city(arrears_city, county_a, county_b, city_user, leader, staff_a, 
             accounts=2,
             approver=leader,
             created_by=city_user,
+            confirm_over_limit=True,
         )
     return arrears_city
 

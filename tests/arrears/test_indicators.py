@@ -128,6 +128,7 @@ def test_transfers_over_the_provincial_limit_are_flagged(city, city_user):
             accounts=3,
             approver=city_user,
             created_by=city_user,
+            confirm_over_limit=True,
         )
     summary = {row.month: row for row in indicators.transfers_summary(city_user, 2026)}
     assert len(summary) == 12
@@ -150,6 +151,7 @@ def test_a_county_user_compares_their_transfers_with_their_sub_limit(city, city_
         accounts=1,
         approver=city_user,
         created_by=city_user,
+        confirm_over_limit=True,
     )
     transfer_create(
         county=city["a"],
@@ -158,6 +160,7 @@ def test_a_county_user_compares_their_transfers_with_their_sub_limit(city, city_
         accounts=1,
         approver=city_user,
         created_by=city_user,
+        confirm_over_limit=True,
     )
     march = indicators.transfers_summary(staff_a, 2026)[2]
     assert (march.amount, march.limit, march.over_limit) == (
