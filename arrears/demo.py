@@ -44,6 +44,9 @@ FEES = (29, 39, 59, 89, 129, 199)
 DEMO_NOTE = "Demo transfer"
 
 
+STREETS = ("East Road", "West Lane", "Station Road", "Market Street", "River Road", "Hill Lane")
+
+
 def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int], today: dt.date):
     """Accounts with a payment behaviour: P on time, L late, H in part, N never (long-term)."""
     accounts: list[Account] = []
@@ -90,6 +93,9 @@ def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int],
                     status=status,
                     status_changed_on=changed if changed and changed <= today else None,
                     deposit=Decimal(100) if line == "BROADBAND" else None,
+                    # Contact details without drawing from ``rng``: the figures stay the same.
+                    contact_phone=f"138 {county.sort_order % 100:02d}00 {n % 10000:04d}",
+                    address=f"{n % 97 + 1} {STREETS[n % len(STREETS)]}, {county.name}",
                 )
             )
             behaviour[account_no] = (kind, rng.choice(FEES), stops_from)

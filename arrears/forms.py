@@ -9,13 +9,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Account, CollectionAction
+from arrears.services.collection import actions_for
 from arrears.services.transfers import approvers
-from marketing_ops.access import WRITING_ROLES, Role
+from marketing_ops.access import Role
 from marketing_ops.forms import BootstrapFormMixin
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
@@ -120,17 +121,22 @@ class ActionForm(CompactForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners_for(account)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        fitting = set(actions_for(account))
+        self.fields["kind"].choices = [
+            (value, label) for value, label in CollectionAction.Kind.choices if value in fitting
+        ]
 
 
 def owners_for(account: Account) -> QuerySet:
-    """Users who may work ``account`` (WRITING_ROLES): its county's staff and the city's
-    staff and admins."""
-    county_staff = Q(groups__name=Role.COUNTY_STAFF, profile__county=account.county_id)
-    city_roles = [role for role in WRITING_ROLES if role != Role.COUNTY_STAFF]
-    city = Q(groups__name__in=city_roles) & (
-        Q(profile__isnull=True) | Q(profile__county__isnull=True)
+    """Who may be named to follow ``account`` up: the active staff of its own county (the
+    collectors), not the city's staff or admins."""
+    return (
+        User.objects.filter(
+            groups__name=Role.COUNTY_STAFF, profile__county=account.county_id, is_active=True
+        )
+        .distinct()
+        .order_by("username")
     )
-    return User.objects.filter(county_staff | city, is_active=True).distinct().order_by("username")
 
 
 class TransferForm(CompactForm):

@@ -204,6 +204,19 @@ def top_overdue(user: Any, as_of: dt.date, per_county: int = 10) -> list[Overdue
     )
 
 
+def accounts_owned_by(user: Any) -> QuerySet:
+    """Ids of the accounts ``user`` owns: those whose latest collection action names them as
+    the owner (who follows the account up). A subquery, for ``account_id__in``."""
+    latest = (
+        CollectionAction.objects.filter(account=OuterRef("account"))
+        .order_by("-happened_on", "-id")
+        .values("id")[:1]
+    )
+    return (
+        CollectionAction.objects.filter(owner=user).filter(id=Subquery(latest)).values("account_id")
+    )
+
+
 def promises_broken(user: Any, today: dt.date) -> QuerySet[CollectionAction]:
     """Latest promise of each account whose date has passed while the account still owes.
 
