@@ -172,15 +172,19 @@ class RecoverySerializer(serializers.Serializer):
 
 class RecoveryView(APIView):
     """Current-arrears recovery rate of a billing month per county and in total, against the
-    year's target. ``month`` defaults to the month in collection (last month)."""
+    year's target. ``month`` defaults to the latest month fallen due, as on the dashboard."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "month", str, description="YYYY-MM; default the latest month fallen due"
+            )
+        ],
         responses=RecoverySerializer,
     )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
-        month = _month_param(request, calc.month_in_collection(today))
+        month = _month_param(request, calc.latest_due_month(today))
         return Response(RecoverySerializer(indicators.recovery(request.user, month)).data)
 
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arrears import calculations as calc
 from arrears.models import Account, CollectionAction
 from arrears.services.collection import actions_for
 from arrears.services.transfers import approvers
@@ -66,7 +67,8 @@ class DashboardForm(CompactForm):
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         # The inputs always show what the page shows, defaults included.
-        defaults = {"month": Month.of(today).previous(), "as_of": today}
+        # The latest month fallen due leads: its recovery is what the target judges.
+        defaults = {"month": calc.latest_due_month(today), "as_of": today}
         kwargs.setdefault("initial", defaults)
         if args and args[0] is not None:
             data = args[0].copy()
@@ -84,7 +86,8 @@ class DashboardForm(CompactForm):
         return as_of
 
     def values(self) -> tuple[Month, dt.date]:
-        """The chosen month and date, with defaults (previous month, today) for blanks."""
+        """The chosen month and date, with defaults (the latest month fallen due, today) for
+        blanks."""
         data = self.cleaned_data if self.is_valid() else {}
         month = data.get("month") or self.initial["month"]
         return month, data.get("as_of") or self.initial["as_of"]

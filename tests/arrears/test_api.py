@@ -343,3 +343,12 @@ def test_recovery_and_ageing_endpoints_keep_a_constant_query_count(
         assert client.get(BASE + f"ageing/?as_of={dt.date(2026, 6, 1)}").status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(BASE + "transfers/summary/?year=2026").status_code == 200
+
+
+def test_recovery_defaults_to_the_latest_month_fallen_due_as_the_dashboard(
+    api_for, city_user, county_a, today
+):
+    # On 16 November: September's bills fell due on 31 October; October's are in collection.
+    answer = api_for(city_user).get(BASE + "recovery/")
+    assert answer.status_code == 200
+    assert answer.json()["month"] == "2026-09"

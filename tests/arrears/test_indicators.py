@@ -226,6 +226,26 @@ def test_snapshots_give_the_change_in_recovery_since_last_week(
     assert [point.recovery_month for point in trend] == ["2026-03", "2026-03"]
 
 
+def test_snapshots_of_past_days_hold_the_figures_of_that_day_not_todays(city, admin_user):
+    # B paid 200 of its March bill on 14 April; both weekly snapshots are taken afterwards (as
+    # the demo and a rerun of a missed day do): the one of 10 April must not copy the payment.
+    from arrears.models import ArrearsSnapshot, Bill
+
+    Bill.objects.filter(account__account_no="B-1", billing_month=dt.date(2026, 3, 1)).update(
+        amount_paid=D("200.00"), paid_on=dt.date(2026, 4, 14)
+    )
+    snapshots_take(as_of=dt.date(2026, 4, 10))
+    snapshots_take(as_of=dt.date(2026, 4, 17))
+    b = {s.as_of: s for s in ArrearsSnapshot.objects.filter(county=city["b"]).order_by("as_of")}
+    before, after = b[dt.date(2026, 4, 10)], b[dt.date(2026, 4, 17)]
+    assert (before.collected, before.recovery_rate) == (D("0.00"), D("0.0000"))
+    assert (after.collected, after.recovery_rate) == (D("200.00"), D("0.5000"))
+    # Outstanding up to April's bills: 400 + 10 then, 200 + 10 a week later.
+    assert (before.outstanding, after.outstanding) == (D("410.00"), D("210.00"))
+    change = indicators.recovery_change_since_last_week(admin_user, dt.date(2026, 4, 18))
+    assert change.counties[1].change_pp == D("50.00")
+
+
 def test_a_county_user_sees_only_their_countys_snapshots(city, staff_b):
     snapshots_take(as_of=dt.date(2026, 4, 10))
     trend = indicators.snapshot_trend(staff_b)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from arrears.models import ArrearsSnapshot, Transfer, TransferLimit
+from arrears.models import ArrearsSnapshot, Bill, Transfer, TransferLimit
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.models import County
 from tests.arrears.conftest import bulk_accounts, bulk_bills
@@ -98,17 +98,51 @@ def recovery_city(arrears_city, county_a, county_b, today):
     return arrears_city
 
 
-def test_the_dashboard_defaults_to_last_month_and_today(client_for, city_user, recovery_city):
+def test_the_dashboard_leads_with_the_latest_month_fallen_due_and_shows_the_one_in_collection(
+    client_for, city_user, recovery_city
+):
+    # On 16 November September's bills are the latest fallen due (30 October); October's are
+    # still being collected (due 30 November) and are shown beside, in progress.
     response = client_for(city_user).get("/arrears/")
-    assert str(response.context["month"]) == "2026-10"
+    assert str(response.context["month"]) == "2026-09"
     assert response.context["as_of"] == dt.date(2026, 11, 16)
     recovery = response.context["recovery"]
     rates = {row.county: row.recovery_rate for row in recovery.counties}
-    assert rates == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
+    assert rates == {"C01": Decimal("0.3478"), "C02": None}  # (80) / (100 + 50 + 80)
     assert [row.county for row in response.context["below_target"]] == ["C01"]
+    collecting = response.context["in_progress"]
+    assert (collecting.month, collecting.pace_month, collecting.pace_on) == (
+        "2026-10",
+        "2026-09",
+        "2026-10-16",
+    )
+    so_far = {row.county: row.recovery_rate for row in collecting.counties}
+    assert so_far == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
     content = response.content.decode()
     assert 'id="chart-recovery"' in content and 'id="chart-ageing"' in content
-    assert "Below target in 2026-10: Alpha District." in content
+    assert "Below target in 2026-09: Alpha District." in content
+    assert "Below target in 2026-10" not in content
+    city = content.split('id="in-progress-city"')[1].split("</p>")[0]
+    assert "2026-10 bills are still being collected: 45.16% so far." in city
+    assert "On the same day of its own collection (2026-10-16) 2026-09 had reached 34.78%." in city
+    assert "Ahead of that pace by +10.38 pp." in city
+
+
+def test_the_pace_counts_only_what_the_month_before_had_collected_by_the_same_day(
+    client_for, city_user, recovery_city
+):
+    # A-0003 paid September's 80 on 20 October: after the 16th, so not yet at the same day.
+    Bill.objects.filter(account=recovery_city["a3"], billing_month=dt.date(2026, 9, 1)).update(
+        paid_on=dt.date(2026, 10, 20)
+    )
+    collecting = client_for(city_user).get("/arrears/").context["in_progress"]
+    assert collecting.city.pace_rate == Decimal("0.0000")
+    assert collecting.city.ahead_pp == Decimal("45.16")
+    Bill.objects.filter(account=recovery_city["a3"], billing_month=dt.date(2026, 9, 1)).update(
+        paid_on=dt.date(2026, 10, 16)
+    )
+    collecting = client_for(city_user).get("/arrears/").context["in_progress"]
+    assert collecting.city.pace_rate == Decimal("0.3478")
 
 
 def test_the_dashboard_month_and_date_can_be_chosen(client_for, city_user, recovery_city):
@@ -136,13 +170,13 @@ def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_
     response = client_for(city_user).get("/arrears/?export=xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
-        "Recovery 2026-10",
+        "Recovery 2026-09",
         "Ageing 2026-11-16",
         "Long-term arrears",
         "Transfers 2026",
         "Weekly trend",
     ]
-    recovery = list(workbook["Recovery 2026-10"].iter_rows(values_only=True))
+    recovery = list(workbook["Recovery 2026-09"].iter_rows(values_only=True))
     assert recovery[1][:2] == ("C01", "Alpha District") and recovery[1][-1] == "No"
     assert recovery[-1][1] == "City total"
     trend = list(workbook["Weekly trend"].iter_rows(values_only=True))
@@ -152,7 +186,7 @@ def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_
 def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_user, recovery_city):
     response = client_for(city_user).get("/arrears/", {"month": "2026-13"})
     assert response.status_code == 200
-    assert str(response.context["month"]) == "2026-10"
+    assert str(response.context["month"]) == "2026-09"
     assert "Showing the defaults instead" in response.content.decode()
 
 
