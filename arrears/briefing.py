@@ -96,7 +96,12 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
     changes = {row.county: row.change_pp for row in (change.counties if change else [])}
     headers = ["County", "Name", "Billed", "Collected", "Recovery", "Target", "Meets target"]
     if change is not None:
-        headers.append("Change since last week (pp)")
+        of_month = change.counties[0].recovery_month if change.counties else ""
+        headers.append(
+            f"Change since last week, {of_month} bills (pp)"
+            if of_month
+            else "Change since last week (pp)"
+        )
     rows = []
     total = replace(recovery.city, county="", county_name=f"{scope} total")
     for row in [*recovery.counties, total]:
@@ -130,8 +135,11 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
     lines = _recovery_lines(recovery, scope)
     lines.append(_in_progress_line(reader, period))
     if change.previous_as_of:
+        # The snapshots follow the month in collection: say which month the change is of.
+        of_month = change.counties[0].recovery_month if change.counties else ""
         lines.append(
-            f"Change since last week: {points(change.city.change_pp)} "
+            f"Change since last week in the recovery of {of_month} bills: "
+            f"{points(change.city.change_pp)} "
             f"(snapshot of {change.as_of} against {change.previous_as_of})."
         )
     else:

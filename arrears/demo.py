@@ -106,16 +106,13 @@ def _bill(
     rng: random.Random, kind: str, fee: int, stops_from: Month | None, month: Month, today: dt.date
 ) -> tuple[Decimal, Decimal, dt.date | None]:
     billed = (Decimal(fee) + Decimal(rng.randrange(0, 3000)) / 100).quantize(CENT)
-    due = month.next().last_day
-    in_collection = due >= today  # last month's bills: only some paid so far
     if kind == "N" and stops_from is not None and month >= stops_from:
         return billed, Decimal("0.00"), None
-    if in_collection:
-        progress = min(max((today.day - 1) / 28, 0.0), 1.0)
-        if kind == "P" and rng.random() < 0.35 + 0.6 * progress:
-            return billed, billed, today - dt.timedelta(days=rng.randrange(0, today.day))
-        return billed, Decimal("0.00"), None
+    # Every month is paid the same way through its collection month; the month still in
+    # collection has only the payments whose day has come, so its pace is comparable.
     pay_day = month.next().first_day + dt.timedelta(days=rng.randrange(0, 28))
+    if pay_day > today:
+        return billed, Decimal("0.00"), None
     if kind == "H":
         return billed, (billed / 2).quantize(CENT), pay_day
     if kind == "L":

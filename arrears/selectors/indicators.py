@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Least
+from django.utils import timezone
 
 from arrears import calculations as calc
 from arrears.models import (
@@ -282,12 +283,23 @@ def collected_as_of(bills: QuerySet, as_of: dt.date) -> dict[tuple[int, dt.date]
 
 def in_progress(user: Any, as_of: dt.date) -> InProgress:
     """The month in collection on ``as_of`` per county in scope and in total: its recovery so
-    far (from the month totals) beside the rate the month before had on the same day of its own
-    collection (from its bills' payment dates). Four queries."""
+    far (from the month totals; for a past day from its bills' payment dates) beside the rate
+    the month before had on the same day of its own collection (from its bills' payment
+    dates). Four queries."""
     month = calc.month_in_collection(as_of)
     pace_month = month.previous()
     pace_on = calc.same_day_a_month_earlier(as_of)
-    now = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
+    if as_of < timezone.localdate():
+        # A day gone by (a briefing archived late): what had been collected by then.
+        bills = Bill.objects.visible_to(user).filter(billing_month=month.first_day)
+        now = {
+            county_id: (billed, collected)
+            for (county_id, _month), (billed, collected, _owed) in collected_as_of(
+                bills, as_of
+            ).items()
+        }
+    else:
+        now = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
     then = collected_as_of(
         Bill.objects.visible_to(user).filter(billing_month=pace_month.first_day), pace_on
     )

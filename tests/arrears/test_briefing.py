@@ -64,6 +64,10 @@ def briefing_city(arrears_city, county_a, county_b, city_user, leader, staff_a, 
     return arrears_city
 
 
+def recovery_headers(section):
+    return section.tables[0].headers
+
+
 def weekly(today):
     return period_for("weekly", today=today)  # the week that just ended: 2026-11-09..15
 
@@ -85,7 +89,12 @@ def test_weekly_city_section_shows_recovery_against_target_and_the_change(
         "In collection: 2026-10 bills 45.16% so far (in progress); 2026-09 had reached 34.78% "
         "on the same day of its collection (2026-10-16), +10.38 pp against that pace."
     ) in text
-    assert "Change since last week: +5.00 pp (snapshot of 2026-11-15 against 2026-11-08)." in text
+    # The snapshots follow the month in collection: the change says which month it is of.
+    assert (
+        "Change since last week in the recovery of 2026-10 bills: +5.00 pp "
+        "(snapshot of 2026-11-15 against 2026-11-08)."
+    ) in text
+    assert recovery_headers(section)[-1] == "Change since last week, 2026-10 bills (pp)"
     assert "Promises to pay overdue and unpaid: 2." in text
     recovery, promises = section.tables
     assert isinstance(recovery, Sheet) and recovery.title == "Recovery 2026-09"

@@ -289,3 +289,18 @@ def test_recovery_and_ageing_queries_do_not_grow_with_accounts_and_counties(
     # Savepoint, 5 aggregates and reads, one bulk upsert, release: whatever the size.
     with django_assert_max_num_queries(8):
         snapshots_take(as_of=dt.date(2026, 4, 11))
+
+
+def test_the_month_in_collection_on_a_past_day_counts_only_what_was_paid_by_then(city, admin_user):
+    # A briefing archived late reads the month in collection as it stood on its day.
+    from arrears.models import Bill
+
+    Bill.objects.filter(account__account_no="B-1", billing_month=dt.date(2026, 3, 1)).update(
+        amount_paid=D("200.00"), paid_on=dt.date(2026, 4, 14)
+    )
+    before = indicators.in_progress(admin_user, dt.date(2026, 4, 10))
+    after = indicators.in_progress(admin_user, dt.date(2026, 4, 14))
+    assert before.month == after.month == "2026-03"
+    b_before = {row.county: row for row in before.counties}["C02"]
+    b_after = {row.county: row for row in after.counties}["C02"]
+    assert (b_before.collected, b_after.collected) == (D("0.00"), D("200.00"))
