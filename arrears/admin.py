@@ -30,7 +30,7 @@ class AccountAdmin(admin.ModelAdmin):
         "opened_on",
     )
     list_filter = ("county", "business_line", "status")
-    search_fields = ("account_no", "customer_name")
+    search_fields = ("account_no", "customer_name", "contact_phone")
     list_select_related = ("county", "business_line")
     date_hierarchy = "opened_on"
     # Counting a million rows on every list page is slow on PostgreSQL.

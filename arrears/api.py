@@ -58,7 +58,7 @@ class MonthField(serializers.CharField):
 
 
 class RecoveryQuery(serializers.Serializer):
-    month = MonthField(required=False, help_text="YYYY-MM; default the month in collection.")
+    month = MonthField(required=False, help_text="YYYY-MM; default the latest month fallen due.")
 
 
 class AgeingQuery(serializers.Serializer):
@@ -186,12 +186,13 @@ class RecoverySerializer(serializers.Serializer):
 
 class RecoveryView(APIView):
     """Current-arrears recovery rate of a billing month per county and in total, against the
-    year's target. ``month`` defaults to the month in collection (last month)."""
+    year's target. ``month`` defaults to the latest month fallen due, as on the dashboard."""
 
     @extend_schema(parameters=[RecoveryQuery], responses=RecoverySerializer)
     def get(self, request: Request) -> Response:
+        today = timezone.localdate()
         query = query_params(request, RecoveryQuery)
-        month = query.get("month") or calc.month_in_collection(timezone.localdate())
+        month = query.get("month") or calc.latest_due_month(today)
         return Response(RecoverySerializer(indicators.recovery(request.user, month)).data)
 
 
@@ -247,6 +248,13 @@ class TransferSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, default=None, allow_null=True
     )
+    confirm_over_limit = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Record the transfer although it takes its month over the city's or the "
+        "county's limit; without it such a transfer is refused with 400 naming the excess.",
+    )
 
     class Meta:
         model = Transfer
@@ -260,6 +268,7 @@ class TransferSerializer(serializers.ModelSerializer):
             "note",
             "created_by",
             "created_at",
+            "confirm_over_limit",
         ]
         read_only_fields = ["id", "created_by", "created_at"]
 
@@ -324,6 +333,7 @@ class TransferList(generics.ListCreateAPIView):
             approver=data.get("approver") or user,
             note=data.get("note", ""),
             created_by=user,
+            confirm_over_limit=data.get("confirm_over_limit", False),
         )
 
 

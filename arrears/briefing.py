@@ -1,7 +1,9 @@
 """Arrears in the emailed briefings (docs/rules.md#briefings).
 
-Weekly: recovery by county against the target for the billing month in collection, the change
-since last week from the snapshots, counties below target, promises to pay that are overdue.
+Weekly: recovery by county against the target for the latest billing month fallen due (as the
+dashboard leads with it), the month still in collection against the pace of the month before,
+the change since last week from the snapshots, counties below target, promises to pay that are
+overdue.
 Monthly: recovery, ageing, long-term arrears and transfers against the limit with the months
 over it. A county's briefing is read with the scope of that county's head, so it holds that
 county only; the city briefing with the scope of the city's leadership.
@@ -42,10 +44,30 @@ def _scope_label(county: County | None) -> str:
     return county.name if county else "City"
 
 
+def _day_after(period: BriefingPeriod) -> dt.date:
+    """The day a briefing is read on: the one after its period (the dashboard's "today")."""
+    return period.end + dt.timedelta(days=1)
+
+
 def recovery_month_of(period: BriefingPeriod) -> Month:
-    """The billing month in collection at the end of the period (bills fall due at the end of
-    the following month), e.g. October's bills for a week or month ending in November."""
-    return calc.month_in_collection(period.end)
+    """The latest billing month fallen due by the end of the period (bills fall due at the end
+    of the following month), as the dashboard leads with it: September's bills for a week
+    ending on 29 November, October's from 1 December."""
+    return calc.latest_due_month(_day_after(period))
+
+
+def _in_progress_line(reader: Any, period: BriefingPeriod) -> str:
+    """The month still in collection, in progress, against the pace of the month before."""
+    collecting = indicators.in_progress(reader, _day_after(period))
+    city = collecting.city
+    line = (
+        f"In collection: {collecting.month} bills {percent(city.recovery_rate)} so far "
+        f"(in progress); {collecting.pace_month} had reached {percent(city.pace_rate)} on the "
+        f"same day of its collection ({collecting.pace_on})"
+    )
+    if city.ahead_pp is not None:
+        line += f", {points(city.ahead_pp)} against that pace"
+    return line + "."
 
 
 def _recovery_lines(recovery: Recovery, scope: str) -> list[str]:
@@ -74,7 +96,12 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
     changes = {row.county: row.change_pp for row in (change.counties if change else [])}
     headers = ["County", "Name", "Billed", "Collected", "Recovery", "Target", "Meets target"]
     if change is not None:
-        headers.append("Change since last week (pp)")
+        of_month = change.counties[0].recovery_month if change.counties else ""
+        headers.append(
+            f"Change since last week, {of_month} bills (pp)"
+            if of_month
+            else "Change since last week (pp)"
+        )
     rows = []
     total = replace(recovery.city, county="", county_name=f"{scope} total")
     for row in [*recovery.counties, total]:
@@ -106,9 +133,13 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
     recovery = indicators.recovery(reader, recovery_month_of(period))
     change = indicators.recovery_change_since_last_week(reader, period.end)
     lines = _recovery_lines(recovery, scope)
+    lines.append(_in_progress_line(reader, period))
     if change.previous_as_of:
+        # The snapshots follow the month in collection: say which month the change is of.
+        of_month = change.counties[0].recovery_month if change.counties else ""
         lines.append(
-            f"Change since last week: {points(change.city.change_pp)} "
+            f"Change since last week in the recovery of {of_month} bills: "
+            f"{points(change.city.change_pp)} "
             f"(snapshot of {change.as_of} against {change.previous_as_of})."
         )
     else:

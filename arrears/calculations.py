@@ -62,6 +62,21 @@ def month_in_collection(as_of: dt.date) -> Month:
     return Month.of(as_of).shift(-MONTHS_TO_DUE)
 
 
+def latest_due_month(as_of: dt.date) -> Month:
+    """The latest billing month whose due date has passed by ``as_of`` (due before that day):
+    the month whose recovery the target judges. On 5 December: October (due 30 November)."""
+    return month_in_collection(as_of).previous()
+
+
+def same_day_a_month_earlier(as_of: dt.date) -> dt.date:
+    """``as_of``'s day in the month before (the last day when that month is shorter): the day
+    the previous billing month had reached in its own collection (the pace)."""
+    earlier = Month.of(as_of).previous()
+    return min(
+        earlier.first_day.replace(day=1) + dt.timedelta(days=as_of.day - 1), earlier.last_day
+    )
+
+
 def days_past_due(billing_month: dt.date, as_of: dt.date) -> int:
     """Days from the due date to ``as_of``; zero or negative while the bill is not yet due."""
     return (as_of - due_date(billing_month)).days

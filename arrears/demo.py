@@ -44,6 +44,9 @@ FEES = (29, 39, 59, 89, 129, 199)
 DEMO_NOTE = "Demo transfer"
 
 
+STREETS = ("East Road", "West Lane", "Station Road", "Market Street", "River Road", "Hill Lane")
+
+
 def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int], today: dt.date):
     """Accounts with a payment behaviour: P on time, L late, H in part, N never (long-term)."""
     accounts: list[Account] = []
@@ -90,6 +93,9 @@ def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int],
                     status=status,
                     status_changed_on=changed if changed and changed <= today else None,
                     deposit=Decimal(100) if line == "BROADBAND" else None,
+                    # Contact details without drawing from ``rng``: the figures stay the same.
+                    contact_phone=f"138 {county.sort_order % 100:02d}00 {n % 10000:04d}",
+                    address=f"{n % 97 + 1} {STREETS[n % len(STREETS)]}, {county.name}",
                 )
             )
             behaviour[account_no] = (kind, rng.choice(FEES), stops_from)
@@ -100,16 +106,13 @@ def _bill(
     rng: random.Random, kind: str, fee: int, stops_from: Month | None, month: Month, today: dt.date
 ) -> tuple[Decimal, Decimal, dt.date | None]:
     billed = (Decimal(fee) + Decimal(rng.randrange(0, 3000)) / 100).quantize(CENT)
-    due = month.next().last_day
-    in_collection = due >= today  # last month's bills: only some paid so far
     if kind == "N" and stops_from is not None and month >= stops_from:
         return billed, Decimal("0.00"), None
-    if in_collection:
-        progress = min(max((today.day - 1) / 28, 0.0), 1.0)
-        if kind == "P" and rng.random() < 0.35 + 0.6 * progress:
-            return billed, billed, today - dt.timedelta(days=rng.randrange(0, today.day))
-        return billed, Decimal("0.00"), None
+    # Every month is paid the same way through its collection month; the month still in
+    # collection has only the payments whose day has come, so its pace is comparable.
     pay_day = month.next().first_day + dt.timedelta(days=rng.randrange(0, 28))
+    if pay_day > today:
+        return billed, Decimal("0.00"), None
     if kind == "H":
         return billed, (billed / 2).quantize(CENT), pay_day
     if kind == "L":

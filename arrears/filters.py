@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Account, Bill, CollectionAction, Transfer
+from arrears.selectors.worklist import accounts_owned_by
 from marketing_ops.access import is_city_wide, visible_counties
 from marketing_ops.filters import BootstrapFilterSet
 from marketing_ops.models import BusinessLine
@@ -35,7 +39,17 @@ def county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
 
 
 class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
-    """Narrows the owing bills behind the worklist by the account's line and status."""
+    """Narrows the owing bills behind the worklist: a search by account number, customer or
+    phone, the reader's own accounts, the account's line and status."""
+
+    q = django_filters.CharFilter(
+        method="search", label=_("Account, customer or phone"), max_length=200
+    )
+    mine = django_filters.BooleanFilter(
+        method="only_mine",
+        label=_("Accounts"),
+        widget=forms.Select(choices=[("", _("All accounts")), ("true", _("My accounts"))]),
+    )
 
     business_line = django_filters.ModelChoiceFilter(
         field_name="account__business_line",
@@ -54,6 +68,29 @@ class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
     class Meta:
         model = Bill
         fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.user = user
+
+    def search(self, queryset: QuerySet[Bill], name: str, value: str) -> QuerySet[Bill]:
+        """Bills of accounts whose number or phone starts with ``value`` or whose customer's
+        name contains it."""
+        text = value.strip()
+        if not text:
+            return queryset
+        accounts = Account.objects.filter(
+            Q(account_no__istartswith=text)
+            | Q(customer_name__icontains=text)
+            | Q(contact_phone__startswith=text)
+        ).values("pk")
+        return queryset.filter(account_id__in=accounts)
+
+    def only_mine(self, queryset: QuerySet[Bill], name: str, value: bool | None) -> QuerySet[Bill]:
+        """Bills of the accounts the reader owns: the owner of the account's latest action."""
+        if not value:
+            return queryset
+        return queryset.filter(account_id__in=accounts_owned_by(self.user))
 
 
 class PromiseFilter(CountyChoiceMixin, BootstrapFilterSet):

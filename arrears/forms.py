@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from arrears import calculations as calc
 from arrears.models import Account, CollectionAction
+from arrears.services.collection import actions_for
 from arrears.services.transfers import approvers
-from marketing_ops.access import WRITING_ROLES, Role
+from marketing_ops.access import Role
 from marketing_ops.forms import BootstrapFormMixin, BusinessDateField, CountField, MoneyField
 from marketing_ops.models import County
 from marketing_ops.periods import Month, business_window
@@ -65,7 +70,8 @@ class DashboardForm(CompactForm):
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         # The inputs always show what the page shows, defaults included.
-        defaults = {"month": Month.of(today).previous(), "as_of": today}
+        # The latest month fallen due leads: its recovery is what the target judges.
+        defaults = {"month": calc.latest_due_month(today), "as_of": today}
         kwargs.setdefault("initial", defaults)
         if args and args[0] is not None:
             data = args[0].copy()
@@ -77,7 +83,8 @@ class DashboardForm(CompactForm):
         self.today = today
 
     def values(self) -> tuple[Month, dt.date]:
-        """The chosen month and date, with defaults (previous month, today) for blanks."""
+        """The chosen month and date, with defaults (the latest month fallen due, today) for
+        blanks."""
         data = self.cleaned_data if self.is_valid() else {}
         month = data.get("month") or self.initial["month"]
         return month, data.get("as_of") or self.initial["as_of"]
@@ -111,17 +118,22 @@ class ActionForm(CompactForm):
         owner.queryset = owners_for(account)
         # Replacing the label per instance is Django's documented use; the stubs see a method.
         owner.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+        fitting = set(actions_for(account))
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (value, label) for value, label in CollectionAction.Kind.choices if value in fitting
+        ]
 
 
 def owners_for(account: Account) -> QuerySet:
-    """Users who may work ``account`` (WRITING_ROLES): its county's staff and the city's
-    staff and admins."""
-    county_staff = Q(groups__name=Role.COUNTY_STAFF, profile__county=account.county_id)
-    city_roles = [role for role in WRITING_ROLES if role != Role.COUNTY_STAFF]
-    city = Q(groups__name__in=city_roles) & (
-        Q(profile__isnull=True) | Q(profile__county__isnull=True)
+    """Who may be named to follow ``account`` up: the active staff of its own county (the
+    collectors), not the city's staff or admins."""
+    return (
+        User.objects.filter(
+            groups__name=Role.COUNTY_STAFF, profile__county=account.county_id, is_active=True
+        )
+        .distinct()
+        .order_by("username")
     )
-    return User.objects.filter(county_staff | city, is_active=True).distinct().order_by("username")
 
 
 class TransferForm(CompactForm):
@@ -132,6 +144,9 @@ class TransferForm(CompactForm):
     accounts = CountField(label="Accounts", min_value=1)
     approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=2000)
+    confirm_over_limit = forms.BooleanField(
+        label=_("Record it anyway, over the limit"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,19 +157,58 @@ class TransferForm(CompactForm):
         approver.queryset = approvers()
         approver.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]  # as above
 
+    def over_limit(self) -> bool:
+        """The service refused the transfer for taking its month over a limit: the page asks
+        for the confirmation."""
+        return bool(self.errors.get("confirm_over_limit"))
 
-class LimitForm(CompactForm):
-    month = MonthField(label="Month")
-    county = forms.ModelChoiceField(
-        label="County",
-        queryset=County.objects.none(),
-        required=False,
-        empty_label="Whole city (provincial limit)",
-    )
-    amount = MoneyField(label="Limit")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+#: The column of the city's own (provincial) limit in the limits grid.
+CITY_SCOPE = "city"
+
+
+class LimitGridForm(CompactForm):
+    """The transfer limits of one year as one grid: a row per month, a column for the city's
+    provincial limit and one per active county for its sub-limit. An empty cell is no limit."""
+
+    def __init__(
+        self,
+        *args: Any,
+        year: int,
+        counties: Sequence[County],
+        limits: Mapping[tuple[int | None, dt.date], Decimal],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["county"]).queryset = County.objects.filter(
-            active=True
-        )
+        self.year = year
+        self.scopes: list[tuple[str, County | None]] = [(CITY_SCOPE, None)] + [
+            (str(county.pk), county) for county in counties
+        ]
+        self.months = [Month(year, number) for number in range(1, 13)]
+        for month in self.months:
+            for key, county in self.scopes:
+                name = self.cell_name(month, key)
+                self.fields[name] = MoneyField(
+                    label=f"{month} {county.code if county else _('City')}", required=False
+                )
+                self.initial[name] = limits.get((county.pk if county else None, month.first_day))
+        self.style_fields()
+
+    @staticmethod
+    def cell_name(month: Month, scope: str) -> str:
+        return f"{month}_{scope}"
+
+    def rows(self) -> list[tuple[Month, list[forms.BoundField]]]:
+        """The grid as the template draws it: each month with its cells, city first."""
+        return [
+            (month, [self[self.cell_name(month, key)] for key, _county in self.scopes])
+            for month in self.months
+        ]
+
+    def cells(self) -> dict[tuple[Month, County | None], Decimal | None]:
+        """The cleaned grid for ``limits_set_grid``."""
+        return {
+            (month, county): self.cleaned_data.get(self.cell_name(month, key))
+            for month in self.months
+            for key, county in self.scopes
+        }

@@ -30,6 +30,7 @@ ACCOUNTS_OPENED_FROM = 1980
 CONTRACT_YEARS_AHEAD = 50
 _ACCOUNTS_LOCK_KEY = 0x61636374  # "acct"
 _PLAIN_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}\Z")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{2,31}\Z")
 
 
 # The staging table takes text: these columns validate a cell as tabular's do but hand on the
@@ -42,6 +43,19 @@ class BillingMonth(tabular.MonthColumn):
 
     def value(self, month: Month) -> str:
         return month.first_day.isoformat()
+
+
+class Phone(tabular.Text):
+    """A contact phone: digits, with the spaces, dashes, parentheses and leading ``+`` people
+    write them with."""
+
+    def parse(self, raw: Any) -> str:
+        text = super().parse(raw).strip()
+        if not _PHONE.match(text):
+            raise ValueError(
+                f"{text!r} is not a phone number: use digits, with spaces, dashes or a leading +"
+            )
+        return text
 
 
 class StagedDate(tabular.Date):
@@ -168,6 +182,8 @@ class AccountsDataset(_StagedDataset):
         # A contract may run for decades ahead (a dedicated line's lease).
         StagedDate("contract_end", required=False, years_ahead=CONTRACT_YEARS_AHEAD),
         StagedMoney("deposit", required=False),
+        Phone("contact_phone", max_length=32, required=False),
+        tabular.Text("address", max_length=300, required=False),
     )
     staging_columns = [
         ("row_no", "integer", "integer"),
@@ -180,6 +196,8 @@ class AccountsDataset(_StagedDataset):
         ("status_changed_on", "date", "text"),
         ("contract_end", "date", "text"),
         ("deposit", "numeric(14,2)", "numeric"),
+        ("contact_phone", "text", "text"),
+        ("address", "text", "text"),
     ]
 
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
@@ -212,6 +230,9 @@ class AccountsDataset(_StagedDataset):
         "contract_end",
         "deposit",
     )
+    #: Contact details collectors add: an empty cell, or a file without the column, keeps
+    #: what is stored (the billing system's export may not carry them).
+    KEPT_WHEN_EMPTY = ("contact_phone", "address")
 
     def apply(self, ctx: tabular.ImportContext) -> int:
         """Update the accounts the file changes, insert the new ones; an account the file
@@ -231,17 +252,32 @@ class AccountsDataset(_StagedDataset):
         own = ctx.county_id if not ctx.city_wide else None
         moved = self._moved_account_ids(table, ctx)
         differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-        changed = " OR ".join(f"a.{column} {differs} s.{column}" for column in self.WRITTEN)
+        changed = " OR ".join(
+            [f"a.{column} {differs} s.{column}" for column in self.WRITTEN]
+            + [
+                f"(s.{column} IS NOT NULL AND a.{column} <> s.{column})"
+                for column in self.KEPT_WHEN_EMPTY
+            ]
+        )
         guard = "AND a.county_id = %s" if own is not None else ""
         staging.execute(
             "UPDATE arrears_account AS a SET "
-            + ", ".join(f"{column} = s.{column}" for column in self.WRITTEN)
+            + ", ".join(
+                [f"{column} = s.{column}" for column in self.WRITTEN]
+                + [
+                    f"{column} = COALESCE(s.{column}, a.{column})"
+                    for column in self.KEPT_WHEN_EMPTY
+                ]
+            )
             + f" FROM {table.name} AS s WHERE a.account_no = s.account_no AND ({changed}) {guard}",
             [own] if own is not None else [],
         )
-        columns = ", ".join(("account_no", *self.WRITTEN))
+        columns = ", ".join(("account_no", *self.WRITTEN, *self.KEPT_WHEN_EMPTY))
+        selected = ", ".join(
+            ("account_no", *self.WRITTEN, *(f"COALESCE({c}, '')" for c in self.KEPT_WHEN_EMPTY))
+        )
         staging.execute(
-            f"INSERT INTO arrears_account ({columns}) SELECT {columns} FROM {table.name} s "
+            f"INSERT INTO arrears_account ({columns}) SELECT {selected} FROM {table.name} s "
             f"WHERE NOT EXISTS (SELECT 1 FROM arrears_account a WHERE a.account_no = s.account_no)"
         )
         accounts.bills_follow_accounts(moved)

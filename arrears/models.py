@@ -43,6 +43,12 @@ class Account(models.Model):
     status_changed_on = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True)
     deposit = models.DecimalField(**MONEY, null=True, blank=True)
+    contact_phone = models.CharField(
+        max_length=32, blank=True, help_text="The number collectors call; empty when unknown."
+    )
+    address = models.CharField(
+        max_length=300, blank=True, help_text="Where collectors visit; empty when unknown."
+    )
 
     objects = CountyScopedQuerySet.as_manager()
 

@@ -76,6 +76,10 @@ class OverdueAccountTable(tables.Table):
         attrs=NOWRAP,
     )
     customer = tables.Column(accessor="account__customer_name", orderable=False)
+    phone = tables.Column(
+        accessor="account__contact_phone", verbose_name="Phone", orderable=False, attrs=NOWRAP
+    )
+    address = tables.Column(accessor="account__address", verbose_name="Address", orderable=False)
     county = tables.Column(accessor="account__county__code", orderable=False)
     line = tables.Column(accessor="account__business_line__name", orderable=False)
     status = tables.Column(accessor="account__get_status_display", orderable=False)
@@ -97,8 +101,8 @@ def overdue_sheet(rows: Iterable[OverdueAccount], title: str, *, show_county: bo
     django-tables2 inspects every cell's callables when exporting (milliseconds per row);
     a whole worklist can hold tens of thousands of accounts, so it is written directly.
     """
-    headers = ["Account", "Customer", "County", "Line", "Status", "Outstanding", "Bills"]
-    headers += ["Oldest due", "Days overdue", "Last action"]
+    headers = ["Account", "Customer", "Phone", "Address", "County", "Line", "Status"]
+    headers += ["Outstanding", "Bills", "Oldest due", "Days overdue", "Last action"]
     if not show_county:
         headers.remove("County")
 
@@ -107,6 +111,8 @@ def overdue_sheet(rows: Iterable[OverdueAccount], title: str, *, show_county: bo
         values = [
             account.account_no,
             account.customer_name,
+            account.contact_phone,
+            account.address,
             account.county.code,
             account.business_line.name,
             account.get_status_display(),
@@ -117,7 +123,7 @@ def overdue_sheet(rows: Iterable[OverdueAccount], title: str, *, show_county: bo
             row.last_action,
         ]
         if not show_county:
-            del values[2]
+            del values[4]
         return values
 
     return Sheet(title, headers, (cells(row) for row in rows))
@@ -249,7 +255,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             action.result,
         ]
         if not show_county:
-            del values[2]
+            del values[4]
         return values
 
     return Sheet(title, headers, (cells(action) for action in actions))

@@ -147,9 +147,15 @@ class SendResult:
 
 
 def briefing_send(
-    period: BriefingPeriod, county: Any = None, *, force: bool = False, dry_run: bool = False
+    period: BriefingPeriod,
+    county: Any = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    mail_backend: str | None = None,
 ) -> SendResult:
-    """Build, archive and email one briefing; a second call sends nothing unless ``force``."""
+    """Build, archive and email one briefing; a second call sends nothing unless ``force``.
+    ``mail_backend`` replaces the configured one (the demo's briefings go nowhere)."""
     scope = county.code if county else "city"
     recipients = recipients_for(county)
     if dry_run:
@@ -179,14 +185,14 @@ def briefing_send(
         briefing.subject, briefing.html = rendered.subject, rendered.html
         briefing.text, briefing.xlsx = rendered.text, rendered.xlsx
         briefing.recipients = recipients
-        _deliver(briefing, recipients)
+        _deliver(briefing, recipients, mail_backend)
         briefing.sent_at = timezone.now()
         briefing.send_count += 1
         briefing.save()
     return SendResult(briefing, sent=True, recipients=recipients)
 
 
-def _deliver(briefing: Any, recipients: Sequence[str]) -> None:
+def _deliver(briefing: Any, recipients: Sequence[str], backend: str | None = None) -> None:
     """One message per recipient, so no one sees who else receives a county's figures."""
     if not recipients:
         return
@@ -203,7 +209,7 @@ def _deliver(briefing: Any, recipients: Sequence[str]) -> None:
             name = f"briefing-{briefing.kind}-{briefing.period}-{briefing.scope}.xlsx"
             message.attach(name, bytes(briefing.xlsx), XLSX_CONTENT_TYPE)
         messages.append(message)
-    get_connection().send_messages(messages)
+    get_connection(backend).send_messages(messages)
 
 
 def briefing_send_all(
@@ -213,12 +219,14 @@ def briefing_send_all(
     force: bool = False,
     dry_run: bool = False,
     today: dt.date | None = None,
+    mail_backend: str | None = None,
 ) -> list[SendResult]:
     """The city briefing and one per active county, for the period just ended (or ``period``)."""
     briefing_period = period_for(kind, period, today)
-    results = [briefing_send(briefing_period, None, force=force, dry_run=dry_run)]
+    options: dict[str, Any] = {"force": force, "dry_run": dry_run, "mail_backend": mail_backend}
+    results = [briefing_send(briefing_period, None, **options)]
     for county in County.objects.filter(active=True):
-        results.append(briefing_send(briefing_period, county, force=force, dry_run=dry_run))
+        results.append(briefing_send(briefing_period, county, **options))
     logger.info(
         "%s briefing %s: %d sent", kind, briefing_period.label, sum(r.sent for r in results)
     )

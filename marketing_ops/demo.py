@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from marketing_ops.access import Role
+from marketing_ops.briefings import KINDS, briefing_send_all
 from marketing_ops.models import County
 from marketing_ops.services import user_create_or_update
 
@@ -81,3 +82,19 @@ def seed(stdout: Any, today: Any) -> dict[str, Any]:
     users = seed_users(counties)
     stdout.write(f"  organisation: {len(counties)} counties, {len(users)} users")
     return {"counties": counties, "users": users}
+
+
+#: The demo's briefings are archived, not mailed: its addresses are example.com.
+DEMO_MAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+def seed_briefings(stdout: Any, today: Any) -> int:
+    """The last daily, weekly and monthly briefings of the city and each county in the
+    archive, as the scheduled runs would have left them; once all apps have their data. A
+    second run sends nothing (one briefing per kind × period × scope)."""
+    sent = 0
+    for kind in KINDS:
+        results = briefing_send_all(kind, today=today, mail_backend=DEMO_MAIL_BACKEND)
+        sent += sum(result.sent for result in results)
+    stdout.write(f"  briefings: {sent} archived (the last daily, weekly and monthly)")
+    return sent

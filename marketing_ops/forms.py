@@ -21,10 +21,13 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops import formatting, tabular
 from marketing_ops.bounds import INTEGER_MAX
+from marketing_ops.briefings import period_for
+from marketing_ops.models import Briefing, County
 from marketing_ops.money import MONEY, parse_amount
 from marketing_ops.periods import business_window
 
@@ -166,3 +169,46 @@ class UploadForm(forms.Form):
                 }
             )
         return upload
+
+
+class BriefingForm(BootstrapFormMixin, forms.Form):
+    """Which briefing to preview or send from the archive page: kind, period (blank: the one
+    just ended) and scope (the city or a county); ``force`` sends it again."""
+
+    small_widgets = True
+    kind = forms.ChoiceField(label=_("Kind"), choices=Briefing.Kind.choices)
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=10,
+        help_text=_("YYYY-MM-DD, YYYY-Www or YYYY-MM; empty: the one just ended."),
+    )
+    scope = forms.ChoiceField(label=_("Scope"))
+    force = forms.BooleanField(label=_("Send again"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counties = County.objects.filter(active=True).values_list("code", "name")
+        # ``fields`` holds plain ``Field``s for the stubs; ``scope`` is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [("city", _("City")), *counties]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind:
+            try:
+                period = period_for(kind, data.get("period") or None)
+            except ValueError as exc:
+                self.add_error("period", str(exc))
+            else:
+                if period.end >= timezone.localdate():
+                    self.add_error(
+                        "period",
+                        _("%(period)s has not ended yet: a briefing covers a period gone by.")
+                        % {"period": period.label},
+                    )
+                data["briefing_period"] = period
+        scope = data.get("scope")
+        if scope:
+            data["county"] = None if scope == "city" else County.objects.get(code=scope)
+        return data

@@ -31,6 +31,8 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("imports/template/<str:dataset>.xlsx", views.import_template, name="import-template"),
     path("briefings/", views.briefing_list, name="briefings"),
+    path("briefings/preview/", views.briefing_preview, name="briefing-preview"),
+    path("briefings/send/", views.briefing_send_page, name="briefing-send"),
     path("briefings/<int:pk>/", views.briefing_detail, name="briefing-detail"),
     path("briefings/<int:pk>/tables.xlsx", views.briefing_xlsx, name="briefing-xlsx"),
     path("revenue/", include(revenue_urls)),

@@ -8,23 +8,30 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
 from marketing_ops import auth, formatting, pages, selectors, tabular
 from marketing_ops.access import (
+    CITY_ROLES,
     AuthenticatedHttpRequest,
     get_visible_or_404,
     has_role,
     require_login,
+    require_roles,
     visible_counties,
 )
+from marketing_ops.briefings import briefing_send
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
-from marketing_ops.forms import UploadForm
+from marketing_ops.forms import BriefingForm, UploadForm
+from marketing_ops.models import Briefing
 from marketing_ops.services import import_submit
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
@@ -139,6 +146,8 @@ def import_template(request: HttpRequest, dataset: str) -> HttpResponse:
 
 @require_login
 def briefing_list(request: HttpRequest) -> HttpResponse:
+    """The archive; city staff also preview and send a briefing from it."""
+    can_send = has_role(request.user, *CITY_ROLES)
     return pages.list_page(
         request,
         queryset=selectors.briefings_for(request.user),
@@ -147,7 +156,70 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         title=_("Briefings"),
         export_name="briefings",
         template="core/briefing_list.html",
+        extra={"send_form": BriefingForm(prefix="send") if can_send else None},
     )
+
+
+@require_roles(*CITY_ROLES)
+def briefing_preview(request: HttpRequest) -> HttpResponse:
+    """A briefing as it would be sent (nothing archived, nothing mailed), with its recipients,
+    whether it was sent already, and the button that sends it."""
+    form = BriefingForm(request.GET, prefix="send")
+    if not form.is_valid():
+        context = {"form": form, "draft": None, "archived": None}
+        return render(request, "core/briefing_preview.html", context, status=400)
+    period, county = form.cleaned_data["briefing_period"], form.cleaned_data["county"]
+    draft = briefing_send(period, county, dry_run=True).briefing
+    archived = Briefing.objects.filter(
+        kind=period.kind, period=period.label, scope=draft.scope, sent_at__isnull=False
+    ).first()
+    send_form = BriefingForm(
+        prefix="send",
+        initial={"kind": period.kind, "period": period.label, "scope": draft.scope},
+    )
+    context = {"form": send_form, "draft": draft, "archived": archived, "period": period}
+    return render(request, "core/briefing_preview.html", context)
+
+
+@require_POST
+@require_roles(*CITY_ROLES)
+def briefing_send_page(request: HttpRequest) -> HttpResponse:
+    """Send one briefing: archived and mailed once per kind × period × scope; a second send
+    needs "send again" (force)."""
+    form = BriefingForm(request.POST, prefix="send")
+    if not form.is_valid():
+        context = {"form": form, "draft": None, "archived": None}
+        return render(request, "core/briefing_preview.html", context, status=400)
+    data = form.cleaned_data
+    period, county = data["briefing_period"], data["county"]
+    result = briefing_send(period, county, force=data["force"])
+    briefing = result.briefing
+    if not result.sent:
+        messages.warning(
+            request,
+            _(
+                "This briefing was already sent on %(day)s to %(count)d recipients; nothing was "
+                "sent now. Tick “Send again” to send it once more."
+            )
+            % {
+                "day": formatting.date(briefing.sent_at),
+                "count": len(briefing.recipients),
+            },
+        )
+        query = urlencode(
+            {"send-kind": period.kind, "send-period": period.label, "send-scope": briefing.scope}
+        )
+        return redirect(f"{reverse('briefing-preview')}?{query}")
+    messages.success(
+        request,
+        ngettext(
+            "%(subject)s sent to %(count)d recipient.",
+            "%(subject)s sent to %(count)d recipients.",
+            len(result.recipients),
+        )
+        % {"subject": briefing.subject, "count": len(result.recipients)},
+    )
+    return redirect("briefing-detail", pk=briefing.pk)
 
 
 @require_login

@@ -16,11 +16,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Least
+from django.utils import timezone
 
 from arrears import calculations as calc
 from arrears.models import (
     ArrearsSnapshot,
+    Bill,
     BillMonthTotal,
     RecoveryTarget,
     Transfer,
@@ -55,6 +58,35 @@ class Recovery:
     target: Decimal
     city: RecoveryRow
     counties: list[RecoveryRow]
+
+
+@dataclass(frozen=True)
+class InProgressRow:
+    """The month still in collection for one county (or the scope): its recovery so far and the
+    rate the month before had reached on the same day of its own collection (the pace)."""
+
+    billed: Decimal
+    collected: Decimal
+    recovery_rate: Decimal | None
+    pace_rate: Decimal | None
+    county: str = ""
+    county_name: str = ""
+
+    @property
+    def ahead_pp(self) -> Decimal | None:
+        """Percentage points ahead of the pace (negative: behind)."""
+        if self.recovery_rate is None or self.pace_rate is None:
+            return None
+        return ((self.recovery_rate - self.pace_rate) * 100).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class InProgress:
+    month: str
+    pace_month: str
+    pace_on: str  # the day the pace is read on, a month before
+    city: InProgressRow
+    counties: list[InProgressRow]
 
 
 @dataclass(frozen=True)
@@ -211,6 +243,100 @@ def recovery(user: AnyUser, month: Month) -> Recovery:
         target=target,
         city=_recovery_row(total_billed, total_collected, target),
         counties=counties,
+    )
+
+
+def collected_as_of(bills: QuerySet, as_of: dt.date) -> dict[tuple[int, dt.date], tuple]:
+    """``{(county_id, billing_month): (billed, collected, outstanding)}`` of ``bills`` as they
+    stood on ``as_of``: a payment dated after it (``paid_on``) is not counted yet; a payment
+    with no date is. For past days only (today's figures come from the month totals): one
+    aggregate over the bills of the months asked for."""
+    late = Q(paid_on__gt=as_of)
+    rows = (
+        bills.filter(amount_billed__gt=0)
+        .order_by()
+        .values("county_id", "billing_month")
+        .annotate(
+            billed=Sum("amount_billed"),
+            collected=Sum(
+                Case(When(late, then=Value(ZERO)), default=Least("amount_paid", "amount_billed"))
+            ),
+            outstanding=Sum(
+                Case(
+                    When(late, then=F("amount_billed")),
+                    When(
+                        amount_billed__gt=F("amount_paid"),
+                        then=F("amount_billed") - F("amount_paid"),
+                    ),
+                    default=Value(ZERO),
+                )
+            ),
+        )
+        .values_list("county_id", "billing_month", "billed", "collected", "outstanding")
+    )
+    return {
+        (county_id, month if isinstance(month, dt.date) else dt.date.fromisoformat(month)): (
+            to_cents(billed),
+            to_cents(collected),
+            to_cents(outstanding),
+        )
+        for county_id, month, billed, collected, outstanding in rows
+    }
+
+
+def in_progress(user: AnyUser, as_of: dt.date) -> InProgress:
+    """The month in collection on ``as_of`` per county in scope and in total: its recovery so
+    far (from the month totals; for a past day from its bills' payment dates) beside the rate
+    the month before had on the same day of its own collection (from its bills' payment
+    dates). Four queries."""
+    month = calc.month_in_collection(as_of)
+    pace_month = month.previous()
+    pace_on = calc.same_day_a_month_earlier(as_of)
+    if as_of < timezone.localdate():
+        # A day gone by (a briefing archived late): what had been collected by then.
+        bills = Bill.objects.visible_to(user).filter(billing_month=month.first_day)
+        now = {
+            county_id: (billed, collected)
+            for (county_id, _month), (billed, collected, _owed) in collected_as_of(
+                bills, as_of
+            ).items()
+        }
+    else:
+        now = recovery_sums(BillMonthTotal.objects.visible_to(user), month)
+    then = collected_as_of(
+        Bill.objects.visible_to(user).filter(billing_month=pace_month.first_day), pace_on
+    )
+    rows = []
+    sums = [ZERO, ZERO, ZERO, ZERO]
+    for county in visible_counties(user):
+        billed, collected = now.get(county.pk, (ZERO, ZERO))
+        pace_billed, pace_collected, _owed = then.get(
+            (county.pk, pace_month.first_day), (ZERO, ZERO, ZERO)
+        )
+        for index, amount in enumerate((billed, collected, pace_billed, pace_collected)):
+            sums[index] += amount
+        rows.append(
+            InProgressRow(
+                billed=billed,
+                collected=collected,
+                recovery_rate=calc.recovery_rate(billed, collected),
+                pace_rate=calc.recovery_rate(pace_billed, pace_collected),
+                county=county.code,
+                county_name=county.name,
+            )
+        )
+    city = InProgressRow(
+        billed=sums[0],
+        collected=sums[1],
+        recovery_rate=calc.recovery_rate(sums[0], sums[1]),
+        pace_rate=calc.recovery_rate(sums[2], sums[3]),
+    )
+    return InProgress(
+        month=str(month),
+        pace_month=str(pace_month),
+        pace_on=pace_on.isoformat(),
+        city=city,
+        counties=rows,
     )
 
 
@@ -514,6 +640,8 @@ def recovery_change_since_last_week(user: AnyUser, as_of: dt.date) -> RecoveryCh
 __all__ = [
     "ageing",
     "ageing_by_county",
+    "collected_as_of",
+    "in_progress",
     "latest_billing_month",
     "new_long_term_this_year",
     "recovery",

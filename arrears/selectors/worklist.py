@@ -36,6 +36,8 @@ from arrears.models import Account, Bill, CollectionAction
 from marketing_ops.money import to_cents
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from marketing_ops.access import AnyUser
 
 #: Sort keys the worklist accepts → database ordering of the per-account aggregate.
@@ -205,6 +207,19 @@ def top_overdue(user: AnyUser, as_of: dt.date, per_county: int = 10) -> list[Ove
     return sorted(
         rows,
         key=lambda r: (r.account.county.sort_order, r.account.county.code, -r.outstanding),
+    )
+
+
+def accounts_owned_by(user: User) -> QuerySet:
+    """Ids of the accounts ``user`` owns: those whose latest collection action names them as
+    the owner (who follows the account up). A subquery, for ``account_id__in``."""
+    latest = (
+        CollectionAction.objects.filter(account=OuterRef("account"))
+        .order_by("-happened_on", "-id")
+        .values("id")[:1]
+    )
+    return (
+        CollectionAction.objects.filter(owner=user).filter(id=Subquery(latest)).values("account_id")
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arrears.models import Account, CollectionAction
 from marketing_ops.access import WRITING_ROLES, bound_county_id, has_role, is_city_wide
@@ -29,6 +30,22 @@ STATUS_AFTER: dict[str, str] = {
     Kind.DOUBLE_STOP: Status.DOUBLE_STOP,
     Kind.RESTORE: Status.ACTIVE,
 }
+
+
+#: The service actions that make sense from each status: a stop that is not already in place,
+#: a restore of a stopped service; none on a dismantled account (it has no service).
+SERVICE_ACTIONS_FROM: dict[str, tuple[str, ...]] = {
+    Status.ACTIVE: (Kind.SINGLE_STOP, Kind.DOUBLE_STOP),
+    Status.SINGLE_STOP: (Kind.DOUBLE_STOP, Kind.RESTORE),
+    Status.DOUBLE_STOP: (Kind.SINGLE_STOP, Kind.RESTORE),
+    Status.DISMANTLED: (),
+}
+
+
+def actions_for(account: Account) -> list[str]:
+    """The kinds of action that fit ``account``'s status, in the order of ``Kind``."""
+    fitting = SERVICE_ACTIONS_FROM.get(account.status, ())
+    return [kind for kind in Kind.values if kind not in STATUS_AFTER or kind in fitting]
 
 
 def may_record_actions(user: AnyUser, account: Account) -> bool:
@@ -74,6 +91,13 @@ def _validate(
         errors["kind"] = (
             "The account is dismantled: its service can no longer be stopped or restored."
         )
+    elif kind in STATUS_AFTER and kind not in actions_for(account):
+        errors["kind"] = _(
+            "The account is already %(status)s: “%(action)s” would change nothing."
+        ) % {
+            "status": Status(account.status).label.lower(),
+            "action": Kind(kind).label,
+        }
     if owner is not None and not may_record_actions(owner, account):
         errors["owner"] = f"{owner} may not work accounts of {account.county.name}."
     return errors

@@ -5,16 +5,21 @@ need no history of the million bill rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from arrears import calculations as calc
 from arrears.bulk import partitions
 from arrears.models import ArrearsSnapshot, Bill, BillMonthTotal
 from arrears.selectors.indicators import (
     ageing_by_county,
+    collected_as_of,
     latest_billing_month,
+    long_term_days,
     recovery_sums,
 )
 from marketing_ops.models import County
@@ -39,6 +44,36 @@ def _overdue_accounts(as_of: dt.date) -> dict[int, int]:
     return dict(rows)
 
 
+def _figures_back_then(
+    month: Month, as_of: dt.date
+) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, dict[str, Decimal]], dict[int, int]]:
+    """Recovery of ``month``, ageing and overdue accounts per county as they stood on the past
+    day ``as_of``, read from the bills with their payment dates: a payment made later did not
+    count yet. Two aggregates over the bills up to ``as_of``'s month."""
+    bills = Bill.objects.filter(billing_month__lte=as_of.replace(day=1))
+    figures = collected_as_of(bills, as_of)
+    recovery = {
+        county_id: (billed, collected)
+        for (county_id, billing_month), (billed, collected, _owed) in figures.items()
+        if billing_month == month.first_day
+    }
+    threshold = long_term_days()
+    ageing: dict[int, dict[str, Decimal]] = defaultdict(calc.empty_ageing)
+    for (county_id, billing_month), (_billed, _collected, owed) in figures.items():
+        if owed > 0:
+            calc.add_to_ageing(ageing[county_id], billing_month, owed, as_of, threshold)
+    last_overdue = calc.month_in_collection(as_of).previous()
+    owing_then = Q(amount_billed__gt=F("amount_paid")) | Q(paid_on__gt=as_of, amount_billed__gt=0)
+    overdue = dict(
+        Bill.objects.filter(owing_then, billing_month__lte=last_overdue.first_day)
+        .order_by()
+        .values("county_id")
+        .annotate(accounts=Count("account_id", distinct=True))
+        .values_list("county_id", "accounts")
+    )
+    return recovery, ageing, overdue
+
+
 def recovery_month_for(as_of: dt.date) -> Month:
     """The billing month a snapshot reports recovery for: the month in collection, or the latest
     month imported before it when that month has no bills yet."""
@@ -52,10 +87,14 @@ def snapshots_take(*, as_of: dt.date) -> list[ArrearsSnapshot]:
     taken again the same day). Four small queries, one aggregate over the owing bills and one
     bulk upsert."""
     month = recovery_month_for(as_of)
-    totals = BillMonthTotal.objects.all()
-    recovery = recovery_sums(totals, month)
-    ageing = ageing_by_county(totals, as_of)
-    overdue = _overdue_accounts(as_of)
+    if as_of < timezone.localdate():
+        # A day gone by: the figures as they stood then, not today's copied under its date.
+        recovery, ageing, overdue = _figures_back_then(month, as_of)
+    else:
+        totals = BillMonthTotal.objects.all()
+        recovery = recovery_sums(totals, month)
+        ageing = ageing_by_county(totals, as_of)
+        overdue = _overdue_accounts(as_of)
     snapshots = []
     for county in County.objects.filter(active=True):
         billed, collected = recovery.get(county.pk, (ZERO, ZERO))

@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arrears.models import Transfer, TransferLimit
 from marketing_ops.access import APPROVER_ROLES, CITY_ROLES, has_role
+from marketing_ops.formatting import money
 from marketing_ops.models import County
-from marketing_ops.money import CENT
+from marketing_ops.money import CENT, ZERO, to_cents
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
@@ -78,10 +82,12 @@ def transfer_create(
     approver: User | None,
     note: str = "",
     created_by: User,
+    confirm_over_limit: bool = False,
 ) -> Transfer:
     """Record long-term arrears of ``accounts`` accounts transferred out by ``county`` in
-    ``month``. A month may go over its limit; it is then flagged, not refused (the province
-    decides), so the transfer is recorded either way.
+    ``month``. A transfer that takes the month over its limit (the city's or the county's) is
+    refused with the excess under ``confirm_over_limit`` unless that is true; confirmed, it is
+    recorded and the month is flagged (the province decides).
 
     Raises ValidationError with field messages, PermissionDenied for a non-city user.
     """
@@ -113,6 +119,11 @@ def transfer_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        excesses = over_limit_excesses(county=county, month=month, amount=amount)
+        if excesses and not confirm_over_limit:
+            raise ValidationError(
+                {"confirm_over_limit": _over_limit_message(excesses)}, code="over_limit"
+            )
         return Transfer.objects.create(
             county=county,
             month=month.first_day,
@@ -124,26 +135,125 @@ def transfer_create(
         )
 
 
+@dataclass(frozen=True)
+class Excess:
+    """How far a transfer would take a month over one limit."""
+
+    scope: str  # "the city" or a county code
+    limit: Decimal
+    total: Decimal  # the month's transfers in that scope with the new one
+    excess: Decimal
+
+
+def over_limit_excesses(*, county: County, month: Month, amount: Decimal) -> list[Excess]:
+    """The limits (the city's, then ``county``'s sub-limit) that ``amount`` more transferred
+    by ``county`` in ``month`` would exceed. The limit rows are locked, so two transfers
+    recorded at once are checked one after the other. Three queries at most."""
+    limits = {
+        limit.county_id: limit.amount
+        for limit in TransferLimit.objects.select_for_update()
+        .order_by("pk")
+        .filter(Q(county__isnull=True) | Q(county=county), month=month.first_day)
+    }
+    result = []
+    month_transfers = Transfer.objects.filter(month=month.first_day).order_by()
+    for county_id, scope in ((None, _("the city")), (county.pk, county.code)):
+        limit = limits.get(county_id)
+        if limit is None:
+            continue
+        scoped = month_transfers if county_id is None else month_transfers.filter(county=county)
+        total = to_cents(scoped.aggregate(total=Sum("amount"))["total"] or ZERO) + amount
+        if total > limit:
+            result.append(Excess(scope=scope, limit=limit, total=total, excess=total - limit))
+    return result
+
+
+def _over_limit_message(excesses: list[Excess]) -> str:
+    parts = [
+        _("%(scope)s's limit of %(limit)s by %(excess)s (%(total)s in the month)")
+        % {
+            "scope": e.scope,
+            "limit": money(e.limit),
+            "excess": money(e.excess),
+            "total": money(e.total),
+        }
+        for e in excesses
+    ]
+    return _("This transfer takes the month over %(limits)s. Confirm to record it anyway.") % {
+        "limits": _(" and over ").join(parts)
+    }
+
+
+_UPSERT_ATTEMPTS = 3
+
+
 def limit_set(
     *, month: Month, county: County | None = None, amount: Decimal, set_by: User
 ) -> TransferLimit:
     """Set the transfer limit of ``month``: the province's for the city (``county`` None) or
-    the city's sub-limit for a county. Setting it again replaces the amount."""
+    the city's sub-limit for a county. Setting it again replaces the amount.
+
+    Safe when the same limit is set at once by several people: ``update_or_create`` locks an
+    existing row; when none exists yet, two inserts race and the loser's unique violation is
+    rolled back to a savepoint and retried, now updating the winner's row."""
     _check_city_user(set_by, "set transfer limits")
     month = _month(month)
     value = _amount(amount, "amount", positive=False)
+    for attempt in range(_UPSERT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                limit, _created = TransferLimit.objects.update_or_create(
+                    month=month.first_day,
+                    county=county,
+                    defaults={"amount": value, "set_by": set_by},
+                )
+                return limit
+        except IntegrityError:
+            if attempt == _UPSERT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def limit_clear(*, month: Month, county: County | None = None, cleared_by: Any) -> bool:
+    """Remove the limit of ``month`` for the city (``county`` None) or a county: the month then
+    has no limit. True when there was one."""
+    _check_city_user(cleared_by, "set transfer limits")
+    month = _month(month)
+    deleted, _counts = TransferLimit.objects.filter(month=month.first_day, county=county).delete()
+    return deleted > 0
+
+
+def limits_set_grid(
+    *, year: int, cells: Mapping[tuple[Month, County | None], Decimal | None], set_by: Any
+) -> int:
+    """Set the limits of ``year`` from a month × scope grid (``county`` None: the city). A
+    cell whose amount differs from the stored limit is set, an empty cell (None) removes the
+    limit; unchanged cells are left alone. All or nothing; returns how many cells changed."""
+    _check_city_user(set_by, "set transfer limits")
+    errors: dict[str, str] = {}
+    for (month, _county), amount in cells.items():
+        if month.year != year:
+            errors["month"] = _("%(month)s is not in %(year)s.") % {"month": month, "year": year}
+        if amount is not None:
+            try:
+                _amount(amount, "amount", positive=False)
+            except ValidationError as exc:
+                errors["amount"] = exc.message_dict["amount"][0]
+    if errors:
+        raise ValidationError(errors)
+    stored = {
+        (Month.of(limit.month), limit.county_id): limit.amount
+        for limit in TransferLimit.objects.filter(month__year=year)
+    }
+    changed = 0
     with transaction.atomic():
-        existing = (
-            TransferLimit.objects.select_for_update()
-            .order_by()
-            .filter(month=month.first_day, county=county)
-            .first()
-        )
-        if existing is None:
-            return TransferLimit.objects.create(
-                month=month.first_day, county=county, amount=value, set_by=set_by
-            )
-        existing.amount = value
-        existing.set_by = set_by
-        existing.save(update_fields=["amount", "set_by", "updated_at"])
-        return existing
+        for (month, county), amount in cells.items():
+            before = stored.get((month, county.pk if county else None))
+            if amount is None:
+                if before is not None:
+                    limit_clear(month=month, county=county, cleared_by=set_by)
+                    changed += 1
+            elif before is None or before != to_cents(amount):
+                limit_set(month=month, county=county, amount=amount, set_by=set_by)
+                changed += 1
+    return changed

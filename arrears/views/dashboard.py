@@ -35,12 +35,15 @@ def _with_total(rows: list[Row], total: Row, label: str) -> list[Row]:
 
 @require_login
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Recovery of a billing month (default: last month) and ageing as of a day (default:
-    today) for the counties the user sees; county users see their county only."""
+    """Recovery of a billing month (default: the latest month fallen due) beside the month still
+    in collection and its pace, and ageing as of a day (default: today), for the counties the
+    user sees; county users see their county only."""
     user = request.user
-    form = DashboardForm(request.GET or None, today=timezone.localdate())
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None, today=today)
     month, as_of = form.values()
     recovery = indicators.recovery(user, month)
+    collecting = indicators.in_progress(user, today)
     ageing = indicators.ageing(user, as_of)
     long_term = indicators.new_long_term_this_year(user, as_of)
     transfers = indicators.transfers_summary(user, as_of.year)
@@ -68,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month": month,
         "as_of": as_of,
         "recovery": recovery,
+        "in_progress": collecting,
         "ageing": ageing,
         "long_term": long_term,
         "below_target": [row for row in recovery.counties if row.meets_target is False],

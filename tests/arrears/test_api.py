@@ -240,6 +240,32 @@ def test_city_staff_set_a_limit_and_county_staff_may_not(api_for, city_user, sta
     assert refused.status_code == 403
 
 
+def test_a_transfer_over_a_limit_is_400_naming_the_excess_unless_confirmed(
+    api_for, city_user, county_a, county_b
+):
+    limit_set(month=Month(2026, 3), amount=Decimal("8000"), set_by=city_user)
+    limit_set(month=Month(2026, 3), county=county_a, amount=Decimal("5000"), set_by=city_user)
+    client = api_for(city_user)
+    ok = {"county": "C02", "month": "2026-03", "amount": "2000.00", "accounts": 1}
+    assert client.post(BASE + "transfers/", ok, format="json").status_code == 201
+    over = {"county": "C01", "month": "2026-03", "amount": "6200.00", "accounts": 3}
+    answer = client.post(BASE + "transfers/", over, format="json")
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "confirm_over_limit": [
+            "This transfer takes the month over the city's limit of 8,000.00 by 200.00 "
+            "(8,200.00 in the month) and over C01's limit of 5,000.00 by 1,200.00 (6,200.00 in "
+            "the month). Confirm to record it anyway."
+        ]
+    }
+    assert Transfer.objects.count() == 1
+    confirmed = client.post(BASE + "transfers/", over | {"confirm_over_limit": True}, format="json")
+    assert confirmed.status_code == 201
+    assert "confirm_over_limit" not in confirmed.json()
+    summary = client.get(BASE + "transfers/summary/?year=2026").json()
+    assert summary[2]["over_limit"] is True
+
+
 def test_a_bills_upload_is_accepted_with_202_and_its_job_can_be_followed(
     api_for, admin_user, county_a, django_capture_on_commit_callbacks
 ):
@@ -322,3 +348,12 @@ def test_recovery_and_ageing_endpoints_keep_a_constant_query_count(
         assert client.get(BASE + f"ageing/?as_of={dt.date(2026, 6, 1)}").status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(BASE + "transfers/summary/?year=2026").status_code == 200
+
+
+def test_recovery_defaults_to_the_latest_month_fallen_due_as_the_dashboard(
+    api_for, city_user, county_a, today
+):
+    # On 16 November: September's bills fell due on 31 October; October's are in collection.
+    answer = api_for(city_user).get(BASE + "recovery/")
+    assert answer.status_code == 200
+    assert answer.json()["month"] == "2026-09"

@@ -9,6 +9,7 @@ from arrears.briefing import sections
 from arrears.models import CollectionAction
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.briefings import briefing_render, period_for
+from marketing_ops.formatting import percent
 from marketing_ops.xlsx import Sheet
 
 
@@ -46,8 +47,13 @@ def briefing_city(recovery_city, county_a, county_b, city_user, leader, staff_a,
             accounts=2,
             approver=leader,
             created_by=city_user,
+            confirm_over_limit=True,
         )
     return recovery_city
+
+
+def recovery_headers(section):
+    return section.tables[0].headers
 
 
 def weekly(today):
@@ -63,19 +69,29 @@ def test_weekly_city_section_shows_recovery_against_target_and_the_change(
 ):
     (section,) = sections(weekly(today), None)
     text = "\n".join(section.lines)
-    assert "City: recovery of 2026-10 bills 45.16%" in text  # (80 + 60) / (250 + 60)
+    # September's bills fell due on 31 October: they lead, as on the dashboard of the 16th.
+    assert "City: recovery of 2026-09 bills 34.78%" in text  # 80 / (100 + 50 + 80)
     assert "98.00% target — below the target" in text
-    assert "Below target: C01 Alpha District (32.00%)." in text
-    assert "Change since last week: +5.00 pp (snapshot of 2026-11-15 against 2026-11-08)." in text
+    assert "Below target: C01 Alpha District (34.78%)." in text
+    assert (
+        "In collection: 2026-10 bills 45.16% so far (in progress); 2026-09 had reached 34.78% "
+        "on the same day of its collection (2026-10-16), +10.38 pp against that pace."
+    ) in text
+    # The snapshots follow the month in collection: the change says which month it is of.
+    assert (
+        "Change since last week in the recovery of 2026-10 bills: +5.00 pp "
+        "(snapshot of 2026-11-15 against 2026-11-08)."
+    ) in text
+    assert recovery_headers(section)[-1] == "Change since last week, 2026-10 bills (pp)"
     assert "Promises to pay overdue and unpaid: 2." in text
     recovery, promises = section.tables
-    assert isinstance(recovery, Sheet) and recovery.title == "Recovery 2026-10"
+    assert isinstance(recovery, Sheet) and recovery.title == "Recovery 2026-09"
     assert [row[:2] for row in recovery.rows] == [
         ["C01", "Alpha District"],
         ["C02", "Beta County"],
         ["", "City total"],
     ]
-    assert recovery.rows[0][4:7] == ["32.00%", "98.00%", "No"]
+    assert recovery.rows[0][4:7] == ["34.78%", "98.00%", "No"]
     assert recovery.rows[0][-1] == Decimal("5.00")
     assert sorted(row[0] for row in promises.rows) == ["A-0001", "B-0001"]
 
@@ -83,7 +99,8 @@ def test_weekly_city_section_shows_recovery_against_target_and_the_change(
 def test_weekly_county_section_holds_that_county_only(briefing_city, county_a, today):
     (section,) = sections(weekly(today), county_a)
     text = section_text(section)
-    assert "Alpha District: recovery of 2026-10 bills 32.00%" in text
+    assert "Alpha District: recovery of 2026-09 bills 34.78%" in text
+    assert "In collection: 2026-10 bills 32.00% so far" in text
     assert "Promises to pay overdue and unpaid: 1." in text
     assert "C02" not in text and "Beta County" not in text and "B-0001" not in text
     assert "Below target:" not in text  # a one-county briefing says it in its first line
@@ -96,7 +113,10 @@ def test_a_county_briefing_rendered_whole_names_no_other_county(
 ):
     rendered = briefing_render(weekly(today), county_b)
     arrears_part = rendered.text.split("== Arrears recovery ==")[1].split("==")[0]
-    assert "Beta County: recovery of 2026-10 bills 100.00%" in arrears_part
+    assert "Beta County: recovery of 2026-09 bills — against the 98.00% target — no bills" in (
+        arrears_part
+    )
+    assert "In collection: 2026-10 bills 100.00% so far" in arrears_part
     assert "C01" not in arrears_part and "Alpha District" not in arrears_part
 
 
@@ -140,3 +160,19 @@ def test_sections_cope_with_a_city_without_arrears_data(county_a, today):
     for kind, label in (("weekly", None), ("monthly", "2026-10")):
         (section,) = sections(period_for(kind, label, today=today), None)
         assert section.lines  # says there is nothing rather than failing
+
+
+def test_the_weekly_briefing_and_the_dashboard_of_the_day_after_agree(
+    briefing_city, client_for, city_user, today
+):
+    (section,) = sections(weekly(today), None)
+    dashboard = client_for(city_user).get("/arrears/").context
+    recovery, collecting = dashboard["recovery"], dashboard["in_progress"]
+    text = "\n".join(section.lines)
+    assert (
+        f"City: recovery of {recovery.month} bills {percent(recovery.city.recovery_rate)}" in text
+    )
+    assert (
+        f"In collection: {collecting.month} bills {percent(collecting.city.recovery_rate)} so far"
+        in text
+    )

@@ -177,12 +177,14 @@ def test_the_owner_must_be_someone_who_works_the_accounts_county(
 
 
 def test_an_owner_can_be_chosen_among_the_countys_staff(
-    client_for, city_user, staff_a, staff_b, arrears_city
+    client_for, city_user, admin_user, staff_a, staff_b, arrears_city
 ):
     account = arrears_city["a1"]
     form = client_for(city_user).get(account_url(account)).context["form"]
     owners = set(form.fields["owner"].queryset)
-    assert staff_a in owners and city_user in owners and staff_b not in owners
+    # The collectors of the account's own county; not the city's staff or admins.
+    assert owners == {staff_a}
+    assert city_user not in owners and admin_user not in owners and staff_b not in owners
     response = client_for(city_user).post(
         account_url(account), {"kind": "visit", "happened_on": "2026-11-15", "owner": staff_a.pk}
     )
@@ -261,3 +263,52 @@ def test_broken_promises_list_the_latest_promise_of_accounts_still_owing(
     assert len(client_for(staff_b).get("/arrears/promises/").context["table"].rows) == 0
     # The same headers as the worklist and the export (a county user's list has no county).
     assert tuple(column.header for column in response.context["table"].columns) == PROMISE_COLUMNS
+
+
+def kinds_offered(client, account) -> list[str]:
+    form = client.get(account_url(account)).context["form"]
+    return [value for value, _label in form.fields["kind"].choices]
+
+
+def test_actions_offered_fit_the_accounts_status(client_for, staff_a, arrears_city):
+    client = client_for(staff_a)
+    account = arrears_city["a1"]
+    everyday = ["call", "sms", "visit"]
+    assert kinds_offered(client, account) == [*everyday, "single_stop", "double_stop", "promise"]
+    Account.objects.filter(pk=account.pk).update(status="double_stop")
+    assert kinds_offered(client, account) == [*everyday, "single_stop", "restore", "promise"]
+    Account.objects.filter(pk=account.pk).update(status="dismantled")
+    offered = kinds_offered(client, account)
+    assert offered == [*everyday, "promise"]
+    page = client.get(account_url(account)).content.decode()
+    assert "Single stop" not in page.split('id="action-form"')[1]
+    assert "Restore service" not in page.split('id="action-form"')[1]
+
+
+def test_the_service_refuses_a_stop_or_restore_that_changes_nothing(staff_a, arrears_city, today):
+    account = arrears_city["a1"]  # active
+    with pytest.raises(ValidationError) as raised:
+        action_record(
+            account=account,
+            kind="restore",
+            happened_on=today,
+            result="",
+            owner=staff_a,
+            created_by=staff_a,
+        )
+    assert raised.value.message_dict["kind"] == [
+        "The account is already active: “Restore service” would change nothing."
+    ]
+    assert not CollectionAction.objects.exists()
+
+
+def test_the_account_page_shows_the_phone_and_address_to_call_and_visit(
+    client_for, staff_a, arrears_city
+):
+    account = arrears_city["a1"]
+    Account.objects.filter(pk=account.pk).update(
+        contact_phone="138 0013 8000", address="1 East Road, Alpha"
+    )
+    page = client_for(staff_a).get(account_url(account)).content.decode()
+    assert '<a href="tel:138 0013 8000">138 0013 8000</a>' in page
+    assert "1 East Road, Alpha" in page.split('id="account-address"')[1].split("</dd>")[0]

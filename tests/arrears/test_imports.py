@@ -451,3 +451,57 @@ def test_a_spreadsheet_number_stages_as_the_amount_the_money_column_reads(raw):
     if expected is not None and expected >= Decimal("1e12"):
         expected = None  # the bills and accounts columns hold 12 digits before the point
     assert read(StagedMoney("amount").parse) == expected
+
+
+CONTACT_HEADER = ACCOUNT_HEADER.rstrip("\n") + ",contact_phone,address\n"
+
+
+def contacts() -> dict[str, tuple[str, str]]:
+    return {a.account_no: (a.contact_phone, a.address) for a in Account.objects.all()}
+
+
+def test_accounts_carry_a_contact_phone_and_address_and_keep_them_when_a_file_has_none(
+    run_import, admin_user, county_a, county_b
+):
+    job = run_import(
+        "accounts",
+        CONTACT_HEADER
+        + 'A-1,C01,BROADBAND,Ann,2020-01-01,active,,,,+86 138-0013-8000,"1 East Road, Alpha"\n'
+        + "A-2,C01,BROADBAND,Bob,2020-01-01,active,,,,,\n",
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert contacts() == {"A-1": ("+86 138-0013-8000", "1 East Road, Alpha"), "A-2": ("", "")}
+    # The billing system's file without the columns, or with empty cells, keeps what is known.
+    assert (
+        run_import(
+            "accounts",
+            ACCOUNT_HEADER + "A-1,C01,BROADBAND,Ann,2020-01-01,double_stop,,,\n",
+            admin_user,
+        ).status
+        == ImportJob.Status.DONE
+    )
+    run_import(
+        "accounts", CONTACT_HEADER + "A-1,C01,BROADBAND,Ann,2020-01-01,active,,,,,\n", admin_user
+    )
+    assert contacts()["A-1"] == ("+86 138-0013-8000", "1 East Road, Alpha")
+    # A new number replaces the old one.
+    run_import(
+        "accounts",
+        CONTACT_HEADER + "A-1,C01,BROADBAND,Ann,2020-01-01,active,,,,0571 8888,\n",
+        admin_user,
+    )
+    assert contacts()["A-1"] == ("0571 8888", "1 East Road, Alpha")
+
+
+def test_a_phone_that_is_not_a_number_is_named_by_row_and_column(run_import, admin_user, county_a):
+    job = run_import(
+        "accounts",
+        CONTACT_HEADER
+        + "A-1,C01,BROADBAND,Ann,2020-01-01,active,,,,138 0013 8000,\n"
+        + "A-2,C01,BROADBAND,Bob,2020-01-01,active,,,,call the shop,\n",
+        admin_user,
+    )
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "contact_phone")]
+    assert not Account.objects.exists()

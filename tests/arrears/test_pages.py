@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from arrears.models import Transfer, TransferLimit
+from arrears.models import Bill, Transfer, TransferLimit
 from arrears.services.transfers import limit_set, transfer_create
 from marketing_ops.models import County
 from tests.arrears.conftest import bulk_accounts, bulk_bills
@@ -75,17 +75,51 @@ def test_account_page_shows_bills_with_due_dates_and_what_is_owed(
 # --------------------------------------------------------------------------- dashboard
 
 
-def test_the_dashboard_defaults_to_last_month_and_today(client_for, city_user, recovery_city):
+def test_the_dashboard_leads_with_the_latest_month_fallen_due_and_shows_the_one_in_collection(
+    client_for, city_user, recovery_city
+):
+    # On 16 November September's bills are the latest fallen due (30 October); October's are
+    # still being collected (due 30 November) and are shown beside, in progress.
     response = client_for(city_user).get("/arrears/")
-    assert str(response.context["month"]) == "2026-10"
+    assert str(response.context["month"]) == "2026-09"
     assert response.context["as_of"] == dt.date(2026, 11, 16)
     recovery = response.context["recovery"]
     rates = {row.county: row.recovery_rate for row in recovery.counties}
-    assert rates == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
+    assert rates == {"C01": Decimal("0.3478"), "C02": None}  # (80) / (100 + 50 + 80)
     assert [row.county for row in response.context["below_target"]] == ["C01"]
+    collecting = response.context["in_progress"]
+    assert (collecting.month, collecting.pace_month, collecting.pace_on) == (
+        "2026-10",
+        "2026-09",
+        "2026-10-16",
+    )
+    so_far = {row.county: row.recovery_rate for row in collecting.counties}
+    assert so_far == {"C01": Decimal("0.3200"), "C02": Decimal("1.0000")}
     content = response.content.decode()
     assert 'id="chart-recovery"' in content and 'id="chart-ageing"' in content
-    assert "Below target in 2026-10: Alpha District." in content
+    assert "Below target in 2026-09: Alpha District." in content
+    assert "Below target in 2026-10" not in content
+    city = content.split('id="in-progress-city"')[1].split("</p>")[0]
+    assert "2026-10 bills are still being collected: 45.16% so far." in city
+    assert "On the same day of its own collection (2026-10-16) 2026-09 had reached 34.78%." in city
+    assert "Ahead of that pace by +10.38 pp." in city
+
+
+def test_the_pace_counts_only_what_the_month_before_had_collected_by_the_same_day(
+    client_for, city_user, recovery_city
+):
+    # A-0003 paid September's 80 on 20 October: after the 16th, so not yet at the same day.
+    Bill.objects.filter(account=recovery_city["a3"], billing_month=dt.date(2026, 9, 1)).update(
+        paid_on=dt.date(2026, 10, 20)
+    )
+    collecting = client_for(city_user).get("/arrears/").context["in_progress"]
+    assert collecting.city.pace_rate == Decimal("0.0000")
+    assert collecting.city.ahead_pp == Decimal("45.16")
+    Bill.objects.filter(account=recovery_city["a3"], billing_month=dt.date(2026, 9, 1)).update(
+        paid_on=dt.date(2026, 10, 16)
+    )
+    collecting = client_for(city_user).get("/arrears/").context["in_progress"]
+    assert collecting.city.pace_rate == Decimal("0.3478")
 
 
 def test_the_dashboard_month_and_date_can_be_chosen(client_for, city_user, recovery_city):
@@ -113,13 +147,13 @@ def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_
     response = client_for(city_user).get("/arrears/?export=xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
-        "Recovery 2026-10",
+        "Recovery 2026-09",
         "Ageing 2026-11-16",
         "Long-term arrears",
         "Transfers 2026",
         "Weekly trend",
     ]
-    recovery = list(workbook["Recovery 2026-10"].iter_rows(values_only=True))
+    recovery = list(workbook["Recovery 2026-09"].iter_rows(values_only=True))
     assert recovery[1][:2] == ("C01", "Alpha District") and recovery[1][-1] == "No"
     assert recovery[-1][1] == "City total"
     trend = list(workbook["Weekly trend"].iter_rows(values_only=True))
@@ -129,7 +163,7 @@ def test_the_dashboard_export_holds_every_table(client_for, city_user, recovery_
 def test_a_bad_month_falls_back_to_the_default_with_a_message(client_for, city_user, recovery_city):
     response = client_for(city_user).get("/arrears/", {"month": "2026-13"})
     assert response.status_code == 200
-    assert str(response.context["month"]) == "2026-10"
+    assert str(response.context["month"]) == "2026-09"
     assert "Showing the defaults instead" in response.content.decode()
 
 
@@ -188,6 +222,7 @@ def transfers_2026(county_a, county_b, city_user, leader, today):
         accounts=3,
         approver=leader,
         created_by=city_user,
+        confirm_over_limit=True,
     )
     transfer_create(
         county=county_b,
@@ -196,6 +231,7 @@ def transfers_2026(county_a, county_b, city_user, leader, today):
         accounts=5,
         approver=leader,
         created_by=city_user,
+        confirm_over_limit=True,
     )
 
 
@@ -213,17 +249,23 @@ def test_city_staff_see_transfers_against_the_limit_with_over_limit_months(
     assert "Over limit" in content and 'id="transfer-form"' in content
 
 
-def test_the_city_limit_reads_city_on_the_page_and_in_the_export(
-    client_for, city_user, transfers_2026
+def test_the_limits_read_city_in_the_grid_and_in_the_export(
+    client_for, city_user, staff_a, transfers_2026
 ):
     client = client_for(city_user)
-    content = client.get("/arrears/transfers/").content.decode()
-    limits = content.split('id="limits"')[1].split("</table>")[0]
-    assert "<td >City</td>" in limits and "<td >C01</td>" in limits
+    content = client.get("/arrears/transfers/?year=2026").content.decode()
+    grid = content.split('id="limit-grid"')[1].split("</table>")[0]
+    header = grid.split("</thead>")[0]
+    assert header.index("City") < header.index("C01") < header.index("C02")
+    october = grid.split('<th scope="row">2026-10</th>')[1].split("</tr>")[0]
+    assert 'value="1000.00"' in october and 'value="300.00"' in october
     workbook = load_workbook(io.BytesIO(client.get("/arrears/transfers/?export=xlsx").content))
     (sheet,) = [ws for ws in workbook.worksheets if ws.title.startswith("Limits")]
     scopes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(scopes) == ["C01", "City"]
+    # A county reads its sub-limits as a list and has no grid to edit.
+    county_page = client_for(staff_a).get("/arrears/transfers/?year=2026").content.decode()
+    assert 'id="limit-grid"' not in county_page and 'id="limits"' in county_page
 
 
 def test_city_staff_record_a_transfer(client_for, city_user, leader, county_b, today):
@@ -272,16 +314,47 @@ def test_a_transfer_with_errors_is_shown_again_with_messages(
     assert not Transfer.objects.exists()
 
 
-def test_city_staff_set_the_provincial_limit_and_a_county_sub_limit(
-    client_for, city_user, county_a, today
+def grid_post(year: int, cells: dict[str, str]) -> dict[str, str]:
+    """The limits grid as the browser posts it: every cell, the ones given filled in."""
+    scopes = ["city", *(str(pk) for pk in County.objects.values_list("pk", flat=True))]
+    data = {"form": "limit", "year": str(year)}
+    for number in range(1, 13):
+        for scope in scopes:
+            data[f"limit-{year}-{number:02d}_{scope}"] = ""
+    return data | cells
+
+
+def test_city_staff_set_limits_of_a_year_as_one_month_by_county_grid(
+    client_for, city_user, county_a, county_b, today
 ):
     client = client_for(city_user)
-    data = {"form": "limit", "limit-month": "2026-12", "limit-amount": "5000"}
-    assert client.post("/arrears/transfers/", data).status_code == 302
-    data |= {"limit-county": county_a.pk, "limit-amount": "800"}
-    assert client.post("/arrears/transfers/", data).status_code == 302
-    limits = {(l.county_id, l.amount) for l in TransferLimit.objects.all()}  # noqa: E741
-    assert limits == {(None, Decimal("5000.00")), (county_a.pk, Decimal("800.00"))}
+    cells = {
+        "limit-2026-12_city": "5000",
+        f"limit-2026-12_{county_a.pk}": "800",
+        f"limit-2026-11_{county_b.pk}": "1200.50",
+    }
+    response = client.post("/arrears/transfers/?year=2026", grid_post(2026, cells))
+    assert response.status_code == 302, response.context["limit_form"].errors
+    limits = {(lim.month, lim.county_id, lim.amount) for lim in TransferLimit.objects.all()}
+    assert limits == {
+        (dt.date(2026, 12, 1), None, Decimal("5000.00")),
+        (dt.date(2026, 12, 1), county_a.pk, Decimal("800.00")),
+        (dt.date(2026, 11, 1), county_b.pk, Decimal("1200.50")),
+    }
+    page = client.get(response.url)
+    assert "Limits of 2026 saved: 3 cells changed." in page.content.decode()
+    # Emptying a cell removes its limit; the others stay as they were.
+    cells[f"limit-2026-12_{county_a.pk}"] = ""
+    assert client.post("/arrears/transfers/", grid_post(2026, cells)).status_code == 302
+    assert not TransferLimit.objects.filter(county=county_a).exists()
+    assert TransferLimit.objects.count() == 2
+    # A bad cell is shown in its place and nothing of the grid is saved.
+    cells |= {"limit-2026-01_city": "-5", "limit-2026-02_city": "70"}
+    response = client.post("/arrears/transfers/", grid_post(2026, cells))
+    assert response.status_code == 400
+    assert "limit-2026-01_city" not in response.context["limit_form"].cleaned_data
+    assert "2026-01_city" in response.context["limit_form"].errors
+    assert TransferLimit.objects.count() == 2
 
 
 @pytest.mark.parametrize("who", ["staff_a", "head_a", "leader", "auditor2"])
@@ -297,7 +370,7 @@ def test_other_roles_may_not_record_transfers_or_limits(
         "transfer-accounts": "1",
         "transfer-approver": leader.pk,
     }
-    limit = {"form": "limit", "limit-month": "2026-11", "limit-amount": "10"}
+    limit = {"form": "limit", "year": "2026", "limit-2026-11_city": "10"}
     assert client.post("/arrears/transfers/", transfer).status_code == 403
     assert client.post("/arrears/transfers/", limit).status_code == 403
     assert not Transfer.objects.exists() and not TransferLimit.objects.exists()
@@ -378,3 +451,33 @@ def test_an_upload_on_the_page_says_it_was_received_and_the_page_follows_it(
     page = client.get(response.url).content.decode()
     assert "accounts.csv was received; this page follows its import." in page
     assert "is queued" not in page
+
+
+def test_a_transfer_over_a_limit_shows_the_excess_and_needs_a_confirmation(
+    client_for, city_user, leader, county_a, today
+):
+    limit_set(month="2026-11", county=county_a, amount=Decimal("5000"), set_by=city_user)
+    client = client_for(city_user)
+    data = {
+        "form": "transfer",
+        "transfer-county": county_a.pk,
+        "transfer-month": "2026-11",
+        "transfer-amount": "6200",
+        "transfer-accounts": "4",
+        "transfer-approver": leader.pk,
+    }
+    response = client.post("/arrears/transfers/", data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    warning = content.split('id="over-limit"')[1].split("</div>")[0]
+    assert "C01&#x27;s limit of 5,000.00 by 1,200.00" in warning
+    assert "Confirm and record over the limit" in content
+    assert 'value="6200"' in content  # what was typed is kept for the confirmation
+    assert not Transfer.objects.exists()
+    response = client.post("/arrears/transfers/", data | {"transfer-confirm_over_limit": "on"})
+    assert response.status_code == 302
+    assert Transfer.objects.get().amount == Decimal("6200.00")
+    # Within the limit no confirmation is asked for.
+    limit_set(month="2026-10", county=county_a, amount=Decimal("5000"), set_by=city_user)
+    within = data | {"transfer-month": "2026-10", "transfer-amount": "5000"}
+    assert client.post("/arrears/transfers/", within).status_code == 302

@@ -175,7 +175,13 @@ def test_worklist_pages_run_in_a_constant_number_of_queries(
                 response = client.get(URL, {"sort": "-days_overdue"})
             assert response.status_code == 200
             counts.append(len(captured))
-    assert counts[0] == counts[2] and counts[1] == counts[3]
+            # Searching and "my accounts" are subqueries of the same queries, not more of them.
+            with django_assert_max_num_queries(12) as searched:
+                response = client.get(URL, {"q": "S", "mine": "true"})
+            assert response.status_code == 200
+            counts.append(len(searched))
+    assert counts[0] == counts[4] and counts[2] == counts[6]
+    assert counts[1] == counts[5] and counts[3] == counts[7]
 
 
 def test_the_selector_can_be_used_without_a_page(staff_a, arrears_city, today):
@@ -231,3 +237,44 @@ def test_promises_due_export_is_scoped_to_the_users_county(
     assert rows[0] == PROMISE_COLUMNS
     assert [row[0] for row in rows[1:]] == ["B-0001"]
     assert rows[1][-1] == "'=HYPERLINK()"  # a result is never run as a formula
+
+
+def test_the_worklist_shows_the_phone_and_address_and_searches_by_number_customer_or_phone(
+    client_for, staff_a, arrears_city
+):
+    from arrears.models import Account
+
+    Account.objects.filter(account_no="A-0002").update(
+        contact_phone="13800138000", address="2 West Lane"
+    )
+    client = client_for(staff_a)
+    page = client.get(URL).content.decode()
+    assert "13800138000" in page and "2 West Lane" in page
+    assert account_numbers(client.get(URL, {"q": "A-0001"})) == ["A-0001"]
+    assert account_numbers(client.get(URL, {"q": "customer a-0002"})) == ["A-0002"]
+    assert account_numbers(client.get(URL, {"q": "138001"})) == ["A-0002"]
+    assert account_numbers(client.get(URL, {"q": "B-0001"})) == []  # another county's
+    rows = load_workbook(io.BytesIO(client.get(URL, {"export": "xlsx"}).content)).active
+    header, *_rest = rows.iter_rows(values_only=True)
+    assert header[:4] == ("Account", "Customer", "Phone", "Address")
+
+
+def test_my_accounts_are_those_whose_latest_action_names_me_as_owner(
+    client_for, staff_a, city_user, arrears_city, today
+):
+    from arrears.services.collection import action_record
+
+    a1, a2 = arrears_city["a1"], arrears_city["a2"]
+    for account, owner in ((a1, staff_a), (a2, staff_a), (a2, city_user)):
+        action_record(
+            account=account,
+            kind="call",
+            happened_on=today,
+            result="",
+            owner=owner,
+            created_by=staff_a,
+        )
+    client = client_for(staff_a)
+    assert account_numbers(client.get(URL, {"mine": "true"})) == ["A-0001"]
+    assert account_numbers(client.get(URL, {"mine": ""})) == ["A-0001", "A-0002"]
+    assert account_numbers(client_for(city_user).get(URL, {"mine": "true"})) == ["A-0002"]

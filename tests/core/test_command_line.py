@@ -57,6 +57,24 @@ def test_seed_demo_creates_the_demo_city_whose_printed_logins_work(client):
     assert response.context["user"].username == "c01_staff"
 
 
+def test_the_demo_archive_holds_the_last_daily_weekly_and_monthly_briefings():
+    from django.core import mail
+
+    from marketing_ops.briefings import period_for
+    from marketing_ops.models import Briefing
+
+    seed()
+    city = {b.kind: b for b in Briefing.objects.filter(scope="city")}
+    assert {kind: city[kind].period for kind in city} == {
+        kind: period_for(kind).label for kind in ("daily", "weekly", "monthly")
+    }
+    assert all(b.sent_at and b.html for b in city.values())
+    # Each county has its own, and the demo mails nothing (its addresses are example.com).
+    assert Briefing.objects.filter(kind="weekly").count() == 1 + County.objects.count()
+    assert not mail.outbox
+    assert "Arrears recovery" in city["weekly"].text
+
+
 def test_seed_demo_twice_gives_the_same_data():
     seed()
     first = model_counts()

@@ -3,7 +3,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from marketing_ops.apps import app_modules
-from marketing_ops.demo import DEMO_PASSWORD
+from marketing_ops.demo import DEMO_PASSWORD, seed_briefings
 
 
 class Command(BaseCommand):
@@ -18,6 +18,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = module.seed(stdout=self.stdout, today=today) or {}
             users.extend(result.get("users", []))
+        # Briefings read every app's data: archived once all of it is there.
+        with transaction.atomic():
+            seed_briefings(self.stdout, today)
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Planner statistics for the freshly written rows: without them PostgreSQL guesses
             # (a demo page took 240 ms instead of 50) until autovacuum comes round.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arrears", "0006_owing_index_with_account"),
+        ("arrears", "0007_account_contact_phone_and_address"),
     ]
 
     operations = [
