@@ -18,6 +18,7 @@ from marketing_ops import auth, formatting, pages, selectors, tabular
 from marketing_ops.access import get_visible_or_404, has_role, require_login, visible_counties
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import UploadForm
+from marketing_ops.notices import collect_notices
 from marketing_ops.services import import_submit
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
@@ -27,7 +28,8 @@ from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
 def home(request: HttpRequest) -> HttpResponse:
     counties = CountyTable(visible_counties(request.user))
     lines = BusinessLineTable(selectors.business_lines())
-    return render(request, "core/home.html", {"counties": counties, "lines": lines})
+    context = {"counties": counties, "lines": lines, "notices": collect_notices(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -37,6 +37,20 @@ class ChangeSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ComparisonSerializer(serializers.Serializer):
+    """A figure beside the previous month, the same month last year and the phased target;
+    changes are fractions (0.0525 = +5.25 %), null without a base."""
+
+    figure = serializers.CharField()
+    current = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    previous = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    last_year = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    change_previous = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+    change_last_year = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+    of_target = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+
+
 class ReportSerializer(serializers.Serializer):
     """A ``selectors.reports.MonthReport``."""
 
@@ -55,6 +69,8 @@ class ReportSerializer(serializers.Serializer):
     reviewed_by = serializers.CharField(source="report.reviewed_by.username", default=None)
     return_reason = serializers.CharField(source="report.return_reason")
     history = ChangeSerializer(many=True)
+    ended = serializers.BooleanField(help_text="Whether the month has ended (reports only then).")
+    comparisons = ComparisonSerializer(many=True)
 
 
 def report_data(user: Any, county: County, year: int, month: int) -> dict[str, Any]:
@@ -101,6 +117,32 @@ class ReportDetail(APIView):
         except reports.ReportConflict as exc:
             return conflict(exc)
         return Response(report_data(request.user, county_obj, year, month))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: OpenApiResponse(description="Edit conflict")},
+        description="Discard a draft that was never submitted (400 for any other report).",
+    )
+    def delete(self, request: Request, county: str, year: int, month: int) -> Response:
+        check_period(year, month)
+        county_obj = visible_county(request, county)
+        report = (
+            report_selectors.reports_for(request.user)
+            .filter(county=county_obj, year=year, month=month)
+            .first()
+        )
+        if report is None:
+            raise Http404("No report for that month yet.")
+        version = request.query_params.get("version")
+        try:
+            reports.report_discard(
+                report=report,
+                user=request.user,
+                version=int(version) if version and version.isdigit() else None,
+            )
+        except reports.ReportConflict as exc:
+            return conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReasonSerializer(serializers.Serializer):

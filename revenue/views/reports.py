@@ -129,8 +129,14 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
         "history": history,
         "export_query": pages.export_query(request),
         "deadline": shown.deadline,
-        "can_edit": can_edit and (report.is_editable or not report.pk),
+        "ended": shown.ended,
+        "comparisons": shown.comparisons,
+        "can_edit": can_edit and shown.ended and (report.is_editable or not report.pk),
         "can_submit": can_edit and report.pk and report.is_editable,
+        "can_discard": can_edit
+        and report.pk
+        and report.status == report.Status.DRAFT
+        and report.submitted_at is None,
         "can_review": has_role(request.user, *CITY_ROLES),
         "reason_form": ReasonForm(initial={"version": report.version}),
     }
@@ -142,6 +148,7 @@ _ACTIONS = {
     "approve": (reports.report_approve, False),
     "return": (reports.report_return, True),
     "reopen": (reports.report_reopen, True),
+    "discard": (reports.report_discard, False),
 }
 
 
@@ -152,6 +159,7 @@ def _done_message(action: str, county: County, year: int, month: int, late: bool
         "approve": _("%(county)s %(year)s-%(month)02d approved."),
         "return": _("%(county)s %(year)s-%(month)02d returned to the county."),
         "reopen": _("%(county)s %(year)s-%(month)02d reopened."),
+        "discard": _("The draft for %(county)s %(year)s-%(month)02d was discarded."),
     }[action] % figures
     if action == "submit" and late:
         done += " " + _("It was submitted after the deadline and is flagged late.")
@@ -180,13 +188,16 @@ def report_action(
     if needs_reason:
         kwargs["reason"] = form.cleaned_data.get("reason", "")
     try:
-        report = service(report=report, user=request.user, **kwargs)
+        done = service(report=report, user=request.user, **kwargs)
     except reports.ReportConflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _done_message(action, county_obj, year, month, report.late))
+        late = done.late if done is not None else False
+        messages.success(request, _done_message(action, county_obj, year, month, late))
+        if action == "discard":
+            return redirect("revenue:reports")
     if action == "approve" and request.POST.get("next") == "review":
         return redirect("revenue:review")
     return redirect("revenue:report", county_obj.code, year, month)

@@ -20,7 +20,15 @@ def test_a_month_goes_from_county_entry_to_city_approval_and_moves_the_dashboard
     page.fill("#id_volume_DEDICATED_LINE", "0")
     page.click("#save-report")
     page.wait_for_selector("text=Saved C01 2026-03.")
+    # Submitting asks first: dismissed, nothing happens; accepted, the report goes to the city.
+    page.once("dialog", lambda dialog: dialog.dismiss())
     page.click("#submit-report")
+    assert page.inner_text("#report-status") == "Draft"
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#submit-report")
+    page.wait_for_selector("text=C01 2026-03 submitted.")
+    assert "Submit C01 2026-03 to the city?" in asked[0]
     assert page.inner_text("#report-status") == "Submitted"
 
     dashboard = live_server.url + "/revenue/?year=2026&month=3"
