@@ -7,12 +7,20 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.formatting import MISSING, percent_number
 from marketing_ops.models import County
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from revenue.calculations import FigureProgress
-from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
+from revenue.models import (
+    Decomposition,
+    MonthlyReport,
+    PhasingProfile,
+    Plan,
+    ProvinceStanding,
+    Rephasing,
+)
 from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
 from revenue.selectors.targets import TargetPhasing
 
@@ -227,6 +235,31 @@ class DecompositionTable(tables.Table):
         attrs = ATTRS
         orderable = False
         empty_text = "Not decomposed yet."
+
+
+class RephasingTable(tables.Table):
+    created_at = DateColumn(format="Y-m-d H:i", verbose_name=_("When"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    county = tables.Column(accessor="county__code", verbose_name=_("County"), default=_("All"))
+    shape = tables.Column(accessor="profile_name", verbose_name=_("Profile or weights"))
+    kept_months = tables.Column(verbose_name=_("Months kept (approved)"))
+    reason = tables.Column(verbose_name=_("Reason"))
+
+    class Meta:
+        model = Rephasing
+        fields = ("created_at", "created_by", "county", "shape", "kept_months", "reason")
+        attrs = ATTRS
+        orderable = False
+        empty_text = _("Not phased again since the decomposition.")
+
+    def render_shape(self, record: Rephasing) -> str:
+        return record.profile_name or " · ".join(str(w) for w in record.weights)
+
+    def value_shape(self, record: Rephasing) -> str:
+        return self.render_shape(record)
+
+    def render_kept_months(self, value: dict[str, list[int]]) -> str:
+        return "; ".join(f"{code}: {', '.join(map(str, months))}" for code, months in value.items())
 
 
 class ProfileTable(tables.Table):
