@@ -433,3 +433,13 @@ def report_deadline(year: int, month: int, deadline_day: int) -> dt.date:
 
 def is_late(year: int, month: int, submitted_on: dt.date, deadline_day: int) -> bool:
     return submitted_on > report_deadline(year, month, deadline_day)
+
+
+def closed_month(today: dt.date, deadline_day: int) -> tuple[int, int]:
+    """The latest month whose report deadline has passed on ``today`` (year, month): dashboards
+    and briefings open on it, so no county is ranked down for a report still within its
+    deadline (docs/rules.md#progress-against-time-progress)."""
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if today <= report_deadline(year, month, deadline_day):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month

@@ -50,6 +50,7 @@ class CountyProgressTable(tables.Table):
 
     rank = NumColumn(default=MISSING)
     county = tables.Column(verbose_name="County")
+    report_state = tables.Column(verbose_name=_("Report for the month"), default="")
     revenue_target = MoneyColumn(verbose_name="Annual target")
     cumulative_actual = MoneyColumn(verbose_name="Approved to date")
     submitted_pending = MoneyColumn(verbose_name="Submitted, not approved")
@@ -72,6 +73,21 @@ class CountyProgressTable(tables.Table):
 
     def value_county(self, value: str) -> str:
         return value
+
+    def render_report_state(self, value: str) -> str:
+        return format_html('<span class="report-{}">{}</span>', value, REPORT_STATES[value])
+
+    def value_report_state(self, value: str) -> str:
+        return str(REPORT_STATES[value])
+
+
+#: How a county's report for the month is named beside its figures.
+REPORT_STATES = {
+    "approved": _("approved"),
+    "waiting": _("waiting for approval"),
+    "returned": _("returned"),
+    "missing": _("missing"),
+}
 
 
 class RankingTable(tables.Table):
@@ -323,6 +339,7 @@ def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
             "county": f"{row.county.code} {row.county.name}",
             "code": row.county.code,
             "url": reverse("revenue:county-dashboard", args=[row.county.code]) + query,
+            "report_state": row.report_state,
             **_figure_row(row.revenue),
         }
         for row in sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
@@ -330,7 +347,8 @@ def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
     rows.append(
         {"rank": None, "county": "City total", "code": "city", **_figure_row(summary.city.revenue)}
     )
-    return CountyProgressTable(rows)
+    # A month still within its reporting deadline shows each county's report beside its figures.
+    return CountyProgressTable(rows, exclude=() if not summary.closed else ("report_state",))
 
 
 def line_progress_table(summary: ProgressSummary) -> LineProgressTable:

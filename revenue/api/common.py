@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from marketing_ops.access import get_visible_or_404
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from revenue.selectors.reports import closed_month
 from revenue.services.reports import ReportConflict
 
 
@@ -19,9 +19,10 @@ class VolumeTargets(serializers.DictField):
     child = serializers.IntegerField(min_value=0)
 
 
-def year_month(request: Request) -> tuple[int, int]:
-    """``?year=&month=``; default last month (December for a past year)."""
-    default = Month.of(timezone.localdate()).previous()
+def year_month(request: Request, default: Month | None = None) -> tuple[int, int]:
+    """``?year=&month=``; default the latest month whose reporting deadline has passed
+    (December for a past year)."""
+    default = default or closed_month()
     try:
         year = int(request.query_params.get("year") or default.year)
         month = int(

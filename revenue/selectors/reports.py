@@ -242,3 +242,51 @@ def returned_reports(user: Any) -> QuerySet[MonthlyReport]:
         .select_related("county")
         .order_by("year", "month", "county__sort_order", "county__code")
     )
+
+
+#: A county's report for a month as the dashboards and briefings name it.
+APPROVED, WAITING, RETURNED, MISSING = "approved", "waiting", "returned", "missing"
+
+
+def closed_month(today: dt.date | None = None) -> Month:
+    """The latest month whose reporting deadline has passed: where dashboards, the progress API
+    and the monthly briefing open."""
+    year, month = calc.closed_month(today or timezone.localdate(), settings.REPORT_DEADLINE_DAY)
+    return Month(year, month)
+
+
+def month_is_closed(year: int, month: int, today: dt.date | None = None) -> bool:
+    return report_deadline(year, month) < (today or timezone.localdate())
+
+
+def report_states(year: int, month: int) -> dict[int, str]:
+    """Each county's report for the month (county id → approved, waiting, returned; a county
+    without one, or with a draft nobody submitted, is missing). One query."""
+    state_of = {
+        MonthlyReport.Status.APPROVED: APPROVED,
+        MonthlyReport.Status.SUBMITTED: WAITING,
+        MonthlyReport.Status.RETURNED: RETURNED,
+    }
+    return {
+        county_id: state_of.get(status, MISSING)
+        for county_id, status in MonthlyReport.objects.filter(year=year, month=month).values_list(
+            "county_id", "status"
+        )
+    }
+
+
+def counties_in_state(year: int, month: int, state: str) -> list[County]:
+    """Active counties whose report for the month is in ``state`` (not ``missing``)."""
+    statuses = {
+        APPROVED: MonthlyReport.Status.APPROVED,
+        WAITING: MonthlyReport.Status.SUBMITTED,
+        RETURNED: MonthlyReport.Status.RETURNED,
+    }
+    return list(
+        County.objects.filter(
+            active=True,
+            monthly_reports__year=year,
+            monthly_reports__month=month,
+            monthly_reports__status=statuses[state],
+        ).order_by("sort_order", "code")
+    )

@@ -235,5 +235,5 @@ def report_upload(request: HttpRequest) -> HttpResponse:
 
 @require_login
 def report_template(request: HttpRequest) -> HttpResponse:
-    year, month = period(request)
+    year, month = period(request, default=last_month())
     return monthly_figures_template(request.user, year, month)
