@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.authtoken.models import Token
@@ -82,13 +83,22 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if job.status == job.Status.DONE:
             messages.success(
                 request,
-                _("Imported %(rows)s rows from %(file)s.")
-                % {"rows": formatting.count(job.rows), "file": job.file_name},
+                ngettext(
+                    "Imported %(rows)s row from %(file)s.",
+                    "Imported %(rows)s rows from %(file)s.",
+                    job.rows or 0,
+                )
+                % {"rows": formatting.count(job.rows or 0), "file": job.file_name},
             )
         elif job.status == job.Status.FAILED:
-            messages.error(request, f"{job.file_name} was rejected; nothing was written.")
+            messages.error(
+                request, _("%(file)s was rejected; nothing was written.") % {"file": job.file_name}
+            )
         else:
-            messages.info(request, f"{job.file_name} was received; this page follows its import.")
+            messages.info(
+                request,
+                _("%(file)s was received; this page follows its import.") % {"file": job.file_name},
+            )
         return redirect("import-detail", pk=job.pk)
     datasets = tabular.datasets_for(request.user)
     return render(request, "core/import_upload.html", {"form": form, "datasets": datasets})

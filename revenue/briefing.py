@@ -12,7 +12,7 @@ from typing import Any
 
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
-from marketing_ops.formatting import money, percent, points
+from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
 from revenue.selectors import progress
@@ -204,21 +204,23 @@ def _reports_section(year: int, month: int, county: County | None) -> Section:
             for c in report_selectors.counties_in_state(year, month, report_selectors.WAITING)
             if county is None or c.pk == county.pk
         ]
-        lines.append(f"Reports for {period} are due by {deadline:%Y-%m-%d}.")
+        lines.append(f"Reports for {period} are due by {date(deadline)}.")
         if waiting:
             lines.append(f"Waiting for approval: {_names(waiting)}.")
     if returned:
         lines.append(f"Returned to the county for correction ({period}): {_names(returned)}.")
     if missing:
         if closed:
-            lines.append(f"No report for {period} (due {deadline:%Y-%m-%d}): {_names(missing)}.")
+            lines.append(f"No report for {period} (due {date(deadline)}): {_names(missing)}.")
         else:
             lines.append(f"Not submitted yet: {_names(missing)}.")
     if late:
         lines.append(
             "Submitted late: "
             + ", ".join(
-                f"{r.county.name} ({r.submitted_at:%Y-%m-%d})" if r.submitted_at else r.county.name
+                f"{r.county.name} ({date(r.submitted_at, DATE_FORMAT)})"
+                if r.submitted_at
+                else r.county.name
                 for r in late
             )
             + "."

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from marketing_ops.formatting import MISSING, percent_number
+from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from revenue.calculations import FigureProgress
@@ -149,7 +149,7 @@ class ReportTable(tables.Table):
     status = StatusColumn()
     late = tables.BooleanColumn()
     version = NumColumn()
-    submitted_at = DateColumn(format="Y-m-d H:i")
+    submitted_at = DateColumn(format=DATETIME_FORMAT)
     submitted_by = tables.Column(accessor="submitted_by__username", verbose_name="By")
 
     class Meta:
@@ -191,7 +191,7 @@ class ReviewTable(ReportTable):
 
 
 class HistoryTable(tables.Table):
-    at = DateColumn(format="Y-m-d H:i:s", verbose_name="When")
+    at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
     by = tables.Column(accessor="by__username", verbose_name="Who", default="import")
     action = tables.Column()
     field = tables.Column()
@@ -209,7 +209,7 @@ class PlanTable(tables.Table):
     year = tables.Column(linkify=("revenue:plan", {"year": tables.A("year")}))
     revenue_target = MoneyColumn()
     status = tables.Column()
-    published_at = DateColumn(format="Y-m-d")
+    published_at = DateColumn()
 
     class Meta:
         model = Plan
@@ -238,7 +238,7 @@ class TargetTable(tables.Table):
 
 
 class DecompositionTable(tables.Table):
-    created_at = DateColumn(format="Y-m-d H:i", verbose_name="When")
+    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
     created_by = tables.Column(accessor="created_by__username", verbose_name="By")
     method = tables.Column()
     revenue_target = MoneyColumn()
@@ -254,7 +254,7 @@ class DecompositionTable(tables.Table):
 
 
 class RephasingTable(tables.Table):
-    created_at = DateColumn(format="Y-m-d H:i", verbose_name=_("When"))
+    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
     created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
     county = tables.Column(accessor="county__code", verbose_name=_("County"), default=_("All"))
     shape = tables.Column(accessor="profile_name", verbose_name=_("Profile or weights"))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -219,8 +220,12 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         if job.status == job.Status.DONE:
             messages.success(
                 request,
-                _("Imported %(count)s reports from %(file)s as drafts.")
-                % {"count": job.applied, "file": job.file_name},
+                ngettext(
+                    "Imported %(count)s report from %(file)s as a draft.",
+                    "Imported %(count)s reports from %(file)s as drafts.",
+                    job.applied or 0,
+                )
+                % {"count": job.applied or 0, "file": job.file_name},
             )
             return redirect("revenue:reports")
         messages.error(
