@@ -340,7 +340,7 @@ def phasing_preview(
                     shape,
                     {m: months[m].revenue_target for m in kept},
                 )
-            volume_shape = shape if any(shape) else list(calc.EQUAL_WEIGHTS)
+            volume_shape = shape if any(shape) else [Decimal(w) for w in calc.EQUAL_WEIGHTS]
             volumes = {
                 code: [
                     int(v)

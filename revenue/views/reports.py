@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from revenue import tables
 from revenue.filters import ReportFilter
 from revenue.forms import FiguresUploadForm, ReasonForm, ReportForm
 from revenue.imports import monthly_figures_template
+from revenue.models import MonthlyReport
 from revenue.selectors import reference
 from revenue.selectors import reports as report_selectors
 from revenue.services import reports
@@ -144,7 +146,7 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
     return render(request, "revenue/report_detail.html", context)
 
 
-_ACTIONS = {
+_ACTIONS: dict[str, tuple[Callable[..., MonthlyReport | None], bool]] = {
     "submit": (reports.report_submit, False),
     "approve": (reports.report_approve, False),
     "return": (reports.report_return, True),
