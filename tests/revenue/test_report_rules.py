@@ -4,6 +4,7 @@ home page (docs/rules.md#monthly-reports)."""
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
 from revenue.models import MonthlyReport
 
@@ -196,3 +197,15 @@ def test_the_county_sees_why_its_report_was_returned_on_its_home_page(
     assert "BROADBAND is 0" in home
     assert "/revenue/reports/C01/2026/10/" in home
     assert "BROADBAND is 0" not in client_for(staff_b).get("/").content.decode()
+
+
+def test_discarding_is_refused_to_readers_and_other_counties(
+    api_for, client_for, staff_a, staff_b, leader, lines
+):
+    client = api_for(staff_a)
+    client.put(_url(2026, 3), {**FIGURES, "version": 0}, format="json")
+    assert api_for(leader).delete(_url(2026, 3)).status_code == 403
+    assert client_for(staff_b).post("/revenue/reports/C01/2026/3/discard/").status_code == 404
+    assert client_for(leader).post("/revenue/reports/C01/2026/3/discard/").status_code == 403
+    assert APIClient().delete(_url(2026, 3)).status_code == 401
+    assert MonthlyReport.objects.exists()
