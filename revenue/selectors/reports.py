@@ -290,3 +290,19 @@ def counties_in_state(year: int, month: int, state: str) -> list[County]:
             monthly_reports__status=statuses[state],
         ).order_by("sort_order", "code")
     )
+
+
+#: Workflow steps that change a report's figures (not its status).
+FIGURE_ACTIONS = ("edit", "import")
+
+
+def edited_by(report: MonthlyReport, user: Any) -> bool:
+    """Whether ``user`` changed the figures of ``report`` since it was last approved: that user
+    may not approve it (docs/rules.md#monthly-reports). Two queries."""
+    if not report.pk or not getattr(user, "is_authenticated", False):
+        return False
+    changes = report.changes.all()
+    last_approval = changes.filter(action="approve").order_by("-at", "-id").first()
+    if last_approval is not None:
+        changes = changes.filter(at__gte=last_approval.at)
+    return changes.filter(action__in=FIGURE_ACTIONS, by=user).exclude(field="status").exists()

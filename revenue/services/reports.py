@@ -23,6 +23,7 @@ from marketing_ops.money import CENT, has_fraction_of_a_cent
 from marketing_ops.periods import Month
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange, ReportVolume
+from revenue.selectors import reports as report_selectors
 
 __all__ = [
     "ReportConflict",
@@ -97,10 +98,6 @@ def _check_ended(year: int, month: int, today: dt.date) -> None:
                 f"entered from {Month(int(year), int(month)).next().first_day:%Y-%m-%d}"
             }
         )
-
-
-#: Workflow steps that change a report's figures (not its status).
-FIGURE_ACTIONS = ("edit", "import")
 
 
 def _clean_revenue(value: Any) -> Decimal:
@@ -268,7 +265,7 @@ def _transition(
         raise ValidationError({"reason": f"give a reason to {action} the report"})
     if locked.status not in allowed_from:
         raise ValidationError({"status": f"a {locked.status} report cannot be {_past(action)}"})
-    if action == "approve" and user is not None and _edited_figures(locked, user):
+    if action == "approve" and user is not None and report_selectors.edited_by(locked, user):
         raise PermissionDenied(
             "You edited this report's figures, so another city staff member must approve it."
         )
@@ -292,15 +289,6 @@ def _transition(
     locked.save(update_fields=fields)
     _change(locked, user, now, action, field="status", old=old, new=to, reason=reason).save()
     return locked
-
-
-def _edited_figures(report: MonthlyReport, user: Any) -> bool:
-    """Whether ``user`` changed the figures of ``report`` since it was last approved."""
-    changes = report.changes.all()
-    last_approval = changes.filter(action="approve").order_by("-at", "-id").first()
-    if last_approval is not None:
-        changes = changes.filter(at__gte=last_approval.at)
-    return changes.filter(action__in=FIGURE_ACTIONS, by=user).exclude(field="status").exists()
 
 
 def _past(action: str) -> str:

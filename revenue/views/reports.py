@@ -84,6 +84,7 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
     shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
     report = shown.report
     can_edit = has_role(request.user, *WRITING_ROLES)
+    can_review = has_role(request.user, *CITY_ROLES)
     conflict = None
     if request.method == "POST":
         pages.require(can_edit)
@@ -140,7 +141,10 @@ def report_detail(request: HttpRequest, county: str, year: int, month: int) -> H
         and report.pk
         and report.status == report.Status.DRAFT
         and report.submitted_at is None,
-        "can_review": has_role(request.user, *CITY_ROLES),
+        "can_review": can_review,
+        "edited_by_me": can_review
+        and report.status == report.Status.SUBMITTED
+        and report_selectors.edited_by(report, request.user),
         "reason_form": ReasonForm(initial={"version": report.version}),
     }
     return render(request, "revenue/report_detail.html", context)

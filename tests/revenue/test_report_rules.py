@@ -123,6 +123,10 @@ def test_city_staff_who_edited_the_figures_may_not_approve_but_another_may(
     response = city.post(_url(2026, 3) + "approve/")
     assert response.status_code == 403
     assert "another city staff member" in response.json()["detail"]
+    shown = client_for(city_user).get("/revenue/reports/C01/2026/3/").content.decode()
+    assert 'id="four-eyes"' in shown and 'id="approve-report"' not in shown
+    other = client_for(admin_user).get("/revenue/reports/C01/2026/3/").content.decode()
+    assert 'id="approve-report"' in other
     page = client_for(city_user).post("/revenue/reports/C01/2026/3/approve/")
     assert page.status_code == 403
     assert "another city staff member" in page.content.decode()
