@@ -32,6 +32,7 @@ from marketing_ops.briefings import briefing_send
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import BriefingForm, UploadForm
 from marketing_ops.models import Briefing
+from marketing_ops.notices import collect_notices
 from marketing_ops.services import import_submit
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
@@ -41,7 +42,8 @@ from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
 def home(request: HttpRequest) -> HttpResponse:
     counties = CountyTable(visible_counties(request.user))
     lines = BusinessLineTable(selectors.business_lines())
-    return render(request, "core/home.html", {"counties": counties, "lines": lines})
+    context = {"counties": counties, "lines": lines, "notices": collect_notices(request.user)}
+    return render(request, "core/home.html", context)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -103,13 +105,22 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         if job.status == job.Status.DONE:
             messages.success(
                 request,
-                _("Imported %(rows)s rows from %(file)s.")
-                % {"rows": formatting.count(job.rows), "file": job.file_name},
+                ngettext(
+                    "Imported %(rows)s row from %(file)s.",
+                    "Imported %(rows)s rows from %(file)s.",
+                    job.rows or 0,
+                )
+                % {"rows": formatting.count(job.rows or 0), "file": job.file_name},
             )
         elif job.status == job.Status.FAILED:
-            messages.error(request, f"{job.file_name} was rejected; nothing was written.")
+            messages.error(
+                request, _("%(file)s was rejected; nothing was written.") % {"file": job.file_name}
+            )
         else:
-            messages.info(request, f"{job.file_name} was received; this page follows its import.")
+            messages.info(
+                request,
+                _("%(file)s was received; this page follows its import.") % {"file": job.file_name},
+            )
         return redirect("import-detail", pk=job.pk)
     datasets = tabular.datasets_for(request.user)
     return render(request, "core/import_upload.html", {"form": form, "datasets": datasets})

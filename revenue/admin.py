@@ -11,6 +11,7 @@ from revenue.models import (
     PhasingProfile,
     Plan,
     ProvinceStanding,
+    Rephasing,
     ReportChange,
     ReportVolume,
 )
@@ -33,6 +34,16 @@ class DecompositionAdmin(admin.ModelAdmin):
     list_select_related = ("plan", "created_by")
     # History is written by the decomposition service only.
     readonly_fields = [f.name for f in Decomposition._meta.fields]
+
+
+@admin.register(Rephasing)
+class RephasingAdmin(admin.ModelAdmin):
+    list_display = ("plan", "county", "profile_name", "created_by", "created_at")
+    list_filter = ("plan__year",)
+    search_fields = ("reason",)
+    list_select_related = ("plan", "county", "created_by")
+    # History is written by the phasing service only.
+    readonly_fields = [f.name for f in Rephasing._meta.fields]
 
 
 class CountyMonthTargetInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from typing import Any
 
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
-from marketing_ops.formatting import money, percent, points
+from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
 from revenue.selectors import progress
@@ -76,9 +76,12 @@ def _outlook(row: progress.CountyProgress) -> str | None:
 
 
 def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
+    """Progress through the briefing's month once its reporting deadline has passed, else
+    through the latest month whose deadline has (a county is not ranked down for a report
+    still within its deadline); the reports of the briefing's month by state."""
     if period.kind != "monthly":
         return []
-    month = period.month
+    month = min(period.month, report_selectors.closed_month(), key=lambda m: (m.year, m.month))
     summary = progress.progress_summary(briefing_reader(county), month.year, month.month)
     if summary.plan is None:
         return [
@@ -88,9 +91,13 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
                 order=10,
             )
         ]
+    reported = period.month
     if county is None:
-        return [_city_section(summary), _reports_section(summary, None)]
-    return [_county_section(summary, county), _reports_section(summary, county)]
+        return [_city_section(summary), _reports_section(reported.year, reported.month, None)]
+    return [
+        _county_section(summary, county),
+        _reports_section(reported.year, reported.month, county),
+    ]
 
 
 def _volume_sheet(summary: progress.ProgressSummary, title: str) -> Sheet:
@@ -175,31 +182,56 @@ def _county_section(summary: progress.ProgressSummary, county: County) -> Sectio
     )
 
 
-def _reports_section(summary: progress.ProgressSummary, county: County | None) -> Section:
-    year, month = summary.year, summary.month
-    missing = report_selectors.missing_reports(year, month, county)
+def _names(counties: list[County]) -> str:
+    return ", ".join(c.name for c in counties)
+
+
+def _reports_section(year: int, month: int, county: County | None) -> Section:
+    """The month's reports: late, returned (with the reason to correct), waiting for approval
+    while the deadline runs, missing once it has passed — each county named as it is."""
+    not_in = report_selectors.missing_reports(year, month, county)
+    states = report_selectors.report_states(year, month)
+    returned = [c for c in not_in if states.get(c.pk) == report_selectors.RETURNED]
+    missing = [c for c in not_in if states.get(c.pk) != report_selectors.RETURNED]
     late = report_selectors.late_reports(year, month, county)
     deadline = report_selectors.report_deadline(year, month)
+    closed = report_selectors.month_is_closed(year, month)
+    period = f"{year}-{month:02d}"
     lines = []
+    if not closed:
+        waiting = [
+            c
+            for c in report_selectors.counties_in_state(year, month, report_selectors.WAITING)
+            if county is None or c.pk == county.pk
+        ]
+        lines.append(f"Reports for {period} are due by {date(deadline)}.")
+        if waiting:
+            lines.append(f"Waiting for approval: {_names(waiting)}.")
+    if returned:
+        lines.append(f"Returned to the county for correction ({period}): {_names(returned)}.")
     if missing:
-        lines.append(
-            f"No report submitted for {year}-{month:02d} (due {deadline:%Y-%m-%d}): "
-            + ", ".join(c.name for c in missing)
-            + "."
-        )
+        if closed:
+            lines.append(f"No report for {period} (due {date(deadline)}): {_names(missing)}.")
+        else:
+            lines.append(f"Not submitted yet: {_names(missing)}.")
     if late:
         lines.append(
             "Submitted late: "
             + ", ".join(
-                f"{r.county.name} ({r.submitted_at:%Y-%m-%d})" if r.submitted_at else r.county.name
+                f"{r.county.name} ({date(r.submitted_at, DATE_FORMAT)})"
+                if r.submitted_at
+                else r.county.name
                 for r in late
             )
             + "."
         )
-    if not lines:
-        lines.append(f"Every report for {year}-{month:02d} was submitted on time.")
-    rows = [[c.code, c.name, "missing"] for c in missing] + [
-        [r.county.code, r.county.name, "late"] for r in late
-    ]
-    tables = [Sheet("Late or missing reports", ["Code", "County", "Report"], rows)] if rows else []
-    return Section(title="Monthly reports", lines=lines, tables=tables, order=11)
+    if closed and not (missing or returned or late):
+        lines.append(f"Every report for {period} was submitted on time.")
+    label = "missing" if closed else "not submitted yet"
+    rows = (
+        [[c.code, c.name, "returned"] for c in returned]
+        + [[c.code, c.name, label] for c in missing]
+        + [[r.county.code, r.county.name, "late"] for r in late]
+    )
+    tables = [Sheet("Reports to follow up", ["Code", "County", "Report"], rows)] if rows else []
+    return Section(title=f"Monthly reports {period}", lines=lines, tables=tables, order=11)

@@ -180,6 +180,39 @@ def phase_units(total: int, weights: Sequence[Decimal | int] = EQUAL_WEIGHTS) ->
     return [allocation[m] for m in range(1, MONTHS + 1)]
 
 
+def phase_keeping(
+    figure: str,
+    total: Decimal | int,
+    weights: Sequence[Decimal | int],
+    kept: Mapping[int, Decimal | int],
+) -> list[Decimal | int]:
+    """Re-phase a figure while the ``kept`` months (month → target) stay as they are: what
+    remains of ``total`` is spread over the other months by their weights (largest remainder).
+
+    With nothing kept this is plain phasing. Raises AllocationError when the kept months already
+    exceed the total, or when the open months have no weight but something remains to spread.
+    """
+    check_twelve(weights)
+    remaining = total - sum(kept.values(), Decimal(0) if figure == REVENUE else 0)
+    if remaining < 0:
+        raise AllocationError(
+            f"the months kept for their approved reports already exceed the annual target "
+            f"by {-remaining}"
+        )
+    open_months = [(m, weights[m - 1]) for m in range(1, MONTHS + 1) if m not in kept]
+    if not open_months:
+        if remaining:
+            raise AllocationError("every month has an approved report; nothing can be re-phased")
+        spread: dict[int, Decimal | int] = {}
+    elif remaining and not any(w for _, w in open_months):
+        raise AllocationError("the weights of the months still open are all zero")
+    elif not any(w for _, w in open_months):
+        spread = allocate_figure(figure, 0, [(m, 1) for m, _ in open_months])
+    else:
+        spread = allocate_figure(figure, remaining, open_months)
+    return [kept[m] if m in kept else spread[m] for m in range(1, MONTHS + 1)]
+
+
 def quarters(months: Sequence[Decimal | int]) -> list[Decimal | int]:
     """Quarterly targets are the sums of their three months."""
     if len(months) != MONTHS:
@@ -400,3 +433,13 @@ def report_deadline(year: int, month: int, deadline_day: int) -> dt.date:
 
 def is_late(year: int, month: int, submitted_on: dt.date, deadline_day: int) -> bool:
     return submitted_on > report_deadline(year, month, deadline_day)
+
+
+def closed_month(today: dt.date, deadline_day: int) -> tuple[int, int]:
+    """The latest month whose report deadline has passed on ``today`` (year, month): dashboards
+    and briefings open on it, so no county is ranked down for a report still within its
+    deadline (docs/rules.md#progress-against-time-progress)."""
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if today <= report_deadline(year, month, deadline_day):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month

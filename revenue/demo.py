@@ -4,7 +4,10 @@ Last year is complete (a published plan, every month approved) so that this year
 decomposed by last year's actuals. This year: a published plan phased by a seasonal profile,
 approved reports through last month — some counties ahead, some behind, C08 at risk — except
 that last month C01 has no report yet (for the demo county user to enter), C05's is a draft,
-C06's waits for review and C08's was returned; C07's report of the month before came late.
+C06's waits for review and C08's was returned with a reason; C07's report of the month before
+came late. C08's open months are phased again with a reason (the plan's phasing history).
+Seeded on 5 December, the dashboards open on October (November's reports are still within
+their deadline) and November shows each county's report state.
 Everything is written through the services, with the dates it would have happened on. Safe to
 run twice: what exists is left alone; figures are drawn from a seeded random generator.
 """
@@ -16,6 +19,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -226,6 +230,26 @@ class _Seeder:
                     reason=reason,
                 )
 
+    def rephase_at_risk_county(self, plan: Plan, last: Month) -> None:
+        """C08, at risk, moves its broadband campaign to the year end: its months still open
+        are phased again with a reason; the months with an approved report keep their targets."""
+        c08 = next((c for c in self.counties if c.code == "C08"), None)
+        if (
+            c08 is None
+            or last.year != plan.year
+            or last.month < 10
+            or plan.rephasings.filter(county=c08).exists()
+        ):
+            return
+        weights = [*SEASONAL[:10], 6, 12]
+        plans.plan_phase(
+            plan=plan,
+            weights=weights,
+            county=c08,
+            reason="Broadband campaign moved to December: the year end carries more of the target.",
+            user=self.city,
+        )
+
     def standings(self, year: int, last: Month) -> int:
         count = 0
         months = range(1, last.month + 1) if last.year == year else range(0)
@@ -252,7 +276,10 @@ def seed(stdout: Any, today: Any) -> dict:
         seeder.last_year(today.year - 1)
         plan = seeder.this_year(today.year)
         seeder.this_year_reports(plan, last)
-        standings = seeder.standings(today.year, last)
+        seeder.rephase_at_risk_county(plan, last)
+        # The province's bulletin follows the months whose reports are all in.
+        closed = Month(*calc.closed_month(today, settings.REPORT_DEADLINE_DAY))
+        standings = seeder.standings(today.year, closed)
         stdout.write(
             f"  revenue: {seeder.created['plans']} plans and {seeder.created['reports']} "
             f"reports created, {standings} province standings"

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.bounds import SMALL_INTEGER_MAX
 from marketing_ops.forms import BootstrapFormMixin, CountField, MoneyField
@@ -139,12 +140,26 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
         empty_label="— the 12 weights below —",
     )
 
-    def __init__(self, *args: Any, counties: Any, **kwargs: Any):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason"),
+        help_text=_("Required once the plan is published; kept in the plan's history."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        counties: Any,
+        start: Sequence[Decimal] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         # ``fields`` holds plain ``Field``s for the stubs; this one is the ModelChoiceField above.
         cast(forms.ModelChoiceField, self.fields["county"]).queryset = counties
         for index, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"m{index}"] = _weight_field(label=name, initial=1, required=False)
+            initial = start[index - 1] if start else 1
+            self.fields[f"m{index}"] = _weight_field(label=name, initial=initial, required=False)
 
     def month_fields(self) -> list[forms.BoundField]:
         return [self[f"m{i}"] for i in range(1, 13)]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES, visible_counties
@@ -19,7 +20,7 @@ from marketing_ops.periods import Month, business_window
 from marketing_ops.xlsx import Sheet, xlsx_response
 from revenue.models import MonthlyReport
 from revenue.selectors import reports as report_selectors
-from revenue.services.reports import reports_import
+from revenue.services.reports import month_has_ended, reports_import
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
@@ -58,8 +59,8 @@ class MonthlyFiguresDataset(tabular.Dataset):
     label = "Monthly figures (revenue and volumes)"
     description = (
         "One row per county and month: revenue (yuan) and new households per business line. "
-        "Reports are saved as drafts; submit them afterwards. Submitted or approved reports "
-        "cannot be overwritten."
+        "Only months that have ended. Reports are saved as drafts; submit them afterwards. "
+        "Submitted or approved reports cannot be overwritten."
     )
     roles = WRITING_ROLES
     columns = _LineColumns()
@@ -77,6 +78,8 @@ class MonthlyFiguresDataset(tabular.Dataset):
             business_window().check_month(Month(year, month))
         except ValueError as exc:
             return [("year", str(exc))]
+        if not month_has_ended(year, month, timezone.localdate(ctx.now)):
+            return [("month", f"{year}-{month:02d} has not ended yet; report only ended months")]
         status = self._statuses(ctx, year, month).get(county_id)
         if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED):
             hint = (

@@ -7,12 +7,20 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from marketing_ops.formatting import MISSING, percent_number
+from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from revenue.calculations import FigureProgress
-from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ProvinceStanding
+from revenue.models import (
+    Decomposition,
+    MonthlyReport,
+    PhasingProfile,
+    Plan,
+    ProvinceStanding,
+    Rephasing,
+)
 from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
 from revenue.selectors.targets import TargetPhasing
 
@@ -42,6 +50,7 @@ class CountyProgressTable(tables.Table):
 
     rank = NumColumn(default=MISSING)
     county = tables.Column(verbose_name="County")
+    report_state = tables.Column(verbose_name=_("Report for the month"), default="")
     revenue_target = MoneyColumn(verbose_name="Annual target")
     cumulative_actual = MoneyColumn(verbose_name="Approved to date")
     submitted_pending = MoneyColumn(verbose_name="Submitted, not approved")
@@ -64,6 +73,21 @@ class CountyProgressTable(tables.Table):
 
     def value_county(self, value: str) -> str:
         return value
+
+    def render_report_state(self, value: str) -> str:
+        return format_html('<span class="report-{}">{}</span>', value, REPORT_STATES[value])
+
+    def value_report_state(self, value: str) -> str:
+        return str(REPORT_STATES[value])
+
+
+#: How a county's report for the month is named beside its figures.
+REPORT_STATES = {
+    "approved": _("approved"),
+    "waiting": _("waiting for approval"),
+    "returned": _("returned"),
+    "missing": _("missing"),
+}
 
 
 class RankingTable(tables.Table):
@@ -125,7 +149,7 @@ class ReportTable(tables.Table):
     status = StatusColumn()
     late = tables.BooleanColumn()
     version = NumColumn()
-    submitted_at = DateColumn(format="Y-m-d H:i")
+    submitted_at = DateColumn(format=DATETIME_FORMAT)
     submitted_by = tables.Column(accessor="submitted_by__username", verbose_name="By")
 
     class Meta:
@@ -167,7 +191,7 @@ class ReviewTable(ReportTable):
 
 
 class HistoryTable(tables.Table):
-    at = DateColumn(format="Y-m-d H:i:s", verbose_name="When")
+    at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
     by = tables.Column(accessor="by__username", verbose_name="Who", default="import")
     action = tables.Column()
     field = tables.Column()
@@ -185,7 +209,7 @@ class PlanTable(tables.Table):
     year = tables.Column(linkify=("revenue:plan", {"year": tables.A("year")}))
     revenue_target = MoneyColumn()
     status = tables.Column()
-    published_at = DateColumn(format="Y-m-d")
+    published_at = DateColumn()
 
     class Meta:
         model = Plan
@@ -214,7 +238,7 @@ class TargetTable(tables.Table):
 
 
 class DecompositionTable(tables.Table):
-    created_at = DateColumn(format="Y-m-d H:i", verbose_name="When")
+    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
     created_by = tables.Column(accessor="created_by__username", verbose_name="By")
     method = tables.Column()
     revenue_target = MoneyColumn()
@@ -227,6 +251,31 @@ class DecompositionTable(tables.Table):
         attrs = ATTRS
         orderable = False
         empty_text = "Not decomposed yet."
+
+
+class RephasingTable(tables.Table):
+    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    county = tables.Column(accessor="county__code", verbose_name=_("County"), default=_("All"))
+    shape = tables.Column(accessor="profile_name", verbose_name=_("Profile or weights"))
+    kept_months = tables.Column(verbose_name=_("Months kept (approved)"))
+    reason = tables.Column(verbose_name=_("Reason"))
+
+    class Meta:
+        model = Rephasing
+        fields = ("created_at", "created_by", "county", "shape", "kept_months", "reason")
+        attrs = ATTRS
+        orderable = False
+        empty_text = _("Not phased again since the decomposition.")
+
+    def render_shape(self, record: Rephasing) -> str:
+        return record.profile_name or " · ".join(str(w) for w in record.weights)
+
+    def value_shape(self, record: Rephasing) -> str:
+        return self.render_shape(record)
+
+    def render_kept_months(self, value: dict[str, list[int]]) -> str:
+        return "; ".join(f"{code}: {', '.join(map(str, months))}" for code, months in value.items())
 
 
 class ProfileTable(tables.Table):
@@ -290,6 +339,7 @@ def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
             "county": f"{row.county.code} {row.county.name}",
             "code": row.county.code,
             "url": reverse("revenue:county-dashboard", args=[row.county.code]) + query,
+            "report_state": row.report_state,
             **_figure_row(row.revenue),
         }
         for row in sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
@@ -297,7 +347,8 @@ def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
     rows.append(
         {"rank": None, "county": "City total", "code": "city", **_figure_row(summary.city.revenue)}
     )
-    return CountyProgressTable(rows)
+    # A month still within its reporting deadline shows each county's report beside its figures.
+    return CountyProgressTable(rows, exclude=() if not summary.closed else ("report_state",))
 
 
 def line_progress_table(summary: ProgressSummary) -> LineProgressTable:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +11,7 @@ from marketing_ops.access import get_visible_or_404
 from marketing_ops.api import CountField, query_params
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from revenue.selectors.reports import closed_month
 from revenue.services.reports import ReportConflict
 
 
@@ -23,20 +23,25 @@ class PeriodQuery(serializers.Serializer):
     """``?year=&month=`` of a monthly figure; both optional (see ``year_month``)."""
 
     year = CountField(
-        min_value=2000, max_value=2100, required=False, help_text="Default: last month's year."
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Default: the year of the latest closed month.",
     )
     month = CountField(
         min_value=1,
         max_value=12,
         required=False,
-        help_text="Default: last month, or December for a past year.",
+        help_text="Default: the latest month whose reporting deadline has passed, or December "
+        "for a past year.",
     )
 
 
-def year_month(request: Request) -> tuple[int, int]:
-    """``?year=&month=`` (``PeriodQuery``); default last month (December for a past year)."""
+def year_month(request: Request, default: Month | None = None) -> tuple[int, int]:
+    """``?year=&month=`` (``PeriodQuery``); default the latest month whose reporting deadline
+    has passed (December for a past year)."""
     query = query_params(request, PeriodQuery)
-    default = Month.of(timezone.localdate()).previous()
+    default = default or closed_month()
     year = query.get("year", default.year)
     month = query.get("month", default.month if year == default.year else 12)
     return year, month

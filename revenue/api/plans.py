@@ -148,10 +148,17 @@ class PhaseSerializer(serializers.Serializer):
     )
     profile = serializers.CharField(required=False, help_text="A phasing profile's name.")
     county = serializers.CharField(required=False, help_text="Phase only this county (code).")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why the plan is phased again: required once the plan is published.",
+    )
 
 
 class PlanPhase(APIView):
-    """Spread annual targets over months by 12 weights or a named profile (default equal)."""
+    """Spread annual targets over months by 12 weights or a named profile (default equal).
+    Months with an approved report keep their targets; the rest of the annual target is spread
+    over the other months. Kept in the plan's phasing history."""
 
     permission_classes = [roles_required(*CITY_ROLES)]
 
@@ -179,6 +186,7 @@ class PlanPhase(APIView):
             weights=data.validated_data.get("weights"),
             profile=profile,
             county=county,
+            reason=data.validated_data.get("reason", ""),
             user=signed_in_user(request),
         )
         return Response(_targets_data(targets.county_targets_for(request.user, plan, county)))

@@ -45,6 +45,10 @@ class CountyProgressSerializer(CityProgressSerializer):
     county = serializers.CharField(source="county.code")
     county_name = serializers.CharField(source="county.name")
     rank = serializers.IntegerField(allow_null=True)
+    report_state = serializers.ChoiceField(
+        choices=["approved", "waiting", "returned", "missing"],
+        help_text="The county's report for the month (waiting: submitted, not yet approved).",
+    )
 
 
 class LineProgressSerializer(serializers.Serializer):
@@ -71,6 +75,10 @@ class ProgressSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     month = serializers.IntegerField()
     time_progress = serializers.DecimalField(max_digits=6, decimal_places=4)
+    closed = serializers.BooleanField(
+        help_text="Whether the month's reporting deadline has passed (its figures are complete)."
+    )
+    deadline = serializers.DateField(help_text="When the month's reports are due.")
     city = CityProgressSerializer()
     counties = CountyProgressSerializer(many=True)
     lines = LineProgressSerializer(many=True)
@@ -83,7 +91,8 @@ class ProgressView(APIView):
 
     ``counties`` holds the counties you may see (ranked among all counties); ``city`` is the
     whole city; ``lines`` are the city's volumes per line, or your county's for a county user.
-    Defaults: last month.
+    Defaults: the latest month whose reporting deadline has passed; a later month shows each
+    county's ``report_state`` (approved, waiting, returned, missing) beside its figures.
     """
 
     @extend_schema(

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketing_ops.api import CountField, MoneyField, signed_in_user
+from marketing_ops.api import CountField, MoneyField, query_params, signed_in_user
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 from marketing_ops.openapi import ConflictSerializer
@@ -36,6 +36,12 @@ from revenue.services import reports
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
+
+
+class DiscardQuery(serializers.Serializer):
+    version = CountField(required=False, help_text="The version you read; 409 if it changed.")
+
+
 EDIT_CONFLICT = OpenApiResponse(
     ConflictSerializer, "The report changed since you read it: reload it at `version`."
 )
@@ -49,6 +55,20 @@ class ChangeSerializer(serializers.Serializer):
     old = serializers.CharField()
     new = serializers.CharField()
     reason = serializers.CharField()
+
+
+class ComparisonSerializer(serializers.Serializer):
+    """A figure beside the previous month, the same month last year and the phased target;
+    changes are fractions (0.0525 = +5.25 %), null without a base."""
+
+    figure = serializers.CharField()
+    current = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    previous = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    last_year = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    change_previous = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+    change_last_year = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+    of_target = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
 
 
 class ReportSerializer(serializers.Serializer):
@@ -73,6 +93,8 @@ class ReportSerializer(serializers.Serializer):
     )
     return_reason = serializers.CharField(source="report.return_reason")
     history = ChangeSerializer(many=True)
+    ended = serializers.BooleanField(help_text="Whether the month has ended (reports only then).")
+    comparisons = ComparisonSerializer(many=True)
 
 
 def report_data(user: AnyUser, county: County, year: int, month: int) -> dict[str, Any]:
@@ -117,6 +139,28 @@ class ReportDetail(APIView):
         except reports.ReportConflict as exc:
             return conflict(exc)
         return Response(report_data(request.user, county_obj, year, month))
+
+    @extend_schema(
+        parameters=[DiscardQuery],
+        responses={204: None, 409: EDIT_CONFLICT},
+        description="Discard a draft that was never submitted (400 for any other report).",
+    )
+    def delete(self, request: Request, county: str, year: int, month: int) -> Response:
+        check_period(year, month)
+        county_obj = visible_county(request, county)
+        report = (
+            report_selectors.reports_for(request.user)
+            .filter(county=county_obj, year=year, month=month)
+            .first()
+        )
+        if report is None:
+            raise Http404("No report for that month yet.")
+        version = query_params(request, DiscardQuery).get("version")
+        try:
+            reports.report_discard(report=report, user=signed_in_user(request), version=version)
+        except reports.ReportConflict as exc:
+            return conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReasonSerializer(serializers.Serializer):

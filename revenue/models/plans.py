@@ -21,6 +21,7 @@ __all__ = [
     "Decomposition",
     "PhasingProfile",
     "Plan",
+    "Rephasing",
     "ProvinceStanding",
 ]
 
@@ -178,6 +179,40 @@ class CountyMonthTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_target} · {self.month:02d}"
+
+
+class Rephasing(models.Model):
+    """One phasing of a plan's counties into months, kept for ever (docs/rules.md#phasing):
+    the weights, the reason (required once the plan is published), the months kept because
+    they have an approved report, and the monthly revenue targets before and after."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rephasings")
+    county = models.ForeignKey(
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when every county was phased.",
+    )
+    profile_name = models.CharField(max_length=100, blank=True)
+    weights = models.JSONField(default=list, blank=True, help_text="The 12 weights applied.")
+    reason = models.TextField(blank=True)
+    kept_months = models.JSONField(
+        default=dict, blank=True, help_text="{COUNTY: [months kept for their approved report]}."
+    )
+    before = models.JSONField(default=dict, help_text='{COUNTY: ["Jan", …, "Dec"]} revenue.')
+    after = models.JSONField(default=dict, help_text='{COUNTY: ["Jan", …, "Dec"]} revenue.')
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} phased ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class ProvinceStanding(models.Model):

@@ -10,7 +10,15 @@ from django.db.models import QuerySet, Sum
 
 from marketing_ops.money import CENT, ZERO
 from revenue import calculations as calc
-from revenue.models import Decomposition, MonthlyReport, PhasingProfile, Plan, ReportVolume
+from revenue.models import (
+    CountyTarget,
+    Decomposition,
+    MonthlyReport,
+    PhasingProfile,
+    Plan,
+    Rephasing,
+    ReportVolume,
+)
 
 
 def plans() -> QuerySet[Plan]:
@@ -23,6 +31,19 @@ def plan_for_year(year: int) -> Plan | None:
 
 def decompositions(plan: Plan) -> QuerySet[Decomposition]:
     return plan.decompositions.select_related("created_by")
+
+
+def rephasings(plan: Plan) -> QuerySet[Rephasing]:
+    """The plan's phasings, newest first (its history beside the decompositions)."""
+    return plan.rephasings.select_related("county", "created_by")
+
+
+def county_target(plan: Plan, county_code: str) -> CountyTarget | None:
+    return (
+        CountyTarget.objects.filter(plan=plan, county__code=county_code)
+        .select_related("county", "phasing_profile")
+        .first()
+    )
 
 
 def phasing_profiles() -> QuerySet[PhasingProfile]:

@@ -7,6 +7,7 @@ arithmetic (``calculations.progress_table``) are apart.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,6 +48,8 @@ class CountyProgress(Generic[_CountyOrCity]):
     revenue: FigureProgress
     lines: dict[str, FigureProgress] = field(default_factory=dict)
     rank: int | None = None
+    #: The county's report for the month: approved, waiting, returned or missing.
+    report_state: str | None = None
 
     @property
     def code(self) -> str:
@@ -80,6 +83,9 @@ class ProgressSummary:
     lines: list[LineProgress]
     standing: ProvinceStanding | None
     ranking: list[RankingRow]
+    #: Whether the month's reporting deadline has passed; before, its figures are incomplete.
+    closed: bool = True
+    deadline: dt.date | None = None
 
     @property
     def at_risk(self) -> list[CountyProgress[County]]:
@@ -208,12 +214,14 @@ def progress_summary(
         month=month,
         at_risk_pp=settings.PROGRESS_AT_RISK_PP,
     )
+    states = reports.report_states(year, month)
     rows = [
         CountyProgress(
             county=c,
             revenue=table.counties[c.pk][calc.REVENUE],
             lines={code: table.counties[c.pk][code] for code in codes},
             rank=table.ranks[c.pk],
+            report_state=states.get(c.pk, reports.MISSING),
         )
         for c in facts.counties
     ]
@@ -244,6 +252,8 @@ def progress_summary(
         lines=lines,
         standing=province_standing(year, month),
         ranking=_ranking(rows),
+        closed=reports.month_is_closed(year, month),
+        deadline=reports.report_deadline(year, month),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,11 @@ from revenue.models import (
     CountyMonthTarget,
     CountyTarget,
     Decomposition,
+    MonthlyReport,
     PhasingProfile,
     Plan,
     ProvinceStanding,
+    Rephasing,
 )
 from revenue.services.decomposition import decomposition_preview
 
@@ -31,6 +34,10 @@ if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
 
 __all__ = [
+    "PhasedCounty",
+    "PhasingPreview",
+    "current_weights",
+    "phasing_preview",
     "phasing_profile_create",
     "plan_create",
     "plan_decompose",
@@ -247,24 +254,70 @@ def _clean_twelve(values: Sequence[Any], field: str) -> list[Decimal]:
     return numbers
 
 
-@transaction.atomic
-def plan_phase(
+@dataclass
+class PhasedCounty:
+    """One county's months before and after a phasing; ``kept`` months have an approved report
+    and keep their target."""
+
+    target: CountyTarget
+    before: list[Decimal]
+    after: list[Decimal]
+    after_volumes: dict[str, list[int]]
+    kept: list[int]
+
+    @property
+    def months(self) -> list[tuple[int, Decimal | None, Decimal, Decimal | None, bool]]:
+        """(month, today's target or None, the new target, the change, kept) per month."""
+        phased = len(self.before) == calc.MONTHS
+        rows = []
+        for m in range(1, calc.MONTHS + 1):
+            before = self.before[m - 1] if phased else None
+            after = self.after[m - 1]
+            change = after - before if before is not None else None
+            rows.append((m, before, after, change, m in self.kept))
+        return rows
+
+
+@dataclass
+class PhasingPreview:
+    """What a phasing would write, county by county, before anything is saved."""
+
+    weights: list[Decimal] | None
+    profile: PhasingProfile | None
+    rows: list[PhasedCounty]
+
+
+def current_weights(target: CountyTarget) -> list[Decimal]:
+    """The county's current profile, the starting point of a new phasing: the weights (or
+    profile) it was last phased with, equal months if it never was."""
+    if target.phasing_weights:
+        return [Decimal(v) for v in target.phasing_weights]
+    if target.phasing_profile is not None:
+        return [Decimal(v) for v in target.phasing_profile.values]
+    return [Decimal(1)] * calc.MONTHS
+
+
+def _profile_values(profile: PhasingProfile | None) -> list[Decimal]:
+    if profile is None:
+        return [Decimal(1)] * calc.MONTHS
+    return [Decimal(v) for v in profile.values]
+
+
+def phasing_preview(
     *,
     plan: Plan,
     weights: Sequence[Any] | None = None,
     profile: PhasingProfile | None = None,
     county: County | None = None,
-    user: User | None = None,
-) -> list[CountyTarget]:
-    """Spread the annual targets over 12 months by weights or a named profile
-    (docs/rules.md#phasing).
-
-    ``county`` phases that county only; otherwise every county. Months sum exactly to the
-    annual targets; an amounts profile must match the county's revenue target.
-    """
-    _require_city(user)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    targets = list(CountyTarget.objects.filter(plan=plan).select_related("county"))
+) -> PhasingPreview:
+    """The months a phasing would give (docs/rules.md#phasing): months with an approved report
+    keep their targets, the rest of each annual target is spread over the other months. Three
+    queries whatever the number of counties."""
+    targets = list(
+        CountyTarget.objects.filter(plan=plan)
+        .select_related("county", "phasing_profile")
+        .prefetch_related("months")
+    )
     if county is not None:
         targets = [t for t in targets if t.county_id == county.pk]
     if not targets:
@@ -276,16 +329,111 @@ def plan_phase(
     cleaned = _clean_twelve(weights, "weights") if profile is None and weights is not None else None
     if cleaned is not None and not any(cleaned):
         raise ValidationError({"weights": "all 12 weights are zero"})
+    approved: dict[int, set[int]] = {}
+    for county_id, month in MonthlyReport.objects.filter(
+        year=plan.year,
+        status=MonthlyReport.Status.APPROVED,
+        county_id__in=[t.county_id for t in targets],
+    ).values_list("county_id", "month"):
+        approved.setdefault(county_id, set()).add(month)
+    rows = []
+    for target in targets:
+        months = {m.month: m for m in target.months.all()}
+        kept = sorted(approved.get(target.county_id, set()) & set(months))
+        shape = cleaned if cleaned is not None else _profile_values(profile)
+        try:
+            if profile is not None and profile.kind == PhasingProfile.Kind.AMOUNTS and not kept:
+                amounts = [a.quantize(CENT) for a in shape]
+                calc.check_manual_money(target.revenue_target, dict(enumerate(amounts, start=1)))
+                revenue: list[Decimal | int] = list(amounts)
+            else:
+                revenue = calc.phase_keeping(
+                    calc.REVENUE,
+                    target.revenue_target,
+                    shape,
+                    {m: months[m].revenue_target for m in kept},
+                )
+            volume_shape = shape if any(shape) else [Decimal(w) for w in calc.EQUAL_WEIGHTS]
+            volumes = {
+                code: [
+                    int(v)
+                    for v in calc.phase_keeping(
+                        code,
+                        int(total),
+                        volume_shape,
+                        {m: int((months[m].volume_targets or {}).get(code, 0)) for m in kept},
+                    )
+                ]
+                for code, total in (target.volume_targets or {}).items()
+            }
+        except calc.AllocationError as exc:
+            raise ValidationError({"weights": f"{target.county.code}: {exc}"})
+        rows.append(
+            PhasedCounty(
+                target=target,
+                before=[months[m].revenue_target for m in sorted(months)],
+                after=[Decimal(v) for v in revenue],
+                after_volumes=volumes,
+                kept=kept,
+            )
+        )
+    return PhasingPreview(weights=cleaned, profile=profile, rows=rows)
+
+
+@transaction.atomic
+def plan_phase(
+    *,
+    plan: Plan,
+    weights: Sequence[Any] | None = None,
+    profile: PhasingProfile | None = None,
+    county: County | None = None,
+    reason: str = "",
+    user: Any = None,
+) -> Rephasing:
+    """Spread the annual targets over 12 months by weights or a named profile
+    (docs/rules.md#phasing), and keep the phasing in the plan's history.
+
+    ``county`` phases that county only; otherwise every county. Months with an approved report
+    keep their targets; the months always sum exactly to the annual targets. A published plan
+    is phased again only with a reason.
+    """
+    _require_city(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    reason = (reason or "").strip()
+    if plan.is_published and not reason:
+        raise ValidationError({"reason": "the plan is published: give a reason to phase it again"})
+    preview = phasing_preview(plan=plan, weights=weights, profile=profile, county=county)
+    targets = [row.target for row in preview.rows]
     for target in targets:
         target.phasing_profile = profile
         target.phasing_weights = (
-            [str(w) for w in cleaned]
-            if cleaned is not None
+            [str(w) for w in preview.weights]
+            if preview.weights is not None
             else ([str(v) for v in profile.values] if profile else None)
         )
-    _write_months(targets)
+    CountyMonthTarget.objects.filter(county_target__in=targets).delete()
+    CountyMonthTarget.objects.bulk_create(
+        CountyMonthTarget(
+            county_target=row.target,
+            month=m,
+            revenue_target=row.after[m - 1],
+            volume_targets={code: months[m - 1] for code, months in row.after_volumes.items()},
+        )
+        for row in preview.rows
+        for m in range(1, calc.MONTHS + 1)
+    )
     CountyTarget.objects.bulk_update(targets, ["phasing_profile", "phasing_weights"])
-    return targets
+    return Rephasing.objects.create(
+        plan=plan,
+        county=county,
+        profile_name=profile.name if profile else "",
+        weights=[str(w) for w in preview.weights] if preview.weights is not None else [],
+        reason=reason,
+        kept_months={row.target.county.code: row.kept for row in preview.rows if row.kept},
+        before={row.target.county.code: [str(a) for a in row.before] for row in preview.rows},
+        after={row.target.county.code: [str(a) for a in row.after] for row in preview.rows},
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
 
 
 @transaction.atomic

@@ -21,9 +21,10 @@ from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_ro
 from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import CENT, has_fraction_of_a_cent
-from marketing_ops.periods import business_window
+from marketing_ops.periods import Month, business_window
 from revenue import calculations as calc
 from revenue.models import MonthlyReport, ReportChange, ReportVolume
+from revenue.selectors import reports as report_selectors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ReportConflict",
     "report_approve",
+    "report_discard",
     "report_reopen",
     "report_return",
     "report_save",
@@ -89,6 +91,21 @@ def _clean_period(year: int, month: int) -> None:
         raise ValidationError({"year": f"expected a year between {first} and {last}, got {year}"})
     if not 1 <= int(month) <= 12:
         raise ValidationError({"month": f"month must be 1..12, got {month}"})
+
+
+def month_has_ended(year: int, month: int, today: dt.date) -> bool:
+    """A report exists only for a month that has ended (docs/rules.md#monthly-reports)."""
+    return Month(int(year), int(month)).last_day < today
+
+
+def _check_ended(year: int, month: int, today: dt.date) -> None:
+    if not month_has_ended(year, month, today):
+        raise ValidationError(
+            {
+                "month": f"{int(year)}-{int(month):02d} has not ended yet; its report can be "
+                f"entered from {Month(int(year), int(month)).next().first_day:%Y-%m-%d}"
+            }
+        )
 
 
 def _clean_revenue(value: Any) -> Decimal:
@@ -195,6 +212,7 @@ def report_save(
     _require(user, WRITING_ROLES, "edit")
     _clean_period(year, month)
     now = now or timezone.now()
+    _check_ended(year, month, timezone.localdate(now))
     lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
     revenue_amount = _clean_revenue(revenue)
     volume_values = _clean_volumes(volumes or {}, lines)
@@ -258,6 +276,10 @@ def _transition(
         raise ValidationError({"reason": f"give a reason to {action} the report"})
     if locked.status not in allowed_from:
         raise ValidationError({"status": f"a {locked.status} report cannot be {_past(action)}"})
+    if action == "approve" and user is not None and report_selectors.edited_by(locked, user):
+        raise PermissionDenied(
+            "You edited this report's figures, so another city staff member must approve it."
+        )
     old = locked.status
     locked.status = to
     locked.version += 1
@@ -376,6 +398,21 @@ def report_reopen(
     )
 
 
+@transaction.atomic
+def report_discard(*, report: MonthlyReport, user: Any, version: int | None = None) -> None:
+    """Delete a draft that was never submitted (its county's staff, or city staff)."""
+    if user is not None:
+        check_county(user, report.county_id)
+    _require(user, WRITING_ROLES, "discard")
+    locked = _locked(report.county, report.year, report.month)
+    if locked is None:
+        return
+    _check_version(locked, version)
+    if locked.status != Status.DRAFT or locked.submitted_at is not None:
+        raise ValidationError({"status": "only a draft that was never submitted can be discarded"})
+    locked.delete()
+
+
 class ImportRowError(ValidationError):
     """A report in the file may not be written (found while applying, under the lock)."""
 
@@ -392,6 +429,15 @@ def reports_import(
     the whole batch. A constant number of queries for the whole file."""
     _require(user, WRITING_ROLES, "import")
     now = now or timezone.now()
+    running = sorted(
+        {
+            f"{y}-{m:02d}"
+            for _, y, m, _, _ in rows
+            if not month_has_ended(y, m, timezone.localdate(now))
+        }
+    )
+    if running:
+        raise ImportRowError(f"months that have not ended: {', '.join(running)}")
     lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
     keys = {(county_id, year, month) for county_id, year, month, _, _ in rows}
     years = {year for _, year, _ in keys}

@@ -8,15 +8,17 @@ from django.utils import timezone
 
 from marketing_ops.periods import Month
 from revenue.forms import PeriodForm
+from revenue.selectors.reports import closed_month
 
 
 def last_month() -> Month:
     return Month.of(timezone.localdate()).previous()
 
 
-def period(request: HttpRequest) -> tuple[int, int]:
-    """Year and month from ``?year=&month=``; default last month (December for a past year)."""
-    default = last_month()
+def period(request: HttpRequest, default: Month | None = None) -> tuple[int, int]:
+    """Year and month from ``?year=&month=``; default the latest month whose reporting deadline
+    has passed (December for a past year)."""
+    default = default or closed_month()
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return default.year, default.month

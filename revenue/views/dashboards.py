@@ -102,5 +102,6 @@ def _county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
         "export_query": export_query(request),
         "can_edit": has_role(request.user, *WRITING_ROLES),
         "next_month": last_month(),
+        "report_state_label": tables.REPORT_STATES.get(mine.report_state or "", "") if mine else "",
     }
     return render(request, "revenue/dashboard_county.html", context)

@@ -92,6 +92,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     target_table = tables.target_table(phasing)
     month_table = tables.month_target_table(phasing)
     history = tables.DecompositionTable(plan_selectors.decompositions(plan))
+    phasings = tables.RephasingTable(plan_selectors.rephasings(plan))
     exported = pages.export_tables(
         request,
         f"plan-{year}.xlsx",
@@ -99,6 +100,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
             (target_table, _("County targets")),
             (month_table, _("Months")),
             (history, _("Decompositions")),
+            (phasings, _("Phasings")),
         ],
     )
     if exported:
@@ -108,6 +110,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
         "targets": target_table,
         "months": month_table,
         "history": history,
+        "phasings": phasings,
         "volume_targets": sorted(plan.volume_targets.items()),
         "export_query": pages.export_query(request),
         "can_manage": has_role(request.user, *CITY_ROLES),
@@ -180,31 +183,57 @@ def plan_decompose(request: AuthenticatedHttpRequest, year: int) -> HttpResponse
     )
 
 
+def _starting_weights(plan: Plan, county_code: str | None) -> tuple[Any, list[Any] | None]:
+    """The county chosen in ``?county=`` and its current profile (the form's starting point)."""
+    if not county_code:
+        return None, None
+    target = plan_selectors.county_target(plan, county_code)
+    if target is None:
+        return None, None
+    return target.county, plans.current_weights(target)
+
+
 @require_roles(*CITY_ROLES)
 def plan_phase(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """Choose a county (its current profile is the start), enter weights or a profile, see the
+    new months beside today's, then save them with a reason."""
     plan = _plan_or_404(year)
-    form = PhaseForm(request.POST or None, counties=visible_counties(request.user))
-
-    def save(**data: Any) -> Any:
-        profile = data["profile"]
-        return plans.plan_phase(
-            plan=plan,
-            weights=None if profile else form.weights(),
-            profile=profile,
-            county=data["county"],
-            user=request.user,
-        )
-
-    return pages.form_page(
+    counties = visible_counties(request.user)
+    county, start = _starting_weights(plan, request.GET.get("county"))
+    form = PhaseForm(
+        request.POST or None,
+        counties=counties,
+        start=start,
+        initial={"county": county},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        profile = form.cleaned_data["profile"]
+        arguments: dict[str, Any] = {
+            "plan": plan,
+            "weights": None if profile else form.weights(),
+            "profile": profile,
+            "county": form.cleaned_data["county"],
+        }
+        try:
+            if "confirm" in request.POST:
+                plans.plan_phase(**arguments, reason=form.cleaned_data["reason"], user=request.user)
+                messages.success(request, _("Plan %(year)s phased.") % {"year": year})
+                return redirect("revenue:plan", year)
+            preview = plans.phasing_preview(**arguments)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(
         request,
-        form,
-        save=save,
-        success_message=_("Plan %(year)s phased.") % {"year": year},
-        success_url=_plan_url(year),
-        title=_("Phase plan %(year)s") % {"year": year},
-        cancel_url=_plan_url(year),
-        template="revenue/plan_phase.html",
-        extra={"plan": plan, "month_names": MONTH_NAMES},
+        "revenue/plan_phase.html",
+        {
+            "plan": plan,
+            "form": form,
+            "preview": preview,
+            "counties": counties,
+            "chosen": county,
+            "month_names": MONTH_NAMES,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketing_ops import pages
@@ -85,6 +86,7 @@ def report_detail(
     shown = report_selectors.month_report(request.user, county_obj, year, month, lines)
     report = shown.report
     can_edit = has_role(request.user, *WRITING_ROLES)
+    can_review = has_role(request.user, *CITY_ROLES)
     conflict = None
     if request.method == "POST":
         pages.require(can_edit)
@@ -133,20 +135,30 @@ def report_detail(
         "history": history,
         "export_query": pages.export_query(request),
         "deadline": shown.deadline,
-        "can_edit": can_edit and (report.is_editable or not report.pk),
+        "ended": shown.ended,
+        "comparisons": shown.comparisons,
+        "can_edit": can_edit and shown.ended and (report.is_editable or not report.pk),
         "can_submit": can_edit and report.pk and report.is_editable,
-        "can_review": has_role(request.user, *CITY_ROLES),
+        "can_discard": can_edit
+        and report.pk
+        and report.status == report.Status.DRAFT
+        and report.submitted_at is None,
+        "can_review": can_review,
+        "edited_by_me": can_review
+        and report.status == report.Status.SUBMITTED
+        and report_selectors.edited_by(report, request.user),
         "reason_form": ReasonForm(initial={"version": report.version}),
     }
     return render(request, "revenue/report_detail.html", context)
 
 
 #: action → (the service, whether it needs a reason)
-_ACTIONS: dict[str, tuple[Callable[..., MonthlyReport], bool]] = {
+_ACTIONS: dict[str, tuple[Callable[..., MonthlyReport | None], bool]] = {
     "submit": (reports.report_submit, False),
     "approve": (reports.report_approve, False),
     "return": (reports.report_return, True),
     "reopen": (reports.report_reopen, True),
+    "discard": (reports.report_discard, False),
 }
 
 
@@ -157,6 +169,7 @@ def _done_message(action: str, county: County, year: int, month: int, late: bool
         "approve": _("%(county)s %(year)s-%(month)02d approved."),
         "return": _("%(county)s %(year)s-%(month)02d returned to the county."),
         "reopen": _("%(county)s %(year)s-%(month)02d reopened."),
+        "discard": _("The draft for %(county)s %(year)s-%(month)02d was discarded."),
     }[action] % figures
     if action == "submit" and late:
         done += " " + _("It was submitted after the deadline and is flagged late.")
@@ -185,13 +198,16 @@ def report_action(
     if needs_reason:
         kwargs["reason"] = form.cleaned_data.get("reason", "")
     try:
-        report = service(report=report, user=request.user, **kwargs)
+        done = service(report=report, user=request.user, **kwargs)
     except reports.ReportConflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _done_message(action, county_obj, year, month, report.late))
+        late = done.late if done is not None else False
+        messages.success(request, _done_message(action, county_obj, year, month, late))
+        if action == "discard":
+            return redirect("revenue:reports")
     if action == "approve" and request.POST.get("next") == "review":
         return redirect("revenue:review")
     return redirect("revenue:report", county_obj.code, year, month)
@@ -213,8 +229,12 @@ def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         if job.status == job.Status.DONE:
             messages.success(
                 request,
-                _("Imported %(count)s reports from %(file)s as drafts.")
-                % {"count": job.applied, "file": job.file_name},
+                ngettext(
+                    "Imported %(count)s report from %(file)s as a draft.",
+                    "Imported %(count)s reports from %(file)s as drafts.",
+                    job.applied or 0,
+                )
+                % {"count": job.applied or 0, "file": job.file_name},
             )
             return redirect("revenue:reports")
         messages.error(
@@ -229,5 +249,5 @@ def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_login
 def report_template(request: HttpRequest) -> HttpResponse:
-    year, month = period(request)
+    year, month = period(request, default=last_month())
     return monthly_figures_template(request.user, year, month)

@@ -1,7 +1,11 @@
 """Every response carries a Content-Security-Policy, and the pages work under it: their
 scripts run (charts draw, the API docs load) and the browser reports no violation."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from marketing_ops.security import HEADER
@@ -80,3 +84,18 @@ def test_an_injected_inline_script_is_blocked(
     )
     assert blocked is True
     assert page.evaluate("window.__ran === undefined")
+
+
+def test_no_template_carries_inline_script_the_policy_would_block():
+    """Event handler attributes and ``<script>`` without a ``src`` or the nonce never run under
+    the policy: pages declare behaviour in data attributes (static/js/app.js) instead."""
+    root = Path(settings.BASE_DIR) / "templates"
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+    script = re.compile(r"<script(?![^>]*\b(?:src|nonce)=)[^>]*>", re.IGNORECASE)
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if handler.search(line) or script.search(line)
+    ]
+    assert offenders == []

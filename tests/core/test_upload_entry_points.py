@@ -33,7 +33,7 @@ def test_uploading_on_the_page_imports_and_shows_the_result(client_for, admin_us
     )
     job = ImportJob.objects.get()
     assert response.redirect_chain[-1][0] == f"/imports/{job.pk}/"
-    assert "Imported 1 rows" in response.content.decode()
+    assert "Imported 1 row from" in response.content.decode()
     assert County.objects.filter(code="C11").exists()
 
 

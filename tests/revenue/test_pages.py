@@ -201,7 +201,10 @@ def test_a_plan_is_created_decomposed_with_a_preview_phased_and_published_on_pag
     client.post("/revenue/plans/2027/decompose/", {**form, "confirm": "1"})
     assert Plan.objects.get(year=2027).county_targets.count() == 2
     weights = {f"m{i}": "1" for i in range(1, 13)} | {"m12": "2"}
-    assert client.post("/revenue/plans/2027/phase/", weights).status_code == 302
+    preview = client.post("/revenue/plans/2027/phase/", {**weights, "preview": "1"})
+    assert "phasing-preview" in preview.content.decode()
+    confirmed = {**weights, "confirm": "1"}
+    assert client.post("/revenue/plans/2027/phase/", confirmed).status_code == 302
     client.post("/revenue/plans/2027/publish/")
     assert Plan.objects.get(year=2027).status == "published"
     page = client.get("/revenue/plans/2027/").content.decode()

@@ -44,6 +44,7 @@ def test_progress_per_county_follows_the_worked_example(api_for, city_user, half
         "status": "behind",
         "projected_year_end": "560000.00",
         "required_monthly": "53333.33",
+        "report_state": "approved",
     }
     c02 = next(c for c in data["counties"] if c["county"] == "C02")
     assert (c02["rank"], c02["status"], c02["completion_rate"]) == (1, "ahead", "0.6000")

@@ -1,0 +1,21 @@
+// Behaviour the pages declare in data attributes, so that no page needs inline script (the
+// Content-Security-Policy runs only scripts from our origin or with the request's nonce).
+//   <form data-confirm="Question?">  asks before it is submitted; "Cancel" keeps it unsent.
+//   <select data-submit-on-change>   submits its form as soon as another option is chosen.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm !== undefined) {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLElement && field.hasAttribute("data-submit-on-change") && field.form) {
+      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
+})();
