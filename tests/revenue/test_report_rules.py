@@ -189,7 +189,9 @@ def test_submitting_on_the_page_asks_for_a_confirmation(client_for, staff_a, lin
     )
     page = client.get("/revenue/reports/C01/2026/3/").content.decode()
     assert 'id="submit-form"' in page
-    assert "return window.confirm(this.dataset.confirm)" in page
+    # static/js/app.js asks before a form with data-confirm is sent (the browser test clicks it).
+    assert 'data-confirm="Submit C01 2026-03 to the city?' in page
+    assert "js/app.js" in page
 
 
 def test_the_county_sees_why_its_report_was_returned_on_its_home_page(
