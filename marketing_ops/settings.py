@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "marketing_ops",
     "revenue",
     "arrears",
+    "audits",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule is kept here, in code; every periodic task is named after what it does.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Audits (docs/rules.md#audits): one idempotent task that also catches up 35 days.
+    "audits-daily": {"task": "audits.tasks.audits_create", "schedule": crontab(hour=6, minute=0)},
+    "audits-weekly": {
+        "task": "audits.tasks.audits_create",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+    "audits-monthly": {
+        "task": "audits.tasks.audits_create",
+        "schedule": crontab(hour=6, minute=0, day_of_month="1"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
