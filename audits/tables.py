@@ -39,7 +39,7 @@ class StatusColumn(tables.Column):
 
     def render(self, value: Any, record: Any) -> str:
         overdue = record.is_overdue(timezone.localdate())
-        css = STATUS_CSS["overdue" if overdue else value]
+        css = STATUS_CSS["overdue" if overdue else record.status]
         return format_html(
             '<span class="badge {}">{}{}</span>',
             css,
@@ -48,7 +48,7 @@ class StatusColumn(tables.Column):
         )
 
     def value(self, value: Any, record: Any) -> str:
-        return str(value)
+        return str(record.status)
 
 
 class AuditTable(tables.Table):
