@@ -44,7 +44,9 @@ class FindingForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, owners: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("(nobody yet)")), *((u, u) for u in owners)]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", _("(nobody yet)")), *((u, u) for u in owners)]
 
 
 class EvidenceForm(BootstrapFormMixin, forms.Form):

@@ -234,7 +234,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "status" field; name the import job's so the schema stays warning-free.
-    "ENUM_NAME_OVERRIDES": {"ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/bootstrap5-responsive.html"

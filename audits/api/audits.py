@@ -67,13 +67,13 @@ class AuditListSerializer(serializers.ModelSerializer):
         return audit_reads.signed_levels(audit)
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class AuditCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditCheck
         fields = ["id", "text", "answer", "note"]
 
 
-class SignOffSerializer(serializers.ModelSerializer):
+class AuditSignOffSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username")
     voided = serializers.BooleanField()
 
@@ -119,8 +119,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class AuditDetailSerializer(AuditListSerializer):
-    checks = CheckSerializer(many=True)
-    signoffs = SignOffSerializer(many=True)
+    checks = AuditCheckSerializer(many=True)
+    signoffs = AuditSignOffSerializer(many=True)
     findings = FindingSerializer(many=True)
 
     class Meta(AuditListSerializer.Meta):
@@ -139,31 +139,31 @@ def audit_payload(user: Any, pk: int) -> dict[str, Any]:
     audit.live_signoffs = [s for s in detail.signoffs if s.voided_at is None]  # type: ignore[attr-defined]
     data = AuditListSerializer(audit).data
     data["reopen_reason"] = audit.reopen_reason
-    data["checks"] = CheckSerializer(detail.checks, many=True).data
-    data["signoffs"] = SignOffSerializer(detail.signoffs, many=True).data
+    data["checks"] = AuditCheckSerializer(detail.checks, many=True).data
+    data["signoffs"] = AuditSignOffSerializer(detail.signoffs, many=True).data
     data["findings"] = FindingSerializer(detail.findings, many=True).data
     return data
 
 
-class CreateSerializer(serializers.Serializer):
+class AuditsCreateSerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
 
 
-class AnswerSerializer(serializers.Serializer):
+class CheckAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=AuditCheck.Answer.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SignSerializer(serializers.Serializer):
+class AuditSignSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=SignOff.Result.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class AuditReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class NoteSerializer(serializers.Serializer):
+class FindingNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -176,7 +176,7 @@ class FindingCreateSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class FindingEvidenceSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username")
 
     class Meta:
@@ -194,7 +194,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class FindingEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     effective_date = serializers.DateField()
     document = serializers.CharField(required=False, allow_blank=True, default="")
@@ -221,13 +221,13 @@ class AuditCreate(APIView):
     permission_classes = [roles_required(*CITY_ROLES)]
 
     @extend_schema(
-        request=CreateSerializer,
+        request=AuditsCreateSerializer,
         responses={
             200: inline_serializer("AuditsCreated", {"created": serializers.IntegerField()})
         },
     )
     def post(self, request: Request) -> Response:
-        data = CreateSerializer(data=request.data)
+        data = AuditsCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         today = data.validated_data.get("date") or timezone.localdate()
         return Response({"created": audit_writes.audits_create(today=today)})
@@ -247,27 +247,29 @@ class CheckAnswer(APIView):
     """Answer a check: ``ok``, ``problem`` (with a note) or ``n_a``; county staff or the
     county's level-1 auditor."""
 
-    @extend_schema(request=AnswerSerializer, responses=CheckSerializer)
+    @extend_schema(request=CheckAnswerSerializer, responses=AuditCheckSerializer)
     def patch(self, request: Request, pk: int, check_id: int) -> Response:
         audit = _audit(request, pk)
         if not audit.checks.filter(pk=check_id).exists():
             return Response({"detail": "No such check."}, status=status.HTTP_404_NOT_FOUND)
-        data = AnswerSerializer(data=request.data)
+        data = CheckAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         check = audit_writes.check_answer(
             audit=audit, check_id=check_id, user=request.user, **data.validated_data
         )
-        return Response(CheckSerializer(check).data)
+        return Response(AuditCheckSerializer(check).data)
 
 
 class AuditSign(APIView):
     """Sign at your level: 409 naming the level that has not signed ``passed`` yet, 403 when
     you may not sign this audit."""
 
-    @extend_schema(request=SignSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=AuditSignSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, pk: int) -> Response:
         audit = _audit(request, pk)
-        data = SignSerializer(data=request.data)
+        data = AuditSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             audit_writes.audit_sign(audit=audit, user=request.user, **data.validated_data)
@@ -279,10 +281,12 @@ class AuditSign(APIView):
 class AuditReopen(APIView):
     """City staff reopen a passed or failed audit with a reason; its sign-offs are voided."""
 
-    @extend_schema(request=ReasonSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=AuditReasonSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, pk: int) -> Response:
         audit = _audit(request, pk)
-        data = ReasonSerializer(data=request.data)
+        data = AuditReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             audit_writes.audit_reopen(audit=audit, user=request.user, **data.validated_data)
@@ -328,9 +332,9 @@ def _finding_response(finding: Finding) -> Response:
 class FindingRectify(APIView):
     """The owner or county staff report the finding rectified, with a note."""
 
-    @extend_schema(request=NoteSerializer, responses=FindingSerializer)
+    @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = NoteSerializer(data=request.data)
+        data = FindingNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = finding_writes.finding_rectify(
             finding=_finding(request, pk), user=request.user, **data.validated_data
@@ -341,9 +345,9 @@ class FindingRectify(APIView):
 class FindingVerify(APIView):
     """An auditor of level 2 or 3 verifies; 403 when the verifier is the one who rectified."""
 
-    @extend_schema(request=NoteSerializer, responses=FindingSerializer)
+    @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = NoteSerializer(data=request.data)
+        data = FindingNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = finding_writes.finding_verify(
             finding=_finding(request, pk), user=request.user, **data.validated_data
@@ -354,9 +358,9 @@ class FindingVerify(APIView):
 class FindingReject(APIView):
     """The verifier rejects the rectification with a ``reason``: the finding is open again."""
 
-    @extend_schema(request=ReasonSerializer, responses=FindingSerializer)
+    @extend_schema(request=AuditReasonSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = ReasonSerializer(data=request.data)
+        data = AuditReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = finding_writes.finding_reject(
             finding=_finding(request, pk), user=request.user, **data.validated_data
@@ -370,16 +374,18 @@ class FindingEvidenceView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=EvidenceSerializer(many=True))
+    @extend_schema(responses=FindingEvidenceSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         finding = _finding(request, pk)
         rows = finding.evidence.select_related("uploaded_by").order_by("document", "revision")
-        return Response(EvidenceSerializer(rows, many=True).data)
+        return Response(FindingEvidenceSerializer(rows, many=True).data)
 
-    @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceSerializer})
+    @extend_schema(
+        request=FindingEvidenceUploadSerializer, responses={201: FindingEvidenceSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         finding = _finding(request, pk)
-        data = EvidenceUploadSerializer(data=request.data)
+        data = FindingEvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         evidence = finding_writes.evidence_add(
@@ -390,4 +396,4 @@ class FindingEvidenceView(APIView):
             effective_date=data.validated_data["effective_date"],
             document=data.validated_data["document"],
         )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(FindingEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

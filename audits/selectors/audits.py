@@ -65,9 +65,10 @@ def my_audits(user: AnyUser) -> QuerySet[Audit]:
             ~Exists(live.filter(level=level)),
             cadence__in=cadences,
         ).order_by("due_on", "county__sort_order")
-    if bound_county_id(user) is not None and (
-        has_role(user, Role.COUNTY_STAFF) or (has_role(user, Role.AUDITOR) and level == 1)
-    ):
+    if bound_county_id(user) is not None and has_role(user, Role.AUDITOR) and level == 1:
+        signed = SignOff.objects.filter(audit=OuterRef("pk"), voided_at__isnull=True, level=1)
+        return audits.exclude(Exists(signed)).order_by("due_on", "cadence")
+    if bound_county_id(user) is not None and has_role(user, Role.COUNTY_STAFF):
         return audits.order_by("due_on", "cadence")
     return audits.none()
 
@@ -146,7 +147,7 @@ class AuditDetail:
 
 def audit_detail(user: AnyUser, pk: int, today: dt.date) -> AuditDetail:
     """One audit as the user sees it (404 for another county's), with what they may do."""
-    audit: Audit = get_visible_or_404(Audit.objects.select_related("county", "county"), user, pk=pk)
+    audit: Audit = get_visible_or_404(Audit.objects.select_related("county"), user, pk=pk)
     checks = list(audit.checks.select_related("answered_by").order_by("position"))
     signoffs = list(audit.signoffs.select_related("user").order_by("signed_at", "level"))
     findings = list(

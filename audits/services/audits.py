@@ -194,6 +194,13 @@ def audits_create(*, today: dt.date) -> int:
 # --------------------------------------------------------------------------- state
 
 
+def actor_id(user: AnyUser) -> int:
+    """The id of the signed-in user acting; an anonymous one may do nothing."""
+    if user.pk is None:
+        raise PermissionDenied(_("Log in first."))
+    return int(user.pk)
+
+
 def audit_lock(audit: Audit) -> Audit:
     """The audit's row, locked for this transaction: writes to one audit queue up."""
     return Audit.objects.select_for_update().select_related("county").get(pk=audit.pk)
@@ -280,7 +287,7 @@ def check_answer(
         return check
     now = timezone.now()
     check.answer, check.note = answer, note
-    check.answered_by, check.answered_at = user, now  # type: ignore[assignment]
+    check.answered_by_id, check.answered_at = actor_id(user), now
     check.save(update_fields=["answer", "note", "answered_by", "answered_at"])
     audit_changed(
         audit=audit,
@@ -331,7 +338,7 @@ def audit_sign(*, audit: Audit, user: AnyUser, result: str, note: str = "") -> S
     signoff = SignOff.objects.create(
         audit=audit,
         level=level,
-        user=user,
+        user_id=actor_id(user),
         result=result,
         note=(note or "").strip(),
         fingerprint=current_fingerprint(audit),

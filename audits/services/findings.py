@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding, FindingEvent, FindingEvidence
 from audits.selectors import permissions
-from audits.services.audits import audit_changed, audit_lock
+from audits.services.audits import actor_id, audit_changed, audit_lock
 from marketing_ops.money import has_fraction_of_a_cent
 
 if TYPE_CHECKING:
@@ -30,7 +30,12 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 def _event(finding: Finding, action: str, user: AnyUser, now: dt.datetime, note: str = "") -> None:
     FindingEvent.objects.create(
-        finding=finding, action=action, user=user, at=now, note=note, status_after=finding.status
+        finding=finding,
+        action=action,
+        user_id=actor_id(user),
+        at=now,
+        note=note,
+        status_after=finding.status,
     )
 
 
@@ -91,7 +96,7 @@ def finding_open(
         severity=severity,
         owner=owner_user,
         due_on=due_on,
-        opened_by=user,
+        opened_by_id=actor_id(user),
         opened_at=now,
     )
     _event(finding, FindingEvent.Action.OPENED, user, now, description)
@@ -117,7 +122,7 @@ def finding_rectify(*, finding: Finding, user: AnyUser, note: str) -> Finding:
         raise ValidationError({"note": _("Say what was done.")})
     now = timezone.now()
     finding.status = Finding.Status.RECTIFIED
-    finding.rectified_by, finding.rectified_at, finding.rectify_note = user, now, note  # type: ignore[assignment]
+    finding.rectified_by_id, finding.rectified_at, finding.rectify_note = actor_id(user), now, note
     finding.save(update_fields=["status", "rectified_by", "rectified_at", "rectify_note"])
     _event(finding, FindingEvent.Action.RECTIFIED, user, now, note)
     return finding
@@ -135,7 +140,7 @@ def finding_verify(*, finding: Finding, user: AnyUser, note: str = "") -> Findin
         raise ValidationError({"status": _("Only a rectified finding can be verified.")})
     now = timezone.now()
     finding.status = Finding.Status.VERIFIED
-    finding.verified_by, finding.verified_at = user, now  # type: ignore[assignment]
+    finding.verified_by_id, finding.verified_at = actor_id(user), now
     finding.save(update_fields=["status", "verified_by", "verified_at"])
     _event(finding, FindingEvent.Action.VERIFIED, user, now, (note or "").strip())
     return finding
@@ -156,7 +161,7 @@ def finding_reject(*, finding: Finding, user: AnyUser, reason: str) -> Finding:
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
     now = timezone.now()
     finding.status = Finding.Status.OPEN
-    finding.rectified_by, finding.rectified_at = None, None
+    finding.rectified_by_id, finding.rectified_at = None, None
     finding.save(update_fields=["status", "rectified_by", "rectified_at"])
     _event(finding, FindingEvent.Action.REJECTED, user, now, reason)
     return finding
@@ -214,7 +219,7 @@ def evidence_add(
         size=size,
         sha256=digest,
         effective_date=effective_date,
-        uploaded_by=user,
+        uploaded_by_id=actor_id(user),
         uploaded_at=now,
     )
     # The storage never overwrites: a name taken already gets a suffix.

@@ -44,10 +44,8 @@ def audit_calendar(request: HttpRequest) -> HttpResponse:
     grid = reads.calendar(request.user, county, month) if county else None
     if grid and pages.wants_xlsx(request):
         table = AuditTable(grid.audits)
-        return xlsx_response(
-            f"audits-{county.code}-{month}.xlsx",
-            [table_sheet(table, f"{county.code} {month}")],  # type: ignore[union-attr]
-        )
+        code = grid.county.code
+        return xlsx_response(f"audits-{code}-{month}.xlsx", [table_sheet(table, f"{code} {month}")])
     context = {
         "title": _("Audit calendar"),
         "counties": counties,
@@ -194,7 +192,7 @@ def checklists(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Checklist saved; audits created from now on use it."))
                 return HttpResponseRedirect(reverse("audits:checklists"))
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
     templates = ChecklistTemplate.objects.prefetch_related("items").order_by("cadence")
     rows = [
         {

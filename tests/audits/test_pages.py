@@ -262,3 +262,31 @@ def test_list_pages_keep_their_query_count_with_more_rows(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_my_audits_holds_what_waits_for_each_level(
+    client_for, auditor1_a, auditor2, auditor3, staff_a, weekly_a, monthly_a, daily_b, answer_all
+):
+    def mine(user):
+        return {str(a) for a in client_for(user).get("/audits/mine/").context["table"].data}
+
+    assert mine(auditor1_a) == {"C01 Weekly 2026-W46", "C01 Monthly 2026-10"}
+    assert mine(auditor2) == set()
+    answer_all(weekly_a, auditor1_a)
+    writes.audit_sign(audit=weekly_a, user=auditor1_a, result="passed")
+    assert mine(auditor1_a) == {"C01 Monthly 2026-10"}
+    assert mine(staff_a) == {"C01 Weekly 2026-W46", "C01 Monthly 2026-10"}
+    assert mine(auditor2) == {"C01 Weekly 2026-W46"}
+    assert mine(auditor3) == set()  # a weekly audit needs no level 3
+
+
+def test_the_audit_list_api_keeps_its_query_count(
+    api_for, city_user, county_a, county_b, today, django_assert_max_num_queries
+):
+    api = api_for(city_user)
+    audits_create(today=dt.date(2026, 11, 4))
+    with django_assert_max_num_queries(12) as few:
+        assert api.get("/api/v1/audits/?page_size=500").status_code == 200
+    audits_create(today=today)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert api.get("/api/v1/audits/?page_size=500").json()["count"] > 60
