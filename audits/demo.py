@@ -20,9 +20,6 @@ from audits.models import Audit, AuditCheck, Finding, Holiday, SignOff
 from audits.services import audits as writes
 from audits.services import findings as finding_writes
 
-#: How far back the demo's audits go.
-DEMO_DAYS = 90
-
 
 def _pick(audit: Audit) -> int:
     """A stable number 0–99 per audit, so a rerun makes the same choices."""
@@ -53,8 +50,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
         AuditCheck.objects.filter(audit=OuterRef("pk")).exclude(answer="")
     )
     fresh = list(
-        Audit.objects.filter(period_end__gte=today - dt.timedelta(days=DEMO_DAYS))
-        .exclude(touched)
+        Audit.objects.exclude(touched)
         .select_related("county")
         .order_by("period_end", "county__sort_order", "cadence")
     )
