@@ -65,3 +65,8 @@ class EvidenceForm(BootstrapFormMixin, forms.Form):
 class ChecklistForm(BootstrapFormMixin, forms.Form):
     cadence = forms.ChoiceField(choices=Cadence.choices, widget=forms.HiddenInput)
     items = forms.CharField(label=_("Checks, one a line"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class HolidayForm(BootstrapFormMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=80)

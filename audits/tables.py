@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audits.calculations import required_levels
-from audits.models import Audit, Finding
+from audits.models import Audit, Finding, Holiday
 from audits.selectors.audits import signed_levels
 from marketing_ops.tables import DateColumn, MoneyColumn
 
@@ -130,3 +130,14 @@ class FindingTable(tables.Table):
 
     def value_overdue(self, record: Finding) -> bool:
         return record.is_overdue(timezone.localdate())
+
+
+class HolidayTable(tables.Table):
+    date = IsoDateColumn()
+    name = tables.Column()
+
+    class Meta:
+        model = Holiday
+        fields = ("date", "name")
+        attrs = TABLE_ATTRS
+        empty_text = _("No holiday recorded.")

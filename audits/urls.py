@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("list/", views.audit_list, name="list"),
     path("mine/", views.my_audits, name="mine"),
     path("checklists/", views.checklists, name="checklists"),
+    path("holidays/", views.holidays, name="holidays"),
     path("<int:pk>/", views.audit_detail, name="detail"),
     path("<int:pk>/checks/<int:check_id>/", views.check_answer, name="check-answer"),
     path("<int:pk>/sign/", views.audit_sign, name="sign"),

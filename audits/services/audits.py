@@ -94,6 +94,32 @@ def checklist_update(*, user: AnyUser, cadence: str, items: Sequence[str]) -> Ch
     return template
 
 
+# --------------------------------------------------------------------------- holidays
+
+
+@transaction.atomic
+def holiday_set(*, user: AnyUser, date: dt.date, name: str) -> Holiday:
+    """Add a date to the holiday calendar (or rename it): no daily audit is created for it.
+    An audit created before stays."""
+    if not permissions.is_city_staff(user):
+        raise PermissionDenied(_("Only city staff keep the holiday calendar."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the holiday.")})
+    holiday, _created = Holiday.objects.update_or_create(date=date, defaults={"name": name[:80]})
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, user: AnyUser, date: dt.date) -> int:
+    """Take a date off the holiday calendar: the next run creates its daily audit when the
+    date is within the last 35 days."""
+    if not permissions.is_city_staff(user):
+        raise PermissionDenied(_("Only city staff keep the holiday calendar."))
+    deleted, _rows = Holiday.objects.filter(date=date).delete()
+    return deleted
+
+
 # --------------------------------------------------------------------------- creation
 
 

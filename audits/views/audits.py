@@ -3,7 +3,9 @@ checks, sign, reopen), the checklists city staff edit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.filters import AuditFilter
-from audits.forms import AnswerForm, ChecklistForm, ReasonForm, SignForm
-from audits.models import Audit, ChecklistTemplate
+from audits.forms import AnswerForm, ChecklistForm, HolidayForm, ReasonForm, SignForm
+from audits.models import Audit, ChecklistTemplate, Holiday
 from audits.selectors import audits as reads
 from audits.selectors import permissions
 from audits.services import audits as writes
-from audits.tables import AuditTable
+from audits.tables import AuditTable, HolidayTable
 from marketing_ops import pages
 from marketing_ops.access import get_visible_or_404, require_login, visible_counties
 from marketing_ops.periods import Month
@@ -210,3 +212,39 @@ def checklists(request: HttpRequest) -> HttpResponse:
     ]
     context = {"title": _("Checklists"), "rows": rows, "can_edit": can_edit}
     return render(request, "audits/checklists.html", context)
+
+
+@require_login
+def holidays(request: HttpRequest) -> HttpResponse:
+    """The holiday calendar: no daily audit for these dates. City staff add and remove them."""
+    can_edit = permissions.is_city_staff(request.user)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        pages.require(can_edit)
+        if "remove" in request.POST:
+            try:
+                day = dt.date.fromisoformat(request.POST["remove"])
+            except ValueError:
+                messages.error(request, _("Expected a date as YYYY-MM-DD."))
+            else:
+                writes.holiday_remove(user=request.user, date=day)
+                messages.success(request, _("%(date)s is a business day again.") % {"date": day})
+            return redirect("audits:holidays")
+        if form.is_valid():
+            saved = pages.save_form(form, partial(writes.holiday_set, user=request.user))
+            if saved is not pages.NOT_SAVED:
+                messages.success(request, _("Holiday %(date)s saved.") % {"date": saved.date})
+                return redirect("audits:holidays")
+    table = HolidayTable(Holiday.objects.order_by("-date"))
+    if exported := pages.export_tables(request, "holidays", [(table, _("Holidays"))]):
+        return exported
+    pages.paginate(request, table)
+    context = {
+        "title": _("Holidays"),
+        "table": table,
+        "form": form,
+        "can_edit": can_edit,
+        "export_query": pages.export_query(request),
+        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+    }
+    return render(request, "audits/holidays.html", context, status=400 if form.errors else 200)

@@ -290,3 +290,22 @@ def test_the_audit_list_api_keeps_its_query_count(
     audits_create(today=today)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api.get("/api/v1/audits/?page_size=500").json()["count"] > 60
+
+
+def test_city_staff_keep_the_holiday_calendar_and_the_next_run_follows_it(
+    client, client_for, city_user, staff_a, county_a
+):
+    url = "/audits/holidays/"
+    assert client.get(url).status_code == 302
+    assert client_for(staff_a).get(url).status_code == 200
+    assert client_for(staff_a).post(url, {"date": "2026-11-11", "name": "x"}).status_code == 403
+    city = client_for(city_user)
+    assert city.post(url, {"date": "2026-11-11", "name": ""}).status_code == 400
+    assert city.post(url, {"date": "2026-11-11", "name": "City day"}).status_code == 302
+    assert "City day" in city.get(url).content.decode()
+    assert sheet_rows(city.get(url + "?export=xlsx"))[1][1] == "City day"
+    audits_create(today=dt.date(2026, 11, 12))
+    assert not Audit.objects.filter(cadence="daily", period="2026-11-11").exists()
+    city.post(url, {"remove": "2026-11-11"})
+    assert audits_create(today=dt.date(2026, 11, 12)) == 1
+    assert Audit.objects.filter(cadence="daily", period="2026-11-11").exists()
