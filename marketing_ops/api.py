@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -31,6 +32,7 @@ from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County, ImportJob
 from marketing_ops.money import MONEY, parse_amount
 from marketing_ops.openapi import ErrorSerializer, RowErrorSerializer, takes_uploads
+from marketing_ops.periods import business_window
 from marketing_ops.services import import_submit
 
 if TYPE_CHECKING:
@@ -58,15 +60,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(service_errors(exc))
     response = drf_exception_handler(exc, context)
-    view = context.get("view")
-    if response is not None and response.status_code == 400 and view and takes_uploads(view):
+    view, request = context.get("view"), context.get("request")
+    uploading = view is not None and request is not None and request.method == "POST"
+    if response is not None and response.status_code == 400 and uploading and takes_uploads(view):
         response.data = {"errors": error_rows(response.data)}
     return response
 
 
 def error_rows(errors: Any, column: str = "") -> list[dict[str, Any]]:
     """DRF's error body as the rows of a rejected upload (``{row: null, column, message}``):
-    an upload endpoint answers every 400 in the one shape (docs/api.md#errors)."""
+    an upload answers every 400 in the one shape (docs/api.md#errors); a list of uploads read
+    with a bad query parameter answers as any list does."""
     if isinstance(errors, dict):
         rows = []
         for key, value in errors.items():
@@ -130,6 +134,25 @@ class CountField(serializers.IntegerField):
         if isinstance(data, str) and not (data.strip().lstrip("+-").isascii()):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class BusinessDateField(serializers.DateField):
+    """A date in the business window (``periods.business_window``), as the forms' field of the
+    same name: a date far in the past or the future is a 400, never a server error."""
+
+    def __init__(
+        self, *, first_year: int | None = None, years_ahead: int | None = None, **kwargs: Any
+    ) -> None:
+        self.first_year, self.years_ahead = first_year, years_ahead
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        window = business_window(first_year=self.first_year, years_ahead=self.years_ahead)
+        try:
+            return window.check(day)
+        except ValueError as exc:
+            raise ValidationError(str(exc))
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -99,7 +99,7 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = operation.get("parameters", [])
         errors: dict[int, OpenApiResponse] = {}
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
-            if takes_uploads(self.view):
+            if takes_uploads(self.view) and self.method == "POST":
                 errors[400] = OpenApiResponse(ImportErrorsSerializer, "The upload was refused.")
             else:
                 errors[400] = OpenApiResponse(FieldErrorsSerializer, "Invalid input.")

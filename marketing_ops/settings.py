@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "marketing_ops",
     "revenue",
     "arrears",
+    "audits",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "marketing_ops.tasks.fail_stale_imports",
         "schedule": env.int("IMPORT_JOB_SWEEP_SECONDS", default=60),
     },
+    # Audits (docs/rules.md#audits): one idempotent task that also catches up 35 days.
+    "audits-daily": {"task": "audits.tasks.audits_create", "schedule": crontab(hour=6, minute=0)},
+    "audits-weekly": {
+        "task": "audits.tasks.audits_create",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+    "audits-monthly": {
+        "task": "audits.tasks.audits_create",
+        "schedule": crontab(hour=6, minute=0, day_of_month="1"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
@@ -230,7 +241,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "status" field; name the import job's so the schema stays warning-free.
-    "ENUM_NAME_OVERRIDES": {"ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/bootstrap5-responsive.html"

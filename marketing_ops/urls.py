@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from arrears import urls as arrears_urls
+from audits import urls as audits_urls
 from marketing_ops import api, views
 from revenue import urls as revenue_urls
 
@@ -16,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("imports/<int:pk>/", api.ImportJobDetail.as_view(), name="importjob-detail"),
     path("revenue/", include((revenue_urls.api_urlpatterns, "revenue-api"))),
     path("arrears/", include((arrears_urls.api_urlpatterns, "arrears-api"))),
+    path("audits/", include((audits_urls.api_urlpatterns, "audits-api"))),
 ]
 
 handler404 = views.page_not_found
@@ -37,6 +39,7 @@ urlpatterns = [
     path("briefings/<int:pk>/tables.xlsx", views.briefing_xlsx, name="briefing-xlsx"),
     path("revenue/", include(revenue_urls)),
     path("arrears/", include(arrears_urls)),
+    path("audits/", include(audits_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.api_docs, name="api-docs"),

@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from audits.models import (
+    Audit,
+    AuditCheck,
+    ChecklistItem,
+    ChecklistTemplate,
+    Finding,
+    FindingEvent,
+    FindingEvidence,
+    Holiday,
+    SignOff,
+)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name")
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 1
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ("cadence",)
+    inlines = [ChecklistItemInline]
+
+
+class AuditCheckInline(admin.TabularInline):
+    model = AuditCheck
+    extra = 0
+    readonly_fields = ("position", "text", "answer", "note", "answered_by", "answered_at")
+    can_delete = False
+
+
+class SignOffInline(admin.TabularInline):
+    model = SignOff
+    extra = 0
+    readonly_fields = (
+        "level",
+        "user",
+        "result",
+        "note",
+        "fingerprint",
+        "signed_at",
+        "voided_at",
+        "voided_by_change",
+    )
+    can_delete = False
+
+
+@admin.register(Audit)
+class AuditAdmin(admin.ModelAdmin):
+    """Read here; answers, sign-offs and reopening go through the pages (their services keep
+    the fingerprints and the order of levels)."""
+
+    list_display = ("county", "cadence", "period", "status", "due_on", "late", "finished_at")
+    list_filter = ("cadence", "status", "late", "county")
+    search_fields = ("period", "county__code")
+    list_select_related = ("county",)
+    readonly_fields = (
+        "county",
+        "cadence",
+        "period",
+        "period_start",
+        "period_end",
+        "due_on",
+        "status",
+        "finished_at",
+        "late",
+        "reopen_reason",
+    )
+    inlines = [AuditCheckInline, SignOffInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ("pk", "county", "category", "severity", "status", "due_on", "owner")
+    list_filter = ("status", "category", "severity", "county")
+    search_fields = ("description",)
+    list_select_related = ("county", "owner")
+    readonly_fields = [f.name for f in Finding._meta.fields]
+
+
+@admin.register(FindingEvent)
+class FindingEventAdmin(admin.ModelAdmin):
+    list_display = ("finding", "action", "user", "at", "status_after")
+    list_select_related = ("finding", "user")
+    list_filter = ("action",)
+
+
+@admin.register(FindingEvidence)
+class FindingEvidenceAdmin(admin.ModelAdmin):
+    list_display = ("finding", "document", "revision", "file_name", "effective_date", "uploaded_by")
+    list_select_related = ("finding", "uploaded_by")
+    search_fields = ("document", "file_name", "sha256")
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

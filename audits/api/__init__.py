@@ -1,0 +1,1 @@
+"""API of the audits app (/api/v1/audits/)."""

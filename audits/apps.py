@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class AuditsConfig(AppConfig):
+    name = "audits"
+    verbose_name = _("Audits")
+    # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
+    nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
+        (_("Audits"), "audits:calendar", ()),
+    )

@@ -1,0 +1,72 @@
+"""Forms of the audit pages. The rules live in the services; these only collect input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audits.models import AuditCheck, Cadence, Finding, SignOff
+from marketing_ops.forms import BootstrapFormMixin
+from marketing_ops.money import MONEY
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    answer = forms.ChoiceField(label=_("Answer"), choices=AuditCheck.Answer.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class SignForm(BootstrapFormMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=SignOff.Result.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FindingForm(BootstrapFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Finding.Category.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, **MONEY)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Finding.Severity.choices)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, owners: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", _("(nobody yet)")), *((u, u) for u in owners)]
+
+
+class EvidenceForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("File (at most 20 MB)"))
+    effective_date = forms.DateField(
+        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    document = forms.CharField(
+        label=_("Document"),
+        required=False,
+        max_length=120,
+        help_text=_("The name of a document it already has makes this file its next revision."),
+    )
+
+
+class ChecklistForm(BootstrapFormMixin, forms.Form):
+    cadence = forms.ChoiceField(choices=Cadence.choices, widget=forms.HiddenInput)
+    items = forms.CharField(label=_("Checks, one a line"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class HolidayForm(BootstrapFormMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=80)

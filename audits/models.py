@@ -1,0 +1,374 @@
+"""Audits of the counties' business accounts, their checks, ordered sign-offs and findings
+(docs/rules.md#audits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from marketing_ops.access import CountyScopedQuerySet
+from marketing_ops.models import County
+from marketing_ops.money import MONEY
+
+
+class Cadence(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Holiday(models.Model):
+    """A date of the holiday calendar city staff keep: no daily audit for it."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class ChecklistTemplate(models.Model):
+    """The checklist of one cadence; an audit copies its active items when it is created."""
+
+    cadence = models.CharField(_("cadence"), max_length=8, choices=Cadence.choices, unique=True)
+
+    class Meta:
+        ordering = ["cadence"]
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+
+    def __str__(self) -> str:
+        return str(self.get_cadence_display())
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(_("check"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["template", "position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AuditQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class Audit(models.Model):
+    Cadence = Cadence
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="audits")
+    cadence = models.CharField(_("cadence"), max_length=8, choices=Cadence.choices)
+    period = models.CharField(
+        _("period"), max_length=10, help_text="YYYY-MM-DD, YYYY-Www or YYYY-MM"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: Finished after its due date; stays set once set (docs/rules.md#audits).
+    late = models.BooleanField(_("late"), default=False)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "county__sort_order", "cadence"]
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "cadence", "period"], name="audit_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence__in=Cadence.values), name="audit_cadence_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_progress", "passed", "failed"]),
+                name="audit_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")), name="audit_period_order"
+            ),
+        ]
+        indexes = [
+            # The calendar of a county and month, the lists and the overdue filter:
+            # WHERE county_id = ? AND period_end BETWEEN ? AND ? (ordered by period_end).
+            models.Index(fields=["county", "period_end"], name="audit_county_period_end"),
+            # Overdue and "my audits": WHERE status IN ('pending','in_progress') AND due_on < ?.
+            models.Index(fields=["status", "due_on"], name="audit_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.code} {self.get_cadence_display()} {self.period}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.PASSED, self.Status.FAILED)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return not self.finished and today > self.due_on
+
+
+class AuditCheck(models.Model):
+    """One item of the checklist, copied onto the audit when it was created."""
+
+    class Answer(models.TextChoices):
+        OK = "ok", _("OK")
+        PROBLEM = "problem", _("Problem")
+        N_A = "n_a", _("Not applicable")
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="checks")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("check"), max_length=200)
+    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["audit", "position"]
+        verbose_name = _("audit check")
+        verbose_name_plural = _("audit checks")
+        constraints = [
+            # Two runs creating the same audit's checks cannot double them.
+            models.UniqueConstraint(fields=["audit", "position"], name="audit_check_position"),
+            models.CheckConstraint(
+                condition=Q(answer__in=["", "ok", "problem", "n_a"]), name="audit_check_answer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="problem") | ~Q(note=""), name="audit_check_problem_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SignOffQuerySet(CountyScopedQuerySet):
+    county_lookup = "audit__county"
+
+    def live(self) -> SignOffQuerySet:
+        return self.filter(voided_at__isnull=True)
+
+
+class SignOff(models.Model):
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
+    level = models.PositiveSmallIntegerField(_("level"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+    #: sha256 of the check answers and the findings' fields that were signed.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by_change = models.CharField(_("voided by"), max_length=300, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audit", "signed_at", "level"]
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        constraints = [
+            # One standing sign-off per level: two auditors signing at once cannot both count.
+            models.UniqueConstraint(
+                fields=["audit", "level"],
+                condition=Q(voided_at__isnull=True),
+                name="signoff_one_live_per_level",
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="signoff_level"),
+            models.CheckConstraint(
+                condition=Q(result__in=["passed", "failed"]), name="signoff_result"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} L{self.level} {self.result}"
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class FindingQuerySet(CountyScopedQuerySet):
+    county_lookup = "county"
+
+
+class Finding(models.Model):
+    class Category(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        DISMANTLE = "dismantle", _("Dismantle")
+        CASH_FLOW = "cash_flow", _("Cash flow")
+        FALSE_USER = "false_user", _("False user")
+        ARREARS = "arrears", _("Arrears")
+        MATERIALS = "materials", _("Materials")
+        OTHER = "other", _("Other")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RECTIFIED = "rectified", _("Rectified")
+        VERIFIED = "verified", _("Verified")
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="findings")
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    description = models.TextField(_("description"))
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_findings",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    rectify_note = models.TextField(_("rectification"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "rectified", "verified"]), name="finding_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=["low", "medium", "high"]), name="finding_severity"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="finding_amount"
+            ),
+            # Separation of duties, kept by the database too: the verifier did not rectify.
+            models.CheckConstraint(
+                condition=Q(verified_by__isnull=True)
+                | Q(rectified_by__isnull=True)
+                | ~Q(verified_by=models.F("rectified_by")),
+                name="finding_verifier_did_not_rectify",
+            ),
+        ]
+        indexes = [
+            # Findings list and overdue findings of a county:
+            # WHERE county_id = ? AND status <> 'verified' AND due_on < ? ORDER BY due_on.
+            models.Index(fields=["county", "status", "due_on"], name="finding_county_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_category_display()} ({self.county.code})"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status != self.Status.VERIFIED and today > self.due_on
+
+
+class FindingEvent(models.Model):
+    """The history of a finding: one row for every change, with who and when."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        RECTIFIED = "rectified", _("Rectified")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        EVIDENCE = "evidence", _("Evidence added")
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+    status_after = models.CharField(_("status after"), max_length=10)
+
+    class Meta:
+        ordering = ["finding", "at", "pk"]
+        verbose_name = _("finding history")
+        verbose_name_plural = _("finding history")
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} {self.action}"
+
+
+def evidence_path(instance: FindingEvidence, filename: str) -> str:
+    return f"audits/evidence/{instance.finding_id}/{instance.sha256[:12]}-{filename}"
+
+
+class FindingEvidence(models.Model):
+    """A file about a finding. Never replaced or deleted: a corrected file is a new revision of
+    the same document."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    document = models.CharField(_("document"), max_length=120)
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    effective_date = models.DateField(_("effective date"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["finding", "document", "revision"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finding", "document", "revision"], name="evidence_one_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} r{self.revision}"

@@ -1,0 +1,1 @@
+"""Reads of the audits app, one module per subject."""

@@ -1,0 +1,1 @@
+"""Writes of the audits app, one module per subject."""

@@ -1,0 +1,143 @@
+"""Tables of the audit and finding lists (sortable, paginated, exported to xlsx as shown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from audits.calculations import required_levels
+from audits.models import Audit, Finding, Holiday
+from audits.selectors.audits import signed_levels
+from marketing_ops.tables import DateColumn, MoneyColumn
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class IsoDateColumn(DateColumn):
+    """Dates shown as 2026-03-24 and exported as real dates."""
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+#: The calendar's colours of a status (Bootstrap badges); overdue is red.
+STATUS_CSS = {
+    "passed": "text-bg-success",
+    "failed": "text-bg-dark",
+    "in_progress": "text-bg-warning",
+    "pending": "text-bg-secondary",
+    "overdue": "text-bg-danger",
+}
+
+
+class StatusColumn(tables.Column):
+    """The status as a coloured badge (the calendar's colours); exported as its code."""
+
+    def render(self, value: Any, record: Any) -> str:
+        overdue = record.is_overdue(timezone.localdate())
+        css = STATUS_CSS["overdue" if overdue else record.status]
+        return format_html(
+            '<span class="badge {}">{}{}</span>',
+            css,
+            record.get_status_display(),
+            format_html(" · {}", _("overdue")) if overdue else "",
+        )
+
+    def value(self, value: Any, record: Any) -> str:
+        return str(record.status)
+
+
+class AuditTable(tables.Table):
+    county = tables.Column(
+        accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
+    )
+    period = tables.Column(linkify=("audits:detail", {"pk": tables.A("pk")}), order_by="period_end")
+    cadence = tables.Column()
+    status = StatusColumn()
+    due_on = IsoDateColumn()
+    overdue = tables.Column(empty_values=(), orderable=False, verbose_name=_("Overdue"))
+    late = tables.BooleanColumn()
+    levels = tables.Column(empty_values=(), orderable=False, verbose_name=_("Signed levels"))
+
+    class Meta:
+        model = Audit
+        fields = ("county", "cadence", "period", "status", "due_on", "overdue", "late", "levels")
+        attrs = TABLE_ATTRS
+        empty_text = _("No audit matches. Clear the filters.")
+
+    def render_overdue(self, record: Audit) -> str:
+        return str(_("Yes")) if record.is_overdue(timezone.localdate()) else ""
+
+    def value_overdue(self, record: Audit) -> bool:
+        return record.is_overdue(timezone.localdate())
+
+    def render_levels(self, record: Audit) -> str:
+        signed = signed_levels(record)
+        needed = required_levels(record.cadence)
+        return " → ".join(f"L{lvl}{' ✓' if lvl in signed else ''}" for lvl in needed)
+
+    def value_levels(self, record: Audit) -> str:
+        return ",".join(str(lvl) for lvl in signed_levels(record))
+
+
+class FindingTable(tables.Table):
+    id = tables.Column(linkify=("audits:finding", {"pk": tables.A("pk")}), verbose_name="#")
+    county = tables.Column(
+        accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
+    )
+    audit = tables.Column(
+        linkify=("audits:detail", {"pk": tables.A("audit_id")}), order_by="audit__period_end"
+    )
+    category = tables.Column()
+    severity = tables.Column()
+    description = tables.Column()
+    amount = MoneyColumn()
+    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    status = tables.Column()
+    due_on = IsoDateColumn()
+    overdue = tables.Column(empty_values=(), orderable=False, verbose_name=_("Overdue"))
+
+    class Meta:
+        model = Finding
+        fields = (
+            "id",
+            "county",
+            "audit",
+            "category",
+            "severity",
+            "description",
+            "amount",
+            "owner",
+            "status",
+            "due_on",
+            "overdue",
+        )
+        attrs = TABLE_ATTRS
+        empty_text = _("No finding matches. Clear the filters.")
+
+    def render_audit(self, record: Finding) -> str:
+        return f"{record.audit.get_cadence_display()} {record.audit.period}"
+
+    def value_audit(self, record: Finding) -> str:
+        return f"{record.audit.cadence} {record.audit.period}"
+
+    def render_overdue(self, record: Finding) -> str:
+        return str(_("Yes")) if record.is_overdue(timezone.localdate()) else ""
+
+    def value_overdue(self, record: Finding) -> bool:
+        return record.is_overdue(timezone.localdate())
+
+
+class HolidayTable(tables.Table):
+    date = IsoDateColumn()
+    name = tables.Column()
+
+    class Meta:
+        model = Holiday
+        fields = ("date", "name")
+        attrs = TABLE_ATTRS
+        empty_text = _("No holiday recorded.")

@@ -1,0 +1,18 @@
+"""Celery tasks of the audits app: take ISO dates, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from audits.services.audits import audits_create as create
+
+
+@shared_task(name="audits.tasks.audits_create")
+def audits_create(day: str | None = None) -> int:
+    """The beat's job (daily, Monday and the 1st at 06:00): the audits due on ``day`` (ISO
+    date, default today), with catch-up; idempotent. Returns how many were created."""
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    return create(today=today)

@@ -1,0 +1,250 @@
+"""Audit pages: the calendar of a county's month, the list, my audits, one audit (answer
+checks, sign, reopen), the checklists city staff edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits.filters import AuditFilter
+from audits.forms import AnswerForm, ChecklistForm, HolidayForm, ReasonForm, SignForm
+from audits.models import Audit, ChecklistTemplate, Holiday
+from audits.selectors import audits as reads
+from audits.selectors import permissions
+from audits.services import audits as writes
+from audits.tables import AuditTable, HolidayTable
+from marketing_ops import pages
+from marketing_ops.access import get_visible_or_404, require_login, visible_counties
+from marketing_ops.periods import Month
+from marketing_ops.xlsx import table_sheet, xlsx_response
+
+
+@require_login
+def audit_calendar(request: HttpRequest) -> HttpResponse:
+    """A county's month: each day's, week's and the month's audit coloured by status."""
+    counties = list(visible_counties(request.user))
+    code = request.GET.get("county")
+    county = next((c for c in counties if c.code == code), counties[0] if counties else None)
+    if code and county is not None and county.code != code:
+        county = get_visible_or_404(visible_counties(request.user), request.user, code=code)
+    today = timezone.localdate()
+    try:
+        month = Month.parse(request.GET.get("month") or "")
+    except ValueError:
+        month = Month.of(today)
+    grid = reads.calendar(request.user, county, month) if county else None
+    if grid and pages.wants_xlsx(request):
+        table = AuditTable(grid.audits)
+        code = grid.county.code
+        return xlsx_response(f"audits-{code}-{month}.xlsx", [table_sheet(table, f"{code} {month}")])
+    context = {
+        "title": _("Audit calendar"),
+        "counties": counties,
+        "county": county,
+        "month": month,
+        "previous": month.previous(),
+        "next": month.next(),
+        "grid": grid,
+        "today": today,
+        "export_query": pages.export_query(request),
+        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+    }
+    return render(request, "audits/calendar.html", context)
+
+
+@require_login
+def audit_list(request: HttpRequest) -> HttpResponse:
+    return pages.list_page(
+        request,
+        queryset=reads.audit_queryset(request.user),
+        filterset_class=AuditFilter,
+        table_class=AuditTable,
+        title=_("Audits"),
+        export_name="audits",
+        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
+    )
+
+
+@require_login
+def my_audits(request: HttpRequest) -> HttpResponse:
+    return pages.list_page(
+        request,
+        queryset=reads.my_audits(request.user),
+        filterset_class=AuditFilter,
+        table_class=AuditTable,
+        title=_("My audits"),
+        export_name="my-audits",
+        intro=_("The audits waiting for you: to answer, or to sign at your level."),
+        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
+    )
+
+
+@require_login
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = reads.audit_detail(request.user, pk, timezone.localdate())
+    context = {
+        "title": str(detail.audit),
+        "d": detail,
+        "audit": detail.audit,
+        "answer_choices": AnswerForm.base_fields["answer"].choices,  # type: ignore[attr-defined]
+        "sign_form": SignForm(),
+        "reopen_form": ReasonForm(),
+        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+    }
+    return render(request, "audits/detail.html", context)
+
+
+def _act(request: HttpRequest, audit: Audit, action: Callable[[], Any], done: str) -> HttpResponse:
+    """Run a service for a page's POST: its message on success, its refusal as an error."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except writes.AuditConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        messages.success(request, done)
+    return redirect("audits:detail", pk=audit.pk)
+
+
+def _visible_audit(request: HttpRequest, pk: int) -> Audit:
+    return get_visible_or_404(Audit.objects.select_related("county"), request.user, pk=pk)
+
+
+@require_POST
+@require_login
+def check_answer(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
+    audit = _visible_audit(request, pk)
+    pages.require(permissions.can_answer(request.user, audit))
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer."))
+        return redirect("audits:detail", pk=audit.pk)
+    return _act(
+        request,
+        audit,
+        lambda: writes.check_answer(
+            audit=audit, check_id=check_id, user=request.user, **form.cleaned_data
+        ),
+        _("Answer saved."),
+    )
+
+
+@require_POST
+@require_login
+def audit_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _visible_audit(request, pk)
+    pages.require(permissions.signing_level(request.user, audit) is not None)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose passed or failed."))
+        return redirect("audits:detail", pk=audit.pk)
+    return _act(
+        request,
+        audit,
+        lambda: writes.audit_sign(audit=audit, user=request.user, **form.cleaned_data),
+        _("Signed."),
+    )
+
+
+@require_POST
+@require_login
+def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _visible_audit(request, pk)
+    pages.require(permissions.is_city_staff(request.user))
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for reopening."))
+        return redirect("audits:detail", pk=audit.pk)
+    return _act(
+        request,
+        audit,
+        lambda: writes.audit_reopen(audit=audit, user=request.user, **form.cleaned_data),
+        _("Audit reopened; its sign-offs are voided."),
+    )
+
+
+@require_login
+def checklists(request: HttpRequest) -> HttpResponse:
+    """The checklist of each cadence; city staff edit them (new audits copy them)."""
+    can_edit = permissions.is_city_staff(request.user)
+    if request.method == "POST":
+        pages.require(can_edit)
+        form = ChecklistForm(request.POST)
+        if form.is_valid():
+            saved = pages.save_form(
+                form,
+                lambda cadence, items: writes.checklist_update(
+                    user=request.user, cadence=cadence, items=items.splitlines()
+                ),
+            )
+            if saved is not pages.NOT_SAVED:
+                messages.success(request, _("Checklist saved; audits created from now on use it."))
+                return HttpResponseRedirect(reverse("audits:checklists"))
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+    templates = ChecklistTemplate.objects.prefetch_related("items").order_by("cadence")
+    rows = [
+        {
+            "template": template,
+            "items": [item for item in template.items.all() if item.active],
+            "form": ChecklistForm(
+                initial={
+                    "cadence": template.cadence,
+                    "items": "\n".join(i.text for i in template.items.all() if i.active),
+                },
+                auto_id=f"id_{template.cadence}_%s",
+            ),
+        }
+        for template in templates
+    ]
+    context = {"title": _("Checklists"), "rows": rows, "can_edit": can_edit}
+    return render(request, "audits/checklists.html", context)
+
+
+@require_login
+def holidays(request: HttpRequest) -> HttpResponse:
+    """The holiday calendar: no daily audit for these dates. City staff add and remove them."""
+    can_edit = permissions.is_city_staff(request.user)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        pages.require(can_edit)
+        if "remove" in request.POST:
+            try:
+                day = dt.date.fromisoformat(request.POST["remove"])
+            except ValueError:
+                messages.error(request, _("Expected a date as YYYY-MM-DD."))
+            else:
+                writes.holiday_remove(user=request.user, date=day)
+                messages.success(request, _("%(date)s is a business day again.") % {"date": day})
+            return redirect("audits:holidays")
+        if form.is_valid():
+            saved = pages.save_form(form, partial(writes.holiday_set, user=request.user))
+            if saved is not pages.NOT_SAVED:
+                messages.success(request, _("Holiday %(date)s saved.") % {"date": saved.date})
+                return redirect("audits:holidays")
+    table = HolidayTable(Holiday.objects.order_by("-date"))
+    if exported := pages.export_tables(request, "holidays", [(table, _("Holidays"))]):
+        return exported
+    pages.paginate(request, table)
+    context = {
+        "title": _("Holidays"),
+        "table": table,
+        "form": form,
+        "can_edit": can_edit,
+        "export_query": pages.export_query(request),
+        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+    }
+    return render(request, "audits/holidays.html", context, status=400 if form.errors else 200)
