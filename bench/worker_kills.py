@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ROOT, ensure_database
+from common import ROOT, ensure_database, reset_arrears_tables
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench_kills"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
@@ -71,7 +71,6 @@ def prepare(accounts: int) -> object:
     """Migrate, reset the arrears tables and jobs, import the accounts (inline)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
 
     from marketing_ops.models import BusinessLine, County, ImportJob
     from marketing_ops.services import import_submit
@@ -83,17 +82,7 @@ def prepare(accounts: int) -> object:
     user = user_model.objects.filter(username="bench").first() or (
         user_model.objects.create_superuser("bench", "bench@example.com", "bench")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
-            "arrears_arrearssnapshot, arrears_account"
-        )
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'arrears_bill'::regclass AND c.relname <> 'arrears_bill_default'"
-        )
-        for (partition,) in cursor.fetchall():
-            cursor.execute(f"DROP TABLE {partition}")
+    reset_arrears_tables()
     ImportJob.objects.all().delete()
     text = "".join(
         f"K{n:08d},C01,BROADBAND,Customer {n},2020-01-01,active,,,\n" for n in range(accounts)
