@@ -4,6 +4,7 @@ core handler; an AuditConflict is a 409 that names what is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -332,17 +333,26 @@ def _finding_response(finding: Finding) -> Response:
     return Response(FindingSerializer(finding).data)
 
 
+def _finding_step(
+    request: Request,
+    pk: int,
+    serializer_class: type[serializers.Serializer],
+    step: Callable[..., Finding],
+) -> Response:
+    """Validate the request with ``serializer_class`` and move the visible finding ``pk`` on
+    with the service ``step``; answers the finding as it now stands."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    finding = step(finding=_finding(request, pk), user=request.user, **data.validated_data)
+    return _finding_response(finding)
+
+
 class FindingRectify(APIView):
     """The owner or county staff report the finding rectified, with a note."""
 
     @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = FindingNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_rectify(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, FindingNoteSerializer, finding_writes.finding_rectify)
 
 
 class FindingVerify(APIView):
@@ -350,12 +360,7 @@ class FindingVerify(APIView):
 
     @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = FindingNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_verify(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, FindingNoteSerializer, finding_writes.finding_verify)
 
 
 class FindingReject(APIView):
@@ -363,12 +368,7 @@ class FindingReject(APIView):
 
     @extend_schema(request=AuditReasonSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = AuditReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_reject(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, AuditReasonSerializer, finding_writes.finding_reject)
 
 
 class FindingEvidenceView(APIView):
