@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -105,10 +106,22 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/detail.html", context)
 
 
-def _act(request: HttpRequest, audit: Audit, action: Callable[[], Any], done: str) -> HttpResponse:
-    """Run a service for a page's POST: its message on success, its refusal as an error."""
+def _act(
+    request: HttpRequest,
+    audit: Audit,
+    form: forms.Form,
+    invalid: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Run a service for a page's POST with the form's cleaned data: ``invalid`` when the form
+    does not validate, ``done`` on success, the service's refusal as an error; back to the
+    audit either way."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("audits:detail", pk=audit.pk)
     try:
-        action()
+        action(form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -128,16 +141,12 @@ def _visible_audit(request: HttpRequest, pk: int) -> Audit:
 def check_answer(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.can_answer(request.user, audit))
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an answer."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.check_answer(
-            audit=audit, check_id=check_id, user=request.user, **form.cleaned_data
-        ),
+        AnswerForm(request.POST),
+        _("Choose an answer."),
+        lambda data: writes.check_answer(audit=audit, check_id=check_id, user=request.user, **data),
         _("Answer saved."),
     )
 
@@ -147,14 +156,12 @@ def check_answer(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
 def audit_sign(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.signing_level(request.user, audit) is not None)
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose passed or failed."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.audit_sign(audit=audit, user=request.user, **form.cleaned_data),
+        SignForm(request.POST),
+        _("Choose passed or failed."),
+        lambda data: writes.audit_sign(audit=audit, user=request.user, **data),
         _("Signed."),
     )
 
@@ -164,14 +171,12 @@ def audit_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.is_city_staff(request.user))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for reopening."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.audit_reopen(audit=audit, user=request.user, **form.cleaned_data),
+        ReasonForm(request.POST),
+        _("Give the reason for reopening."),
+        lambda data: writes.audit_reopen(audit=audit, user=request.user, **data),
         _("Audit reopened; its sign-offs are voided."),
     )
 
