@@ -264,6 +264,24 @@ class CheckAnswer(APIView):
         return Response(AuditCheckSerializer(check).data)
 
 
+def _audit_step(
+    request: Request,
+    pk: int,
+    serializer_class: type[serializers.Serializer],
+    step: Callable[..., object],
+) -> Response:
+    """Validate the request with ``serializer_class`` and move the visible audit ``pk`` on with
+    the service ``step``: the audit as it now stands, or 409 with the service's conflict."""
+    audit = _audit(request, pk)
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        step(audit=audit, user=request.user, **data.validated_data)
+    except audit_writes.AuditConflict as exc:
+        return conflict(exc)
+    return Response(audit_payload(request.user, pk))
+
+
 class AuditSign(APIView):
     """Sign at your level: 409 naming the level that has not signed ``passed`` yet, 403 when
     you may not sign this audit."""
@@ -272,14 +290,7 @@ class AuditSign(APIView):
         request=AuditSignSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
     )
     def post(self, request: Request, pk: int) -> Response:
-        audit = _audit(request, pk)
-        data = AuditSignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            audit_writes.audit_sign(audit=audit, user=request.user, **data.validated_data)
-        except audit_writes.AuditConflict as exc:
-            return conflict(exc)
-        return Response(audit_payload(request.user, pk))
+        return _audit_step(request, pk, AuditSignSerializer, audit_writes.audit_sign)
 
 
 class AuditReopen(APIView):
@@ -289,14 +300,7 @@ class AuditReopen(APIView):
         request=AuditReasonSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
     )
     def post(self, request: Request, pk: int) -> Response:
-        audit = _audit(request, pk)
-        data = AuditReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            audit_writes.audit_reopen(audit=audit, user=request.user, **data.validated_data)
-        except audit_writes.AuditConflict as exc:
-            return conflict(exc)
-        return Response(audit_payload(request.user, pk))
+        return _audit_step(request, pk, AuditReasonSerializer, audit_writes.audit_reopen)
 
 
 class AuditFindingCreate(APIView):
