@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from audits.selectors import audits as reads
 from audits.selectors import permissions
 from audits.services import audits as writes
 from audits.tables import AuditTable, HolidayTable
+from audits.views import calendar_crumbs
 from marketing_ops import pages
 from marketing_ops.access import get_visible_or_404, require_login, visible_counties
 from marketing_ops.periods import Month
@@ -64,30 +66,34 @@ def audit_calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/calendar.html", context)
 
 
-@require_login
-def audit_list(request: HttpRequest) -> HttpResponse:
+def _audit_list_page(
+    request: HttpRequest, queryset: QuerySet[Audit], title: str, export_name: str, intro: str = ""
+) -> HttpResponse:
     return pages.list_page(
         request,
-        queryset=reads.audit_queryset(request.user),
+        queryset=queryset,
         filterset_class=AuditFilter,
         table_class=AuditTable,
-        title=_("Audits"),
-        export_name="audits",
-        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
+        title=title,
+        export_name=export_name,
+        intro=intro,
+        breadcrumbs=calendar_crumbs(),
     )
 
 
 @require_login
+def audit_list(request: HttpRequest) -> HttpResponse:
+    return _audit_list_page(request, reads.audit_queryset(request.user), _("Audits"), "audits")
+
+
+@require_login
 def my_audits(request: HttpRequest) -> HttpResponse:
-    return pages.list_page(
+    return _audit_list_page(
         request,
-        queryset=reads.my_audits(request.user),
-        filterset_class=AuditFilter,
-        table_class=AuditTable,
-        title=_("My audits"),
-        export_name="my-audits",
+        reads.my_audits(request.user),
+        _("My audits"),
+        "my-audits",
         intro=_("The audits waiting for you: to answer, or to sign at your level."),
-        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
     )
 
 
@@ -101,7 +107,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "answer_choices": AnswerForm.base_fields["answer"].choices,  # type: ignore[attr-defined]
         "sign_form": SignForm(),
         "reopen_form": ReasonForm(),
-        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+        "breadcrumbs": calendar_crumbs(),
     }
     return render(request, "audits/detail.html", context)
 
@@ -250,6 +256,6 @@ def holidays(request: HttpRequest) -> HttpResponse:
         "form": form,
         "can_edit": can_edit,
         "export_query": pages.export_query(request),
-        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+        "breadcrumbs": calendar_crumbs(),
     }
     return render(request, "audits/holidays.html", context, status=400 if form.errors else 200)
