@@ -154,15 +154,20 @@ def run_trial(trial: Trial, user: object, accounts: int, env: dict[str, str]) ->
     content = bills(accounts, month, padded=trial.path == "row-by-row")
     first_day = dt.date.fromisoformat(month + "-01")
     trial.expected = accounts
-    worker = start_worker(trial.mode, env)
-    try:
-        job = import_submit(
+
+    def submit(background: bool) -> ImportJob:
+        """The trial's month of bills, submitted afresh."""
+        return import_submit(
             dataset="bills",
             fileobj=io.BytesIO(content),
             file_name=f"bills-{month}.csv",
             user=user,
-            background=True,
+            background=background,
         )
+
+    worker = start_worker(trial.mode, env)
+    try:
+        job = submit(background=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             job.refresh_from_db()
@@ -198,13 +203,7 @@ def run_trial(trial: Trial, user: object, accounts: int, env: dict[str, str]) ->
         trial.problem = f"done but {trial.bills} of {accounts} bills"
     elif trial.status not in ("done", "failed"):
         trial.problem = f"left {trial.status}"
-    again = import_submit(
-        dataset="bills",
-        fileobj=io.BytesIO(content),
-        file_name=f"bills-{month}.csv",
-        user=user,
-        background=False,
-    )
+    again = submit(background=False)
     trial.again = again.status
     after = Bill.objects.filter(billing_month=first_day).count()
     if trial.status == "failed" and (again.status != "done" or after != accounts):
