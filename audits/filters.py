@@ -68,10 +68,22 @@ class CountyChoiceMixin:
             del self.filters["county"]  # type: ignore[attr-defined]
 
 
-class AuditFilter(CountyChoiceMixin, BootstrapFilterSet):
-    county = django_filters.ModelChoiceFilter(
+def _county_filter() -> django_filters.ModelChoiceFilter:
+    """The county choice of a page's ``CountyChoiceMixin`` filter; its counties are set per user."""
+    return django_filters.ModelChoiceFilter(
         queryset=None, label=_("County"), empty_label=_("All counties")
     )
+
+
+def _overdue_filter() -> django_filters.ChoiceFilter:
+    """Overdue yes/no on a page; the filter set's ``filter_overdue`` says what overdue is."""
+    return django_filters.ChoiceFilter(
+        choices=YES_NO, label=_("Overdue"), method="filter_overdue", empty_label=_("Any")
+    )
+
+
+class AuditFilter(CountyChoiceMixin, BootstrapFilterSet):
+    county = _county_filter()
     cadence = django_filters.ChoiceFilter(
         choices=Audit.Cadence.choices, label=_("Cadence"), empty_label=_("All cadences")
     )
@@ -79,9 +91,7 @@ class AuditFilter(CountyChoiceMixin, BootstrapFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Audit.Status.choices, label=_("Status"), empty_label=_("All statuses")
     )
-    overdue = django_filters.ChoiceFilter(
-        choices=YES_NO, label=_("Overdue"), method="filter_overdue", empty_label=_("Any")
-    )
+    overdue = _overdue_filter()
 
     class Meta:
         model = Audit
@@ -92,9 +102,7 @@ class AuditFilter(CountyChoiceMixin, BootstrapFilterSet):
 
 
 class FindingFilter(CountyChoiceMixin, BootstrapFilterSet):
-    county = django_filters.ModelChoiceFilter(
-        queryset=None, label=_("County"), empty_label=_("All counties")
-    )
+    county = _county_filter()
     status = django_filters.ChoiceFilter(
         choices=Finding.Status.choices, label=_("Status"), empty_label=_("All statuses")
     )
@@ -104,9 +112,7 @@ class FindingFilter(CountyChoiceMixin, BootstrapFilterSet):
     severity = django_filters.ChoiceFilter(
         choices=Finding.Severity.choices, label=_("Severity"), empty_label=_("All severities")
     )
-    overdue = django_filters.ChoiceFilter(
-        choices=YES_NO, label=_("Overdue"), method="filter_overdue", empty_label=_("Any")
-    )
+    overdue = _overdue_filter()
 
     class Meta:
         model = Finding

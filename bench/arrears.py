@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, ensure_database, setup_django
+from common import ROOT, ensure_database, reset_arrears_tables, setup_django
 
 DATA = ROOT / "bench" / "data"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
@@ -143,7 +143,6 @@ def prepare(n: int) -> None:
     """Migrate, reset the arrears tables, load accounts (our import) and months 1-11 in bulk."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
 
     from marketing_ops.models import County, ImportJob
 
@@ -155,17 +154,7 @@ def prepare(n: int) -> None:
     user_model = get_user_model()
     if not user_model.objects.filter(username="bench").exists():
         user_model.objects.create_superuser("bench", "bench@example.com", "bench")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
-            "arrears_arrearssnapshot, arrears_account"
-        )
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'arrears_bill'::regclass AND c.relname <> 'arrears_bill_default'"
-        )
-        for (partition,) in cursor.fetchall():
-            cursor.execute(f"DROP TABLE {partition}")
+    reset_arrears_tables()
     ImportJob.objects.filter(dataset__in=["accounts", "bills"]).delete()
 
     started = time.perf_counter()

@@ -35,3 +35,20 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
+
+
+def reset_arrears_tables() -> None:
+    """Empty the arrears tables and drop the bills' month partitions (the default one stays)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
+            "arrears_arrearssnapshot, arrears_account"
+        )
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'arrears_bill'::regclass AND c.relname <> 'arrears_bill_default'"
+        )
+        for (partition,) in cursor.fetchall():
+            cursor.execute(f"DROP TABLE {partition}")

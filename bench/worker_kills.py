@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ROOT, ensure_database
+from common import ROOT, ensure_database, reset_arrears_tables
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench_kills"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
@@ -71,7 +71,6 @@ def prepare(accounts: int) -> object:
     """Migrate, reset the arrears tables and jobs, import the accounts (inline)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
 
     from marketing_ops.models import BusinessLine, County, ImportJob
     from marketing_ops.services import import_submit
@@ -83,17 +82,7 @@ def prepare(accounts: int) -> object:
     user = user_model.objects.filter(username="bench").first() or (
         user_model.objects.create_superuser("bench", "bench@example.com", "bench")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
-            "arrears_arrearssnapshot, arrears_account"
-        )
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'arrears_bill'::regclass AND c.relname <> 'arrears_bill_default'"
-        )
-        for (partition,) in cursor.fetchall():
-            cursor.execute(f"DROP TABLE {partition}")
+    reset_arrears_tables()
     ImportJob.objects.all().delete()
     text = "".join(
         f"K{n:08d},C01,BROADBAND,Customer {n},2020-01-01,active,,,\n" for n in range(accounts)
@@ -165,15 +154,20 @@ def run_trial(trial: Trial, user: object, accounts: int, env: dict[str, str]) ->
     content = bills(accounts, month, padded=trial.path == "row-by-row")
     first_day = dt.date.fromisoformat(month + "-01")
     trial.expected = accounts
-    worker = start_worker(trial.mode, env)
-    try:
-        job = import_submit(
+
+    def submit(background: bool) -> ImportJob:
+        """The trial's month of bills, submitted afresh."""
+        return import_submit(
             dataset="bills",
             fileobj=io.BytesIO(content),
             file_name=f"bills-{month}.csv",
             user=user,
-            background=True,
+            background=background,
         )
+
+    worker = start_worker(trial.mode, env)
+    try:
+        job = submit(background=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             job.refresh_from_db()
@@ -209,13 +203,7 @@ def run_trial(trial: Trial, user: object, accounts: int, env: dict[str, str]) ->
         trial.problem = f"done but {trial.bills} of {accounts} bills"
     elif trial.status not in ("done", "failed"):
         trial.problem = f"left {trial.status}"
-    again = import_submit(
-        dataset="bills",
-        fileobj=io.BytesIO(content),
-        file_name=f"bills-{month}.csv",
-        user=user,
-        background=False,
-    )
+    again = submit(background=False)
     trial.again = again.status
     after = Bill.objects.filter(billing_month=first_day).count()
     if trial.status == "failed" and (again.status != "done" or after != accounts):

@@ -4,6 +4,7 @@ core handler; an AuditConflict is a 409 that names what is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -263,6 +264,24 @@ class CheckAnswer(APIView):
         return Response(AuditCheckSerializer(check).data)
 
 
+def _audit_step(
+    request: Request,
+    pk: int,
+    serializer_class: type[serializers.Serializer],
+    step: Callable[..., object],
+) -> Response:
+    """Validate the request with ``serializer_class`` and move the visible audit ``pk`` on with
+    the service ``step``: the audit as it now stands, or 409 with the service's conflict."""
+    audit = _audit(request, pk)
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        step(audit=audit, user=request.user, **data.validated_data)
+    except audit_writes.AuditConflict as exc:
+        return conflict(exc)
+    return Response(audit_payload(request.user, pk))
+
+
 class AuditSign(APIView):
     """Sign at your level: 409 naming the level that has not signed ``passed`` yet, 403 when
     you may not sign this audit."""
@@ -271,14 +290,7 @@ class AuditSign(APIView):
         request=AuditSignSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
     )
     def post(self, request: Request, pk: int) -> Response:
-        audit = _audit(request, pk)
-        data = AuditSignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            audit_writes.audit_sign(audit=audit, user=request.user, **data.validated_data)
-        except audit_writes.AuditConflict as exc:
-            return conflict(exc)
-        return Response(audit_payload(request.user, pk))
+        return _audit_step(request, pk, AuditSignSerializer, audit_writes.audit_sign)
 
 
 class AuditReopen(APIView):
@@ -288,14 +300,7 @@ class AuditReopen(APIView):
         request=AuditReasonSerializer, responses={200: AuditDetailSerializer, 409: CONFLICT}
     )
     def post(self, request: Request, pk: int) -> Response:
-        audit = _audit(request, pk)
-        data = AuditReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            audit_writes.audit_reopen(audit=audit, user=request.user, **data.validated_data)
-        except audit_writes.AuditConflict as exc:
-            return conflict(exc)
-        return Response(audit_payload(request.user, pk))
+        return _audit_step(request, pk, AuditReasonSerializer, audit_writes.audit_reopen)
 
 
 class AuditFindingCreate(APIView):
@@ -332,17 +337,26 @@ def _finding_response(finding: Finding) -> Response:
     return Response(FindingSerializer(finding).data)
 
 
+def _finding_step(
+    request: Request,
+    pk: int,
+    serializer_class: type[serializers.Serializer],
+    step: Callable[..., Finding],
+) -> Response:
+    """Validate the request with ``serializer_class`` and move the visible finding ``pk`` on
+    with the service ``step``; answers the finding as it now stands."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    finding = step(finding=_finding(request, pk), user=request.user, **data.validated_data)
+    return _finding_response(finding)
+
+
 class FindingRectify(APIView):
     """The owner or county staff report the finding rectified, with a note."""
 
     @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = FindingNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_rectify(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, FindingNoteSerializer, finding_writes.finding_rectify)
 
 
 class FindingVerify(APIView):
@@ -350,12 +364,7 @@ class FindingVerify(APIView):
 
     @extend_schema(request=FindingNoteSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = FindingNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_verify(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, FindingNoteSerializer, finding_writes.finding_verify)
 
 
 class FindingReject(APIView):
@@ -363,12 +372,7 @@ class FindingReject(APIView):
 
     @extend_schema(request=AuditReasonSerializer, responses=FindingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = AuditReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        finding = finding_writes.finding_reject(
-            finding=_finding(request, pk), user=request.user, **data.validated_data
-        )
-        return _finding_response(finding)
+        return _finding_step(request, pk, AuditReasonSerializer, finding_writes.finding_reject)
 
 
 class FindingEvidenceView(APIView):

@@ -128,16 +128,23 @@ def finding_rectify(*, finding: Finding, user: AnyUser, note: str) -> Finding:
     return finding
 
 
-@transaction.atomic
-def finding_verify(*, finding: Finding, user: AnyUser, note: str = "") -> Finding:
-    """An auditor of level 2 or 3 who did not rectify the finding verifies the rectification."""
+def _locked_for_verifier(finding: Finding, user: AnyUser, not_rectified: str) -> Finding:
+    """Lock the finding for its verifier: an auditor of level 2 or 3 who did not rectify it, and
+    only once it is rectified (``not_rectified`` says so otherwise)."""
     finding = _locked(finding)
     if not permissions.is_verifier(user):
         raise PermissionDenied(_("Auditors of level 2 or 3 verify findings."))
     if finding.rectified_by_id == user.pk:
         raise PermissionDenied(_("You rectified this finding; another auditor verifies it."))
     if finding.status != Finding.Status.RECTIFIED:
-        raise ValidationError({"status": _("Only a rectified finding can be verified.")})
+        raise ValidationError({"status": not_rectified})
+    return finding
+
+
+@transaction.atomic
+def finding_verify(*, finding: Finding, user: AnyUser, note: str = "") -> Finding:
+    """An auditor of level 2 or 3 who did not rectify the finding verifies the rectification."""
+    finding = _locked_for_verifier(finding, user, _("Only a rectified finding can be verified."))
     now = timezone.now()
     finding.status = Finding.Status.VERIFIED
     finding.verified_by_id, finding.verified_at = actor_id(user), now
@@ -149,13 +156,7 @@ def finding_verify(*, finding: Finding, user: AnyUser, note: str = "") -> Findin
 @transaction.atomic
 def finding_reject(*, finding: Finding, user: AnyUser, reason: str) -> Finding:
     """The verifier rejects the rectification with a reason: the finding is open again."""
-    finding = _locked(finding)
-    if not permissions.is_verifier(user):
-        raise PermissionDenied(_("Auditors of level 2 or 3 verify findings."))
-    if finding.rectified_by_id == user.pk:
-        raise PermissionDenied(_("You rectified this finding; another auditor verifies it."))
-    if finding.status != Finding.Status.RECTIFIED:
-        raise ValidationError({"status": _("Only a rectified finding can be rejected.")})
+    finding = _locked_for_verifier(finding, user, _("Only a rectified finding can be rejected."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting.")})

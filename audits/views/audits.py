@@ -8,8 +8,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +26,7 @@ from audits.selectors import audits as reads
 from audits.selectors import permissions
 from audits.services import audits as writes
 from audits.tables import AuditTable, HolidayTable
+from audits.views import calendar_crumbs
 from marketing_ops import pages
 from marketing_ops.access import get_visible_or_404, require_login, visible_counties
 from marketing_ops.periods import Month
@@ -63,30 +66,34 @@ def audit_calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/calendar.html", context)
 
 
-@require_login
-def audit_list(request: HttpRequest) -> HttpResponse:
+def _audit_list_page(
+    request: HttpRequest, queryset: QuerySet[Audit], title: str, export_name: str, intro: str = ""
+) -> HttpResponse:
     return pages.list_page(
         request,
-        queryset=reads.audit_queryset(request.user),
+        queryset=queryset,
         filterset_class=AuditFilter,
         table_class=AuditTable,
-        title=_("Audits"),
-        export_name="audits",
-        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
+        title=title,
+        export_name=export_name,
+        intro=intro,
+        breadcrumbs=calendar_crumbs(),
     )
 
 
 @require_login
+def audit_list(request: HttpRequest) -> HttpResponse:
+    return _audit_list_page(request, reads.audit_queryset(request.user), _("Audits"), "audits")
+
+
+@require_login
 def my_audits(request: HttpRequest) -> HttpResponse:
-    return pages.list_page(
+    return _audit_list_page(
         request,
-        queryset=reads.my_audits(request.user),
-        filterset_class=AuditFilter,
-        table_class=AuditTable,
-        title=_("My audits"),
-        export_name="my-audits",
+        reads.my_audits(request.user),
+        _("My audits"),
+        "my-audits",
         intro=_("The audits waiting for you: to answer, or to sign at your level."),
-        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
     )
 
 
@@ -100,15 +107,27 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "answer_choices": AnswerForm.base_fields["answer"].choices,  # type: ignore[attr-defined]
         "sign_form": SignForm(),
         "reopen_form": ReasonForm(),
-        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+        "breadcrumbs": calendar_crumbs(),
     }
     return render(request, "audits/detail.html", context)
 
 
-def _act(request: HttpRequest, audit: Audit, action: Callable[[], Any], done: str) -> HttpResponse:
-    """Run a service for a page's POST: its message on success, its refusal as an error."""
+def _act(
+    request: HttpRequest,
+    audit: Audit,
+    form: forms.Form,
+    invalid: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Run a service for a page's POST with the form's cleaned data: ``invalid`` when the form
+    does not validate, ``done`` on success, the service's refusal as an error; back to the
+    audit either way."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("audits:detail", pk=audit.pk)
     try:
-        action()
+        action(form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -128,16 +147,12 @@ def _visible_audit(request: HttpRequest, pk: int) -> Audit:
 def check_answer(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.can_answer(request.user, audit))
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an answer."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.check_answer(
-            audit=audit, check_id=check_id, user=request.user, **form.cleaned_data
-        ),
+        AnswerForm(request.POST),
+        _("Choose an answer."),
+        lambda data: writes.check_answer(audit=audit, check_id=check_id, user=request.user, **data),
         _("Answer saved."),
     )
 
@@ -147,14 +162,12 @@ def check_answer(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
 def audit_sign(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.signing_level(request.user, audit) is not None)
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose passed or failed."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.audit_sign(audit=audit, user=request.user, **form.cleaned_data),
+        SignForm(request.POST),
+        _("Choose passed or failed."),
+        lambda data: writes.audit_sign(audit=audit, user=request.user, **data),
         _("Signed."),
     )
 
@@ -164,14 +177,12 @@ def audit_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _visible_audit(request, pk)
     pages.require(permissions.is_city_staff(request.user))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for reopening."))
-        return redirect("audits:detail", pk=audit.pk)
     return _act(
         request,
         audit,
-        lambda: writes.audit_reopen(audit=audit, user=request.user, **form.cleaned_data),
+        ReasonForm(request.POST),
+        _("Give the reason for reopening."),
+        lambda data: writes.audit_reopen(audit=audit, user=request.user, **data),
         _("Audit reopened; its sign-offs are voided."),
     )
 
@@ -245,6 +256,6 @@ def holidays(request: HttpRequest) -> HttpResponse:
         "form": form,
         "can_edit": can_edit,
         "export_query": pages.export_query(request),
-        "breadcrumbs": [(_("Audit calendar"), reverse("audits:calendar"))],
+        "breadcrumbs": calendar_crumbs(),
     }
     return render(request, "audits/holidays.html", context, status=400 if form.errors else 200)

@@ -21,6 +21,7 @@ from audits.selectors import findings as reads
 from audits.selectors import permissions
 from audits.services import findings as writes
 from audits.tables import FindingTable
+from audits.views import calendar_crumbs
 from marketing_ops import pages
 from marketing_ops.access import get_visible_or_404, require_login
 
@@ -34,7 +35,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         table_class=FindingTable,
         title=_("Findings"),
         export_name="findings",
-        breadcrumbs=[(_("Audit calendar"), reverse("audits:calendar"))],
+        breadcrumbs=calendar_crumbs(),
     )
 
 
