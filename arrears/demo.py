@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +34,9 @@ from arrears.services.transfers import limit_set
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import CENT
 from marketing_ops.periods import Month
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SEED = 4_2026
 ACCOUNTS_PER_COUNTY = (3600, 3200, 2400, 2400, 2200, 2200, 2000, 2000)  # 20,000
@@ -223,7 +226,7 @@ def _collection(rng: random.Random, today: dt.date, staff: dict[int, Any]) -> in
     return len(actions)
 
 
-def _transfers(rng: random.Random, today: dt.date, counties: list[County], city_user: Any):
+def _transfers(rng: random.Random, today: dt.date, counties: list[County], city_user: User):
     """Monthly transfers of long-term arrears this year against the province's limit; one month
     over the limit so the flag shows."""
     months = [Month(today.year, m) for m in range(1, today.month + 1)]
@@ -285,7 +288,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
     by_name = {u.username: u for u in users}
     staff = {c.pk: by_name.get(f"{c.code.lower()}_staff") for c in counties}
     actions = _collection(random.Random(SEED + 2), today, staff)
-    transfers = _transfers(random.Random(SEED + 3), today, counties, by_name.get("city"))
+    transfers = _transfers(random.Random(SEED + 3), today, counties, by_name["city"])
     # A trend for the dashboard: the snapshot of each of the last 6 weeks.
     if not ArrearsSnapshot.objects.filter(as_of=today).exists():
         for weeks in range(5, -1, -1):

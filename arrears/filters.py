@@ -69,7 +69,7 @@ class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
         model = Bill
         fields: list[str] = []
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.user = user
 

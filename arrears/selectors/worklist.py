@@ -36,8 +36,6 @@ from arrears.models import Account, Bill, CollectionAction
 from marketing_ops.money import to_cents
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from marketing_ops.access import AnyUser
 
 #: Sort keys the worklist accepts → database ordering of the per-account aggregate.
@@ -210,7 +208,7 @@ def top_overdue(user: AnyUser, as_of: dt.date, per_county: int = 10) -> list[Ove
     )
 
 
-def accounts_owned_by(user: User) -> QuerySet:
+def accounts_owned_by(user: AnyUser) -> QuerySet:
     """Ids of the accounts ``user`` owns: those whose latest collection action names them as
     the owner (who follows the account up). A subquery, for ``account_id__in``."""
     latest = (
@@ -218,8 +216,12 @@ def accounts_owned_by(user: User) -> QuerySet:
         .order_by("-happened_on", "-id")
         .values("id")[:1]
     )
+    if not user.is_authenticated:
+        return CollectionAction.objects.none().values("account_id")
     return (
-        CollectionAction.objects.filter(owner=user).filter(id=Subquery(latest)).values("account_id")
+        CollectionAction.objects.filter(owner_id=user.pk)
+        .filter(id=Subquery(latest))
+        .values("account_id")
     )
 
 

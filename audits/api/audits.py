@@ -5,7 +5,7 @@ core handler; an AuditConflict is a 409 that names what is missing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +25,9 @@ from audits.services import findings as finding_writes
 from marketing_ops.access import CITY_ROLES, get_visible_or_404
 from marketing_ops.api import BusinessDateField, ErrorSerializer, roles_required
 from marketing_ops.money import MONEY
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Out of order or finished (names why)")
 
@@ -134,7 +137,7 @@ class AuditDetailSerializer(AuditListSerializer):
         ]
 
 
-def audit_payload(user: Any, pk: int) -> dict[str, Any]:
+def audit_payload(user: AnyUser, pk: int) -> dict[str, Any]:
     detail = audit_reads.audit_detail(user, pk, timezone.localdate())
     audit = detail.audit
     audit.live_signoffs = [s for s in detail.signoffs if s.voided_at is None]  # type: ignore[attr-defined]

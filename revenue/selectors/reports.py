@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -237,7 +237,7 @@ def month_reports_for(user: AnyUser, year: int, month: int) -> dict[int, Monthly
     return {r.county_id: r for r in reports}
 
 
-def returned_reports(user: Any) -> QuerySet[MonthlyReport]:
+def returned_reports(user: AnyUser) -> QuerySet[MonthlyReport]:
     """Reports city staff returned to the user's counties, waiting for a correction."""
     return (
         MonthlyReport.objects.visible_to(user)
@@ -299,7 +299,7 @@ def counties_in_state(year: int, month: int, state: str) -> list[County]:
 FIGURE_ACTIONS = ("edit", "import")
 
 
-def edited_by(report: MonthlyReport, user: Any) -> bool:
+def edited_by(report: MonthlyReport, user: AnyUser) -> bool:
     """Whether ``user`` changed the figures of ``report`` since it was last approved: that user
     may not approve it (docs/rules.md#monthly-reports). Two queries."""
     if not report.pk or not getattr(user, "is_authenticated", False):

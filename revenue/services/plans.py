@@ -388,7 +388,7 @@ def plan_phase(
     profile: PhasingProfile | None = None,
     county: County | None = None,
     reason: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> Rephasing:
     """Spread the annual targets over 12 months by weights or a named profile
     (docs/rules.md#phasing), and keep the phasing in the plan's history.

@@ -399,7 +399,7 @@ def report_reopen(
 
 
 @transaction.atomic
-def report_discard(*, report: MonthlyReport, user: Any, version: int | None = None) -> None:
+def report_discard(*, report: MonthlyReport, user: User | None, version: int | None = None) -> None:
     """Delete a draft that was never submitted (its county's staff, or city staff)."""
     if user is not None:
         check_county(user, report.county_id)
