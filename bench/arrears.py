@@ -537,7 +537,7 @@ def main() -> None:
         print(
             f"      CPU busy, whole machine      {cpu_s:7.2f} core-s on {n_cores} cores: "
             f"{cpu_s / n_cores:.2f} s at the least, however spread "
-            f"(1/3 of the raw COPY allows {raw_s * 3:.2f} s)"
+            f"(the target, 1/5 of the raw COPY's speed, allows {raw_s / TARGETS['ratio']:.2f} s)"
         )
     print(
         f"      vacuum + snapshot, after     {result['snapshot_s']:7.2f} s  (after commit, apart)"
