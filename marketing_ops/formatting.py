@@ -44,6 +44,12 @@ def points(change: Decimal | None, *, signed: bool = True) -> str:
     return f"{change:+.2f} pp" if signed else f"{change:.2f} pp"
 
 
+def points_apart(change: Decimal | None) -> str:
+    """How far apart, without a sign, for a sentence that already says which way:
+    "behind by ``0.23 pp``" for −0.23."""
+    return MISSING if change is None else points(abs(change), signed=False)
+
+
 def count(value: int | None) -> str:
     """A whole number with thousands separators: 12345 → ``12,345``."""
     return MISSING if value is None else f"{value:,}"

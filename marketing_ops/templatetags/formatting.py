@@ -1,7 +1,8 @@
 """Template filters over ``marketing_ops.formatting``.
 
 ``{% load formatting %}`` then ``{{ amount|yuan }}``, ``{{ rate|pct }}``, ``{{ gap|pp }}``,
-``{{ n|count }}``, ``{{ day|day }}``.
+``{{ n|count }}``, ``{{ day|day }}``; ``{{ gap|pp_apart }}`` drops the sign where the
+sentence says ahead or behind.
 """
 
 from django import template
@@ -13,5 +14,6 @@ register = template.Library()
 register.filter("yuan", formatting.money)
 register.filter("pct", formatting.percent)
 register.filter("pp", formatting.points)
+register.filter("pp_apart", formatting.points_apart)
 register.filter("count", formatting.count)
 register.filter("day", formatting.date)

@@ -102,7 +102,7 @@ def test_the_dashboard_leads_with_the_latest_month_fallen_due_and_shows_the_one_
     city = content.split('id="in-progress-city"')[1].split("</p>")[0]
     assert "2026-10 bills are still being collected: 45.16% so far." in city
     assert "On the same day of its own collection (2026-10-16) 2026-09 had reached 34.78%." in city
-    assert "Ahead of that pace by +10.38 pp." in city
+    assert "Ahead of that pace by 10.38 pp." in city  # the sentence says which way
 
 
 def test_the_pace_counts_only_what_the_month_before_had_collected_by_the_same_day(
