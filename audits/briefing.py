@@ -1,0 +1,312 @@
+"""Audits in the emailed briefings (docs/rules.md#briefings).
+
+Daily: the audits that became overdue on the day (due that day, neither passed nor failed), all
+audits overdue and the findings past their due date and not verified, counted per county and
+listed. Weekly: one line with the overdue audits and the findings past due. Monthly: the audits
+due in the month per county (passed on time against due, the pass rate, passed late, failed,
+overdue) and the open findings. A county's briefing is read with the scope of that county's
+head, so it holds that county only. Each section runs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from audits.models import Audit, Finding
+from audits.selectors.audits import OPEN_STATUSES
+from marketing_ops.access import AnyUser, briefing_reader
+from marketing_ops.briefings import BriefingPeriod, Section
+from marketing_ops.formatting import count, percent
+from marketing_ops.models import County
+from marketing_ops.xlsx import Sheet
+
+ORDER = 40
+#: Overdue audits and findings past due listed by name; the counts always cover all of them.
+LISTED = 50
+RATE = Decimal("0.0001")
+
+
+def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
+    if period.kind == "daily":
+        daily = daily_section(period, county)
+        return [daily] if daily else []
+    if period.kind == "weekly":
+        return [weekly_section(period, county)]
+    if period.kind == "monthly":
+        return [monthly_section(period, county)]
+    return []
+
+
+def _counties(reader: AnyUser) -> list[County]:
+    return list(
+        County.objects.visible_to(reader).filter(active=True).order_by("sort_order", "code")
+    )
+
+
+def _overdue_audits(reader: AnyUser, day: dt.date) -> QuerySet[Audit]:
+    """Audits neither passed nor failed whose due date had passed by the end of ``day``."""
+    return Audit.objects.visible_to(reader).filter(status__in=OPEN_STATUSES, due_on__lte=day)
+
+
+def _findings_past_due(reader: AnyUser, day: dt.date) -> QuerySet[Finding]:
+    """Findings not verified whose due date had passed by the end of ``day``."""
+    return (
+        Finding.objects.visible_to(reader)
+        .filter(due_on__lte=day)
+        .exclude(status=Finding.Status.VERIFIED)
+    )
+
+
+def daily_section(period: BriefingPeriod, county: County | None) -> Section | None:
+    """Audit work as of the morning after the day: None when there is none."""
+    reader = briefing_reader(county)
+    day = period.end
+    counties = _counties(reader)
+    audits = list(
+        _overdue_audits(reader, day)
+        .select_related("county")
+        .order_by("due_on", "county__sort_order", "county__code", "cadence")
+    )
+    findings = list(
+        _findings_past_due(reader, day)
+        .select_related("county", "owner", "audit")
+        .order_by("due_on", "county__sort_order", "county__code", "pk")
+    )
+    if not audits and not findings:
+        return None
+    new = [audit for audit in audits if audit.due_on == day]
+    lines = [
+        _("Audits that became overdue on %(day)s: %(new)s; overdue in all: %(all)s.")
+        % {"day": day.isoformat(), "new": count(len(new)), "all": count(len(audits))},
+        _("Findings past their due date and not verified: %(n)s.") % {"n": count(len(findings))},
+    ]
+    if len(counties) > 1:
+        per_county = []
+        for row in counties:
+            n_audits = sum(1 for a in audits if a.county_id == row.pk)
+            n_new = sum(1 for a in audits if a.county_id == row.pk and a.due_on == day)
+            n_findings = sum(1 for f in findings if f.county_id == row.pk)
+            if n_audits or n_findings:
+                per_county.append(
+                    _("%(county)s %(audits)s overdue (%(new)s new), %(findings)s past due")
+                    % {
+                        "county": row.name,
+                        "audits": count(n_audits),
+                        "new": count(n_new),
+                        "findings": count(n_findings),
+                    }
+                )
+        lines.append(_("By county: %(list)s.") % {"list": "; ".join(per_county)})
+    tables = []
+    if audits:
+        tables.append(_audit_sheet(audits[:LISTED], day, len(audits)))
+    if findings:
+        tables.append(_finding_sheet(findings[:LISTED], day, len(findings)))
+    return Section(_("Audits"), lines=lines, tables=tables, order=ORDER)
+
+
+def _listed_title(title: str, shown: int, total: int) -> str:
+    if total > shown:
+        return _("%(title)s (the %(shown)s oldest of %(total)s)") % {
+            "title": title,
+            "shown": shown,
+            "total": count(total),
+        }
+    return title
+
+
+def _audit_sheet(audits: list[Audit], day: dt.date, total: int) -> Sheet:
+    headers = [_("County"), _("Cadence"), _("Period"), _("Due on"), _("Status"), _("Days overdue")]
+    rows: list[list[object]] = [
+        [
+            f"{a.county.code} {a.county.name}",
+            a.get_cadence_display(),
+            a.period,
+            a.due_on.isoformat(),
+            a.get_status_display(),
+            (day - a.due_on).days + 1,
+        ]
+        for a in audits
+    ]
+    return Sheet(_listed_title(_("Audits overdue"), len(audits), total), headers, rows)
+
+
+def _finding_sheet(findings: list[Finding], day: dt.date, total: int) -> Sheet:
+    headers = [
+        _("County"),
+        _("Finding"),
+        _("Category"),
+        _("Severity"),
+        _("Owner"),
+        _("Due on"),
+        _("Status"),
+        _("Days past due"),
+    ]
+    rows: list[list[object]] = [
+        [
+            f"{f.county.code} {f.county.name}",
+            f"#{f.pk} {f.description[:80]}",
+            f.get_category_display(),
+            f.get_severity_display(),
+            f.owner.get_username() if f.owner else "",
+            f.due_on.isoformat(),
+            f.get_status_display(),
+            (day - f.due_on).days + 1,
+        ]
+        for f in findings
+    ]
+    return Sheet(_listed_title(_("Findings past due"), len(findings), total), headers, rows)
+
+
+def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
+    reader = briefing_reader(county)
+    audits = _overdue_audits(reader, period.end).count()
+    findings = _findings_past_due(reader, period.end).count()
+    line = _(
+        "At the end of the week: %(audits)s audits overdue, %(findings)s findings past their "
+        "due date and not verified."
+    ) % {"audits": count(audits), "findings": count(findings)}
+    return Section(_("Audits"), lines=[line], order=ORDER)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    county: County | None
+    due: int
+    on_time: int
+    late: int
+    failed: int
+    overdue: int
+    open_findings: int
+    findings_past_due: int
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        """Passed on time against due, as a 4-place fraction."""
+        if not self.due:
+            return None
+        return (Decimal(self.on_time) / Decimal(self.due)).quantize(RATE, ROUND_HALF_UP)
+
+
+def month_rows(reader: AnyUser, period: BriefingPeriod) -> tuple[list[MonthRow], MonthRow]:
+    """Per county and in total, the audits due in the month and the findings open at its end.
+    Three queries whatever the counties."""
+    counties = _counties(reader)
+    passed = Q(status=Audit.Status.PASSED)
+    audit_counts = {
+        row["county_id"]: row
+        for row in Audit.objects.visible_to(reader)
+        .filter(due_on__gte=period.start, due_on__lte=period.end)
+        .values("county_id")
+        .order_by()
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=passed & Q(late=False)),
+            late=Count("pk", filter=passed & Q(late=True)),
+            failed=Count("pk", filter=Q(status=Audit.Status.FAILED)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        )
+    }
+    finding_counts = {
+        row["county_id"]: row
+        for row in Finding.objects.visible_to(reader)
+        .exclude(status=Finding.Status.VERIFIED)
+        .values("county_id")
+        .order_by()
+        .annotate(open=Count("pk"), past_due=Count("pk", filter=Q(due_on__lte=period.end)))
+    }
+    rows = []
+    for county in counties:
+        audits = audit_counts.get(county.pk, {})
+        findings = finding_counts.get(county.pk, {})
+        rows.append(
+            MonthRow(
+                county,
+                due=int(audits.get("due", 0)),
+                on_time=int(audits.get("on_time", 0)),
+                late=int(audits.get("late", 0)),
+                failed=int(audits.get("failed", 0)),
+                overdue=int(audits.get("overdue", 0)),
+                open_findings=int(findings.get("open", 0)),
+                findings_past_due=int(findings.get("past_due", 0)),
+            )
+        )
+    total = MonthRow(
+        None,
+        due=sum(row.due for row in rows),
+        on_time=sum(row.on_time for row in rows),
+        late=sum(row.late for row in rows),
+        failed=sum(row.failed for row in rows),
+        overdue=sum(row.overdue for row in rows),
+        open_findings=sum(row.open_findings for row in rows),
+        findings_past_due=sum(row.findings_past_due for row in rows),
+    )
+    return rows, total
+
+
+def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
+    reader = briefing_reader(county)
+    rows, total = month_rows(reader, period)
+    scope = county.name if county else _("The city")
+    lines = [
+        _(
+            "%(scope)s: %(due)s audits due in %(month)s, %(on_time)s passed on time "
+            "(pass rate %(rate)s), %(late)s passed late, %(failed)s failed, %(overdue)s overdue."
+        )
+        % {
+            "scope": scope,
+            "due": count(total.due),
+            "month": period.label,
+            "on_time": count(total.on_time),
+            "rate": percent(total.pass_rate),
+            "late": count(total.late),
+            "failed": count(total.failed),
+            "overdue": count(total.overdue),
+        },
+        _("Findings open: %(open)s, of which past their due date: %(past)s.")
+        % {"open": count(total.open_findings), "past": count(total.findings_past_due)},
+    ]
+    if len(rows) > 1:
+        behind = [
+            f"{row.county.name} ({percent(row.pass_rate)})"
+            for row in rows
+            if row.county and row.due and row.on_time < row.due
+        ]
+        if behind:
+            lines.append(
+                _("Not every audit passed on time: %(list)s.") % {"list": ", ".join(behind)}
+            )
+    headers = [
+        _("County"),
+        _("Name"),
+        _("Due"),
+        _("Passed on time"),
+        _("Pass rate"),
+        _("Passed late"),
+        _("Failed"),
+        _("Overdue"),
+        _("Findings open"),
+        _("Findings past due"),
+    ]
+    table: list[list[object]] = [
+        [
+            row.county.code if row.county else "",
+            row.county.name if row.county else _("%(scope)s total") % {"scope": scope},
+            row.due,
+            row.on_time,
+            percent(row.pass_rate),
+            row.late,
+            row.failed,
+            row.overdue,
+            row.open_findings,
+            row.findings_past_due,
+        ]
+        for row in [*rows, total]
+    ]
+    sheet = Sheet(_("Audits %(month)s") % {"month": period.label}, headers, table)
+    return Section(_("Audits"), lines=lines, tables=[sheet], order=ORDER)
