@@ -470,6 +470,12 @@ class VerificationItem(models.Model):
         PROBLEM = "problem", _("Problem")
         EXPLAINED = "explained", _("Explained")
 
+    class Result(models.TextChoices):
+        """What whoever works an open item answers."""
+
+        OK = "ok", _("OK")
+        PROBLEM = "problem", _("Problem")
+
     rule = models.CharField(_("rule"), max_length=2, choices=Rule.choices)
     refund = models.ForeignKey(
         RefundRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="items"

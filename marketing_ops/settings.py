@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status",
         "AuditStatusEnum": "audits.models.Audit.Status",
         "FindingStatusEnum": "audits.models.Finding.Status",
+        "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
+        "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
+        "SignOffResultEnum": "audits.models.SignOff.Result",
     },
 }
 
