@@ -6,11 +6,14 @@ from audits.models import (
     AuditCheck,
     ChecklistItem,
     ChecklistTemplate,
+    DismantleRecord,
     Finding,
     FindingEvent,
     FindingEvidence,
     Holiday,
+    RefundRecord,
     SignOff,
+    VerificationItem,
 )
 
 
@@ -106,3 +109,35 @@ class FindingEvidenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(RefundRecord)
+class RefundRecordAdmin(admin.ModelAdmin):
+    list_display = ("order_no", "county", "business_date", "account_no", "refund_type", "amount")
+    list_select_related = ("county",)
+    list_filter = ("county", "refund_type")
+    search_fields = ("order_no", "account_no")
+
+
+@admin.register(DismantleRecord)
+class DismantleRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "order_no",
+        "county",
+        "business_date",
+        "account_no",
+        "business_line",
+        "terminal_returned",
+    )
+    list_select_related = ("county", "business_line")
+    list_filter = ("county", "business_line", "terminal_returned")
+    search_fields = ("order_no", "account_no", "terminal_serial")
+
+
+@admin.register(VerificationItem)
+class VerificationItemAdmin(admin.ModelAdmin):
+    list_display = ("rule", "order_no", "county", "business_date", "status", "explained_by")
+    list_select_related = ("county",)
+    list_filter = ("rule", "status", "county")
+    search_fields = ("order_no", "account_no")
+    raw_id_fields = ("refund", "dismantle", "finding", "worked_by")

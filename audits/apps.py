@@ -15,4 +15,5 @@ class AuditsConfig(AppConfig):
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Audits"), "audits:calendar", ()),
+        (_("Verification items"), "audits:items", ()),
     )

@@ -9,7 +9,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from arrears.calculations import due_date
 from marketing_ops.periods import Month, iso_week_label, week_bounds
 
 DAILY, WEEKLY, MONTHLY = "daily", "weekly", "monthly"
@@ -140,3 +142,19 @@ def fingerprint(
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def latest_past_due_billing_month(day: dt.date) -> dt.date:
+    """The first day of the latest billing month whose bills are past due on ``day``.
+
+    A bill for month M is due at the end of M+1 (``arrears.calculations.due_date``), so on
+    ``day`` the bills of M-2 and earlier (M = ``day``'s month) are past due and those of M-1 not
+    yet. Rule R5 reads the bills of this month and earlier."""
+    month = Month.of(day).shift(-2)
+    assert due_date(month.first_day) < day <= due_date(month.next().first_day)
+    return month.first_day
+
+
+def money_text(amount: Decimal) -> str:
+    """An amount as the explanations write it: two decimals, no grouping."""
+    return f"{amount:.2f}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,10 +16,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
+from arrears.models import Account
 from audits.calculations import required_levels
-from audits.models import Audit, AuditCheck, Finding, Holiday, SignOff
+from audits.models import Audit, AuditCheck, Finding, Holiday, SignOff, VerificationItem
 from audits.services import audits as writes
 from audits.services import findings as finding_writes
+from audits.services import records
 
 
 def _pick(audit: Audit) -> int:
@@ -142,4 +145,93 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
         f"{counts['voided']} with a voided sign-off, {counts['waiting']} waiting for level 2"
         + (f"; {yesterday_c01} waits for c01_auditor" if yesterday_c01 else "")
     )
+    seed_records(stdout, today)
     return {}
+
+
+#: The refunds and dismantles of the demo's last business days.
+RECORD_DAYS = 5
+RECORD_SEED = 20261116
+
+
+def _records(
+    rng: random.Random, today: dt.date, accounts: list[tuple[str, int, Decimal | None, int]]
+) -> tuple[list[records.RefundRow], list[records.DismantleRow]]:
+    """A county's day: ~30 refunds and ~15 dismantles per county, drawn so that the rules hit a
+    few percent (a repeated refund, a deposit refund with no dismantle or above the deposit, an
+    unreturned terminal, a refund above the threshold)."""
+    refunds: list[records.RefundRow] = []
+    dismantles: list[records.DismantleRow] = []
+    days: list[dt.date] = []
+    day = today - dt.timedelta(days=1)
+    while len(days) < RECORD_DAYS:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    by_county: dict[int, list[tuple[str, int, Decimal | None, int]]] = {}
+    for account in accounts:
+        by_county.setdefault(account[1], []).append(account)
+    # Each account is dismantled once: the dismantles of a county walk a shuffled list.
+    unused = {county_id: rng.sample(owned, len(owned)) for county_id, owned in by_county.items()}
+    for day in sorted(days):
+        for county_id, owned in by_county.items():
+            code = f"{county_id:02d}-{day:%Y%m%d}"
+            per_day = min(15, len(owned) // (RECORD_DAYS * 2))
+            for n in range(per_day):
+                account_no, _county, deposit, line_id = unused[county_id].pop()
+                returned = rng.random() >= 0.04
+                dismantles.append(
+                    (day, county_id, account_no, f"DM-{code}-{n:03d}", line_id, "", returned, "")
+                )
+                if deposit is not None and rng.random() < 0.9:
+                    # Most dismantles with a deposit have its refund within a few days.
+                    refund_day = min(day + dt.timedelta(days=rng.randrange(0, 3)), max(days))
+                    amount = deposit if rng.random() >= 0.03 else deposit + Decimal("20.00")
+                    refunds.append(
+                        (
+                            refund_day,
+                            county_id,
+                            account_no,
+                            f"RF-{code}-D{n:03d}",
+                            "deposit",
+                            amount,
+                            "",
+                        )
+                    )
+            for n in range(20):
+                account_no = rng.choice(owned)[0]
+                kind = rng.choice(("prepaid", "overcharge", "other"))
+                amount = Decimal(rng.randrange(10, 400)) + Decimal("0.50")
+                if rng.random() < 0.01:
+                    amount = Decimal(rng.randrange(1001, 3000))
+                refunds.append((day, county_id, account_no, f"RF-{code}-{n:03d}", kind, amount, ""))
+                if rng.random() < 0.01:
+                    refunds.append(
+                        (day, county_id, account_no, f"RF-{code}-{n:03d}B", kind, amount, "")
+                    )
+            if rng.random() < 0.3:
+                # A deposit refund with no dismantle near it.
+                account_no = rng.choice(owned)[0]
+                refunds.append(
+                    (day, county_id, account_no, f"RF-{code}-X", "deposit", Decimal("100.00"), "")
+                )
+    return refunds, dismantles
+
+
+def seed_records(stdout: Any, today: dt.date) -> None:
+    """The last business days' refunds and dismantles, through the same writes as the datasets
+    (so the rules run); order numbers are fixed, so a rerun updates and creates no item."""
+    accounts = list(
+        Account.objects.order_by("county__sort_order", "account_no").values_list(
+            "account_no", "county_id", "deposit", "business_line_id"
+        )
+    )
+    if not accounts:
+        return
+    refunds, dismantles = _records(random.Random(RECORD_SEED), today, accounts)
+    records.dismantles_write(rows=dismantles)
+    records.refunds_write(rows=refunds)
+    items = VerificationItem.objects.count()
+    stdout.write(
+        f"  verification: {len(refunds)} refunds, {len(dismantles)} dismantles, {items} items"
+    )

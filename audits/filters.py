@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, Finding
+from audits.models import Audit, Finding, VerificationItem
 from audits.selectors.audits import overdue_q as audit_overdue_q
 from audits.selectors.findings import overdue_q as finding_overdue_q
 from marketing_ops.access import is_city_wide, visible_counties
@@ -122,3 +122,29 @@ class FindingFilter(CountyChoiceMixin, BootstrapFilterSet):
         self, queryset: QuerySet[Finding], name: str, value: str
     ) -> QuerySet[Finding]:
         return _overdue(finding_overdue_q(timezone.localdate()), queryset, value)
+
+
+class ItemApiFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(field_name="business_date")
+    rule = django_filters.ChoiceFilter(choices=VerificationItem.Rule.choices)
+    county = django_filters.CharFilter(field_name="county__code")
+    status = django_filters.ChoiceFilter(choices=VerificationItem.Status.choices)
+
+    class Meta:
+        model = VerificationItem
+        fields: list[str] = []
+
+
+class ItemFilter(CountyChoiceMixin, BootstrapFilterSet):
+    county = _county_filter()
+    date = django_filters.DateFilter(field_name="business_date", label=_("Business date"))
+    rule = django_filters.ChoiceFilter(
+        choices=VerificationItem.Rule.choices, label=_("Rule"), empty_label=_("All rules")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=VerificationItem.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = VerificationItem
+        fields: list[str] = []

@@ -70,3 +70,12 @@ class ChecklistForm(BootstrapFormMixin, forms.Form):
 class HolidayForm(BootstrapFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(label=_("Name"), max_length=80)
+
+
+class ItemResolveForm(BootstrapFormMixin, forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=(("ok", _("OK: nothing wrong")), ("problem", _("Problem: open a finding"))),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))

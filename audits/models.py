@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
-from marketing_ops.models import County
+from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY
 
 
@@ -372,3 +372,173 @@ class FindingEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} r{self.revision}"
+
+
+class RefundRecord(models.Model):
+    """One refund of a business day, as the `refunds` dataset imported it (natural key order_no)."""
+
+    class Type(models.TextChoices):
+        DEPOSIT = "deposit", _("Deposit")
+        PREPAID = "prepaid", _("Prepaid")
+        OVERCHARGE = "overcharge", _("Overcharge")
+        OTHER = "other", _("Other")
+
+    order_no = models.CharField(_("order no."), max_length=40, unique=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="refunds")
+    business_date = models.DateField(_("business date"))
+    account_no = models.CharField(_("account no."), max_length=32)
+    refund_type = models.CharField(_("refund type"), max_length=12, choices=Type.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    operator = models.CharField(_("operator"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["business_date", "order_no"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refund_type__in=["deposit", "prepaid", "overcharge", "other"]),
+                name="refund_type_known",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+        indexes = [
+            # R1 (earlier refunds of the same account, type and amount within 30 days) and
+            # R2/R3 (an account's deposit refunds): WHERE account_no = ? AND business_date BETWEEN.
+            models.Index(fields=["account_no", "business_date"], name="refund_account_date"),
+            # The rules' window and the county's day: WHERE business_date BETWEEN ? AND ?.
+            models.Index(fields=["business_date", "county"], name="refund_date_county"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_no
+
+
+class DismantleRecord(models.Model):
+    """One dismantle of a business day, as the `dismantles` dataset imported it."""
+
+    order_no = models.CharField(_("order no."), max_length=40, unique=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="dismantles")
+    business_date = models.DateField(_("business date"))
+    account_no = models.CharField(_("account no."), max_length=32)
+    business_line = models.ForeignKey(
+        BusinessLine, on_delete=models.PROTECT, related_name="dismantles"
+    )
+    terminal_serial = models.CharField(_("terminal serial"), max_length=64, blank=True)
+    terminal_returned = models.BooleanField(_("terminal returned"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["business_date", "order_no"]
+        verbose_name = _("dismantle")
+        verbose_name_plural = _("dismantles")
+        indexes = [
+            # R2 (a dismantle of the refund's account within ±7 days) and R5 (the account's
+            # bills): WHERE account_no = ? AND business_date BETWEEN ? AND ?.
+            models.Index(fields=["account_no", "business_date"], name="dismantle_account_date"),
+            # The rules' window and the county's day: WHERE business_date BETWEEN ? AND ?.
+            models.Index(fields=["business_date", "county"], name="dismantle_date_county"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_no
+
+
+class VerificationItem(models.Model):
+    """A hit of a rule R1–R6 on one refund or dismantle (docs/rules.md#verification-items).
+
+    One item per rule × record, ever: the unique constraints make a second run of the rules
+    insert nothing."""
+
+    class Rule(models.TextChoices):
+        R1 = "R1", _("R1 duplicate refund")
+        R2 = "R2", _("R2 deposit refund without a dismantle")
+        R3 = "R3", _("R3 deposit refund above the deposit")
+        R4 = "R4", _("R4 terminal not returned")
+        R5 = "R5", _("R5 dismantle with a past-due bill")
+        R6 = "R6", _("R6 refund above the review threshold")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        OK = "ok", _("OK")
+        PROBLEM = "problem", _("Problem")
+        EXPLAINED = "explained", _("Explained")
+
+    class Result(models.TextChoices):
+        """What whoever works an open item answers."""
+
+        OK = "ok", _("OK")
+        PROBLEM = "problem", _("Problem")
+
+    rule = models.CharField(_("rule"), max_length=2, choices=Rule.choices)
+    refund = models.ForeignKey(
+        RefundRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+    )
+    dismantle = models.ForeignKey(
+        DismantleRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="verification_items")
+    business_date = models.DateField(_("business date"))
+    account_no = models.CharField(_("account no."), max_length=32)
+    order_no = models.CharField(_("order no."), max_length=40)
+    amount = models.DecimalField(_("amount"), **MONEY, null=True, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    explanation = models.CharField(_("explanation"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    explained_by = models.CharField(_("explained by"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    worked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    worked_at = models.DateTimeField(_("worked at"), null=True, blank=True)
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-business_date", "rule", "order_no"]
+        verbose_name = _("verification item")
+        verbose_name_plural = _("verification items")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "refund"], name="item_one_per_rule_refund"),
+            models.UniqueConstraint(
+                fields=["rule", "dismantle"], name="item_one_per_rule_dismantle"
+            ),
+            models.CheckConstraint(
+                condition=(Q(refund__isnull=False) & Q(dismantle__isnull=True))
+                | (Q(refund__isnull=True) & Q(dismantle__isnull=False)),
+                name="item_one_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__in=["R1", "R2", "R3", "R4", "R5", "R6"]), name="item_rule_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "ok", "problem", "explained"]),
+                name="item_status_known",
+            ),
+        ]
+        indexes = [
+            # County worklist and city overview: WHERE county_id = ? AND status = ? AND
+            # business_date = ? (rule × county counts group over the same columns).
+            models.Index(fields=["county", "status", "business_date"], name="item_county_status"),
+            # R2 closing: WHERE rule = 'R2' AND status = 'open' AND account_no IN (...).
+            models.Index(fields=["rule", "status", "account_no"], name="item_rule_status_acct"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.order_no}"

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audits.calculations import required_levels
-from audits.models import Audit, Finding, Holiday
+from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
 from marketing_ops.tables import DateColumn, MoneyColumn
 
@@ -141,3 +141,66 @@ class HolidayTable(tables.Table):
         fields = ("date", "name")
         attrs = TABLE_ATTRS
         empty_text = _("No holiday recorded.")
+
+
+class ItemTable(tables.Table):
+    """The county worklist of verification items; an open item links to the page that works it."""
+
+    id = tables.Column(
+        linkify=("audits:item", {"pk": tables.A("pk")}), verbose_name="#", order_by="pk"
+    )
+    county = tables.Column(
+        accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
+    )
+    business_date = IsoDateColumn()
+    rule = tables.Column()
+    order_no = tables.Column()
+    account_no = tables.Column()
+    amount = MoneyColumn()
+    explanation = tables.Column(orderable=False)
+    status = tables.Column()
+    explained_by = tables.Column()
+    finding = tables.Column(
+        linkify=("audits:finding", {"pk": tables.A("finding_id")}),
+        accessor="finding_id",
+        verbose_name=_("Finding"),
+    )
+
+    class Meta:
+        model = VerificationItem
+        fields = (
+            "id",
+            "county",
+            "business_date",
+            "rule",
+            "order_no",
+            "account_no",
+            "amount",
+            "explanation",
+            "status",
+            "explained_by",
+            "finding",
+        )
+        attrs = TABLE_ATTRS
+
+
+def _overview_columns() -> dict[str, tables.Column]:
+    return {
+        f"rule_{n}": tables.Column(
+            accessor=tables.A(f"open_by_rule__{n}"), verbose_name=rule, orderable=False
+        )
+        for n, rule in enumerate(VerificationItem.Rule.values)
+    }
+
+
+class ItemOverviewTable(tables.Table):
+    """The city overview: open items per county and rule, and the items already worked."""
+
+    county = tables.Column(accessor="county__name", verbose_name=_("County"), orderable=False)
+    locals().update(_overview_columns())
+    open_total = tables.Column(verbose_name=_("Open"), orderable=False)
+    worked_total = tables.Column(verbose_name=_("Worked"), orderable=False)
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        sequence = ("county", "...", "open_total", "worked_total")

@@ -5,6 +5,7 @@ from django.urls import path
 from audits.api import audits as api
 from audits.views import audits as views
 from audits.views import findings as finding_views
+from audits.views import items as item_views
 
 app_name = "audits"
 urlpatterns: list = [
@@ -21,12 +22,21 @@ urlpatterns: list = [
     path("findings/", finding_views.finding_list, name="findings"),
     path("findings/<int:pk>/", finding_views.finding_detail, name="finding"),
     path("findings/<int:pk>/<str:action>/", finding_views.finding_action, name="finding-action"),
+    path("verification-items/", item_views.item_list, name="items"),
+    path("verification-items/overview/", item_views.item_overview, name="items-overview"),
+    path("verification-items/<int:pk>/", item_views.item_resolve, name="item"),
     path("evidence/<int:pk>/", finding_views.evidence_download, name="evidence"),
 ]
 api_urlpatterns: list = [
     path("", api.AuditList.as_view(), name="audit-list"),
     path("create/", api.AuditCreate.as_view(), name="audit-create"),
     path("findings/", api.FindingList.as_view(), name="finding-list"),
+    path("verification-items/", api.VerificationItemList.as_view(), name="item-list"),
+    path(
+        "verification-items/<int:pk>/resolve/",
+        api.VerificationItemResolve.as_view(),
+        name="item-resolve",
+    ),
     path("findings/<int:pk>/rectify/", api.FindingRectify.as_view(), name="finding-rectify"),
     path("findings/<int:pk>/verify/", api.FindingVerify.as_view(), name="finding-verify"),
     path("findings/<int:pk>/reject/", api.FindingReject.as_view(), name="finding-reject"),

@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "marketing_ops.models.ImportJob.Status",
         "AuditStatusEnum": "audits.models.Audit.Status",
         "FindingStatusEnum": "audits.models.Finding.Status",
+        "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
+        "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
+        "SignOffResultEnum": "audits.models.SignOff.Result",
     },
 }
 
@@ -296,6 +299,10 @@ ARREARS_IMPORT_MAINTENANCE_MEM_MB = env.int("ARREARS_IMPORT_MAINTENANCE_MEM_MB",
 ARREARS_IMPORT_STREAMS = env.int("ARREARS_IMPORT_STREAMS", default=2)
 ARREARS_IMPORT_STREAM_MIN_BYTES = env.int("ARREARS_IMPORT_STREAM_MIN_BYTES", default=8 << 20)
 REFUND_REVIEW_THRESHOLD = Decimal(env.str("REFUND_REVIEW_THRESHOLD", default="1000.00"))
+# Audit rules' windows (docs/rules.md#verification-items): R1 looks back this many days for an
+# earlier identical refund; R2 looks this many days either side for a dismantle.
+AUDIT_R1_DAYS = env.int("AUDIT_R1_DAYS", default=30)
+AUDIT_R2_DAYS = env.int("AUDIT_R2_DAYS", default=7)
 
 # Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.
 DEMO_ARREARS_ACCOUNTS = env.int("DEMO_ARREARS_ACCOUNTS", default=20_000)

@@ -16,12 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audits.filters import AuditApiFilter, FindingApiFilter
-from audits.models import Audit, AuditCheck, Finding, FindingEvidence, SignOff
+from audits.filters import AuditApiFilter, FindingApiFilter, ItemApiFilter
+from audits.models import Audit, AuditCheck, Finding, FindingEvidence, SignOff, VerificationItem
 from audits.selectors import audits as audit_reads
 from audits.selectors import findings as finding_reads
+from audits.selectors import items as item_reads
 from audits.services import audits as audit_writes
 from audits.services import findings as finding_writes
+from audits.services import items as item_writes
 from marketing_ops.access import CITY_ROLES, get_visible_or_404
 from marketing_ops.api import BusinessDateField, ErrorSerializer, roles_required
 from marketing_ops.money import MONEY
@@ -407,3 +409,57 @@ class FindingEvidenceView(APIView):
             document=data.validated_data["document"],
         )
         return Response(FindingEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+# --------------------------------------------------------------------------- verification items
+
+
+class VerificationItemSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county.code")
+    amount = serializers.DecimalField(allow_null=True, **MONEY)
+
+    class Meta:
+        model = VerificationItem
+        fields = [
+            "id",
+            "rule",
+            "county",
+            "business_date",
+            "account_no",
+            "order_no",
+            "amount",
+            "explanation",
+            "status",
+            "explained_by",
+            "note",
+            "finding",
+        ]
+
+
+class ItemResolveSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=VerificationItem.Result.choices)
+    note = serializers.CharField()
+
+
+class VerificationItemList(generics.ListAPIView):
+    """Verification items in your scope; filters ``date``, ``rule``, ``county`` (code),
+    ``status``."""
+
+    serializer_class = VerificationItemSerializer
+    filterset_class = ItemApiFilter
+
+    def get_queryset(self) -> QuerySet[VerificationItem]:
+        return item_reads.item_queryset(self.request.user)
+
+
+class VerificationItemResolve(APIView):
+    """Work an open item: ``ok`` with a note, or ``problem``, which opens a finding (its id in
+    ``finding``). Level-2 auditors and the county's level-1 auditor."""
+
+    @extend_schema(request=ItemResolveSerializer, responses=VerificationItemSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        item = get_visible_or_404(VerificationItem.objects.all(), request.user, pk=pk)
+        data = ItemResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = item_writes.item_resolve(item=item, user=request.user, **data.validated_data)
+        return Response(VerificationItemSerializer(item).data)
