@@ -122,7 +122,10 @@ def _csv_rows(fileobj: IO[bytes]) -> Generator[list[Any], None, None]:
     except csv.Error as exc:
         raise file_error(f"The CSV file is malformed: {exc}.")
     finally:
-        text.detach()
+        # Hand the upload back unclosed; a generator dropped after the upload itself was
+        # closed (the request ended) has nothing left to hand back.
+        if not fileobj.closed:
+            text.detach()
 
 
 def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
