@@ -20,6 +20,20 @@ RefundRow = tuple[dt.date, int, str, str, str, Decimal, str | None]
 DismantleRow = tuple[dt.date, int, str, str, int, str | None, bool, str | None]
 
 
+def _upsert_on_order_no(
+    model: type[RefundRecord] | type[DismantleRecord], records: Sequence, fields: list[str]
+) -> None:
+    """Insert ``records``, or update ``fields`` (and the import time) of the ones whose order
+    number is already on record: the same orders imported again are updated, never doubled."""
+    model.objects.bulk_create(
+        records,
+        update_conflicts=True,
+        unique_fields=["order_no"],
+        update_fields=[*fields, "imported_at"],
+        batch_size=2000,
+    )
+
+
 @transaction.atomic
 def refunds_write(*, rows: Sequence[RefundRow]) -> int:
     """Upsert the refunds on ``order_no`` and run R1, R2, R3, R6 over their dates."""
@@ -35,20 +49,10 @@ def refunds_write(*, rows: Sequence[RefundRow]) -> int:
         )
         for day, county_id, account_no, order_no, refund_type, amount, operator in rows
     ]
-    RefundRecord.objects.bulk_create(
+    _upsert_on_order_no(
+        RefundRecord,
         records,
-        update_conflicts=True,
-        unique_fields=["order_no"],
-        update_fields=[
-            "business_date",
-            "county",
-            "account_no",
-            "refund_type",
-            "amount",
-            "operator",
-            "imported_at",
-        ],
-        batch_size=2000,
+        ["business_date", "county", "account_no", "refund_type", "amount", "operator"],
     )
     if records:
         days = [r.business_date for r in records]
@@ -73,11 +77,10 @@ def dismantles_write(*, rows: Sequence[DismantleRow]) -> int:
         )
         for day, county_id, account_no, order_no, line_id, serial, returned, reason in rows
     ]
-    DismantleRecord.objects.bulk_create(
+    _upsert_on_order_no(
+        DismantleRecord,
         records,
-        update_conflicts=True,
-        unique_fields=["order_no"],
-        update_fields=[
+        [
             "business_date",
             "county",
             "account_no",
@@ -85,9 +88,7 @@ def dismantles_write(*, rows: Sequence[DismantleRow]) -> int:
             "terminal_serial",
             "terminal_returned",
             "reason",
-            "imported_at",
         ],
-        batch_size=2000,
     )
     if records:
         days = [r.business_date for r in records]
