@@ -218,7 +218,9 @@ class NoticeTable(tables.Table):
     )
     week_start = IsoDateColumn(verbose_name=_("From"))
     week_end = IsoDateColumn(verbose_name=_("To"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(
+        accessor="get_status_display", order_by="status", verbose_name=_("Status")
+    )
     criticised = tables.Column(
         accessor="criticism", verbose_name=_("Criticised"), orderable=False, empty_values=()
     )

@@ -381,7 +381,7 @@ def test_the_command_drafts_a_week_and_prints_the_reasons(county_a, make_audit, 
     make_audit(county_a, "daily", "2026-11-12")
     out = io.StringIO()
     call_command("audits_notice", "--week", WEEK, stdout=out)
-    assert "Notice 2026-W46 (Draft): 1 counties criticised, 0 commended." in out.getvalue()
+    assert "Notice 2026-W46 (Draft): criticised 1, commended 0." in out.getvalue()
     assert "C01 Alpha District: 1 daily audit overdue" in out.getvalue()
     call_command("audits_notice", stdout=io.StringIO())  # default: the week just ended
     assert WeeklyNotice.objects.count() == 1

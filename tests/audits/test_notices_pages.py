@@ -155,6 +155,7 @@ def test_the_archive_filters_by_status_and_exports_the_reasons(client_for, city_
     assert set(by_week) == {"2026-W46", "2026-W45"}
     assert "Alpha District: 1 daily audit overdue" in by_week["2026-W46"]
     assert "Beta County" in by_week["2026-W46"]
+    assert by_week["2026-W45"][3] == "Published"
 
 
 def test_an_empty_archive_says_how_notices_come(client_for, staff_a):

@@ -30,8 +30,7 @@ class Command(BaseCommand):
         view = notice_view(notice)
         self.stdout.write(
             f"Notice {notice.week} ({notice.get_status_display()}): "
-            f"{len(view.criticism)} counties criticised, "
-            f"{len(view.commendation)} commended."
+            f"criticised {len(view.criticism)}, commended {len(view.commendation)}."
         )
         for row in view.criticism:
             self.stdout.write(f"  {row.code} {row.name}: {'; '.join(row.reasons)}")
