@@ -39,7 +39,7 @@ class ReasonSerializer(serializers.Serializer):
             reads.ITEMS_OPEN,
         ]
     )
-    cadence = serializers.ChoiceField(choices=Cadence.values, allow_null=True)
+    cadence = serializers.ChoiceField(choices=Cadence.choices, allow_null=True)
     count = serializers.IntegerField()
     days = serializers.IntegerField(allow_null=True)
     text = serializers.CharField()
