@@ -14,6 +14,7 @@ from audits.models import (
     RefundRecord,
     SignOff,
     VerificationItem,
+    WeeklyNotice,
 )
 
 
@@ -141,3 +142,19 @@ class VerificationItemAdmin(admin.ModelAdmin):
     list_filter = ("rule", "status", "county")
     search_fields = ("order_no", "account_no")
     raw_id_fields = ("refund", "dismantle", "finding", "worked_by")
+
+
+@admin.register(WeeklyNotice)
+class WeeklyNoticeAdmin(admin.ModelAdmin):
+    """Drafted and published on the pages; a published notice is read-only here too."""
+
+    list_display = ("week", "status", "week_start", "drafted_at", "published_at", "published_by")
+    list_select_related = ("published_by",)
+    list_filter = ("status",)
+    search_fields = ("week",)
+    raw_id_fields = ("published_by",)
+
+    def has_change_permission(self, request: HttpRequest, obj: WeeklyNotice | None = None) -> bool:
+        if obj is not None and obj.published:
+            return False
+        return super().has_change_permission(request, obj)

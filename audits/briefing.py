@@ -2,7 +2,8 @@
 
 Daily: the audits that became overdue on the day (due that day, neither passed nor failed), all
 audits overdue and the findings past their due date and not verified, counted per county and
-listed. Weekly: one line with the overdue audits and the findings past due. Monthly: the audits
+listed. Weekly: one line with the overdue audits and the findings past due, and the weekly
+audit notice of the week (marked draft until published). Monthly: the audits
 due in the month per county (passed on time against due, the pass rate, passed late, failed,
 overdue) and the open findings. A county's briefing is read with the scope of that county's
 head, so it holds that county only. Each section runs a fixed number of queries.
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
+from audits.selectors import notices
 from audits.selectors.audits import OPEN_STATUSES
 from marketing_ops.access import AnyUser, briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
@@ -171,7 +174,60 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
         "At the end of the week: %(audits)s audits overdue, %(findings)s findings past their "
         "due date and not verified."
     ) % {"audits": count(audits), "findings": count(findings)}
-    return Section(_("Audits"), lines=[line], order=ORDER)
+    notice_lines, notice_tables = notice_part(period, county)
+    return Section(_("Audits"), lines=[line, *notice_lines], tables=notice_tables, order=ORDER)
+
+
+def notice_part(period: BriefingPeriod, county: County | None) -> tuple[list[str], list[Sheet]]:
+    """The weekly audit notice of the week (docs/rules.md#weekly-audit-notice): criticism and
+    commendation, marked draft until published. The city's briefing carries the draft; a
+    county's carries the notice once published (as its head sees it on the pages), and only
+    that county's part of it. One query."""
+    notice = notices.notice_of_week(briefing_reader(county), period.label)
+    if notice is None:
+        missing = (
+            _("The audit notice of %(week)s is not drafted yet.")
+            if county is None
+            else _("The audit notice of %(week)s is not published yet.")
+        )
+        return [missing % {"week": period.label}], []
+    view = notices.notice_view(notice, county.code if county else None)
+    if notice.published and notice.published_at:
+        state = _("published %(day)s") % {
+            "day": timezone.localdate(notice.published_at).isoformat()
+        }
+    else:
+        state = _("draft, not published yet")
+    lines = [_("Audit notice %(week)s (%(state)s):") % {"week": notice.week, "state": state}]
+    if county is not None:
+        if view.criticism:
+            lines.append(
+                _("Criticism of %(county)s: %(reasons)s.")
+                % {"county": county.name, "reasons": ", ".join(view.criticism[0].reasons)}
+            )
+        elif view.commendation:
+            lines.append(_("Commendation: %(county)s.") % {"county": county.name})
+        else:
+            lines.append(
+                _("%(county)s is neither criticised nor commended.") % {"county": county.name}
+            )
+    else:
+        criticised = "; ".join(f"{row.name} ({', '.join(row.reasons)})" for row in view.criticism)
+        commended = ", ".join(row.name for row in view.commendation)
+        lines.append(_("Criticism: %(list)s.") % {"list": criticised or _("none")})
+        lines.append(_("Commendation: %(list)s.") % {"list": commended or _("none")})
+    if notice.remarks:
+        lines.append(_("Remarks of the city: %(remarks)s") % {"remarks": notice.remarks})
+    title = _("Audit notice %(week)s (%(state)s)") % {
+        "week": notice.week,
+        "state": notice.get_status_display().lower(),
+    }
+    headers = [_("County"), _("Name"), _("Notice"), _("Reasons")]
+    rows: list[list[object]] = [
+        [row.code, row.name, _("Criticism"), "; ".join(row.reasons)] for row in view.criticism
+    ]
+    rows += [[row.code, row.name, _("Commendation"), ""] for row in view.commendation]
+    return lines, [Sheet(title, headers, rows)]
 
 
 @dataclass(frozen=True)

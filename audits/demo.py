@@ -18,9 +18,18 @@ from django.db.models import Exists, OuterRef
 
 from arrears.models import Account
 from audits.calculations import required_levels
-from audits.models import Audit, AuditCheck, Finding, Holiday, SignOff, VerificationItem
+from audits.models import (
+    Audit,
+    AuditCheck,
+    Finding,
+    Holiday,
+    SignOff,
+    VerificationItem,
+    WeeklyNotice,
+)
 from audits.services import audits as writes
 from audits.services import findings as finding_writes
+from audits.services import notices as notice_writes
 from audits.services import records
 
 
@@ -146,6 +155,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
         + (f"; {yesterday_c01} waits for c01_auditor" if yesterday_c01 else "")
     )
     seed_records(stdout, today)
+    seed_notices(stdout, today, users["city"])
     return {}
 
 
@@ -234,4 +244,32 @@ def seed_records(stdout: Any, today: dt.date) -> None:
     items = VerificationItem.objects.count()
     stdout.write(
         f"  verification: {len(refunds)} refunds, {len(dismantles)} dismantles, {items} items"
+    )
+
+
+def seed_notices(stdout: Any, today: dt.date, city: Any) -> None:
+    """The weekly audit notices: the week before last published by ``city`` on the Monday
+    after it, with remarks; the week just ended drafted (as Monday's beat job does), waiting
+    for city staff to add remarks and publish. A rerun leaves the published one as it is and
+    refreshes the draft."""
+    last = notice_writes.week_just_ended(today)
+    before = notice_writes.week_just_ended(today - dt.timedelta(days=7))
+    published = notice_writes.notice_draft(week=before)
+    if not published.published:
+        published = notice_writes.notice_publish(
+            user=city,
+            week=before,
+            remarks=(
+                "Counties named above: clear the overdue audits and past-due findings this "
+                "week and report to the support center by Friday."
+            ),
+        )
+        monday = published.week_end + dt.timedelta(days=1)
+        WeeklyNotice.objects.filter(pk=published.pk).update(
+            drafted_at=_at(monday, 6), published_at=_at(monday, 10)
+        )
+    draft = notice_writes.notice_draft(week=last)
+    stdout.write(
+        f"  notices: {before} published ({len(published.criticism)} criticised, "
+        f"{len(published.commendation)} commended); {last} {draft.status}"
     )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, Finding, VerificationItem
+from audits.models import Audit, Finding, VerificationItem, WeeklyNotice
 from audits.selectors.audits import overdue_q as audit_overdue_q
 from audits.selectors.findings import overdue_q as finding_overdue_q
 from marketing_ops.access import is_city_wide, visible_counties
@@ -147,4 +147,23 @@ class ItemFilter(CountyChoiceMixin, BootstrapFilterSet):
 
     class Meta:
         model = VerificationItem
+        fields: list[str] = []
+
+
+class NoticeFilter(BootstrapFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=WeeklyNotice.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    week = django_filters.CharFilter(lookup_expr="startswith", label=_("Week (YYYY or YYYY-Www)"))
+
+    class Meta:
+        model = WeeklyNotice
+        fields: list[str] = []
+
+
+class NoticeApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=WeeklyNotice.Status.choices)
+
+    class Meta:
+        model = WeeklyNotice
         fields: list[str] = []

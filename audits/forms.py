@@ -79,3 +79,12 @@ class ItemResolveForm(BootstrapFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeRemarksForm(BootstrapFormMixin, forms.Form):
+    remarks = forms.CharField(
+        label=_("Remarks of the city"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

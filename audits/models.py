@@ -542,3 +542,63 @@ class VerificationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.order_no}"
+
+
+class WeeklyNotice(models.Model):
+    """The weekly audit notice of one ISO week (docs/rules.md#weekly-audit-notice): the counties
+    criticised with their reasons and counts, the counties commended, the city's remarks.
+
+    ``criticism`` and ``commendation`` are a snapshot the draft service writes: a draft is
+    rewritten from the data whenever it is drafted again; a published notice is never written
+    again, so it stays exactly as it was published. ``criticism`` is ``[{"county": code, "name":
+    name, "reasons": [{"kind": …, "cadence": …, "count": n}]}]``, ``commendation`` is
+    ``[{"county": code, "name": name}]``, both in the counties' order."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    week = models.CharField(_("week"), max_length=8, unique=True, help_text="YYYY-Www")
+    week_start = models.DateField(_("week start"))
+    week_end = models.DateField(_("week end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    criticism = models.JSONField(_("criticism"), default=list, blank=True)
+    commendation = models.JSONField(_("commendation"), default=list, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly notice")
+        verbose_name_plural = _("weekly notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="notice_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(week_start__lte=models.F("week_end")), name="notice_week_order"
+            ),
+            # A published notice says when it was published.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="notice_published_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.week
+
+    @property
+    def published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audits.calculations import required_levels
 from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
+from audits.selectors.notices import reason_text
 from marketing_ops.tables import DateColumn, MoneyColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -204,3 +205,50 @@ class ItemOverviewTable(tables.Table):
     class Meta:
         attrs = TABLE_ATTRS
         sequence = ("county", "...", "open_total", "worked_total")
+
+
+class NoticeTable(tables.Table):
+    """The archive of weekly notices: who was criticised (with the reasons, in the export) and
+    commended."""
+
+    week = tables.Column(
+        linkify=("audits:notice", {"week": tables.A("week")}),
+        verbose_name=_("Week"),
+        order_by="week_start",
+    )
+    week_start = IsoDateColumn(verbose_name=_("From"))
+    week_end = IsoDateColumn(verbose_name=_("To"))
+    status = tables.Column(
+        accessor="get_status_display", order_by="status", verbose_name=_("Status")
+    )
+    criticised = tables.Column(
+        accessor="criticism", verbose_name=_("Criticised"), orderable=False, empty_values=()
+    )
+    commended = tables.Column(
+        accessor="commendation", verbose_name=_("Commended"), orderable=False, empty_values=()
+    )
+    published_at = tables.DateTimeColumn(verbose_name=_("Published"), format="Y-m-d H:i")
+    published_by = tables.Column(accessor="published_by__username", verbose_name=_("By"))
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        order_by = ("-week",)
+        empty_text = _(
+            "No notice here yet. The notice of a week is drafted on Monday morning from the "
+            "audits, findings and verification items; published notices appear once city staff "
+            "publish them."
+        )
+
+    def render_criticised(self, value: list[dict[str, Any]]) -> str:
+        return ", ".join(row["name"] for row in value) or "—"
+
+    def value_criticised(self, value: list[dict[str, Any]]) -> str:
+        return "; ".join(
+            f"{row['name']}: {', '.join(reason_text(r) for r in row['reasons'])}" for row in value
+        )
+
+    def render_commended(self, value: list[dict[str, Any]]) -> str:
+        return ", ".join(row["name"] for row in value) or "—"
+
+    def value_commended(self, value: list[dict[str, Any]]) -> str:
+        return ", ".join(row["name"] for row in value)

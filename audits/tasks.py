@@ -7,6 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from audits.services import notices
 from audits.services.audits import audits_create as create
 
 
@@ -16,3 +17,12 @@ def audits_create(day: str | None = None) -> int:
     date, default today), with catch-up; idempotent. Returns how many were created."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     return create(today=today)
+
+
+@shared_task(name="audits.tasks.notice_draft")
+def notice_draft(week: str | None = None) -> str:
+    """The beat's job on Monday 06:30 (after the audits of 06:00): draft, or refresh, the weekly
+    notice of ``week`` (default the week just ended); a published notice stays as it is.
+    Returns the week drafted."""
+    label = week or notices.week_just_ended(timezone.localdate())
+    return notices.notice_draft(week=label).week

@@ -1,13 +1,17 @@
 """Pages (``urlpatterns``, namespace "audits") and API (``api_urlpatterns``, /api/v1/audits/)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from audits.api import audits as api
+from audits.api import notices as notice_api
 from audits.views import audits as views
 from audits.views import findings as finding_views
 from audits.views import items as item_views
+from audits.views import notices as notice_views
 
 app_name = "audits"
+#: An ISO week in a path: YYYY-Www.
+WEEK = notice_api.WEEK
 urlpatterns: list = [
     path("", views.audit_calendar, name="calendar"),
     path("list/", views.audit_list, name="list"),
@@ -26,6 +30,10 @@ urlpatterns: list = [
     path("verification-items/overview/", item_views.item_overview, name="items-overview"),
     path("verification-items/<int:pk>/", item_views.item_resolve, name="item"),
     path("evidence/<int:pk>/", finding_views.evidence_download, name="evidence"),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/draft/", notice_views.notice_draft, name="notice-draft"),
+    re_path(rf"^notices/(?P<week>{WEEK})/$", notice_views.notice_detail, name="notice"),
+    re_path(rf"^notices/(?P<week>{WEEK})/edit/$", notice_views.notice_action, name="notice-action"),
 ]
 api_urlpatterns: list = [
     path("", api.AuditList.as_view(), name="audit-list"),
@@ -46,4 +54,12 @@ api_urlpatterns: list = [
     path("<int:pk>/sign/", api.AuditSign.as_view(), name="audit-sign"),
     path("<int:pk>/reopen/", api.AuditReopen.as_view(), name="audit-reopen"),
     path("<int:pk>/findings/", api.AuditFindingCreate.as_view(), name="finding-create"),
+    path("notices/", notice_api.NoticeList.as_view(), name="notice-list"),
+    path("notices/draft/", notice_api.NoticeDraft.as_view(), name="notice-draft"),
+    re_path(rf"^notices/(?P<week>{WEEK})/$", notice_api.NoticeDetail.as_view(), name="notice"),
+    re_path(
+        rf"^notices/(?P<week>{WEEK})/publish/$",
+        notice_api.NoticePublish.as_view(),
+        name="notice-publish",
+    ),
 ]

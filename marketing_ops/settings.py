@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audits.tasks.audits_create",
         "schedule": crontab(hour=6, minute=0, day_of_month="1"),
     },
+    # The weekly audit notice of the week just ended, drafted after Monday's audits.
+    "audits-notice-weekly": {
+        "task": "audits.tasks.notice_draft",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),

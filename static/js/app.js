@@ -2,6 +2,8 @@
 // Content-Security-Policy runs only scripts from our origin or with the request's nonce).
 //   <form data-confirm="Question?">  asks before it is submitted; "Cancel" keeps it unsent.
 //   <select data-submit-on-change>   submits its form as soon as another option is chosen.
+//   <button data-confirm="Question?"> asks before this submit button sends its form.
+//   <button data-print>              prints the page.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -11,11 +13,23 @@
         event.preventDefault();
       }
     }
+    var button = event.submitter;
+    if (!event.defaultPrevented && button instanceof HTMLElement && button.dataset.confirm !== undefined) {
+      if (!window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+      }
+    }
   });
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLElement && field.hasAttribute("data-submit-on-change") && field.form) {
       field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("[data-print]")) {
+      window.print();
     }
   });
 })();
