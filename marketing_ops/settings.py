@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "FalseUserStatusEnum": "audits.models.FalseUserCase.Status",
+        "FalseUserSourceEnum": "audits.models.FalseUserCase.Source",
     },
 }
 

@@ -89,15 +89,15 @@ class FalseUserReportSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class NoteSerializer(serializers.Serializer):
+class FalseUserNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class FalseUserReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class RemoveSerializer(serializers.Serializer):
+class FalseUserRemoveSerializer(serializers.Serializer):
     removed_on = BusinessDateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -172,26 +172,26 @@ def _step(
 class FalseUserConfirm(APIView):
     """A suspected case is confirmed (auditors, city staff), with an optional ``note``."""
 
-    @extend_schema(request=NoteSerializer, responses=FalseUserDetailSerializer)
+    @extend_schema(request=FalseUserNoteSerializer, responses=FalseUserDetailSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        return _step(request, pk, NoteSerializer, writes.false_user_confirm)
+        return _step(request, pk, FalseUserNoteSerializer, writes.false_user_confirm)
 
 
 class FalseUserClear(APIView):
     """An open case is cleared with a ``reason`` (auditors, city staff)."""
 
-    @extend_schema(request=ReasonSerializer, responses=FalseUserDetailSerializer)
+    @extend_schema(request=FalseUserReasonSerializer, responses=FalseUserDetailSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        return _step(request, pk, ReasonSerializer, writes.false_user_clear)
+        return _step(request, pk, FalseUserReasonSerializer, writes.false_user_clear)
 
 
 class FalseUserRemove(APIView):
     """A confirmed case is removed: the account is dismantled on ``removed_on`` (default
     today), reason "false user" (auditors, city staff)."""
 
-    @extend_schema(request=RemoveSerializer, responses=FalseUserDetailSerializer)
+    @extend_schema(request=FalseUserRemoveSerializer, responses=FalseUserDetailSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        return _step(request, pk, RemoveSerializer, writes.false_user_remove)
+        return _step(request, pk, FalseUserRemoveSerializer, writes.false_user_remove)
 
 
 class FalseUsersFind(APIView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -22,7 +23,7 @@ from marketing_ops.api import BusinessDateField, query_params, signed_in_user
 from marketing_ops.periods import Month, business_window
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class OnSiteFollowUpSerializer(serializers.ModelSerializer):
     verification = serializers.IntegerField(source="verification_id")
     owner = serializers.CharField(source="owner.username")
     done_at = serializers.DateTimeField(allow_null=True)
@@ -57,7 +58,7 @@ class OnSiteSerializer(serializers.ModelSerializer):
 
 
 class OnSiteDetailSerializer(OnSiteSerializer):
-    follow_ups = FollowUpSerializer(many=True)
+    follow_ups = OnSiteFollowUpSerializer(many=True)
 
     class Meta(OnSiteSerializer.Meta):
         fields = [*OnSiteSerializer.Meta.fields, "follow_ups"]
@@ -85,7 +86,7 @@ class OnSiteCreateSerializer(OnSiteWriteSerializer):
     county = serializers.CharField(help_text="County code, e.g. C01.")
 
 
-class FollowUpCreateSerializer(serializers.Serializer):
+class OnSiteFollowUpCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     owner = serializers.CharField(help_text="Username of a user of the verification's county.")
     due_on = BusinessDateField()
@@ -118,6 +119,8 @@ class OnSiteList(generics.ListAPIView):
 
     @extend_schema(request=OnSiteCreateSerializer, responses={201: OnSiteDetailSerializer})
     def post(self, request: Request) -> Response:
+        if not reads.may_record(request.user):
+            raise PermissionDenied(writes.RECORDERS)
         data = OnSiteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -160,34 +163,36 @@ class OnSiteDetail(APIView):
 class FollowUpCreate(APIView):
     """Add a follow-up to the verification (auditors, city staff)."""
 
-    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
+    @extend_schema(
+        request=OnSiteFollowUpCreateSerializer, responses={201: OnSiteFollowUpSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         verification = get_visible_or_404(
             OnSiteVerification.objects.select_related("county"), request.user, pk=pk
         )
-        data = FollowUpCreateSerializer(data=request.data)
+        data = OnSiteFollowUpCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         follow_up = writes.follow_up_add(
             verification=verification, user=request.user, **data.validated_data
         )
         follow_up = FollowUp.objects.select_related("owner", "done_by").get(pk=follow_up.pk)
-        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return Response(OnSiteFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
 class FollowUpDone(APIView):
     """Mark a follow-up done: its owner, county staff of the county, auditors, city staff."""
 
-    @extend_schema(request=None, responses=FollowUpSerializer)
+    @extend_schema(request=None, responses=OnSiteFollowUpSerializer)
     def post(self, request: Request, pk: int) -> Response:
         follow_up = get_visible_or_404(
             FollowUp.objects.select_related("verification"), request.user, pk=pk
         )
         writes.follow_up_done(follow_up=follow_up, user=signed_in_user(request))
         follow_up = FollowUp.objects.select_related("owner", "done_by").get(pk=follow_up.pk)
-        return Response(FollowUpSerializer(follow_up).data)
+        return Response(OnSiteFollowUpSerializer(follow_up).data)
 
 
-class FollowUpQuery(serializers.Serializer):
+class OnSiteFollowUpQuery(serializers.Serializer):
     past_due = serializers.BooleanField(
         required=False, default=False, help_text="true: only those not done after their due date."
     )
@@ -197,14 +202,14 @@ class FollowUpList(generics.ListAPIView):
     """Follow-ups in your scope, earliest due first; ``past_due=true`` for those not done
     after their due date."""
 
-    serializer_class = FollowUpSerializer
+    serializer_class = OnSiteFollowUpSerializer
 
     def get_queryset(self) -> QuerySet[FollowUp]:
         follow_ups = reads.follow_up_queryset(self.request.user).order_by("due_on", "pk")
-        if query_params(self.request, FollowUpQuery).get("past_due"):
+        if query_params(self.request, OnSiteFollowUpQuery).get("past_due"):
             follow_ups = follow_ups.filter(reads.past_due_q(timezone.localdate()))
         return follow_ups
 
-    @extend_schema(parameters=[FollowUpQuery])
+    @extend_schema(parameters=[OnSiteFollowUpQuery])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

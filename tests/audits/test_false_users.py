@@ -4,22 +4,23 @@ account, clear, the counts per county and month, and access to every page and en
 
 import datetime as dt
 import io
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from arrears.models import Account, Bill
 from audits import tasks
-from audits.models import FalseUserCase
+from audits.models import FalseUserCase, FalseUserEvent
 from audits.selectors import false_users as reads
 from audits.services import false_users as writes
-from marketing_ops.models import BusinessLine
+from marketing_ops.models import BusinessLine, County
 
 #: The six months ending with the latest billed month (today is 2026-11-17).
 WINDOW = ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
@@ -465,3 +466,45 @@ def test_api_query_counts_do_not_grow(
     writes.false_users_find()
     with django_assert_max_num_queries(10):
         assert api_for(city_user).get("/api/v1/audits/false-users/").json()["count"] == 20
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_leave_one_case_per_account():
+    county = County.objects.create(code="C01", name="Alpha", kind="district", sort_order=1)
+    line, _ = BusinessLine.objects.get_or_create(
+        code="FIXED_PHONE", defaults={"name": "Ordinary phones", "sort_order": 4}
+    )
+    for n in range(20):
+        zero_run(
+            Account.objects.create(
+                account_no=f"A-{n:02d}",
+                county=county,
+                business_line=line,
+                customer_name="x",
+                opened_on=dt.date(2024, 1, 1),
+            )
+        )
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(writes.false_users_find())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(results) == 20
+    assert FalseUserCase.objects.count() == 20
+    assert FalseUserEvent.objects.count() == 20
+    assert connection.vendor == "postgresql"
