@@ -202,11 +202,19 @@ def false_user_remove(
     if removed_on > today:
         raise ValidationError({"removed_on": _("An account cannot be removed on a future day.")})
     account = case.account
-    if account.status != Account.Status.DISMANTLED:
+    if account.status == Account.Status.DISMANTLED:
+        # Dismantled meanwhile (an accounts import): the case closes, the account stays as is.
+        what = _("The account was already dismantled on %(day)s.") % {
+            "day": f"{account.status_changed_on:%Y-%m-%d}" if account.status_changed_on else "?"
+        }
+    else:
         try:
             account_writes.account_dismantle(account=account, on=removed_on)
         except ValidationError as error:
             raise ValidationError({"removed_on": error.messages})
+        what = _("Account dismantled on %(day)s, reason: false user.") % {
+            "day": f"{removed_on:%Y-%m-%d}"
+        }
     note = (note or "").strip()
     case.status = Status.REMOVED
     case.removed_on = removed_on
@@ -214,20 +222,5 @@ def false_user_remove(
     if note:
         case.notes = "\n".join(filter(None, (case.notes, note)))
     case.save(update_fields=["status", "removed_on", "closed_by", "closed_at", "notes"])
-    _event(
-        case,
-        Action.REMOVED,
-        user,
-        now,
-        " ".join(
-            filter(
-                None,
-                (
-                    _("Account dismantled on %(day)s, reason: false user.")
-                    % {"day": f"{removed_on:%Y-%m-%d}"},
-                    note,
-                ),
-            )
-        ),
-    )
+    _event(case, Action.REMOVED, user, now, " ".join(filter(None, (what, note))))
     return case

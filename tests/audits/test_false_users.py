@@ -508,3 +508,16 @@ def test_two_concurrent_runs_leave_one_case_per_account():
     assert FalseUserCase.objects.count() == 20
     assert FalseUserEvent.objects.count() == 20
     assert connection.vendor == "postgresql"
+
+
+def test_removing_an_account_dismantled_meanwhile_closes_the_case_and_keeps_its_date(
+    suspect, auditor2
+):
+    writes.false_user_confirm(case=suspect, user=auditor2)
+    Account.objects.filter(pk=suspect.account_id).update(
+        status="dismantled", status_changed_on=dt.date(2026, 11, 2)
+    )
+    case = writes.false_user_remove(case=suspect, user=auditor2)
+    assert case.status == "removed"
+    assert Account.objects.get(pk=suspect.account_id).status_changed_on == dt.date(2026, 11, 2)
+    assert "already dismantled on 2026-11-02" in case.events.last().note
