@@ -7,10 +7,14 @@ from audits.models import (
     ChecklistItem,
     ChecklistTemplate,
     DismantleRecord,
+    FalseUserCase,
+    FalseUserEvent,
     Finding,
     FindingEvent,
     FindingEvidence,
+    FollowUp,
     Holiday,
+    OnSiteVerification,
     RefundRecord,
     SignOff,
     VerificationItem,
@@ -142,6 +146,39 @@ class VerificationItemAdmin(admin.ModelAdmin):
     list_filter = ("rule", "status", "county")
     search_fields = ("order_no", "account_no")
     raw_id_fields = ("refund", "dismantle", "finding", "worked_by")
+
+
+class FalseUserEventInline(admin.TabularInline):
+    model = FalseUserEvent
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(FalseUserCase)
+class FalseUserCaseAdmin(admin.ModelAdmin):
+    list_display = ("pk", "account", "county", "source", "status", "reported_at", "removed_on")
+    list_select_related = ("account", "county")
+    list_filter = ("status", "source", "county")
+    search_fields = ("account__account_no", "account__customer_name")
+    raw_id_fields = ("account", "reported_by", "confirmed_by", "closed_by")
+    inlines = [FalseUserEventInline]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    raw_id_fields = ("owner", "done_by")
+
+
+@admin.register(OnSiteVerification)
+class OnSiteVerificationAdmin(admin.ModelAdmin):
+    list_display = ("date", "county", "scope", "created_by")
+    list_select_related = ("county", "created_by")
+    list_filter = ("county",)
+    search_fields = ("scope", "participants", "result")
+    date_hierarchy = "date"
+    raw_id_fields = ("created_by",)
+    inlines = [FollowUpInline]
 
 
 @admin.register(WeeklyNotice)

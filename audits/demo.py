@@ -14,23 +14,32 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
-from arrears.models import Account
+from arrears.models import Account, Bill
+from arrears.services import bill_totals
 from audits.calculations import required_levels
 from audits.models import (
     Audit,
     AuditCheck,
+    FalseUserCase,
     Finding,
     Holiday,
+    OnSiteVerification,
     SignOff,
     VerificationItem,
     WeeklyNotice,
 )
+from audits.selectors import false_users as false_user_reads
 from audits.services import audits as writes
+from audits.services import false_users as false_user_writes
 from audits.services import findings as finding_writes
 from audits.services import notices as notice_writes
+from audits.services import onsite as onsite_writes
 from audits.services import records
+from marketing_ops.models import BusinessLine, County
+from marketing_ops.money import ZERO
+from marketing_ops.periods import Month
 
 
 def _pick(audit: Audit) -> int:
@@ -155,6 +164,8 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
         + (f"; {yesterday_c01} waits for c01_auditor" if yesterday_c01 else "")
     )
     seed_records(stdout, today)
+    seed_false_users(stdout, today, users)
+    seed_onsite(stdout, today, users)
     seed_notices(stdout, today, users["city"])
     return {}
 
@@ -232,9 +243,9 @@ def seed_records(stdout: Any, today: dt.date) -> None:
     """The last business days' refunds and dismantles, through the same writes as the datasets
     (so the rules run); order numbers are fixed, so a rerun updates and creates no item."""
     accounts = list(
-        Account.objects.order_by("county__sort_order", "account_no").values_list(
-            "account_no", "county_id", "deposit", "business_line_id"
-        )
+        Account.objects.exclude(account_no__contains=FALSE_USER_MARK)
+        .order_by("county__sort_order", "account_no")
+        .values_list("account_no", "county_id", "deposit", "business_line_id")
     )
     if not accounts:
         return
@@ -245,6 +256,184 @@ def seed_records(stdout: Any, today: dt.date) -> None:
     stdout.write(
         f"  verification: {len(refunds)} refunds, {len(dismantles)} dismantles, {items} items"
     )
+
+
+# --------------------------------------------------------------------------- false users
+
+#: Demo accounts of the false-user cases: "<county>-FU<n>", kept out of the refund and
+#: dismantle draws so that those stay the same whether or not they exist yet.
+FALSE_USER_MARK = "-FU"
+#: Per county: how many accounts billed 0 every month (the rule finds them).
+FALSE_USER_ZEROS = {"C01": 3, "C02": 2, "C03": 2}
+
+
+def _false_user_accounts(today: dt.date) -> None:
+    """Accounts billed 0.00 in each of the twelve months up to the latest billed month, and one
+    per county billed a little but never paying (reported by hand)."""
+    latest = false_user_reads.latest_billed_month()
+    line = BusinessLine.objects.filter(code="FIXED_PHONE").first()
+    counties = {c.code: c for c in County.objects.filter(code__in=[*FALSE_USER_ZEROS, "C04"])}
+    if latest is None or line is None or not counties:
+        return
+    wanted: list[tuple[County, str, Decimal]] = []
+    for code, count in FALSE_USER_ZEROS.items():
+        if code in counties:
+            wanted += [(counties[code], f"{code}{FALSE_USER_MARK}{n}", ZERO) for n in range(count)]
+    if "C04" in counties:
+        wanted.append((counties["C04"], f"C04{FALSE_USER_MARK}M", Decimal("3.00")))
+    Account.objects.bulk_create(
+        [
+            Account(
+                account_no=account_no,
+                county=county,
+                business_line=line,
+                customer_name=f"Customer {account_no}",
+                opened_on=dt.date(today.year - 2, 1, 1),
+            )
+            for county, account_no, _fee in wanted
+        ],
+        ignore_conflicts=True,
+    )
+    ids = dict(
+        Account.objects.filter(account_no__in=[w[1] for w in wanted]).values_list(
+            "account_no", "pk"
+        )
+    )
+    months = [Month.of(latest).shift(-k).first_day for k in range(11, -1, -1)]
+    Bill.objects.bulk_create(
+        [
+            Bill(
+                account_id=ids[account_no],
+                county_id=county.pk,
+                billing_month=month,
+                amount_billed=fee,
+                amount_paid=ZERO,
+            )
+            for county, account_no, fee in wanted
+            for month in months
+        ],
+        ignore_conflicts=True,
+    )
+    for county in counties.values():
+        bill_totals.refresh(months, county.pk)
+
+
+def _case(account_no: str) -> FalseUserCase | None:
+    return (
+        FalseUserCase.objects.filter(account__account_no=account_no)
+        .select_related("account")
+        .first()
+    )
+
+
+def seed_false_users(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
+    """Suspects found by the rule and one reported by hand, worked into every state: C01's
+    first removed (its account dismantled), C02's first confirmed, C03's first cleared. A case
+    already past "suspected" is left as it is, so a rerun changes nothing."""
+    _false_user_accounts(today)
+    found = false_user_writes.false_users_find()
+    auditor, city = users.get("auditor2"), users.get("city")
+    if auditor is None or city is None:
+        return
+    manual = f"C04{FALSE_USER_MARK}M"
+    reporter = users.get("c04_staff")
+    if (
+        reporter is not None
+        and _case(manual) is None
+        and Account.objects.filter(account_no=manual).exists()
+    ):
+        false_user_writes.false_user_report(
+            user=reporter,
+            account_no=manual,
+            reason="Billed a few yuan a month for a year, never paid; nobody at the address.",
+        )
+    steps = {
+        f"C01{FALSE_USER_MARK}0": ("confirm", "remove"),
+        f"C02{FALSE_USER_MARK}0": ("confirm",),
+        f"C03{FALSE_USER_MARK}0": ("clear",),
+    }
+    for account_no, actions in steps.items():
+        case = _case(account_no)
+        if case is None or case.status != FalseUserCase.Status.SUSPECTED:
+            continue
+        for action in actions:
+            if action == "confirm":
+                case = false_user_writes.false_user_confirm(
+                    case=case, user=auditor, note="Visited: no one lives there."
+                )
+            elif action == "remove":
+                case = false_user_writes.false_user_remove(case=case, user=city)
+            else:
+                case = false_user_writes.false_user_clear(
+                    case=case, user=auditor, reason="A holiday home, used in summer."
+                )
+    counts = dict(
+        FalseUserCase.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    stdout.write(f"  false users: {found} found by the rule now; by status {counts}")
+
+
+# --------------------------------------------------------------------------- on-site verifications
+
+
+def seed_onsite(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
+    """An on-site verification of C01 this month with three follow-ups (one past due, one
+    done, one open), and one of C02 last month with everything done. Keyed on county, date
+    and scope, so a rerun adds nothing."""
+    auditor, city = users.get("auditor2"), users.get("city")
+    counties = {c.code: c for c in County.objects.filter(code__in=("C01", "C02"))}
+    if auditor is None or city is None or len(counties) < 2:
+        return
+    visit_day = today.replace(day=1) if today.day >= 3 else today - dt.timedelta(days=5)
+    last_month = Month.of(today).previous().first_day + dt.timedelta(days=14)
+    visits = (
+        (
+            counties["C01"],
+            visit_day,
+            "Deposit refunds and dismantles of the last month; cash desk",
+            (
+                ("Collect the customers' signatures on two deposit refunds", "c01_staff", 1, False),
+                ("Return the terminals of three dismantles to the warehouse", "c01_staff", 1, True),
+                ("Train the cash desk on refund vouchers", "c01_head", 30, False),
+            ),
+        ),
+        (
+            counties["C02"],
+            last_month,
+            "Arrears collection records",
+            (("File the promise-to-pay notes", "c02_staff", 7, True),),
+        ),
+    )
+    added = 0
+    for county, day, scope, follow_ups in visits:
+        if OnSiteVerification.objects.filter(county=county, date=day, scope=scope).exists():
+            continue
+        visit = onsite_writes.onsite_create(
+            user=auditor,
+            county=county,
+            date=day,
+            scope=scope,
+            participants=f"auditor2, {county.code.lower()}_auditor, {county.code.lower()}_staff",
+            result="Two deposit refunds without the customer's signature; "
+            "three terminals not yet returned.",
+        )
+        added += 1
+        for description, owner, due_days, done in follow_ups:
+            if owner not in users:
+                continue
+            follow_up = onsite_writes.follow_up_add(
+                verification=visit,
+                user=auditor,
+                description=description,
+                owner=owner,
+                due_on=day + dt.timedelta(days=due_days),
+            )
+            if done:
+                onsite_writes.follow_up_done(follow_up=follow_up, user=users[owner])
+    stdout.write(f"  on-site verifications: {added} added")
 
 
 def seed_notices(stdout: Any, today: dt.date, city: Any) -> None:

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import AuditCheck, Cadence, Finding, SignOff
-from marketing_ops.forms import BootstrapFormMixin
+from marketing_ops.forms import BootstrapFormMixin, BusinessDateField
+from marketing_ops.models import County
 from marketing_ops.money import MONEY
 
 
@@ -79,6 +80,70 @@ class ItemResolveForm(BootstrapFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --------------------------------------------------------------------------- false users
+
+
+class FalseUserReportForm(BootstrapFormMixin, forms.Form):
+    account_no = forms.CharField(label=_("Account no."), max_length=32)
+    reason = forms.CharField(
+        label=_("Why it looks like a false user"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FalseUserRemoveForm(BootstrapFormMixin, forms.Form):
+    removed_on = BusinessDateField(
+        label=_("Dismantled on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --------------------------------------------------------------------------- on-site verifications
+
+
+class OnSiteForm(BootstrapFormMixin, forms.Form):
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
+    date = BusinessDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}))
+    participants = forms.CharField(
+        label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result = forms.CharField(
+        label=_("Result"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty while the verification is only planned."),
+    )
+
+    def __init__(self, *args: Any, counties: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county = self.fields["county"]
+        assert isinstance(county, forms.ModelChoiceField)
+        if counties is None:
+            # Editing: the county of a verification stays.
+            del self.fields["county"]
+        else:
+            county.queryset = counties
+
+
+class FollowUpForm(BootstrapFormMixin, forms.Form):
+    description = forms.CharField(
+        label=_("What has to be done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.ChoiceField(label=_("Owner"))
+    due_on = BusinessDateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, owners: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [(u, u) for u in owners]
 
 
 class NoticeRemarksForm(BootstrapFormMixin, forms.Form):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from arrears.models import Account
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY
@@ -542,6 +543,203 @@ class VerificationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.order_no}"
+
+
+# --------------------------------------------------------------------------- false users
+
+
+class FalseUserCase(models.Model):
+    """An account suspected of being a false user (docs/rules.md#false-users): found by the
+    rule or reported by hand, then confirmed and removed (the account dismantled), or cleared.
+
+    One open case per account: the partial unique constraint makes a second report or a rerun
+    of the rule insert nothing while a case is open."""
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Rule")
+        MANUAL = "manual", _("Reported by hand")
+
+    class Status(models.TextChoices):
+        SUSPECTED = "suspected", _("Suspected")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REMOVED = "removed", _("Removed")
+        CLEARED = "cleared", _("Cleared")
+
+    #: The statuses of a case still being worked.
+    OPEN_STATUSES = ("suspected", "confirmed")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="false_user_cases")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="false_user_cases")
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.SUSPECTED
+    )
+    reason = models.TextField(_("reason"))
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("false-user case")
+        verbose_name_plural = _("false-user cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["suspected", "confirmed"]),
+                name="false_user_one_open_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["rule", "manual"]), name="false_user_source_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["suspected", "confirmed", "removed", "cleared"]),
+                name="false_user_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="removed", removed_on__isnull=False)
+                | (~Q(status="removed") & Q(removed_on__isnull=True)),
+                name="false_user_removed_has_date",
+            ),
+        ]
+        indexes = [
+            # The list and the counts per county and month:
+            # WHERE county_id = ? AND status = ? ORDER BY reported_at.
+            models.Index(
+                fields=["county", "status", "reported_at"], name="false_user_county_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.account.account_no}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class FalseUserEvent(models.Model):
+    """The history of a false-user case: one row per step, with who (none for the rule) and
+    when."""
+
+    class Action(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        FOUND = "found", _("Found by the rule")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REMOVED = "removed", _("Removed")
+        CLEARED = "cleared", _("Cleared")
+
+    case = models.ForeignKey(FalseUserCase, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=9, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+    status_after = models.CharField(_("status after"), max_length=9)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+        verbose_name = _("false-user case history")
+        verbose_name_plural = _("false-user case history")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+# --------------------------------------------------------------------------- on-site verifications
+
+
+class OnSiteVerification(models.Model):
+    """A visit of the city's auditors to a county (docs/rules.md#on-site-verifications): what
+    was looked at, who took part, what was found, and the follow-ups it left."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="onsite_verifications"
+    )
+    date = models.DateField(_("date"))
+    scope = models.TextField(_("scope"))
+    participants = models.TextField(_("participants"))
+    result = models.TextField(_("result"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "county__sort_order", "-pk"]
+        verbose_name = _("on-site verification")
+        verbose_name_plural = _("on-site verifications")
+        indexes = [
+            # The list: WHERE county_id = ? AND date BETWEEN ? AND ? ORDER BY date.
+            models.Index(fields=["county", "date"], name="onsite_county_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.code} {self.date:%Y-%m-%d}"
+
+
+class OnSiteFollowUpQuerySet(CountyScopedQuerySet):
+    county_lookup = "verification__county"
+
+
+class FollowUp(models.Model):
+    """Something an on-site verification left to do, with its owner (a user of the county)
+    and due date; past due while not done after ``due_on``."""
+
+    verification = models.ForeignKey(
+        OnSiteVerification, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due on"))
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OnSiteFollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done=True, done_at__isnull=False, done_by__isnull=False)
+                | Q(done=False, done_at__isnull=True, done_by__isnull=True),
+                name="follow_up_done_has_who_and_when",
+            ),
+        ]
+        indexes = [
+            # Follow-ups past due: WHERE done = false AND due_on < ? ORDER BY due_on.
+            models.Index(fields=["done", "due_on"], name="follow_up_done_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verification} · {self.description[:40]}"
+
+    def is_past_due(self, today: dt.date) -> bool:
+        return not self.done and today > self.due_on
 
 
 class WeeklyNotice(models.Model):

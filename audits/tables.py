@@ -13,7 +13,7 @@ from audits.calculations import required_levels
 from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
 from audits.selectors.notices import reason_text
-from marketing_ops.tables import DateColumn, MoneyColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -205,6 +205,108 @@ class ItemOverviewTable(tables.Table):
     class Meta:
         attrs = TABLE_ATTRS
         sequence = ("county", "...", "open_total", "worked_total")
+
+
+# --------------------------------------------------------------------------- false users
+
+
+class FalseUserTable(tables.Table):
+    id = tables.Column(
+        verbose_name=_("Case"), linkify=("audits:false-user", {"pk": tables.A("pk")})
+    )
+    county = tables.Column(
+        accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
+    )
+    account = tables.Column(
+        accessor="account__account_no", verbose_name=_("Account"), order_by="account__account_no"
+    )
+    customer = tables.Column(accessor="account__customer_name", verbose_name=_("Customer"))
+    source = tables.Column(verbose_name=_("Source"))
+    status = tables.Column(verbose_name=_("Status"))
+    reported_at = DateColumn(verbose_name=_("Reported"), format="Y-m-d H:i")
+    reported_by = tables.Column(
+        accessor="reported_by__username", verbose_name=_("Reported by"), default="—"
+    )
+    reason = tables.Column(verbose_name=_("Reason"), orderable=False)
+    removed_on = IsoDateColumn(verbose_name=_("Removed on"), default="—")
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("No false-user cases match. The rule runs on the 2nd of every month.")
+
+
+class FalseUserCountTable(tables.Table):
+    """Cases per county and month: reported (by the rule or by hand), confirmed, removed and
+    cleared in the month."""
+
+    month = tables.Column(verbose_name=_("Month"), orderable=False)
+    county = tables.Column(accessor="county__name", verbose_name=_("County"), orderable=False)
+    found_by_rule = NumColumn(verbose_name=_("Found by the rule"), orderable=False)
+    reported_by_hand = NumColumn(verbose_name=_("Reported by hand"), orderable=False)
+    reported = NumColumn(verbose_name=_("Reported"), orderable=False)
+    confirmed = NumColumn(verbose_name=_("Confirmed"), orderable=False)
+    removed = NumColumn(verbose_name=_("Removed"), orderable=False)
+    cleared = NumColumn(verbose_name=_("Cleared"), orderable=False)
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("No false-user cases yet.")
+
+    def render_month(self, value: Any) -> str:
+        return str(value)
+
+    def value_month(self, value: Any) -> str:
+        return str(value)
+
+
+# --------------------------------------------------------------------------- on-site verifications
+
+
+class OnSiteTable(tables.Table):
+    date = IsoDateColumn(
+        verbose_name=_("Date"), linkify=("audits:onsite-detail", {"pk": tables.A("pk")})
+    )
+    county = tables.Column(
+        accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
+    )
+    scope = tables.Column(verbose_name=_("Scope"), orderable=False)
+    participants = tables.Column(verbose_name=_("Participants"), orderable=False)
+    result = tables.Column(verbose_name=_("Result"), orderable=False, default="—")
+    follow_up_count = NumColumn(verbose_name=_("Follow-ups"))
+    open_follow_ups = NumColumn(verbose_name=_("Open"))
+    past_due_follow_ups = NumColumn(verbose_name=_("Past due"))
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("No on-site verifications match.")
+
+
+class FollowUpTable(tables.Table):
+    due_on = IsoDateColumn(verbose_name=_("Due on"))
+    county = tables.Column(
+        accessor="verification__county__code",
+        verbose_name=_("County"),
+        order_by="verification__county__sort_order",
+    )
+    verification = tables.Column(
+        accessor="verification__date",
+        verbose_name=_("Verification"),
+        linkify=("audits:onsite-detail", {"pk": tables.A("verification_id")}),
+    )
+    description = tables.Column(verbose_name=_("Description"), orderable=False)
+    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    done = tables.BooleanColumn(verbose_name=_("Done"))
+    done_at = DateColumn(verbose_name=_("Done at"), format="Y-m-d H:i", default="—")
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("No follow-ups match.")
+
+    def render_verification(self, value: Any) -> str:
+        return f"{value:%Y-%m-%d}"
+
+    def value_verification(self, value: Any) -> Any:
+        return value
 
 
 class NoticeTable(tables.Table):

@@ -7,7 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from audits.services import notices
+from audits.services import false_users, notices
 from audits.services.audits import audits_create as create
 
 
@@ -17,6 +17,13 @@ def audits_create(day: str | None = None) -> int:
     date, default today), with catch-up; idempotent. Returns how many were created."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     return create(today=today)
+
+
+@shared_task(name="audits.tasks.false_users_find")
+def false_users_find() -> int:
+    """The beat's monthly job (the 2nd, 06:30): the false-user rule over the bills;
+    idempotent. Returns how many suspected cases were created."""
+    return false_users.false_users_find()
 
 
 @shared_task(name="audits.tasks.notice_draft")

@@ -3,11 +3,15 @@
 from django.urls import path, re_path
 
 from audits.api import audits as api
+from audits.api import false_users as false_user_api
 from audits.api import notices as notice_api
+from audits.api import onsite as onsite_api
 from audits.views import audits as views
+from audits.views import false_users as false_user_views
 from audits.views import findings as finding_views
 from audits.views import items as item_views
 from audits.views import notices as notice_views
+from audits.views import onsite as onsite_views
 
 app_name = "audits"
 #: An ISO week in a path: YYYY-Www.
@@ -35,6 +39,27 @@ urlpatterns: list = [
     re_path(rf"^notices/(?P<week>{WEEK})/$", notice_views.notice_detail, name="notice"),
     re_path(rf"^notices/(?P<week>{WEEK})/edit/$", notice_views.notice_action, name="notice-action"),
 ]
+
+# False users and on-site verifications (docs/rules.md#false-users,
+# docs/rules.md#on-site-verifications).
+urlpatterns += [
+    path("false-users/", false_user_views.false_user_list, name="false-users"),
+    path("false-users/per-month/", false_user_views.false_user_counts, name="false-user-counts"),
+    path("false-users/report/", false_user_views.false_user_report, name="false-user-report"),
+    path("false-users/find/", false_user_views.false_users_find, name="false-users-find"),
+    path("false-users/<int:pk>/", false_user_views.false_user_detail, name="false-user"),
+    path(
+        "false-users/<int:pk>/<str:action>/",
+        false_user_views.false_user_action,
+        name="false-user-action",
+    ),
+    path("onsite/", onsite_views.onsite_list, name="onsite"),
+    path("onsite/new/", onsite_views.onsite_create, name="onsite-create"),
+    path("onsite/follow-ups/", onsite_views.follow_up_list, name="follow-ups"),
+    path("onsite/follow-ups/<int:pk>/done/", onsite_views.follow_up_done, name="follow-up-done"),
+    path("onsite/<int:pk>/", onsite_views.onsite_detail, name="onsite-detail"),
+    path("onsite/<int:pk>/edit/", onsite_views.onsite_edit, name="onsite-edit"),
+]
 api_urlpatterns: list = [
     path("", api.AuditList.as_view(), name="audit-list"),
     path("create/", api.AuditCreate.as_view(), name="audit-create"),
@@ -61,5 +86,38 @@ api_urlpatterns: list = [
         rf"^notices/(?P<week>{WEEK})/publish/$",
         notice_api.NoticePublish.as_view(),
         name="notice-publish",
+    ),
+]
+api_urlpatterns += [
+    path("false-users/", false_user_api.FalseUserList.as_view(), name="false-user-list"),
+    path("false-users/find/", false_user_api.FalseUsersFind.as_view(), name="false-users-find"),
+    path("false-users/<int:pk>/", false_user_api.FalseUserDetail.as_view(), name="false-user"),
+    path(
+        "false-users/<int:pk>/confirm/",
+        false_user_api.FalseUserConfirm.as_view(),
+        name="false-user-confirm",
+    ),
+    path(
+        "false-users/<int:pk>/clear/",
+        false_user_api.FalseUserClear.as_view(),
+        name="false-user-clear",
+    ),
+    path(
+        "false-users/<int:pk>/remove/",
+        false_user_api.FalseUserRemove.as_view(),
+        name="false-user-remove",
+    ),
+    path("onsite/", onsite_api.OnSiteList.as_view(), name="onsite-list"),
+    path("onsite/follow-ups/", onsite_api.FollowUpList.as_view(), name="follow-up-list"),
+    path(
+        "onsite/follow-ups/<int:pk>/done/",
+        onsite_api.FollowUpDone.as_view(),
+        name="follow-up-done",
+    ),
+    path("onsite/<int:pk>/", onsite_api.OnSiteDetail.as_view(), name="onsite-detail"),
+    path(
+        "onsite/<int:pk>/follow-ups/",
+        onsite_api.FollowUpCreate.as_view(),
+        name="follow-up-create",
     ),
 ]

@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audits.tasks.audits_create",
         "schedule": crontab(hour=6, minute=0, day_of_month="1"),
     },
+    # False users (docs/rules.md#false-users): the rule over the bills, once a month after the
+    # month's bills are in; idempotent.
+    "audits-false-users": {
+        "task": "audits.tasks.false_users_find",
+        "schedule": crontab(hour=6, minute=30, day_of_month="2"),
+    },
     # The weekly audit notice of the week just ended, drafted after Monday's audits.
     "audits-notice-weekly": {
         "task": "audits.tasks.notice_draft",
@@ -253,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "FalseUserStatusEnum": "audits.models.FalseUserCase.Status",
+        "FalseUserSourceEnum": "audits.models.FalseUserCase.Source",
     },
 }
 
@@ -308,6 +316,9 @@ REFUND_REVIEW_THRESHOLD = Decimal(env.str("REFUND_REVIEW_THRESHOLD", default="10
 # earlier identical refund; R2 looks this many days either side for a dismantle.
 AUDIT_R1_DAYS = env.int("AUDIT_R1_DAYS", default=30)
 AUDIT_R2_DAYS = env.int("AUDIT_R2_DAYS", default=7)
+# False users (docs/rules.md#false-users): an account in service billed 0 for this many
+# consecutive months, ending with the latest billed month, and never paid is suspected.
+FALSE_USER_ZERO_MONTHS = env.int("FALSE_USER_ZERO_MONTHS", default=6)
 
 # Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.
 DEMO_ARREARS_ACCOUNTS = env.int("DEMO_ARREARS_ACCOUNTS", default=20_000)

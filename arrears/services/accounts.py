@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from arrears.bulk import partitions
 from arrears.models import Account, Bill
@@ -58,3 +60,28 @@ def bills_follow_account(*, account: Account, previous_county_id: int) -> int:
     for county_id in (previous_county_id, account.county_id):
         bill_totals.refresh(months, county_id)
     return moved
+
+
+@transaction.atomic
+def account_dismantle(*, account: Account, on: dt.date) -> Account:
+    """Dismantle ``account`` on ``on``: status ``dismantled`` dated that day. The reason stays
+    with whoever asked (a false-user case keeps "false user" in its history). The next
+    accounts import from the billing system still wins. Raises ValidationError naming the
+    field when the account is already dismantled or ``on`` comes before it was opened."""
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    if locked.status == Account.Status.DISMANTLED:
+        raise ValidationError(
+            {"account": _("Account %(no)s is already dismantled.") % {"no": locked.account_no}}
+        )
+    if on < locked.opened_on:
+        raise ValidationError(
+            {
+                "on": _("The account was opened on %(day)s; it cannot be dismantled before.")
+                % {"day": f"{locked.opened_on:%Y-%m-%d}"}
+            }
+        )
+    locked.status = Account.Status.DISMANTLED
+    locked.status_changed_on = on
+    locked.save(update_fields=["status", "status_changed_on"])
+    account.status, account.status_changed_on = locked.status, on
+    return account
