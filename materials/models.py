@@ -119,6 +119,14 @@ class Condition(models.TextChoices):
     FAULTY = "faulty", _("Faulty")
 
 
+class TerminalState(models.TextChoices):
+    NEW = "new", _("New")
+    RECYCLED = "recycled", _("Recycled")
+    INSTALLED = "installed", _("Installed")
+    FAULTY = "faulty", _("Faulty")
+    SCRAPPED = "scrapped", _("Scrapped")
+
+
 class StockMoveQuerySet(CountyScopedQuerySet):
     """A county user sees the moves into or out of their county's warehouse."""
 
@@ -185,6 +193,11 @@ class StockMove(models.Model):
     condition = models.CharField(
         _("condition"), max_length=6, choices=Condition.choices, blank=True
     )
+    #: The terminal's state before the move (blank for an unknown serial or an item without
+    #: serials): what a reversal restores.
+    state_before = models.CharField(
+        _("state before"), max_length=10, choices=TerminalState.choices, blank=True
+    )
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -240,9 +253,16 @@ class StockMove(models.Model):
             ),
             # The warehouses each kind moves between (SPEC §6.1).
             models.CheckConstraint(
-                condition=~Q(kind__in=["receipt", "return_dismantle", "adjustment"])
+                condition=~Q(kind__in=["return_dismantle", "adjustment"])
                 | (Q(from_warehouse__isnull=True) & Q(to_warehouse__isnull=False)),
                 name="move_into_a_warehouse",
+            ),
+            # A receipt comes into a warehouse; a faulty terminal back from repair also leaves
+            # the warehouse where the ledger held it while faulty (``from_warehouse``), so that
+            # it is not counted twice.
+            models.CheckConstraint(
+                condition=~Q(kind="receipt") | Q(to_warehouse__isnull=False),
+                name="move_receipt_into_a_warehouse",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["issue_install", "scrap"])
@@ -327,14 +347,6 @@ class StockBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warehouse_id}/{self.item_id}: {self.quantity}"
-
-
-class TerminalState(models.TextChoices):
-    NEW = "new", _("New")
-    RECYCLED = "recycled", _("Recycled")
-    INSTALLED = "installed", _("Installed")
-    FAULTY = "faulty", _("Faulty")
-    SCRAPPED = "scrapped", _("Scrapped")
 
 
 class Terminal(models.Model):
