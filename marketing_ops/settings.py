@@ -249,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "FindingCategoryEnum": "audits.models.Finding.Category",
+        "StockMoveKindEnum": "materials.models.MoveKind",
+        "ItemCategoryEnum": "materials.models.Item.Category",
     },
 }
 
