@@ -6,7 +6,13 @@ from typing import cast
 
 from marketing_ops import tabular
 from marketing_ops.access import Role
-from marketing_ops.models import BusinessLine, County, safe_code, upper_snake_case
+from marketing_ops.models import (
+    BusinessLine,
+    County,
+    counties_saved,
+    safe_code,
+    upper_snake_case,
+)
 
 
 @tabular.register
@@ -41,6 +47,7 @@ class CountiesDataset(tabular.Dataset):
             unique_fields=["code"],
             update_fields=["name", "kind", "sort_order"],
         )
+        counties_saved.send(sender=County)
         return len(counties)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
@@ -22,6 +23,12 @@ safe_code = RegexValidator(
 
 #: Sort orders and other whole numbers an ``integer`` column holds.
 sort_order_bounds = [MinValueValidator(0), MaxValueValidator(INTEGER_MAX)]
+
+
+#: Sent after counties are created or updated in bulk (the counties dataset), where post_save
+#: does not fire: an app that keeps something per county (materials: the county's warehouse)
+#: connects to it in its ``AppConfig.ready``. The core imports no app; this is how it tells them.
+counties_saved = Signal()
 
 
 class CountyQuerySet(CountyScopedQuerySet):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "revenue",
     "arrears",
     "audits",
+    "materials",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,9 @@ SPECTACULAR_SETTINGS = {
         "SignOffResultEnum": "audits.models.SignOff.Result",
         "FalseUserStatusEnum": "audits.models.FalseUserCase.Status",
         "FalseUserSourceEnum": "audits.models.FalseUserCase.Source",
+        "FindingCategoryEnum": "audits.models.Finding.Category",
+        "StockMoveKindEnum": "materials.models.MoveKind",
+        "ItemCategoryEnum": "materials.models.Item.Category",
     },
 }
 

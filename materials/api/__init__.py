@@ -1,0 +1,1 @@
+"""The materials API (SPEC §10)."""

@@ -1,0 +1,1 @@
+"""Reads of the materials app, one module per subject."""
