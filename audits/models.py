@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -172,28 +173,47 @@ class AuditCheck(models.Model):
         return self.text
 
 
-class SignOffQuerySet(CountyScopedQuerySet):
-    county_lookup = "audit__county"
+class SignOffQuerySetBase(CountyScopedQuerySet):
+    """What every kind of sign-off reads: the standing ones (not voided)."""
 
-    def live(self) -> SignOffQuerySet:
+    def live(self) -> Self:
         return self.filter(voided_at__isnull=True)
 
 
-class SignOff(models.Model):
+class SignOffQuerySet(SignOffQuerySetBase):
+    county_lookup = "audit__county"
+
+
+class SignOffBase(models.Model):
+    """One level's signature on something signed off 1 → 2 → 3 (an audit, a cash-flow
+    reconciliation): who, when, the result, a note and the fingerprint of what was signed.
+    A later change voids it; it stays, marked voided, with the change that voided it
+    (``audits.services.signoffs``)."""
+
     class Result(models.TextChoices):
         PASSED = "passed", _("Passed")
         FAILED = "failed", _("Failed")
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
     level = models.PositiveSmallIntegerField(_("level"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=8, choices=Result.choices)
     note = models.TextField(_("note"), blank=True)
-    #: sha256 of the check answers and the findings' fields that were signed.
+    #: sha256 of what was signed (calculations.fingerprint, calculations.cashflow_fingerprint).
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     signed_at = models.DateTimeField(_("signed at"))
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by_change = models.CharField(_("voided by"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class SignOff(SignOffBase):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
 
     objects = SignOffQuerySet.as_manager()
 
@@ -216,10 +236,6 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit} L{self.level} {self.result}"
-
-    @property
-    def voided(self) -> bool:
-        return self.voided_at is not None
 
 
 class FindingQuerySet(CountyScopedQuerySet):
