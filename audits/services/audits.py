@@ -281,9 +281,10 @@ def audit_changed(*, audit: Audit, change: str, now: dt.datetime) -> int:
     no longer matches, and every higher level's with it; then set the status. Returns how many
     sign-offs were voided. Call inside the transaction that holds the audit's lock."""
     voided = signoffs.signoffs_void_stale(
-        SignOff.objects.filter(audit=audit),
-        fingerprint=current_fingerprint(audit),
-        change=change,
+        SignOff,
+        signed="audit",
+        fingerprints={audit.pk: current_fingerprint(audit)},
+        changes={audit.pk: change},
         now=now,
     )
     _set_status(audit, now)

@@ -7,10 +7,12 @@ that holds the signed object's row lock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy
 
 from audits.calculations import next_level_of
@@ -80,16 +82,34 @@ def signoff_create(
 
 
 def signoffs_void_stale(
-    signoffs: QuerySet[Any], *, fingerprint: str, change: str, now: dt.datetime
+    model: type[SignOffBase],
+    *,
+    signed: str,
+    fingerprints: Mapping[int, str],
+    changes: Mapping[int, str],
+    now: dt.datetime,
 ) -> int:
-    """Void every standing sign-off among ``signoffs`` (one signed object's) whose fingerprint
-    is not ``fingerprint`` any more, and every higher level's with it, naming ``change``.
-    Returns how many were voided. Saving what was signed again voids nothing."""
-    live = list(signoffs.filter(voided_at__isnull=True).values_list("level", "fingerprint"))
-    stale = [level for level, signed in live if signed != fingerprint]
-    if not stale:
+    """After a change to the objects ``fingerprints`` names (``{pk: its fingerprint now}``, the
+    objects being what ``model``'s foreign key ``signed`` points to): void every standing
+    sign-off whose fingerprint no longer matches, and every higher level's with it, naming the
+    object's change in ``changes``. Returns how many were voided. Two queries for any number of
+    objects; saving what was signed again voids nothing."""
+    manager = model._default_manager
+    live = manager.filter(**{f"{signed}__in": list(fingerprints)}, voided_at__isnull=True)
+    first_stale: dict[int, int] = {}
+    for pk, level, fingerprint in live.values_list(f"{signed}_id", "level", "fingerprint"):
+        if fingerprint != fingerprints[pk]:
+            first_stale[pk] = min(level, first_stale.get(pk, level))
+    if not first_stale:
         return 0
-    return signoffs_void_all(signoffs.filter(level__gte=min(stale)), change=change, now=now)
+    stale = reduce(
+        or_, (Q(**{f"{signed}_id": pk, "level__gte": lvl}) for pk, lvl in first_stale.items())
+    )
+    change = Case(
+        *(When(**{f"{signed}_id": pk}, then=Value(changes[pk][:300])) for pk in first_stale),
+        output_field=CharField(),
+    )
+    return live.filter(stale).update(voided_at=now, voided_by_change=change)
 
 
 def signoffs_void_all(signoffs: QuerySet[Any], *, change: str, now: dt.datetime) -> int:
