@@ -16,4 +16,5 @@ class AuditsConfig(AppConfig):
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Audits"), "audits:calendar", ()),
         (_("Verification items"), "audits:items", ()),
+        (_("Cash flow"), "audits:cashflow", ()),
     )

@@ -69,6 +69,7 @@ class RankingRow:
     """A county in the month's ranking; ``reconciliation`` None when nobody entered it."""
 
     county: County
+    month: Month
     reconciliation: CashFlowReconciliation | None
     rank: int | None
     relative: Decimal | None
@@ -132,6 +133,7 @@ def ranking(user: AnyUser, month: Month) -> CashFlowRanking:
         rows.append(
             RankingRow(
                 county=county,
+                month=month,
                 reconciliation=rec,
                 rank=None,
                 relative=relative_difference(rec.receivable, rec.received) if rec else None,
@@ -140,7 +142,7 @@ def ranking(user: AnyUser, month: Month) -> CashFlowRanking:
         )
     rows.sort(key=_rank_key)
     ranked = [
-        RankingRow(row.county, row.reconciliation, n, row.relative, row.signed_levels)
+        RankingRow(row.county, month, row.reconciliation, n, row.relative, row.signed_levels)
         if row.entered
         else row
         for n, row in enumerate(rows, start=1)
