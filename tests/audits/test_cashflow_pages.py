@@ -167,3 +167,20 @@ def test_the_template_holds_one_row_per_county_in_scope(
 def test_the_nav_links_the_ranking(client_for, county_a):
     user = make_user("reader", "manager", county_a)
     assert 'href="/audits/cashflow/"' in client_for(user).get("/").content.decode()
+
+
+def test_the_months_page_keeps_its_query_count_with_more_sign_offs(
+    client_for, staff_a, auditor1_a, auditor2, county_a, today, django_assert_max_num_queries
+):
+    rec = enter(staff_a, county_a, "10.00", "10.00")
+    writes.cashflow_sign(reconciliation=rec, user=auditor1_a, result="passed")
+    client = client_for(auditor2)
+    with django_assert_max_num_queries(14) as few:
+        client.get(PAGE)
+    for version in (1, 2, 3):
+        rec = enter(staff_a, county_a, "10.00", f"1{version}.00", "Fee", version=version)
+        writes.cashflow_sign(reconciliation=rec, user=auditor1_a, result="passed")
+    writes.cashflow_sign(reconciliation=rec, user=auditor2, result="passed")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(PAGE).content.decode()
+    assert page.count("voided") >= 3
