@@ -2,18 +2,21 @@
 explanation rule (service and database), versions, the 1 → 2 → 3 sign-off with its order,
 fingerprints and voiding on a later edit."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from audits.calculations import cashflow_fingerprint, relative_difference
 from audits.models import CashFlowReconciliation, CashFlowSignOff
 from audits.services import cashflow as writes
+from marketing_ops.models import County
 from marketing_ops.periods import Month
+from tests.conftest import make_user
 
 OCTOBER = Month(2026, 10)
 
@@ -171,3 +174,56 @@ def test_relative_difference_ranks_by_share_of_the_receivable():
     assert relative_difference(Decimal("1000"), Decimal("990")) == Decimal("0.0100")
     assert relative_difference(Decimal("0"), Decimal("0")) == Decimal("0")
     assert relative_difference(Decimal("0"), Decimal("5")) is None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("version", [0, 1])
+def test_two_writers_of_the_same_version_at_once_one_wins(version, time_machine):
+    time_machine.move_to("2026-11-17T09:00:00+08:00", tick=False)
+    county = County.objects.create(code="C01", name="Alpha", kind="district", sort_order=1)
+    writers = [make_user(f"w{n}", "county_staff", county) for n in (1, 2)]
+    if version:
+        writes.cashflow_save(
+            user=writers[0],
+            county=county,
+            month=OCTOBER,
+            receivable="5",
+            received="5",
+            explanation="",
+            version=0,
+        )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(user, received):
+        try:
+            barrier.wait()
+            writes.cashflow_save(
+                user=user,
+                county=county,
+                month=OCTOBER,
+                receivable="5",
+                received=received,
+                explanation="fee",
+                version=version,
+            )
+            outcomes.append("saved")
+        except writes.CashFlowConflict:
+            outcomes.append("conflict")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(user, received))
+        for user, received in zip(writers, ("6", "7"), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert CashFlowReconciliation.objects.get().version == version + 1
+    assert connection.vendor == "postgresql"
