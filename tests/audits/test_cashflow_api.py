@@ -141,3 +141,7 @@ def test_the_schema_holds_the_cashflow_paths(api_for, city_user):
     ):
         assert path in paths, path
     assert "409" in paths["/api/v1/audits/cashflow/{county}/{month}/"]["put"]["responses"]
+
+
+def test_the_ranking_needs_a_login(county_a):
+    assert APIClient().get("/api/v1/audits/cashflow/").status_code == 401
