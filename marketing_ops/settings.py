@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "CashFlowStatusEnum": "audits.api.cashflow.STATUSES",
     },
 }
 

@@ -265,7 +265,11 @@ class CashFlowRanking(APIView):
     """The counties in your scope for a month, ranked by |difference| ÷ receivable (largest
     first); counties not entered come last with ``status: not_entered``."""
 
-    @extend_schema(parameters=[RankingQuery], responses=RankingSerializer)
+    @extend_schema(
+        parameters=[RankingQuery],
+        responses=RankingSerializer,
+        operation_id="v1_audits_cashflow_ranking",
+    )
     def get(self, request: Request) -> Response:
         month = query_params(request, RankingQuery).get("month")
         month = month or previous_month(timezone.localdate())
