@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from audits.models import (
     Audit,
     AuditCheck,
+    CashFlowReconciliation,
+    CashFlowSignOff,
     ChecklistItem,
     ChecklistTemplate,
     DismantleRecord,
@@ -146,6 +148,26 @@ class VerificationItemAdmin(admin.ModelAdmin):
     list_filter = ("rule", "status", "county")
     search_fields = ("order_no", "account_no")
     raw_id_fields = ("refund", "dismantle", "finding", "worked_by")
+
+
+class CashFlowSignOffInline(admin.TabularInline):
+    model = CashFlowSignOff
+    extra = 0
+    readonly_fields = SignOffInline.readonly_fields
+    can_delete = False
+
+
+@admin.register(CashFlowReconciliation)
+class CashFlowReconciliationAdmin(admin.ModelAdmin):
+    """Read here; entries and sign-offs go through the pages (their services keep the version,
+    the order of levels and the voiding)."""
+
+    list_display = ("county", "month", "receivable", "received", "status", "version")
+    list_filter = ("status", "county", "month")
+    search_fields = ("county__code", "explanation")
+    list_select_related = ("county",)
+    readonly_fields = [f.name for f in CashFlowReconciliation._meta.fields]
+    inlines = [CashFlowSignOffInline]
 
 
 class FalseUserEventInline(admin.TabularInline):

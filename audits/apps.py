@@ -16,6 +16,7 @@ class AuditsConfig(AppConfig):
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Audits"), "audits:calendar", ()),
         (_("Verification items"), "audits:items", ()),
+        (_("Cash flow"), "audits:cashflow", ()),
         (_("False users"), "audits:false-users", ()),
         (_("On-site verifications"), "audits:onsite", ()),
         (_("Notices"), "audits:notices", ()),

@@ -5,6 +5,10 @@ audits overdue and the findings past their due date and not verified, counted pe
 listed. Weekly: one line with the overdue audits and the findings past due, and the weekly
 audit notice of the week (marked draft until published). Monthly: the audits
 due in the month per county (passed on time against due, the pass rate, passed late, failed,
+overdue) and the open findings; then the month's cash-flow reconciliations, ranked by
+|difference| ÷ receivable, with their sign-off state. A county's briefing is read with the
+scope of that county's head, so it holds that county only. Each section runs a fixed number
+of queries.
 overdue) and the open findings. A county's briefing is read with the scope of that county's
 head, so it holds that county only. Each section runs a fixed number of queries.
 """
@@ -20,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
+from audits.selectors import cashflow as cashflow_reads
 from audits.selectors import notices
 from audits.selectors.audits import OPEN_STATUSES
 from marketing_ops.access import AnyUser, briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
-from marketing_ops.formatting import count, percent
+from marketing_ops.formatting import count, money, percent
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
 
@@ -41,7 +46,7 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     if period.kind == "weekly":
         return [weekly_section(period, county)]
     if period.kind == "monthly":
-        return [monthly_section(period, county)]
+        return [monthly_section(period, county), cashflow_section(period, county)]
     return []
 
 
@@ -366,3 +371,96 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     ]
     sheet = Sheet(_("Audits %(month)s") % {"month": period.label}, headers, table)
     return Section(_("Audits"), lines=lines, tables=[sheet], order=ORDER)
+
+
+CASHFLOW_ORDER = ORDER + 1
+
+
+def _signoff_state(row: cashflow_reads.RankingRow) -> str:
+    """Where a reconciliation's sign-off stands, in words: "not entered", "signed L1 → L2",
+    "failed at level 2: <note>"."""
+    rec = row.reconciliation
+    if rec is None:
+        return _("not entered")
+    failed = [s for s in rec.live_signoffs if s.result == "failed"]  # type: ignore[attr-defined]
+    if failed:
+        return _("failed at level %(level)d: %(note)s") % {
+            "level": failed[0].level,
+            "note": failed[0].note,
+        }
+    if not row.signed_levels:
+        return _("waiting for level 1")
+    signed = " → ".join(f"L{level}" for level in row.signed_levels)
+    if rec.status == Audit.Status.PASSED:
+        return _("signed off (%(levels)s)") % {"levels": signed}
+    return _("signed %(levels)s, waiting for level %(next)d") % {
+        "levels": signed,
+        "next": row.signed_levels[-1] + 1,
+    }
+
+
+def cashflow_section(period: BriefingPeriod, county: County | None) -> Section:
+    """The month's cash-flow differences per county, ranked by |difference| ÷ receivable, with
+    each one's sign-off state (three queries)."""
+    reader = briefing_reader(county)
+    month = period.month
+    ranking = cashflow_reads.ranking(reader, month)
+    entered = [row for row in ranking.rows if row.entered]
+    missing = [row.county.name for row in ranking.rows if not row.entered]
+    lines = [
+        _(
+            "Cash flow %(month)s: %(entered)s of %(total)s counties entered, %(passed)s signed "
+            "off at every level."
+        )
+        % {
+            "month": month,
+            "entered": count(len(entered)),
+            "total": count(len(ranking.rows)),
+            "passed": count(ranking.passed),
+        }
+    ]
+    differing = [row for row in entered if row.difference]
+    if differing:
+        lines.append(
+            _("Differences, largest share of the receivable first: %(list)s.")
+            % {
+                "list": "; ".join(
+                    f"{row.county.name} {money(row.difference)} ({percent(row.relative)}, "
+                    f"{_signoff_state(row)})"
+                    for row in differing
+                )
+            }
+        )
+    elif entered:
+        lines.append(_("No county has a difference."))
+    if missing:
+        lines.append(_("Not entered: %(list)s.") % {"list": ", ".join(missing)})
+    headers = [
+        _("Rank"),
+        _("County"),
+        _("Name"),
+        _("Receivable"),
+        _("Received"),
+        _("Difference"),
+        _("|Difference| ÷ receivable"),
+        _("Status"),
+        _("Sign-off"),
+        _("Explanation"),
+    ]
+    rows: list[list[object]] = [
+        [
+            row.rank or "",
+            row.county.code,
+            row.county.name,
+            row.reconciliation.receivable if row.reconciliation else "",
+            row.reconciliation.received if row.reconciliation else "",
+            row.difference if row.reconciliation else "",
+            percent(row.relative) if row.reconciliation else "",
+            row.reconciliation.get_status_display() if row.reconciliation else _("not entered"),
+            _signoff_state(row),
+            row.reconciliation.explanation if row.reconciliation else "",
+        ]
+        for row in ranking.rows
+    ]
+    sheet = Sheet(_("Cash flow %(month)s") % {"month": month}, headers, rows)
+    return Section(_("Cash flow"), lines=lines, tables=[sheet], order=CASHFLOW_ORDER)

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from arrears.calculations import due_date
 from marketing_ops.periods import Month, iso_week_label, week_bounds
@@ -20,6 +20,10 @@ DAILY, WEEKLY, MONTHLY = "daily", "weekly", "monthly"
 DUE_AFTER_DAYS = {DAILY: 1, WEEKLY: 2, MONTHLY: 5}
 #: The sign-off levels each cadence needs, signed in this order.
 REQUIRED_LEVELS: dict[str, tuple[int, ...]] = {DAILY: (1,), WEEKLY: (1, 2), MONTHLY: (1, 2, 3)}
+#: A cash-flow reconciliation is signed off as a monthly audit: 1 → 2 → 3.
+CASHFLOW_LEVELS: tuple[int, ...] = (1, 2, 3)
+#: Relative differences (the cash-flow ranking) are kept to 4 places: 0.0125 = 1.25 %.
+RATE = Decimal("0.0001")
 #: Each run also creates every audit missing for the periods that ended in these last days.
 CATCH_UP_DAYS = 35
 
@@ -106,6 +110,19 @@ def periods_due(today: dt.date, holidays: Iterable[dt.date]) -> list[Period]:
     return sorted(periods.values(), key=lambda p: (p.end, p.cadence))
 
 
+def signoff_status(levels: Sequence[int], live_results: Mapping[int, str], started: bool) -> str:
+    """The status of anything signed off in ``levels``: ``failed`` when a standing sign-off is
+    ``failed``, ``passed`` when every level signed ``passed``, else ``in_progress`` once
+    ``started``, ``pending`` before."""
+    if "failed" in live_results.values():
+        return "failed"
+    if all(live_results.get(level) == "passed" for level in levels):
+        return "passed"
+    if started:
+        return "in_progress"
+    return "pending"
+
+
 def audit_status(
     *,
     cadence: str,
@@ -114,21 +131,35 @@ def audit_status(
 ) -> str:
     """``pending`` (nothing answered, nothing signed) → ``in_progress`` → ``passed`` (every
     required level signed passed) | ``failed`` (a level signed failed)."""
-    if "failed" in live_results.values():
-        return "failed"
-    if all(live_results.get(level) == "passed" for level in required_levels(cadence)):
-        return "passed"
-    if answered or live_results:
-        return "in_progress"
-    return "pending"
+    return signoff_status(
+        required_levels(cadence), live_results, started=bool(answered or live_results)
+    )
+
+
+def cashflow_status(live_results: Mapping[int, str]) -> str:
+    """A reconciliation is ``pending`` until a level signs, ``in_progress`` while levels sign,
+    then ``passed`` (1, 2 and 3 signed passed) or ``failed`` (a level signed failed)."""
+    return signoff_status(CASHFLOW_LEVELS, live_results, started=bool(live_results))
+
+
+def next_level_of(levels: Sequence[int], live_results: Mapping[int, str]) -> int | None:
+    """The lowest of ``levels`` not yet signed ``passed`` (None when all have): the one level
+    that may sign next — the order rule of every sign-off."""
+    for level in levels:
+        if live_results.get(level) != "passed":
+            return level
+    return None
 
 
 def next_level(cadence: str, live_results: Mapping[int, str]) -> int | None:
     """The lowest required level not yet signed ``passed`` (None when all have)."""
-    for level in required_levels(cadence):
-        if live_results.get(level) != "passed":
-            return level
-    return None
+    return next_level_of(required_levels(cadence), live_results)
+
+
+def digest(payload: object) -> str:
+    """sha256 of ``payload`` written as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def fingerprint(
@@ -136,12 +167,37 @@ def fingerprint(
 ) -> str:
     """sha256 of the check answers ``(position, text, answer, note)`` and the findings' fields:
     what a sign-off signed. Any change of either gives another fingerprint."""
-    payload = {
-        "checks": sorted([list(check) for check in checks]),
-        "findings": sorted([list(finding) for finding in findings]),
-    }
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(
+        {
+            "checks": sorted([list(check) for check in checks]),
+            "findings": sorted([list(finding) for finding in findings]),
+        }
+    )
+
+
+def cashflow_fingerprint(receivable: Decimal, received: Decimal, explanation: str) -> str:
+    """sha256 of a reconciliation's figures and explanation: what its sign-offs signed."""
+    return digest(
+        {
+            "receivable": money_text(receivable),
+            "received": money_text(received),
+            "explanation": explanation,
+        }
+    )
+
+
+def cashflow_difference(receivable: Decimal, received: Decimal) -> Decimal:
+    """``received − receivable``: negative when less cash came in than was billed."""
+    return received - receivable
+
+
+def relative_difference(receivable: Decimal, received: Decimal) -> Decimal | None:
+    """|difference| ÷ receivable as a 4-place fraction (0.0125 = 1.25 %), what the city ranking
+    sorts by; None for a difference with no receivable to measure it by (ranked first)."""
+    gap = abs(cashflow_difference(receivable, received))
+    if not receivable:
+        return Decimal("0.0000") if not gap else None
+    return (gap / receivable).quantize(RATE, ROUND_HALF_UP)
 
 
 def latest_past_due_billing_month(day: dt.date) -> dt.date:

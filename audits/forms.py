@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import AuditCheck, Cadence, Finding, SignOff
-from marketing_ops.forms import BootstrapFormMixin, BusinessDateField
+from marketing_ops.forms import BootstrapFormMixin, BusinessDateField, CountField, MoneyField
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
 
@@ -80,6 +80,30 @@ class ItemResolveForm(BootstrapFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CashFlowForm(BootstrapFormMixin, forms.Form):
+    """A county's month of cash flow; the explanation rule is the service's."""
+
+    receivable = MoneyField(label=_("Receivable (billing system)"))
+    received = MoneyField(label=_("Cash received"))
+    explanation = forms.CharField(
+        label=_("Explanation of the difference"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the cash received differs from the receivable."),
+    )
+    version = CountField(widget=forms.HiddenInput)
+
+
+class CashFlowSignForm(BootstrapFormMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=SignOff.Result.choices)
+    note = forms.CharField(
+        label=_("Note (required for failed)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 # --------------------------------------------------------------------------- false users

@@ -3,12 +3,23 @@ on ``order_no``; each import runs the verification rules over the dates it touch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import DismantleRecord, RefundRecord
-from audits.services import records
+from audits.selectors import cashflow as cashflow_reads
+from audits.services import cashflow, records
 from marketing_ops import tabular
-from marketing_ops.access import WRITING_ROLES
+from marketing_ops.access import WRITING_ROLES, Role, visible_counties
+from marketing_ops.periods import Month
+from marketing_ops.xlsx import Sheet, xlsx_response
+
+if TYPE_CHECKING:
+    from marketing_ops.access import AnyUser
 
 
 class _OrdersDataset(tabular.Dataset):
@@ -100,3 +111,65 @@ class DismantlesDataset(_OrdersDataset):
 
     def apply(self, ctx: tabular.ImportContext) -> int:
         return records.dismantles_write(rows=self._checked(ctx))
+
+
+@tabular.register
+class CashFlowDataset(tabular.Dataset):
+    """``county_code, month, receivable, received, explanation?``: each county's cash-flow
+    reconciliation of a month that has ended, written as ``services.cashflow`` writes the form
+    (docs/rules.md#cash-flow)."""
+
+    name = "cashflow"
+    label = "Cash-flow reconciliation"
+    description = (
+        "One row per county and month (ended months only): the receivable per the billing "
+        "system and the cash received; a difference that is not 0 needs an explanation. A "
+        "month already entered is updated (its version goes up and its sign-offs are voided)."
+    )
+    roles = (*WRITING_ROLES, Role.AUDITOR)
+    columns = (
+        tabular.CountyCode("county_code"),
+        tabular.MonthColumn("month"),
+        tabular.Money("receivable"),
+        tabular.Money("received"),
+        tabular.Text("explanation", max_length=2000, required=False),
+    )
+    key_columns = ("county_code", "month")
+
+    def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
+        county_id, month, receivable, received, explanation = values
+        errors = []
+        if ctx.user is not None and not cashflow_reads.can_enter(ctx.user, county_id):
+            errors.append(("county_code", _("your role may not enter this county's cash flow")))
+        if not cashflow.month_has_ended(month, timezone.localdate(ctx.now)):
+            errors.append(("month", _("%(month)s has not ended yet") % {"month": month}))
+        if missing := cashflow.explanation_missing(receivable, received, explanation or ""):
+            errors.append(("explanation", missing))
+        return errors
+
+    def apply(self, ctx: tabular.ImportContext) -> int:
+        rows = [
+            (county_id, month, receivable, received, explanation or "")
+            for county_id, month, receivable, received, explanation in ctx.state["rows"]
+        ]
+        try:
+            return cashflow.cashflow_import(rows=rows, user=ctx.user, now=ctx.now)
+        except ValidationError as error:
+            raise tabular.ImportRejected(tabular.RowError(None, "", " ".join(error.messages)))
+
+
+def cashflow_template(user: AnyUser, month: Month) -> HttpResponse:
+    """The workbook to fill in: the dataset's columns, one row per active county in the user's
+    scope, with what is already entered for ``month`` (blank where nothing is)."""
+    found = {row.county.pk: row.reconciliation for row in cashflow_reads.ranking(user, month).rows}
+    rows: list[list[Any]] = []
+    for county in visible_counties(user).order_by("sort_order", "code"):
+        rec = found.get(county.pk)
+        if rec is None:
+            rows.append([county.code, str(month), None, None, None])
+        else:
+            rows.append([county.code, str(month), rec.receivable, rec.received, rec.explanation])
+    return xlsx_response(
+        f"cashflow-{month}.xlsx",
+        [Sheet("cashflow", CashFlowDataset.column_names(), rows)],
+    )

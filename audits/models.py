@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Account
@@ -173,28 +177,47 @@ class AuditCheck(models.Model):
         return self.text
 
 
-class SignOffQuerySet(CountyScopedQuerySet):
-    county_lookup = "audit__county"
+class SignOffQuerySetBase(CountyScopedQuerySet):
+    """What every kind of sign-off reads: the standing ones (not voided)."""
 
-    def live(self) -> SignOffQuerySet:
+    def live(self) -> Self:
         return self.filter(voided_at__isnull=True)
 
 
-class SignOff(models.Model):
+class SignOffQuerySet(SignOffQuerySetBase):
+    county_lookup = "audit__county"
+
+
+class SignOffBase(models.Model):
+    """One level's signature on something signed off 1 → 2 → 3 (an audit, a cash-flow
+    reconciliation): who, when, the result, a note and the fingerprint of what was signed.
+    A later change voids it; it stays, marked voided, with the change that voided it
+    (``audits.services.signoffs``)."""
+
     class Result(models.TextChoices):
         PASSED = "passed", _("Passed")
         FAILED = "failed", _("Failed")
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
     level = models.PositiveSmallIntegerField(_("level"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=8, choices=Result.choices)
     note = models.TextField(_("note"), blank=True)
-    #: sha256 of the check answers and the findings' fields that were signed.
+    #: sha256 of what was signed (calculations.fingerprint, calculations.cashflow_fingerprint).
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     signed_at = models.DateTimeField(_("signed at"))
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by_change = models.CharField(_("voided by"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class SignOff(SignOffBase):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
 
     objects = SignOffQuerySet.as_manager()
 
@@ -217,10 +240,6 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit} L{self.level} {self.result}"
-
-    @property
-    def voided(self) -> bool:
-        return self.voided_at is not None
 
 
 class FindingQuerySet(CountyScopedQuerySet):
@@ -543,6 +562,124 @@ class VerificationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.order_no}"
+
+
+class CashFlowReconciliation(models.Model):
+    """One county's cash-flow reconciliation of one month (docs/rules.md#cash-flow): the
+    receivable per the billing system, the cash actually received, and an explanation of the
+    difference (``received − receivable``) whenever it is not 0. Signed off 1 → 2 → 3; every
+    edit bumps ``version`` and voids the sign-offs it made stale."""
+
+    Status = Audit.Status
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="cashflow_reconciliations"
+    )
+    #: The month, as its first day.
+    month = models.DateField(_("month"))
+    receivable = models.DecimalField(_("receivable"), **MONEY)
+    received = models.DecimalField(_("received"), **MONEY)
+    explanation = models.TextField(_("explanation"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "county__sort_order"]
+        verbose_name = _("cash-flow reconciliation")
+        verbose_name_plural = _("cash-flow reconciliations")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="cashflow_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="cashflow_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(receivable__gte=0, received__gte=0), name="cashflow_amounts"
+            ),
+            # A difference is never left unexplained: whoever writes, the database refuses it.
+            models.CheckConstraint(
+                condition=Q(received=models.F("receivable"))
+                | Q(GreaterThan(Length(Trim("explanation")), 0)),
+                name="cashflow_difference_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_progress", "passed", "failed"]),
+                name="cashflow_status_known",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="cashflow_version"),
+        ]
+        indexes = [
+            # The city ranking and the monthly briefing: WHERE month = ? (every county's row).
+            models.Index(fields=["month"], name="cashflow_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.code} {self.month:%Y-%m}"
+
+    @property
+    def difference(self) -> Decimal:
+        """``received − receivable`` (negative: less cash came in than was billed)."""
+        return self.received - self.receivable
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.PASSED, self.Status.FAILED)
+
+
+class CashFlowSignOffQuerySet(SignOffQuerySetBase):
+    county_lookup = "reconciliation__county"
+
+
+class CashFlowSignOff(SignOffBase):
+    """A level's signature on a cash-flow reconciliation; the fingerprint is the sha256 of the
+    receivable, the received and the explanation that were signed."""
+
+    reconciliation = models.ForeignKey(
+        CashFlowReconciliation, on_delete=models.CASCADE, related_name="signoffs"
+    )
+
+    objects = CashFlowSignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reconciliation", "signed_at", "level"]
+        verbose_name = _("cash-flow sign-off")
+        verbose_name_plural = _("cash-flow sign-offs")
+        constraints = [
+            # One standing sign-off per level: two auditors signing at once cannot both count.
+            models.UniqueConstraint(
+                fields=["reconciliation", "level"],
+                condition=Q(voided_at__isnull=True),
+                name="cashflow_signoff_one_live_per_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=3), name="cashflow_signoff_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["passed", "failed"]), name="cashflow_signoff_result"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reconciliation} L{self.level} {self.result}"
 
 
 # --------------------------------------------------------------------------- false users

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from audits.calculations import required_levels
 from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
 from audits.selectors.notices import reason_text
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -205,6 +206,57 @@ class ItemOverviewTable(tables.Table):
     class Meta:
         attrs = TABLE_ATTRS
         sequence = ("county", "...", "open_total", "worked_total")
+
+
+class CashFlowStatusColumn(tables.Column):
+    """A reconciliation's status as a badge (the calendar's colours); not entered in grey."""
+
+    def render(self, value: Any, record: Any) -> str:
+        if not record.entered:
+            return format_html('<span class="badge text-bg-light">{}</span>', _("not entered"))
+        rec = record.reconciliation
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_CSS[rec.status], rec.get_status_display()
+        )
+
+    def value(self, value: Any, record: Any) -> str:
+        return str(record.status)
+
+
+class CashFlowRankingTable(tables.Table):
+    """The month's counties ranked by |difference| ÷ receivable (``selectors.cashflow``)."""
+
+    rank = tables.Column(verbose_name=_("Rank"), default="—")
+    county = tables.Column(
+        accessor="county__code",
+        verbose_name=_("County"),
+        linkify=lambda record: reverse(
+            "audits:cashflow-detail", args=[record.county.code, str(record.month)]
+        ),
+    )
+    name = tables.Column(accessor="county__name", verbose_name=_("Name"))
+    receivable = MoneyColumn(accessor="reconciliation__receivable", verbose_name=_("Receivable"))
+    received = MoneyColumn(accessor="reconciliation__received", verbose_name=_("Received"))
+    difference = MoneyColumn(verbose_name=_("Difference"))
+    relative = RateColumn(verbose_name=_("|Difference| ÷ receivable"))
+    status = CashFlowStatusColumn(verbose_name=_("Status"), empty_values=())
+    signed = tables.Column(
+        accessor="signed_levels", verbose_name=_("Signed levels"), empty_values=()
+    )
+    explanation = tables.Column(
+        accessor="reconciliation__explanation", verbose_name=_("Explanation"), default=""
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "cashflow-ranking"}
+        orderable = False
+        row_attrs = {"data-county": lambda record: record.county.code}
+
+    def render_signed(self, value: list[int]) -> str:
+        return " → ".join(f"L{level}" for level in value) or "—"
+
+    def value_signed(self, value: list[int]) -> str:
+        return ",".join(str(level) for level in value)
 
 
 # --------------------------------------------------------------------------- false users

@@ -3,10 +3,12 @@
 from django.urls import path, re_path
 
 from audits.api import audits as api
+from audits.api import cashflow as cashflow_api
 from audits.api import false_users as false_user_api
 from audits.api import notices as notice_api
 from audits.api import onsite as onsite_api
 from audits.views import audits as views
+from audits.views import cashflow as cashflow_views
 from audits.views import false_users as false_user_views
 from audits.views import findings as finding_views
 from audits.views import items as item_views
@@ -34,6 +36,22 @@ urlpatterns: list = [
     path("verification-items/overview/", item_views.item_overview, name="items-overview"),
     path("verification-items/<int:pk>/", item_views.item_resolve, name="item"),
     path("evidence/<int:pk>/", finding_views.evidence_download, name="evidence"),
+    path("cashflow/", cashflow_views.cashflow_ranking, name="cashflow"),
+    path(
+        "cashflow/template.xlsx",
+        cashflow_views.cashflow_template_download,
+        name="cashflow-template",
+    ),
+    path(
+        "cashflow/<str:county>/<str:month>/",
+        cashflow_views.cashflow_detail,
+        name="cashflow-detail",
+    ),
+    path(
+        "cashflow/<str:county>/<str:month>/sign/",
+        cashflow_views.cashflow_sign,
+        name="cashflow-sign",
+    ),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/draft/", notice_views.notice_draft, name="notice-draft"),
     re_path(rf"^notices/(?P<week>{WEEK})/$", notice_views.notice_detail, name="notice"),
@@ -79,6 +97,17 @@ api_urlpatterns: list = [
     path("<int:pk>/sign/", api.AuditSign.as_view(), name="audit-sign"),
     path("<int:pk>/reopen/", api.AuditReopen.as_view(), name="audit-reopen"),
     path("<int:pk>/findings/", api.AuditFindingCreate.as_view(), name="finding-create"),
+    path("cashflow/", cashflow_api.CashFlowRanking.as_view(), name="cashflow-list"),
+    path(
+        "cashflow/<str:county>/<str:month>/",
+        cashflow_api.CashFlowDetail.as_view(),
+        name="cashflow-detail",
+    ),
+    path(
+        "cashflow/<str:county>/<str:month>/sign/",
+        cashflow_api.CashFlowSign.as_view(),
+        name="cashflow-sign",
+    ),
     path("notices/", notice_api.NoticeList.as_view(), name="notice-list"),
     path("notices/draft/", notice_api.NoticeDraft.as_view(), name="notice-draft"),
     re_path(rf"^notices/(?P<week>{WEEK})/$", notice_api.NoticeDetail.as_view(), name="notice"),

@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "CashFlowStatusEnum": "audits.api.cashflow.STATUSES",
         "FalseUserStatusEnum": "audits.models.FalseUserCase.Status",
         "FalseUserSourceEnum": "audits.models.FalseUserCase.Source",
         "FindingCategoryEnum": "audits.models.Finding.Category",

@@ -3,6 +3,7 @@ service asks these; scoping (another county → 404) is done before, by ``visibl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from audits.calculations import required_levels
@@ -31,12 +32,19 @@ def signing_level(user: AnyUser, audit: Audit) -> int | None:
     """The level at which ``user`` signs ``audit``, or None when they may not sign it: an
     auditor signs at their level when the cadence needs it; a level-1 auditor only for their
     own county."""
+    return level_to_sign(user, audit.county_id, required_levels(audit.cadence))
+
+
+def level_to_sign(user: AnyUser, county_id: int, levels: Sequence[int]) -> int | None:
+    """The level at which ``user`` signs something of ``county_id`` signed off in ``levels``
+    (an audit, a cash-flow reconciliation), or None: an auditor at their profile's level when
+    it is one of ``levels``; level 1 only for their own county, levels 2 and 3 only city-wide."""
     if not has_role(user, Role.AUDITOR):
         return None
     level = auditor_level(user)
-    if level is None or level not in required_levels(audit.cadence):
+    if level is None or level not in levels:
         return None
-    if level == 1 and not _of_county(user, audit.county_id):
+    if level == 1 and not _of_county(user, county_id):
         return None
     if level >= 2 and bound_county_id(user) is not None:
         return None

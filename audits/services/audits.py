@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits import calculations
 from audits.models import (
@@ -25,6 +26,7 @@ from audits.models import (
     SignOff,
 )
 from audits.selectors import permissions
+from audits.services import signoffs
 from marketing_ops.models import County
 
 if TYPE_CHECKING:
@@ -46,9 +48,12 @@ DEFAULT_CHECKLISTS: dict[str, tuple[str, ...]] = {
 }
 
 
-class AuditConflict(Exception):
+class AuditConflict(signoffs.SignOffConflict):
     """The action does not fit the audit's state now (API: 409), e.g. a level signing before
     the level below has signed ``passed``."""
+
+    already_signed = gettext_lazy("Level %(level)d has already signed this audit.")
+    not_signed = gettext_lazy("Level %(missing)d has not signed this audit passed yet.")
 
 
 # --------------------------------------------------------------------------- checklists
@@ -253,7 +258,7 @@ def current_fingerprint(audit: Audit) -> str:
 
 
 def _live_results(audit: Audit) -> dict[int, str]:
-    return dict(SignOff.objects.filter(audit=audit).live().values_list("level", "result"))
+    return signoffs.live_results(SignOff.objects.filter(audit=audit))
 
 
 def _set_status(audit: Audit, now: dt.datetime) -> None:
@@ -275,16 +280,13 @@ def audit_changed(*, audit: Audit, change: str, now: dt.datetime) -> int:
     """After a change to the checks or findings: void every standing sign-off whose fingerprint
     no longer matches, and every higher level's with it; then set the status. Returns how many
     sign-offs were voided. Call inside the transaction that holds the audit's lock."""
-    fingerprint = current_fingerprint(audit)
-    live = list(SignOff.objects.filter(audit=audit).live().order_by("level"))
-    stale = [signoff.level for signoff in live if signoff.fingerprint != fingerprint]
-    voided = 0
-    if stale:
-        voided = (
-            SignOff.objects.filter(audit=audit, level__gte=min(stale))
-            .live()
-            .update(voided_at=now, voided_by_change=change[:300])
-        )
+    voided = signoffs.signoffs_void_stale(
+        SignOff,
+        signed="audit",
+        fingerprints={audit.pk: current_fingerprint(audit)},
+        changes={audit.pk: change},
+        now=now,
+    )
     _set_status(audit, now)
     return voided
 
@@ -338,16 +340,13 @@ def audit_sign(*, audit: Audit, user: AnyUser, result: str, note: str = "") -> S
         raise PermissionDenied(_("You may not sign this audit."))
     if result not in SignOff.Result.values:
         raise ValidationError({"result": _("Use passed or failed.")})
-    live = _live_results(audit)
-    if level in live:
-        raise AuditConflict(_("Level %(level)d has already signed this audit.") % {"level": level})
-    if audit.finished:
-        raise AuditConflict(_("This audit is finished; city staff may reopen it."))
-    missing = calculations.next_level(audit.cadence, live)
-    if missing is not None and missing < level:
-        raise AuditConflict(
-            _("Level %(missing)d has not signed this audit passed yet.") % {"missing": missing}
-        )
+    signoffs.check_order(
+        levels=calculations.required_levels(audit.cadence),
+        live=_live_results(audit),
+        level=level,
+        conflict=AuditConflict,
+        finished=_("This audit is finished; city staff may reopen it.") if audit.finished else None,
+    )
     unanswered = AuditCheck.objects.filter(audit=audit, answer="").count()
     if unanswered:
         raise ValidationError(
@@ -361,14 +360,15 @@ def audit_sign(*, audit: Audit, user: AnyUser, result: str, note: str = "") -> S
             {"result": _("A failed audit has at least one finding: open it first.")}
         )
     now = timezone.now()
-    signoff = SignOff.objects.create(
+    signoff = signoffs.signoff_create(
+        SignOff,
         audit=audit,
         level=level,
         user_id=actor_id(user),
         result=result,
-        note=(note or "").strip(),
+        note=note,
         fingerprint=current_fingerprint(audit),
-        signed_at=now,
+        now=now,
     )
     _set_status(audit, now)
     return signoff
@@ -386,11 +386,11 @@ def audit_reopen(*, audit: Audit, user: AnyUser, reason: str) -> Audit:
     if not audit.finished:
         raise AuditConflict(_("Only a passed or failed audit can be reopened."))
     now = timezone.now()
-    SignOff.objects.filter(audit=audit).live().update(
-        voided_at=now,
-        voided_by_change=(
-            _("Reopened by %(user)s: %(reason)s") % {"user": user.get_username(), "reason": reason}
-        )[:300],
+    signoffs.signoffs_void_all(
+        SignOff.objects.filter(audit=audit),
+        change=_("Reopened by %(user)s: %(reason)s")
+        % {"user": user.get_username(), "reason": reason},
+        now=now,
     )
     audit.reopen_reason = reason
     audit.save(update_fields=["reopen_reason"])
