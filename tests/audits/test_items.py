@@ -164,3 +164,25 @@ def test_the_city_overview_counts_open_items_by_rule_and_county(
 def test_the_city_overview_is_not_for_county_staff(client_for, client, staff_a, items):
     assert client_for(staff_a).get("/audits/verification-items/overview/").status_code == 403
     assert client.get("/audits/verification-items/overview/").status_code == 302
+
+
+def test_the_role_groups_hold_the_admin_permissions_on_records_and_items(db):
+    from django.contrib.auth.models import Group
+
+    def codenames(role):
+        group = Group.objects.get(name=role)
+        return set(
+            group.permissions.filter(content_type__app_label="audits").values_list(
+                "codename", flat=True
+            )
+        )
+
+    models = ("refundrecord", "dismantlerecord", "verificationitem")
+    admin = codenames("city_admin")
+    for model in models:
+        assert {f"{a}_{model}" for a in ("view", "add", "change", "delete")} <= admin
+    staff = codenames("city_staff")
+    assert {f"view_{model}" for model in models} <= staff
+    assert not {f"delete_{model}" for model in models} & staff
+    for role in ("county_staff", "auditor", "manager"):
+        assert not {c for c in codenames(role) if c.endswith(models)}, role
