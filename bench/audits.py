@@ -572,11 +572,12 @@ def import_day(n: int, days: int, phases: Phases) -> dict:
         result["rows"] += job.rows
     result["total"] = Clock.since(started, clock.read())
     result["total_s"] = result["total"]["wall"]
-    result["phases"] = phases.spent
+    result["phases"] = {name: dict(spent) for name, spent in phases.spent.items()}
+    phases.clock = None
     return result
 
 
-def explain(n: int) -> None:
+def explain() -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each rule's query over the day (after a measured run)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -669,7 +670,7 @@ def main() -> None:
         )
         runs.append(result)
     if args.explain:
-        explain(n)
+        explain()
 
     runs.sort(key=lambda run: run["total_s"])
     median = runs[len(runs) // 2]
