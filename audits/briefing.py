@@ -1,5 +1,9 @@
 """Audits in the emailed briefings (docs/rules.md#briefings).
 
+Daily: the verification items the rules created on the day, counted per county and rule; the
+audits that became overdue on the day (due that day, neither passed nor failed), all audits
+overdue and the findings past their due date and not verified, counted per county and listed.
+Weekly: one line with the overdue audits and the findings past due. Monthly: the audits
 Daily: the audits that became overdue on the day (due that day, neither passed nor failed), all
 audits overdue and the findings past their due date and not verified, counted per county and
 listed. Weekly: one line with the overdue audits and the findings past due, and the weekly
@@ -23,7 +27,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import Audit, Finding
+from audits.models import Audit, Finding, VerificationItem
 from audits.selectors import cashflow as cashflow_reads
 from audits.selectors import notices
 from audits.selectors.audits import OPEN_STATUSES
@@ -56,6 +60,73 @@ def _counties(reader: AnyUser) -> list[County]:
     )
 
 
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of ``day`` and of the next day in ``TIME_ZONE``, as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def new_item_counts(reader: AnyUser, day: dt.date) -> dict[tuple[int, str], int]:
+    """The verification items the rules created on ``day`` (``TIME_ZONE``), by (county id, rule).
+    Counted by creation, not business date: an item imported late still shows once, the
+    morning after its import. One query."""
+    start, end = _day_bounds(day)
+    rows = (
+        VerificationItem.objects.visible_to(reader)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .values("county_id", "rule")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    return {(row["county_id"], row["rule"]): int(row["n"]) for row in rows}
+
+
+def _new_items_part(
+    counties: list[County], counts: dict[tuple[int, str], int], day: dt.date
+) -> tuple[list[str], Sheet]:
+    """The lines and the county × rule grid of the day's new verification items."""
+    rules = list(VerificationItem.Rule)
+    by_rule = {rule.value: 0 for rule in rules}
+    for (_county_id, rule), n in counts.items():
+        by_rule[rule] = by_rule.get(rule, 0) + n
+    total = sum(by_rule.values())
+    lines = [
+        _("New verification items on %(day)s: %(n)s (%(rules)s).")
+        % {
+            "day": day.isoformat(),
+            "n": count(total),
+            "rules": ", ".join(f"{rule} {count(n)}" for rule, n in by_rule.items()),
+        }
+    ]
+    headers: list[str] = [_("County"), *[rule.value for rule in rules], _("Total")]
+    grid: list[list[object]] = []
+    per_county = []
+    for row in counties:
+        cells = [counts.get((row.pk, rule.value), 0) for rule in rules]
+        grid.append([f"{row.code} {row.name}", *cells, sum(cells)])
+        if sum(cells) and len(counties) > 1:
+            per_county.append(
+                _("%(county)s %(n)s (%(rules)s)")
+                % {
+                    "county": row.name,
+                    "n": count(sum(cells)),
+                    "rules": ", ".join(
+                        f"{rule.value} {count(n)}"
+                        for rule, n in zip(rules, cells, strict=True)
+                        if n
+                    ),
+                }
+            )
+    if len(counties) > 1:
+        grid.append([_("Total"), *by_rule.values(), total])
+        if per_county:
+            lines.append(_("New items by county: %(list)s.") % {"list": "; ".join(per_county)})
+    # A workbook sheet's name holds 31 characters.
+    title = _("Verification items %(day)s") % {"day": day.isoformat()}
+    return lines, Sheet(title, headers, grid)
+
+
 def _overdue_audits(reader: AnyUser, day: dt.date) -> QuerySet[Audit]:
     """Audits neither passed nor failed whose due date had passed by the end of ``day``."""
     return Audit.objects.visible_to(reader).filter(status__in=OPEN_STATUSES, due_on__lte=day)
@@ -75,6 +146,7 @@ def daily_section(period: BriefingPeriod, county: County | None) -> Section | No
     reader = briefing_reader(county)
     day = period.end
     counties = _counties(reader)
+    new_items = new_item_counts(reader, day)
     audits = list(
         _overdue_audits(reader, day)
         .select_related("county")
@@ -85,10 +157,16 @@ def daily_section(period: BriefingPeriod, county: County | None) -> Section | No
         .select_related("county", "owner", "audit")
         .order_by("due_on", "county__sort_order", "county__code", "pk")
     )
-    if not audits and not findings:
+    if not audits and not findings and not new_items:
         return None
     new = [audit for audit in audits if audit.due_on == day]
-    lines = [
+    lines: list[str] = []
+    tables: list[Sheet] = []
+    if new_items:
+        item_lines, item_sheet = _new_items_part(counties, new_items, day)
+        lines.extend(item_lines)
+        tables.append(item_sheet)
+    lines += [
         _("Audits that became overdue on %(day)s: %(new)s; overdue in all: %(all)s.")
         % {"day": day.isoformat(), "new": count(len(new)), "all": count(len(audits))},
         _("Findings past their due date and not verified: %(n)s.") % {"n": count(len(findings))},
@@ -109,8 +187,8 @@ def daily_section(period: BriefingPeriod, county: County | None) -> Section | No
                         "findings": count(n_findings),
                     }
                 )
-        lines.append(_("By county: %(list)s.") % {"list": "; ".join(per_county)})
-    tables = []
+        if per_county:
+            lines.append(_("By county: %(list)s.") % {"list": "; ".join(per_county)})
     if audits:
         tables.append(_audit_sheet(audits[:LISTED], day, len(audits)))
     if findings:

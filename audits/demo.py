@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
 from arrears.models import Account, Bill
 from arrears.services import bill_totals
@@ -254,6 +255,12 @@ def seed_records(stdout: Any, today: dt.date) -> None:
     refunds, dismantles = _records(random.Random(RECORD_SEED), today, accounts)
     records.dismantles_write(rows=dismantles)
     records.refunds_write(rows=refunds)
+    # As if each day had been imported that evening: the daily briefing counts the items
+    # created on its day (one update per business day; the same values on a rerun).
+    zone = timezone.get_current_timezone()
+    for day in sorted({row[0] for row in refunds} | {row[0] for row in dismantles}):
+        evening = dt.datetime.combine(day, dt.time(20), tzinfo=zone)
+        VerificationItem.objects.filter(business_date=day).update(created_at=evening)
     items = VerificationItem.objects.count()
     stdout.write(
         f"  verification: {len(refunds)} refunds, {len(dismantles)} dismantles, {items} items"

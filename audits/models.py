@@ -556,8 +556,10 @@ class VerificationItem(models.Model):
             # County worklist and city overview: WHERE county_id = ? AND status = ? AND
             # business_date = ? (rule × county counts group over the same columns).
             models.Index(fields=["county", "status", "business_date"], name="item_county_status"),
-            # R2 closing: WHERE rule = 'R2' AND status = 'open' AND account_no IN (...).
-            models.Index(fields=["rule", "status", "account_no"], name="item_rule_status_acct"),
+            # R2 closing after a dismantles import: WHERE rule = 'R2' AND status = 'open' AND
+            # business_date BETWEEN ? AND ? (the import's days ± AUDIT_R2_DAYS), so that it
+            # reads the window's open items, not every R2 item ever made.
+            models.Index(fields=["rule", "status", "business_date"], name="item_rule_status_date"),
         ]
 
     def __str__(self) -> str:

@@ -56,6 +56,8 @@ PAGES = [
     "/audits/list/",
     "/audits/mine/",
     "/audits/findings/",
+    "/audits/verification-items/",
+    "/audits/verification-items/overview/",
     "/imports/",
     "/briefings/",
 ]

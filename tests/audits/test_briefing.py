@@ -1,9 +1,10 @@
-"""Audits in the emailed briefings (docs/rules.md#briefings): the daily section (audits that
-became overdue, findings past due), the weekly line and the monthly pass rates, in the city's
-and each county head's version."""
+"""Audits in the emailed briefings (docs/rules.md#briefings): the daily section (the day's new
+verification items per county and rule, audits that became overdue, findings past due), the
+weekly line and the monthly pass rates, in the city's and each county head's version."""
 
 import datetime as dt
 import io
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -14,6 +15,7 @@ from audits import briefing
 from audits.models import Audit
 from audits.services import audits as writes
 from audits.services import findings as finding_writes
+from audits.services import records
 from marketing_ops.briefings import briefing_render, period_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -152,15 +154,89 @@ def test_a_failed_audit_and_a_late_pass_are_counted(work, monthly_a):
 def test_each_section_runs_a_fixed_number_of_queries(
     kind, label, work, make_audit, county_a, county_b, django_assert_max_num_queries
 ):
-    # The monthly briefing has two sections (audits, cash flow) of three queries each.
-    most = 3 if kind == "daily" else 6
+    # The daily section runs four queries; the monthly briefing has two sections (audits,
+    # cash flow) of three queries each.
+    most = 4 if kind == "daily" else 6
     with django_assert_max_num_queries(most):
         briefing.sections(period_for(kind, label), None)
     for day in ("2026-11-10", "2026-11-11", "2026-11-12"):
         make_audit(county_a, "daily", day)
         make_audit(county_b, "daily", day)
+    _refunds(county_a, "2026-11-16", [("R-Q1", "A-1", "2500.00"), ("R-Q2", "A-2", "3000.00")])
+    _refunds(county_b, "2026-11-16", [("R-Q3", "B-1", "2500.00")])
     with django_assert_max_num_queries(most):
         briefing.sections(period_for(kind, label), None)
     # The two counts and the week's notice.
     with django_assert_max_num_queries(3):
         briefing.sections(period_for("weekly", "2026-W47"), None)
+
+
+def _refunds(county, day: str, rows) -> None:
+    """Import refunds of ``day`` through the dataset's write (the rules run after it)."""
+    records.refunds_write(
+        rows=[
+            (dt.date.fromisoformat(day), county.pk, account, order, kind, Decimal(amount), "")
+            for order, account, amount, kind in [(*row, "other")[:4] for row in rows]
+        ]
+    )
+
+
+@pytest.fixture
+def new_items(county_a, county_b, time_machine):
+    """Refunds of the 16th imported on the 17th: in Alpha two above the threshold (R6), one of
+    them refunded twice (R1); in Beta one deposit refund without a dismantle (R2). An item
+    created on the 16th in Beta is not the 17th's news."""
+    time_machine.move_to(dt.datetime(2026, 11, 16, 20, tzinfo=SHANGHAI), tick=False)
+    _refunds(county_b, "2026-11-15", [("R-OLD", "B-9", "1500.00")])
+    time_machine.move_to(dt.datetime(2026, 11, 17, 9, tzinfo=SHANGHAI), tick=False)
+    _refunds(
+        county_a,
+        "2026-11-16",
+        [("R-A1", "A-1", "1200.00"), ("R-A2", "A-1", "1200.00"), ("R-A3", "A-2", "80.00")],
+    )
+    _refunds(county_b, "2026-11-16", [("R-B1", "B-1", "50.00", "deposit")])
+
+
+def test_the_city_daily_briefing_counts_the_days_new_items_per_county_and_rule(new_items):
+    (section,) = briefing.sections(period_for("daily", "2026-11-17"), None)
+    assert section.lines[:2] == [
+        "New verification items on 2026-11-17: 4 (R1 1, R2 1, R3 0, R4 0, R5 0, R6 2).",
+        "New items by county: Alpha District 3 (R1 1, R6 2); Beta County 1 (R2 1).",
+    ]
+    grid = section.tables[0]
+    assert grid.title == "Verification items 2026-11-17"
+    assert grid.headers == ["County", "R1", "R2", "R3", "R4", "R5", "R6", "Total"]
+    assert grid.rows == [
+        ["C01 Alpha District", 1, 0, 0, 0, 0, 2, 3],
+        ["C02 Beta County", 0, 1, 0, 0, 0, 0, 1],
+        ["Total", 1, 1, 0, 0, 0, 2, 4],
+    ]
+    # The item created on the 16th is that day's news, not this one's.
+    (earlier,) = briefing.sections(period_for("daily", "2026-11-16"), None)
+    assert earlier.tables[0].rows[-1] == ["Total", 0, 0, 0, 0, 0, 1, 1]
+
+
+def test_a_county_heads_daily_briefing_counts_only_their_countys_new_items(new_items, county_b):
+    (section,) = briefing.sections(period_for("daily", "2026-11-17"), county_b)
+    assert section.lines[0] == (
+        "New verification items on 2026-11-17: 1 (R1 0, R2 1, R3 0, R4 0, R5 0, R6 0)."
+    )
+    assert section.tables[0].rows == [["C02 Beta County", 0, 1, 0, 0, 0, 0, 1]]
+    assert "Alpha" not in _text([section])
+
+
+def test_new_items_alone_give_the_daily_briefing_content_with_a_sheet(new_items):
+    # No audit is overdue and no finding past due: the new items are the audit work.
+    rendered = briefing_render(period_for("daily", "2026-11-17"), None)
+    assert "Nothing to report for this period." not in rendered.text
+    assert "== Audits ==" in rendered.text
+    assert "New verification items on 2026-11-17: 4" in rendered.text
+    assert "New verification items on 2026-11-17: 4" in rendered.html
+    book = openpyxl.load_workbook(io.BytesIO(rendered.xlsx))
+    sheet = book["Verification items 2026-11-17"]
+    assert [cell.value for cell in sheet[2]] == ["C01 Alpha District", 1, 0, 0, 0, 0, 2, 3]
+
+
+def test_a_day_without_new_items_or_audit_work_says_nothing_to_report(new_items):
+    rendered = briefing_render(period_for("daily", "2026-11-18"), None)
+    assert "Nothing to report for this period." in rendered.text

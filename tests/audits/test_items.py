@@ -9,7 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from audits.models import Finding, RefundRecord, VerificationItem
+from audits.services import items as item_writes
 from audits.services import rules
+from marketing_ops.models import County
 
 
 @pytest.fixture
@@ -164,3 +166,77 @@ def test_the_city_overview_counts_open_items_by_rule_and_county(
 def test_the_city_overview_is_not_for_county_staff(client_for, client, staff_a, items):
     assert client_for(staff_a).get("/audits/verification-items/overview/").status_code == 403
     assert client.get("/audits/verification-items/overview/").status_code == 302
+
+
+def test_the_role_groups_hold_the_admin_permissions_on_records_and_items(db):
+    from django.contrib.auth.models import Group
+
+    def codenames(role):
+        group = Group.objects.get(name=role)
+        return set(
+            group.permissions.filter(content_type__app_label="audits").values_list(
+                "codename", flat=True
+            )
+        )
+
+    models = ("refundrecord", "dismantlerecord", "verificationitem")
+    admin = codenames("city_admin")
+    for model in models:
+        assert {f"{a}_{model}" for a in ("view", "add", "change", "delete")} <= admin
+    staff = codenames("city_staff")
+    assert {f"view_{model}" for model in models} <= staff
+    assert not {f"delete_{model}" for model in models} & staff
+    for role in ("county_staff", "auditor", "manager"):
+        assert not {c for c in codenames(role) if c.endswith(models)}, role
+
+
+@pytest.mark.parametrize(
+    "url, who",
+    [
+        ("/audits/verification-items/", "city"),
+        ("/audits/verification-items/", "county"),
+        ("/audits/verification-items/overview/", "city"),
+        ("/api/v1/audits/verification-items/?page_size=500", "api"),
+    ],
+)
+def test_the_item_pages_keep_their_query_count_with_more_items_and_counties(
+    url,
+    who,
+    client_for,
+    api_for,
+    city_user,
+    staff_a,
+    auditor2,
+    items,
+    django_assert_max_num_queries,
+):
+    if who == "api":
+        client = api_for(city_user)
+    else:
+        client = client_for(staff_a if who == "county" else city_user)
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    # Many more items of every rule in more counties, some worked (a finding, a worker).
+    counties = list(County.objects.all())
+    counties += [
+        County.objects.create(code=f"C{n:02d}", name=f"County {n}", sort_order=n)
+        for n in range(3, 7)
+    ]
+    day = dt.date(2026, 11, 16)
+    for n, county in enumerate(counties * 5):
+        for kind, amount in (("deposit", "2500.00"), ("other", "2500.00")):
+            RefundRecord.objects.create(
+                order_no=f"R-{kind}-{n}",
+                county=county,
+                business_date=day,
+                account_no=f"ACC-{n}",
+                refund_type=kind,
+                amount=Decimal(amount),
+            )
+    rules.rules_run_refunds(start=day, end=day)
+    assert VerificationItem.objects.count() > 50
+    first = VerificationItem.objects.filter(county=counties[0]).exclude(pk=items["C01"].pk)[0]
+    item_writes.item_resolve(item=first, user=auditor2, result="problem", note="checked")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

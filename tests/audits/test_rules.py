@@ -198,6 +198,36 @@ def test_importing_the_same_day_again_updates_orders_and_creates_no_new_items(
     assert sorted(VerificationItem.objects.values_list("rule", "order_no")) == before
 
 
+def test_the_write_keeps_every_field_as_the_file_has_it_and_updates_it_again(
+    run_import, county_a, staff_a, lines
+):
+    run_import(
+        "dismantles",
+        '2026-11-10,C01,A-1,D-1,BROADBAND,T-1,Y,"moved, ""far"" away"\n'
+        "2026-11-10,C01,A-2,D-2,VOICE,,N,\n",
+        staff_a,
+    )
+    first = DismantleRecord.objects.get(order_no="D-1")
+    assert (first.reason, first.terminal_serial, first.terminal_returned) == (
+        'moved, "far" away',
+        "T-1",
+        True,
+    )
+    blank = DismantleRecord.objects.get(order_no="D-2")
+    assert (blank.reason, blank.terminal_serial, blank.terminal_returned) == ("", "", False)
+    run_import("dismantles", "2026-11-11,C01,A-1,D-1,VOICE,,N,gone\n", staff_a)
+    again = DismantleRecord.objects.get(order_no="D-1")
+    assert (again.business_date, again.business_line.code, again.reason) == (
+        dt.date(2026, 11, 11),
+        "VOICE",
+        "gone",
+    )
+    assert again.pk == first.pk and again.imported_at >= first.imported_at
+    run_import("refunds", "2026-11-10,C01,A-1,R-1,other,12.30,clerk 7\n", staff_a)
+    refund = RefundRecord.objects.get(order_no="R-1")
+    assert (refund.amount, refund.operator) == (Decimal("12.30"), "clerk 7")
+
+
 def test_a_county_user_may_not_rewrite_another_countys_order(
     run_import, county_a, county_b, staff_a, staff_b, lines
 ):
