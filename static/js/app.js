@@ -2,8 +2,16 @@
 // Content-Security-Policy runs only scripts from our origin or with the request's nonce).
 //   <form data-confirm="Question?">  asks before it is submitted; "Cancel" keeps it unsent.
 //   <select data-submit-on-change>   submits its form as soon as another option is chosen.
+// Before printing, a print header without a title (base.html) takes the page's first heading.
 (function () {
   "use strict";
+  window.addEventListener("beforeprint", function () {
+    var title = document.querySelector(".print-header-title");
+    var heading = document.querySelector("main h1");
+    if (title && !title.textContent.trim() && heading) {
+      title.textContent = heading.textContent.trim();
+    }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form instanceof HTMLFormElement && form.dataset.confirm !== undefined) {
