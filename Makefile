@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench bench-kills install vendor migrate seed run clean
+.PHONY: demo test lint fmt messages bench bench-kills install vendor migrate seed run clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lint: install
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## messages: extract every marked string into locale/zh_Hans/LC_MESSAGES/django.po and compile
+## django.mo (needs GNU gettext); both files are committed (docs/language-and-formats.md#languages)
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "node_modules/*" -i "bench/*" -i "tests/*" -i "staticfiles/*"
+	$(PY) manage.py compilemessages -l zh_Hans
 
 ## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, the audit rules over 2 M rows of history, then pages under load
 bench: install

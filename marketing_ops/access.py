@@ -26,6 +26,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -57,6 +58,22 @@ class Role(StrEnum):
 
 
 ALL_ROLES = tuple(Role)
+
+#: What each role is called on pages (SPEC §1), in the user's language.
+ROLE_LABELS: dict[str, Any] = {
+    Role.CITY_ADMIN: _("City administrator"),
+    Role.CITY_STAFF: _("City staff"),
+    Role.COUNTY_STAFF: _("County staff"),
+    Role.AUDITOR: _("Auditor"),
+    Role.MANAGER: _("Manager"),
+}
+
+
+def role_label(role: str) -> str:
+    """The name of a role (its code when unknown), e.g. 县公司人员 / County staff."""
+    return str(ROLE_LABELS.get(role, role))
+
+
 #: Roles that may change city-wide data (plans, approvals, imports for any county, settings).
 CITY_ROLES = (Role.CITY_ADMIN, Role.CITY_STAFF)
 #: Roles that only read.

@@ -3,6 +3,7 @@ from types import ModuleType
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import autodiscover_modules, module_has_submodule
+from django.utils.translation import gettext_lazy as _
 
 
 def app_modules(name: str) -> list[ModuleType]:
@@ -20,7 +21,7 @@ class MarketingOpsConfig(AppConfig):
     name = "marketing_ops"
     verbose_name = "Organisation"
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
-    nav_items = (("Imports", "imports", ()),)
+    nav_items = ((_("Imports"), "imports", ()),)
 
     def ready(self) -> None:
         # Each app registers its datasets (imports.py) with the one upload pipeline.

@@ -4,14 +4,16 @@ from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from marketing_ops.access import has_role, roles_of, user_county
+from marketing_ops.access import has_role, role_label, roles_of, user_county
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """City name, the user's county and roles, and the navigation their roles may use."""
+    """City name, the user's county and roles, and the navigation their roles may use; when
+    the page is printed (the print header of base.html)."""
     user = getattr(request, "user", None)
-    context: dict[str, Any] = {"city_name": settings.CITY_NAME}
+    context: dict[str, Any] = {"city_name": settings.CITY_NAME, "printed_at": timezone.now()}
     if not user or not user.is_authenticated:
         return context
     nav = []
@@ -28,5 +30,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     matches = [item for item in nav if request.path.startswith(item["url"]) and item["url"] != "/"]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    context.update(nav_items=nav, user_county=user_county(user), user_roles=sorted(roles_of(user)))
+    roles = sorted(roles_of(user))
+    context.update(
+        nav_items=nav,
+        user_county=user_county(user),
+        user_roles=roles,
+        user_role_names=[role_label(role) for role in roles],
+    )
     return context

@@ -1,16 +1,24 @@
-"""How figures read: money, rates, percentage points, months and dates, in one place.
+"""How figures read: money, rates, percentage points, months, dates and people, in one place.
 
 Tables (``marketing_ops.tables``), template filters (``{% load formatting %}``), chart data and
 briefings all call these functions, so 49.87% and 1,234,567.50 read the same everywhere. A
 missing value reads as an em dash.
+
+They follow the active language (docs/language-and-formats.md): numbers carry thousands
+separators and money two places in both; dates, months and percentage points are written as
+the language writes them — ``2026-12-05``, ``2026-12`` and ``+1.20 pp`` in English,
+``2026年12月5日``, ``2026年12月`` and ``+1.20个百分点`` in Chinese. Files and the API stay ISO
+(they do not format through here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from marketing_ops.money import CENT
 from marketing_ops.periods import Month
@@ -37,11 +45,36 @@ def percent(rate: Decimal | None) -> str:
     return MISSING if number is None else f"{number:.2f}%"
 
 
+@dataclass(frozen=True)
+class Forms:
+    """How one language writes dates, months and percentage points."""
+
+    date: str  # a Django date format
+    datetime: str
+    month: str  # with {year} and {month}
+    points: str  # with {number}
+
+
+ISO_FORMS = Forms(
+    date="Y-m-d", datetime="Y-m-d H:i", month="{year}-{month:02d}", points="{number} pp"
+)
+CHINESE_FORMS = Forms(
+    date="Y年n月j日", datetime="Y年n月j日 H:i", month="{year}年{month}月", points="{number}个百分点"
+)
+
+
+def forms() -> Forms:
+    """The forms of the active language (Chinese for ``zh-hans``, ISO otherwise)."""
+    language = translation.get_language() or ""
+    return CHINESE_FORMS if language.lower().startswith("zh") else ISO_FORMS
+
+
 def points(change: Decimal | None, *, signed: bool = True) -> str:
-    """Percentage points: −3.333 → ``-3.33 pp``; with ``signed`` a gain reads ``+1.20 pp``."""
+    """Percentage points: −3.333 → ``-3.33 pp``; with ``signed`` a gain reads ``+1.20 pp``
+    (``+1.20个百分点`` in Chinese)."""
     if change is None:
         return MISSING
-    return f"{change:+.2f} pp" if signed else f"{change:.2f} pp"
+    return forms().points.format(number=f"{change:+.2f}" if signed else f"{change:.2f}")
 
 
 def points_apart(change: Decimal | None) -> str:
@@ -55,22 +88,45 @@ def count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
 
-def month(value: Month | None) -> str:
-    """A month as the business writes it: ``2026-10``."""
-    return MISSING if value is None else str(value)
+def month(value: Month | dt.date | None) -> str:
+    """A month as the business writes it: ``2026-10`` (``2026年10月``)."""
+    if value is None:
+        return MISSING
+    return forms().month.format(year=value.year, month=value.month)
 
 
-#: The date format of every page, table, export and briefing.
+#: The date format of every page, table and briefing, in the language's form: these two
+#: stand for ``forms().date`` / ``forms().datetime``; any other Django format is used as it is.
 DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 
 
 def date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
-    """A date as ``2026-03-24``, a datetime as ``2026-03-24 09:30`` in local time."""
-    if value is None:
+    """A date as ``2026-03-24`` (``2026年3月24日``), a datetime as ``2026-03-24 09:30``
+    (``2026年3月24日 09:30``) in local time."""
+    if not isinstance(value, dt.date):  # None, or a template's missing variable ("")
         return MISSING
+    language = forms()
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return dateformat.format(value, fmt or DATETIME_FORMAT)
-    return dateformat.format(value, fmt or DATE_FORMAT)
+        if fmt is None or fmt == DATETIME_FORMAT:
+            return dateformat.format(value, language.datetime)
+        return dateformat.format(value, language.date if fmt == DATE_FORMAT else fmt)
+    return dateformat.format(value, language.date if fmt is None or fmt == DATE_FORMAT else fmt)
+
+
+def person(user: Any) -> str:
+    """A user as pages show them: the display name on their profile, else their full name,
+    else their user name (``{{ user|person }}``)."""
+    if user is None:
+        return MISSING
+    try:
+        profile = user.profile
+    except Exception:  # no profile (RelatedObjectDoesNotExist), or not a user with one
+        profile = None
+    name = getattr(profile, "display_name", "") if profile is not None else ""
+    if name:
+        return str(name)
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or (user.get_username() if hasattr(user, "get_username") else str(user))

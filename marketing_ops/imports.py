@@ -4,6 +4,8 @@
 import re
 from typing import cast
 
+from django.utils.translation import gettext_lazy as _
+
 from marketing_ops import tabular
 from marketing_ops.access import Role
 from marketing_ops.models import (
@@ -18,8 +20,8 @@ from marketing_ops.models import (
 @tabular.register
 class CountiesDataset(tabular.Dataset):
     name = "counties"
-    label = "Counties"
-    description = "Counties and districts; existing codes are updated."
+    label = _("Counties")
+    description = _("Counties and districts; existing codes are updated.")
     roles = (Role.CITY_ADMIN,)
     columns = (
         tabular.Text("code", max_length=16),
@@ -54,8 +56,8 @@ class CountiesDataset(tabular.Dataset):
 @tabular.register
 class BusinessLinesDataset(tabular.Dataset):
     name = "business_lines"
-    label = "Business lines"
-    description = "Business lines (upper snake case codes); existing codes are updated."
+    label = _("Business lines")
+    description = _("Business lines (upper snake case codes); existing codes are updated.")
     roles = (Role.CITY_ADMIN,)
     columns = (
         tabular.Text("code", max_length=32),

@@ -39,8 +39,8 @@ class County(models.Model):
     """A county company or city district: the unit plans are split over and reports come from."""
 
     class Kind(models.TextChoices):
-        COUNTY = "county", "County"
-        DISTRICT = "district", "District"
+        COUNTY = "county", _("County")
+        DISTRICT = "district", _("District")
 
     code = models.CharField(max_length=16, unique=True, validators=[safe_code])
     name = models.CharField(max_length=100)
@@ -84,9 +84,9 @@ class Profile(models.Model):
     """Where a user belongs: a county (or none for city-wide users) and an auditor level."""
 
     class AuditorLevel(models.IntegerChoices):
-        COUNTY = 1, "1st level (county)"
-        SUPPORT_CENTER = 2, "2nd level (city support center)"
-        MARKETING_DEPT = 3, "3rd level (city marketing department)"
+        COUNTY = 1, _("1st level (county)")
+        SUPPORT_CENTER = 2, _("2nd level (city support center)")
+        MARKETING_DEPT = 3, _("3rd level (city marketing department)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -105,6 +105,20 @@ class Profile(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name pages show for this user, e.g. 张伟; the user name when blank."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the interface for this user; set by the language switch."),
+    )
 
     class Meta:
         constraints = [
@@ -122,10 +136,10 @@ class ImportJob(models.Model):
     """One upload through the tabular pipeline (docs/file-formats.md): who, what, how it went."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     dataset = models.CharField(max_length=40)
     file_name = models.CharField(max_length=255)
@@ -218,9 +232,9 @@ class Briefing(models.Model):
     """An emailed briefing, archived: one per kind × period × scope (docs/rules.md#briefings)."""
 
     class Kind(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
-        MONTHLY = "monthly", "Monthly"
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     period = models.CharField(max_length=10, help_text="YYYY-MM-DD, YYYY-Www or YYYY-MM.")

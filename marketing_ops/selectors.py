@@ -18,7 +18,7 @@ def business_lines() -> QuerySet[BusinessLine]:
 
 
 def import_jobs_for(user: AnyUser) -> QuerySet[ImportJob]:
-    return ImportJob.objects.visible_to(user).select_related("created_by", "county")
+    return ImportJob.objects.visible_to(user).select_related("created_by__profile", "county")
 
 
 def briefings_for(user: AnyUser) -> QuerySet[Briefing]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketing_ops import tabular
 from marketing_ops.access import ALL_ROLES, Role
@@ -60,7 +62,7 @@ def user_create_or_update(
     if email is not None:
         user.email = email
     if full_name:
-        user.first_name, _, user.last_name = full_name.partition(" ")
+        user.first_name, _space, user.last_name = full_name.partition(" ")
     user.is_staff = role == Role.CITY_ADMIN
     user.is_superuser = role == Role.CITY_ADMIN
     user.is_active = True
@@ -92,3 +94,12 @@ def import_submit(
     if not job.finished:
         transaction.on_commit(partial(run_import_job.delay, job.pk))
     return job
+
+
+def profile_set_language(*, user: User, language: str) -> Profile:
+    """Keep ``language`` (one of ``settings.LANGUAGES``) as the user's interface language."""
+    if language not in dict(settings.LANGUAGES):
+        codes = ", ".join(dict(settings.LANGUAGES))
+        raise ValidationError({"language": _("Use one of %(codes)s.") % {"codes": codes}})
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile

@@ -1,10 +1,12 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils
 
-from marketing_ops import formatting
+from marketing_ops import formatting, tabular
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob
+from marketing_ops.xlsx import Kind
 
 #: Cell renderers whose signature is remembered (the project's tables have a few hundred).
 SIGNATURES_KEPT = 4096
@@ -53,7 +55,10 @@ class NumColumn(tables.Column):
 
 
 class MoneyColumn(NumColumn):
-    """Yuan shown as 86,400.00 on the page (``formatting.money``), exported as the Decimal."""
+    """Yuan shown as 86,400.00 on the page (``formatting.money``), exported as the Decimal
+    (numeric, ``#,##0.00``)."""
+
+    export_kind = Kind.MONEY
 
     def render(self, value: Any) -> str:
         return formatting.money(value)
@@ -64,7 +69,9 @@ class MoneyColumn(NumColumn):
 
 class RateColumn(NumColumn):
     """A 4-place fraction shown as a percentage (49.87%, ``formatting.percent``), exported as
-    the fraction."""
+    the fraction (numeric, ``0.00%``)."""
+
+    export_kind = Kind.RATE
 
     def render(self, value: Any) -> str:
         return formatting.percent(value)
@@ -76,6 +83,8 @@ class RateColumn(NumColumn):
 class PointsColumn(NumColumn):
     """A change in percentage points shown signed (+1.20 pp, ``formatting.points``), exported
     as the number."""
+
+    export_kind = Kind.POINTS
 
     def __init__(self, *args: Any, signed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +100,10 @@ class PointsColumn(NumColumn):
 class DateColumn(tables.Column):
     """A date or datetime in a Django date ``format`` (default 2026-03-24; an aware datetime in
     local time), through ``formatting.date``. Formatted in Python: django-tables2's DateColumn
-    and DateTimeColumn compile a template for every cell, about a millisecond each."""
+    and DateTimeColumn compile a template for every cell, about a millisecond each. Exported as
+    a real date (``yyyy-mm-dd``)."""
+
+    export_kind = Kind.DATE
 
     def __init__(self, *args: Any, format: str = formatting.DATE_FORMAT, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,8 +112,16 @@ class DateColumn(tables.Column):
     def render(self, value: Any) -> str:
         return formatting.date(value, self.format)
 
+    def value(self, value: Any) -> Any:
+        return value
+
 
 class CountyTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Name"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    active = tables.BooleanColumn(verbose_name=_("Active"))
+
     class Meta:
         model = County
         fields = ("code", "name", "kind", "active")
@@ -110,6 +130,12 @@ class CountyTable(tables.Table):
 
 
 class BusinessLineTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Name"))
+    unit = tables.Column(verbose_name=_("Unit"))
+    deposit_required = tables.BooleanColumn(verbose_name=_("Deposit required"))
+    uses_terminal = tables.BooleanColumn(verbose_name=_("Uses a terminal"))
+
     class Meta:
         model = BusinessLine
         fields = ("code", "name", "unit", "deposit_required", "uses_terminal")
@@ -119,8 +145,28 @@ class BusinessLineTable(tables.Table):
 
 class ImportJobTable(tables.Table):
     id = tables.Column(linkify=("import-detail", {"pk": tables.A("pk")}), verbose_name="#")
-    created_by = tables.Column(accessor="created_by__username", verbose_name="By")
-    county = tables.Column(accessor="county__code", verbose_name="County")
+    dataset = tables.Column(verbose_name=_("Dataset"))
+    file_name = tables.Column(verbose_name=_("File name"))
+    status = tables.Column(verbose_name=_("Status"))
+    rows = NumColumn(verbose_name=_("Rows"))
+    applied = NumColumn(verbose_name=_("Written"))
+    error_count = NumColumn(verbose_name=_("Errors"))
+    created_by = tables.Column(verbose_name=_("By"))
+    county = tables.Column(accessor="county__code", verbose_name=_("County"))
+    created_at = DateColumn(format=formatting.DATETIME_FORMAT, verbose_name=_("Uploaded"))
+
+    def render_dataset(self, value: str) -> str:
+        known = tabular.datasets().get(value)
+        return str(known.label) if known else value
+
+    def render_created_by(self, value: Any) -> str:
+        return formatting.person(value)
+
+    def value_dataset(self, value: str) -> str:
+        return self.render_dataset(value)
+
+    def value_created_by(self, value: Any) -> str:
+        return formatting.person(value)
 
     class Meta:
         model = ImportJob
@@ -137,14 +183,21 @@ class ImportJobTable(tables.Table):
             "created_at",
         )
         attrs = {"class": "table table-sm table-hover"}
-        empty_text = "No imports yet."
+        empty_text = _("No imports yet.")
 
 
 class BriefingTable(tables.Table):
-    subject = tables.Column(linkify=("briefing-detail", {"pk": tables.A("pk")}))
+    subject = tables.Column(
+        linkify=("briefing-detail", {"pk": tables.A("pk")}), verbose_name=_("Subject")
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    period = tables.Column(verbose_name=_("Period"))
+    scope = tables.Column(verbose_name=_("Scope"))
+    sent_at = DateColumn(format=formatting.DATETIME_FORMAT, verbose_name=_("Sent"))
+    send_count = NumColumn(verbose_name=_("Times sent"))
 
     class Meta:
         model = Briefing
         fields = ("subject", "kind", "period", "scope", "sent_at", "send_count")
         attrs = {"class": "table table-sm table-hover"}
-        empty_text = "No briefing has been sent yet."
+        empty_text = _("No briefing has been sent yet.")

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/api-token/", views.api_token, name="api-token"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/language/", views.language_switch, name="language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("imports/", views.import_list, name="imports"),
     path("imports/new/", views.import_upload, name="import-upload"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
@@ -33,9 +34,9 @@ from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import BriefingForm, UploadForm
 from marketing_ops.models import Briefing
 from marketing_ops.notices import collect_notices
-from marketing_ops.services import import_submit
+from marketing_ops.services import import_submit, profile_set_language
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
-from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, xlsx_response
+from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Kind, Sheet, xlsx_response
 
 
 @require_login
@@ -44,6 +45,42 @@ def home(request: HttpRequest) -> HttpResponse:
     lines = BusinessLineTable(selectors.business_lines())
     context = {"counties": counties, "lines": lines, "notices": collect_notices(request.user)}
     return render(request, "core/home.html", context)
+
+
+def remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Serve ``language`` from now on in this browser (``LocaleMiddleware`` reads the cookie)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",
+        )
+    return response
+
+
+class SignInView(LoginView):
+    """The login page; signing in brings back the language kept on the user's profile."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        profile = getattr(form.get_user(), "profile", None)
+        return remember_language(response, profile.language) if profile else response
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switch of every page: this browser's cookie (Django's ``set_language``,
+    which also sends the user back to ``next``) and, for a signed-in user, their profile."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile_set_language(user=request.user, language=language)
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -132,10 +169,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible_or_404(selectors.import_jobs_for(request.user), request.user, pk=pk)
     if pages.wants_xlsx(request):
         rows = [[e["row"], e["column"], e["message"]] for e in job.errors]
+        headers = [_("Row"), _("Column"), _("Message")]
         return xlsx_response(
-            f"import-{job.pk}-errors.xlsx", [Sheet(_("Errors"), ["row", "column", "message"], rows)]
+            f"import-{job.pk}-errors.xlsx",
+            [Sheet(_("Errors"), headers, rows, kinds=[Kind.NUMBER, Kind.TEXT, Kind.TEXT])],
         )
-    return render(request, "core/import_detail.html", {"job": job})
+    known = tabular.datasets().get(job.dataset)
+    dataset_label = known.label if known else job.dataset
+    return render(request, "core/import_detail.html", {"job": job, "dataset_label": dataset_label})
 
 
 @require_login
@@ -151,8 +192,19 @@ def import_template(request: HttpRequest, dataset: str) -> HttpResponse:
         dataset_cls = tabular.get_dataset(dataset)
     except KeyError:
         raise Http404("No such dataset.")
-    headers = tabular.template_headers(dataset_cls)
-    return xlsx_response(f"{dataset}-template.xlsx", [Sheet(dataset_cls.label, headers, [])])
+    # The codes the importer reads, then the names in the user's language as a second row
+    # (skipped on import), and what each column takes as the header cells' comments.
+    optional = _("optional")
+    sheet = Sheet(
+        str(dataset_cls.label),
+        tabular.template_headers(dataset_cls),
+        names=tabular.template_names(dataset_cls),
+        notes=[
+            f"{column.label}: {column.describe()}" + ("" if column.required else f" ({optional})")
+            for column in dataset_cls.columns
+        ],
+    )
+    return xlsx_response(f"{dataset}-template.xlsx", [sheet])
 
 
 @require_login

@@ -17,7 +17,7 @@ from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES, visible_counties
 from marketing_ops.models import BusinessLine
 from marketing_ops.periods import Month, business_window
-from marketing_ops.xlsx import Sheet, xlsx_response
+from marketing_ops.xlsx import Kind, Sheet, xlsx_response
 from revenue.models import MonthlyReport
 from revenue.selectors import reports as report_selectors
 from revenue.services.reports import month_has_ended, reports_import
@@ -131,7 +131,13 @@ def monthly_figures_template(user: AnyUser, year: int, month: int) -> HttpRespon
             continue
         volumes = {v.line.code: v.volume for v in report.volumes.all()}
         rows.append([county.code, year, month, report.revenue, *(volumes.get(c, 0) for c in codes)])
-    headers = [c.name for c in columns_with_lines(codes)]
-    return xlsx_response(
-        f"monthly-figures-{year}-{month:02d}.xlsx", [Sheet("monthly_figures", headers, rows)]
+    columns = columns_with_lines(codes)
+    # The codes the importer reads; their names in the user's language as the cells' comments.
+    sheet = Sheet(
+        "monthly_figures",
+        [c.name for c in columns],
+        rows,
+        kinds=[Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.MONEY, *([Kind.COUNT] * len(codes))],
+        notes=[str(c.label) for c in columns],
     )
+    return xlsx_response(f"monthly-figures-{year}-{month:02d}.xlsx", [sheet])

@@ -188,6 +188,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request served in Chinese leaves the language active in the thread (as a server's
+    next request would reset it): each test starts and ends in the default language."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _small_demo_city(settings):
     """seed_demo in tests builds 400 demo accounts instead of 20,000 (same code path)."""
     settings.DEMO_ARREARS_ACCOUNTS = 400

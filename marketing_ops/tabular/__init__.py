@@ -49,6 +49,7 @@ from marketing_ops.tabular.dataset import (
     get_dataset,
     register,
     template_headers,
+    template_names,
 )
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
 from marketing_ops.tabular.jobs import (
@@ -88,4 +89,5 @@ __all__ = [
     "register",
     "run_job",
     "template_headers",
+    "template_names",
 ]

@@ -8,9 +8,12 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.money import CENT, check_amount, parse_amount
 from marketing_ops.periods import DateWindow, Month, business_window
+from marketing_ops.tabular.labels import column_label
 
 if TYPE_CHECKING:
     from marketing_ops.tabular.dataset import ImportContext
@@ -28,12 +31,20 @@ class Column:
     parse_rejects_blank = True
 
     def __init__(
-        self, name: str, *, required: bool = True, blank: bool = False, default: Any = None
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        blank: bool = False,
+        default: Any = None,
+        label: str | Promise | None = None,
     ):
         self.name = name
         self.required = required  # the column must be in the header
         self.blank = blank or not required  # an empty cell is allowed (then ``default``)
         self.default = default
+        #: What the column is called in the user's language (``labels.COLUMN_LABELS``).
+        self.label = label if label is not None else column_label(name)
 
     def parser(self, ctx: ImportContext) -> Callable[[Any], Any]:
         return self.parse

@@ -7,8 +7,13 @@ API and ``import_data`` find them here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
 
 from marketing_ops.access import has_role
 from marketing_ops.models import BusinessLine, County
@@ -56,7 +61,7 @@ class Dataset:
     """
 
     name: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str | Promise]
     columns: ClassVar[tuple[Column, ...]]
     #: Roles allowed to upload this dataset.
     roles: ClassVar[tuple[str, ...]] = ("city_admin",)
@@ -67,7 +72,7 @@ class Dataset:
     batch_size: ClassVar[int] = 5000
     #: Stage each row as ``(row_no, *values)`` so checks made later in SQL can name the row.
     stage_row_numbers: ClassVar[bool] = False
-    description: ClassVar[str] = ""
+    description: ClassVar[str | Promise] = ""
     #: The dataset can take a CSV file straight into the database (``copy_csv`` and
     #: ``apply_copied``), validating it there; a file it declines takes the row-by-row pass.
     copies_csv: ClassVar[bool] = False
@@ -144,6 +149,42 @@ def datasets_for(user: AnyUser) -> list[type[Dataset]]:
 
 def template_headers(dataset: type[Dataset]) -> list[str]:
     return dataset.column_names()
+
+
+def template_names(dataset: type[Dataset]) -> list[str]:
+    """The columns' names in the active language: the second row of an upload template,
+    which the importer skips (``is_names_row``)."""
+    return [str(c.label) for c in dataset.columns]
+
+
+def column_names_in_every_language(columns: Iterable[Column]) -> list[set[str]]:
+    """For each column, what it may be called in a template's names row: its label in each
+    of ``settings.LANGUAGES`` and its code, trimmed and lower case."""
+    names: list[set[str]] = [{c.name.lower()} for c in columns]
+    columns = list(columns)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for known, column in zip(names, columns, strict=True):
+                known.add(str(column.label).strip().lower())
+    return names
+
+
+def is_names_row(
+    cells: Sequence[Any], positions: Sequence[int | None], names: list[set[str]]
+) -> bool:
+    """Whether ``cells`` (the row under the header) is a template's names row: every non-blank
+    cell under a dataset column is that column's name in some language, and at least one is."""
+    found = False
+    for position, known in zip(positions, names, strict=True):
+        if position is None or position >= len(cells) or cells[position] is None:
+            continue
+        text = str(cells[position]).strip().lower()
+        if not text:
+            continue
+        if text not in known:
+            return False
+        found = True
+    return found
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,14 @@ from django.utils.translation import gettext
 from marketing_ops.access import bound_county_id, has_role, is_city_wide
 from marketing_ops.models import ImportJob
 from marketing_ops.tabular import readers, streaming
-from marketing_ops.tabular.dataset import CsvHeader, Dataset, ImportContext, get_dataset
+from marketing_ops.tabular.dataset import (
+    CsvHeader,
+    Dataset,
+    ImportContext,
+    column_names_in_every_language,
+    get_dataset,
+    is_names_row,
+)
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error, merged
 from marketing_ops.tabular.readers import Inspected, inspect_file
 
@@ -199,7 +206,10 @@ def _copy_and_apply(
     """The dataset's direct CSV load: the file goes into the database as it is and is checked
     and written there, in one transaction with the job's ``done``. False when the dataset
     declines the file; then nothing of it was written."""
-    header = _csv_header(source, type(dataset), ctx)
+    header = _csv_header(source, type(dataset), ctx)  # only UTF-8 files are copied
+    positions = [header.positions.get(c.name) for c in dataset.columns]
+    if is_names_row(header.first_row, positions, column_names_in_every_language(dataset.columns)):
+        return False  # a template's names row: the row-by-row pass skips it
     source.seek(0)
     rows = dataset.copy_csv(source, header, ctx)
     if rows is None:
@@ -280,6 +290,7 @@ def run_job(
         try:
             copied = (
                 inspected.kind == "csv"
+                and inspected.encoding == readers.UTF8
                 and dataset.copies_csv
                 and _copy_and_apply(dataset, source, ctx, job, lease)
             )
@@ -288,7 +299,7 @@ def run_job(
                 reader = (
                     readers._xlsx_rows(source)
                     if inspected.kind == "xlsx"
-                    else readers._csv_rows(source)
+                    else readers._csv_rows(source, inspected.encoding)
                 )
                 count, errors, total = streaming._stream(
                     dataset, iter(reader), ctx, lease.renew, text_cells=inspected.kind == "csv"

@@ -3,6 +3,7 @@ then the rows of a CSV file or of a workbook's first sheet, read as a stream."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -15,10 +16,17 @@ from typing import IO, Any
 from zlib import error as zlib_error
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from marketing_ops.tabular.errors import ImportRejected, file_error
 
 CHUNK = 1024 * 1024
+
+#: How a CSV file's text is read (docs/file-formats.md#encodings): UTF-8 with or without a BOM,
+#: else GB18030 — what Excel on a Chinese system saves as "CSV (comma delimited)"; it is a
+#: superset of GBK and GB2312.
+UTF8 = "utf-8-sig"
+GB18030 = "gb18030"
 
 
 @dataclass
@@ -27,10 +35,37 @@ class Inspected:
     sha256: str
     size: int
     rows_total: int | None
+    #: CSV: the text encoding its rows are read in (``UTF8`` or ``GB18030``).
+    encoding: str = UTF8
     #: XLSX: the cells a reader walks (last row × last column of the cells the sheets hold,
     #: blank ones between included; a declared dimension does not count), estimated from the
     #: XML's size when the cells carry no reference.
     cells: int | None = None
+
+
+def encoding_error() -> ImportRejected:
+    return file_error(
+        _(
+            "The file is neither UTF-8 nor GB18030/GBK text, the encodings a CSV file may be "
+            "in: save it as 'CSV UTF-8' or 'CSV (comma delimited)' from Excel, or as XLSX."
+        )
+    )
+
+
+def _decodes(fileobj: IO[bytes], encoding: str) -> bool:
+    """Whether the whole file is text in ``encoding`` (read in chunks; a character split
+    between two chunks is fine)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    fileobj.seek(0)
+    try:
+        while chunk := fileobj.read(CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        fileobj.seek(0)
+    return True
 
 
 def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
@@ -57,11 +92,28 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
 
     digest = hashlib.sha256()
     newlines = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = kind == "csv"
     while chunk := fileobj.read(CHUNK):
         digest.update(chunk)
         if kind == "csv":
             newlines += chunk.count(b"\n")
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
     fileobj.seek(0)
+    encoding = UTF8
+    if kind == "csv":
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+        if not is_utf8:
+            if not _decodes(fileobj, GB18030):
+                raise encoding_error()
+            encoding = GB18030
     rows_total = None
     cells = None
     if kind == "xlsx":
@@ -86,7 +138,12 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
                 f"The file has {rows_total:,} rows; the limit is {limits.UPLOAD_MAX_ROWS:,}."
             )
     return Inspected(
-        kind=kind, sha256=digest.hexdigest(), size=size, rows_total=rows_total, cells=cells
+        kind=kind,
+        sha256=digest.hexdigest(),
+        size=size,
+        rows_total=rows_total,
+        encoding=encoding,
+        cells=cells,
     )
 
 
@@ -113,12 +170,14 @@ def _check_xlsx_zip(fileobj: IO[bytes]) -> None:
         )
 
 
-def _csv_rows(fileobj: IO[bytes]) -> Generator[list[Any], None, None]:
-    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+def _csv_rows(fileobj: IO[bytes], encoding: str = UTF8) -> Generator[list[Any], None, None]:
+    """The rows of a CSV file in ``encoding`` (``Inspected.encoding``: what inspect_file found
+    the whole file to be)."""
+    text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
     try:
         yield from csv.reader(text, strict=True)
     except UnicodeDecodeError:
-        raise file_error("The file is not UTF-8 text: save it as 'CSV UTF-8' or as XLSX.")
+        raise encoding_error()
     except csv.Error as exc:
         raise file_error(f"The CSV file is malformed: {exc}.")
     finally:

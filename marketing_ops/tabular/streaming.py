@@ -4,6 +4,7 @@ every error collected as ``row, column, message``."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,12 @@ from typing import Any
 from django.conf import settings
 
 from marketing_ops.tabular.columns import Column
-from marketing_ops.tabular.dataset import Dataset, ImportContext
+from marketing_ops.tabular.dataset import (
+    Dataset,
+    ImportContext,
+    column_names_in_every_language,
+    is_names_row,
+)
 from marketing_ops.tabular.errors import ImportRejected, RowError, file_error
 
 
@@ -111,7 +117,18 @@ def _stream(
     error_total = 0
     batch: list[tuple] = []
     count = 0
-    for row_no, cells in enumerate(rows, start=2):
+    # An upload template's second header row (the columns' names in the user's language) is
+    # skipped; the row numbers stay those the spreadsheet shows.
+    positions = [b.index if b else None for b in bound]
+    names = column_names_in_every_language(dataset.columns)
+    first_row_no = 2
+    for cells in rows:
+        if not is_names_row(cells, positions, names):
+            rows = itertools.chain([cells], rows)
+        else:
+            first_row_no = 3
+        break
+    for row_no, cells in enumerate(rows, start=first_row_no):
         scanned += len(cells) or 1
         if scanned > max_cells:
             raise file_error(

@@ -150,7 +150,7 @@ class FollowUpTable(tables.Table):
     owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
     days_overdue = tables.Column(empty_values=(), orderable=False, attrs=NUM)
     mark_done = tables.Column(
-        empty_values=(), verbose_name=_(""), orderable=False, exclude_from_export=True
+        empty_values=(), verbose_name="", orderable=False, exclude_from_export=True
     )
 
     class Meta:

@@ -315,7 +315,7 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         headers = [_("description"), _("owner"), _("due on"), _("done"), _("done on")]
         return xlsx_response(
-            f"field-visit-{visit.county.code}-{formatting.date(visit.date)}.xlsx",
+            f"field-visit-{visit.county.code}-{visit.date.isoformat()}.xlsx",
             [Sheet(_("Follow-up actions"), headers, rows)],
         )
     for action in follow_ups:

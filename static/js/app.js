@@ -4,8 +4,16 @@
 //   <select data-submit-on-change>   submits its form as soon as another option is chosen.
 //   <button data-confirm="Question?"> asks before this submit button sends its form.
 //   <button data-print>              prints the page.
+// Before printing, a print header without a title (base.html) takes the page's first heading.
 (function () {
   "use strict";
+  window.addEventListener("beforeprint", function () {
+    var title = document.querySelector(".print-header-title");
+    var heading = document.querySelector("main h1");
+    if (title && !title.textContent.trim() && heading) {
+      title.textContent = heading.textContent.trim();
+    }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form instanceof HTMLFormElement && form.dataset.confirm !== undefined) {

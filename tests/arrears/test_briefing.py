@@ -1,8 +1,10 @@
 """Arrears sections of the weekly and monthly briefings, for the city and for one county."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from arrears.briefing import sections
@@ -176,3 +178,19 @@ def test_the_weekly_briefing_and_the_dashboard_of_the_day_after_agree(
         f"In collection: {collecting.month} bills {percent(collecting.city.recovery_rate)} so far"
         in text
     )
+
+
+def test_the_briefing_attachment_holds_rates_and_amounts_as_numbers(briefing_city, today):
+    """The workbook mailed with the briefing: a rate the lines show as "34.78%" is the number
+    0.3478 formatted as a percentage, and amounts are numbers with thousands separators."""
+    rendered = briefing_render(weekly(today), None)
+    book = openpyxl.load_workbook(io.BytesIO(rendered.xlsx))
+    sheet = book["Recovery 2026-09"]
+    headers = [c.value for c in sheet[1]]
+    alpha = dict(zip(headers, sheet[2], strict=False))
+    assert alpha["Recovery"].value == pytest.approx(0.3478)
+    assert alpha["Recovery"].number_format == "0.00%"
+    assert alpha["Target"].value == pytest.approx(0.98)
+    assert alpha["Billed"].number_format == "#,##0.00"
+    assert isinstance(alpha["Billed"].value, int | float)
+    assert sheet.freeze_panes == "A2"

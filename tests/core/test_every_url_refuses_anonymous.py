@@ -40,6 +40,7 @@ PUBLIC = {
     "schema",
     "api-docs",
     "api:token",
+    "language",
     "admin:login",
     "admin:logout",
 }

@@ -31,3 +31,81 @@ def test_a_gap_in_a_sentence_that_says_ahead_or_behind_carries_no_sign():
         Context({"gap": Decimal("-0.23")})
     )
     assert rendered == "behind by 0.23 pp"
+
+
+# --------------------------------------------------------------------------- per language
+
+
+def test_figures_read_the_same_in_both_languages():
+    from django.utils import translation
+
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert formatting.money(Decimal("22271505.9")) == "22,271,505.90"
+            assert formatting.percent(Decimal("0.9367")) == "93.67%"
+            assert formatting.count(1234567) == "1,234,567"
+
+
+def test_dates_months_and_points_read_as_each_language_writes_them():
+    from django.utils import translation
+
+    from marketing_ops.periods import Month
+
+    day = dt.date(2026, 12, 5)
+    moment = dt.datetime(2026, 12, 5, 9, 42)
+    with translation.override("en"):
+        assert formatting.date(day) == "2026-12-05"
+        assert formatting.date(moment) == "2026-12-05 09:42"
+        assert formatting.month(Month(2026, 12)) == "2026-12"
+        assert formatting.points(Decimal("1.2")) == "+1.20 pp"
+    with translation.override("zh-hans"):
+        assert formatting.date(day) == "2026年12月5日"
+        assert formatting.date(moment) == "2026年12月5日 09:42"
+        assert formatting.date(moment, formatting.DATE_FORMAT) == "2026年12月5日"
+        assert formatting.month(Month(2026, 12)) == "2026年12月"
+        assert formatting.month(day) == "2026年12月"
+        assert formatting.points(Decimal("-3.333")) == "-3.33个百分点"
+        assert formatting.points_apart(Decimal("-0.23")) == "0.23个百分点"
+        # DATE_FORMAT ("Y-m-d") stands for the language's date; any other format is kept.
+        assert formatting.date(day, "Y-m-d") == "2026年12月5日"
+        assert formatting.date(day, "Ymd") == "20261205"
+
+
+def test_the_template_filters_follow_the_language():
+    from django.utils import translation
+
+    from marketing_ops.periods import Month
+
+    template = Template("{% load formatting %}{{ d|day }} {{ m|month }} {{ a|yuan }} {{ r|pct }}")
+    context = Context(
+        {
+            "d": dt.date(2026, 12, 5),
+            "m": Month(2026, 12),
+            "a": Decimal("1234.5"),
+            "r": Decimal("0.5"),
+        }
+    )
+    with translation.override("zh-hans"):
+        assert template.render(context) == "2026年12月5日 2026年12月 1,234.50 50.00%"
+    with translation.override("en"):
+        assert template.render(context) == "2026-12-05 2026-12 1,234.50 50.00%"
+
+
+class _User:
+    def __init__(self, username, full="", display=None):
+        self.username, self.full = username, full
+        if display is not None:
+            self.profile = type("P", (), {"display_name": display})()
+
+    def get_full_name(self):
+        return self.full
+
+    def get_username(self):
+        return self.username
+
+
+def test_a_person_reads_by_display_name_then_full_name_then_user_name():
+    assert formatting.person(_User("zhangwei", "Zhang Wei", display="张伟")) == "张伟"
+    assert formatting.person(_User("zhangwei", "Zhang Wei", display="")) == "Zhang Wei"
+    assert formatting.person(_User("zhangwei")) == "zhangwei"
+    assert formatting.person(None) == formatting.MISSING

@@ -57,7 +57,7 @@ def test_the_errors_of_an_import_download_as_a_workbook(client_for, admin_user):
     job = ImportJob.objects.get()
     response = client.get(f"/imports/{job.pk}/?export=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [c.value for c in sheet[1]] == ["row", "column", "message"]
+    assert [c.value for c in sheet[1]] == ["Row", "Column", "Message"]
     assert [c.value for c in sheet[2]][:2] == [3, "kind"]
 
 

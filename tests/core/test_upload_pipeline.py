@@ -299,11 +299,34 @@ def test_a_csv_with_a_byte_order_mark_is_read(admin_user):
     assert County.objects.filter(code="C11").exists()
 
 
-def test_a_non_utf8_csv_gets_a_clear_error(admin_user):
-    text = "code,name,kind\nC11,Müller Straße,county\n"
-    job = submit("counties", csv_bytes(text, encoding="latin-1"), admin_user)
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("code,name,kind\nC11,Café,county\n", "latin-1"),
+        ("code,name,kind\nC11,十一,county\n", "utf-16"),
+    ],
+    ids=["Latin-1", "UTF-16"],
+)
+def test_a_csv_neither_utf8_nor_gb18030_is_refused_naming_the_encodings(text, encoding, admin_user):
+    job = submit("counties", csv_bytes(text, encoding=encoding), admin_user)
     assert job.status == ImportJob.Status.FAILED
-    assert "not UTF-8" in job.errors[0]["message"]
+    assert "neither UTF-8 nor GB18030/GBK" in job.errors[0]["message"]
+    assert not County.objects.filter(code="C11").exists()
+
+
+def test_a_csv_saved_by_excel_on_a_chinese_system_is_read_as_gb18030(admin_user):
+    text = "code,name,kind\r\nC11,城关区,district\r\nC12,𠀀乡,county\r\n"
+    job = submit("counties", text.encode("gb18030"), admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert dict(County.objects.values_list("code", "name")) == {"C11": "城关区", "C12": "𠀀乡"}
+
+
+def test_a_gbk_csv_split_across_read_chunks_is_read_whole(admin_user, monkeypatch):
+    monkeypatch.setattr(readers, "CHUNK", 7)  # a two-byte character straddles every chunk
+    text = "code,name,kind\nC11,城关镇营业部,county\n"
+    job = submit("counties", text.encode("gbk"), admin_user)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert County.objects.get(code="C11").name == "城关镇营业部"
 
 
 def test_blank_lines_are_ignored_and_rows_keep_their_spreadsheet_numbers(admin_user):
