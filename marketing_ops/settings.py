@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "revenue",
     "arrears",
     "audits",
+    "appraisal",
 ]
 
 MIDDLEWARE = [
