@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
+from marketing_ops.money import MoneyFieldSettings
 
 #: Values, targets and floors: rates with 4 places need room for a manual indicator's counts.
-VALUE = {"max_digits": 20, "decimal_places": 6}
+VALUE: MoneyFieldSettings = {"max_digits": 20, "decimal_places": 6}
 #: Weights, caps, scores and totals: points with 2 places.
-POINTS = {"max_digits": 9, "decimal_places": 2}
+POINTS: MoneyFieldSettings = {"max_digits": 9, "decimal_places": 2}
 
 indicator_code = RegexValidator(
     r"^[A-Z][A-Z0-9_]{1,39}\Z", _("Use upper case letters, digits and _, e.g. SERVICE_VISITS.")

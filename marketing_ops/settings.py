@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audits.tasks.audits_create",
         "schedule": crontab(hour=6, minute=0, day_of_month="1"),
     },
+    # Appraisal (docs/rules.md#appraisal-computation): the month before, on the 2nd.
+    "appraisal-monthly": {
+        "task": "appraisal.tasks.appraisal_compute",
+        "schedule": crontab(hour=6, minute=0, day_of_month="2"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
