@@ -7,8 +7,6 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from appraisal.models import AppraisalMonth, Indicator
 from appraisal.services.values import ValueRow, manual_values_save
 from marketing_ops import tabular
@@ -38,8 +36,8 @@ class IndicatorValue(tabular.Column):
 @tabular.register
 class IndicatorValuesDataset(tabular.Dataset):
     name = "indicator_values"
-    label = _("Manual indicator values")
-    description = _(
+    label = "Manual indicator values"
+    description = (
         "Values of the manual appraisal indicators per county and month; a value entered "
         "again replaces the last. Closed months are refused."
     )

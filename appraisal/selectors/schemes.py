@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from appraisal.models import AppraisalMonth, Indicator, ManualValue, Scheme, SchemeItem
+from appraisal.models import Adjustment, AppraisalMonth, Indicator, ManualValue, Scheme, SchemeItem
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
@@ -60,3 +60,12 @@ def manual_values_for(user: AnyUser, month: Month | None = None) -> QuerySet[Man
     if month is not None:
         values = values.filter(month=month.first_day)
     return values
+
+
+def adjustments_for(user: AnyUser) -> QuerySet[Adjustment]:
+    """The adjustments of the counties ``user`` sees, newest first."""
+    return (
+        Adjustment.objects.visible_to(user)
+        .select_related("county", "indicator", "by")
+        .order_by("-at", "-pk")
+    )
