@@ -138,22 +138,22 @@ def scheme_errors(lines: Sequence[SchemeLine], directions: Mapping[str, str]) ->
             errors.append(f"{line.code}: unknown indicator")
             continue
         if line.weight <= 0:
-            errors.append(f"{line.code}: weight must be above 0, got {line.weight}")
+            errors.append(f"{line.code}: weight must be above 0, got {_n(line.weight)}")
         if direction == HIGHER and not line.target > line.floor:
             errors.append(
-                f"{line.code}: higher is better, so the target ({line.target}) must be above "
-                f"the floor ({line.floor})"
+                f"{line.code}: higher is better, so the target ({_n(line.target)}) must be "
+                f"above the floor ({_n(line.floor)})"
             )
         if direction == LOWER and not line.target < line.floor:
             errors.append(
-                f"{line.code}: lower is better, so the target ({line.target}) must be below "
-                f"the floor ({line.floor})"
+                f"{line.code}: lower is better, so the target ({_n(line.target)}) must be "
+                f"below the floor ({_n(line.floor)})"
             )
         if line.cap < 1:
-            errors.append(f"{line.code}: cap must be at least 1, got {line.cap}")
+            errors.append(f"{line.code}: cap must be at least 1, got {_n(line.cap)}")
     weights = sum((line.weight for line in lines), Decimal(0))
     if weights != WEIGHTS_SUM:
-        errors.append(f"weights sum to {weights}, not 100")
+        errors.append(f"weights sum to {_n(weights)}, not 100")
     return errors
 
 
@@ -184,5 +184,4 @@ def formula(
 
 def _n(number: Decimal) -> str:
     """A figure as a reader writes it: no trailing zeros beyond what it needs (0.9800 → 0.98)."""
-    text = f"{number.normalize():f}"
-    return text
+    return f"{number.normalize():f}"

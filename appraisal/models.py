@@ -103,7 +103,8 @@ class AppraisalMonth(models.Model):
 
 
 class Scheme(models.Model):
-    """The indicators of a month with weight, target, floor and cap (docs/rules.md#schemes)."""
+    """The indicators of a month with weight, target, floor and cap
+    (docs/rules.md#appraisal-schemes)."""
 
     month = models.DateField(_("month"), unique=True, help_text="First day of the month.")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

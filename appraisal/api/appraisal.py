@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appraisal.models import Adjustment, Direction, Indicator
+from appraisal.models import Adjustment, Direction, Indicator, Scorecard
 from appraisal.selectors import schemes as scheme_reads
 from appraisal.selectors.scorecards import CardView, scorecard_detail, scorecards
 from appraisal.services import computation, months, schemes, values
@@ -304,6 +304,7 @@ class ScorecardList(generics.GenericAPIView):
     adjustments of the counties in your scope (a county user: their own)."""
 
     serializer_class = ScorecardSerializer
+    queryset = Scorecard.objects.none()  # for the schema; get() reads through the selector
 
     @extend_schema(parameters=[ScorecardQuery], responses={200: ScorecardSerializer(many=True)})
     def get(self, request: Request, month: str) -> Response:
@@ -319,7 +320,7 @@ class ScorecardList(generics.GenericAPIView):
         return self.get_paginated_response(ScorecardSerializer(page, many=True).data)
 
 
-class ChangeSerializer(serializers.Serializer):
+class ScoreChangeSerializer(serializers.Serializer):
     county = serializers.CharField()
     indicator = serializers.CharField()
     old = PointsField(allow_null=True)
@@ -329,7 +330,7 @@ class ChangeSerializer(serializers.Serializer):
 class ComputeSerializer(serializers.Serializer):
     month = serializers.CharField()
     computed = serializers.IntegerField()
-    changed = ChangeSerializer(many=True)
+    changed = ScoreChangeSerializer(many=True)
 
 
 class ScorecardCompute(APIView):
@@ -384,7 +385,7 @@ class ScorecardAdjust(APIView):
         return Response(ScorecardSerializer(card).data)
 
 
-class CloseSerializer(serializers.Serializer):
+class MonthCloseSerializer(serializers.Serializer):
     month = serializers.CharField()
     closed = serializers.BooleanField()
 
@@ -392,8 +393,8 @@ class CloseSerializer(serializers.Serializer):
 class ScorecardClose(APIView):
     """Close the month (city staff): nothing recomputes or changes it afterwards."""
 
-    @extend_schema(request=None, responses={200: CloseSerializer})
+    @extend_schema(request=None, responses={200: MonthCloseSerializer})
     def post(self, request: Request, month: str) -> Response:
         target = _month(month)
         months.month_close(month=target, user=signed_in_user(request), now=timezone.now())
-        return Response(CloseSerializer({"month": str(target), "closed": True}).data)
+        return Response(MonthCloseSerializer({"month": str(target), "closed": True}).data)
