@@ -51,6 +51,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
         stdout.write("  appraisal: user 'city' or the counties are missing; skipped")
         return {}
     now = timezone.now()
+    values.indicators_ensure_built_in()
     code, name, direction, unit = MANUAL
     if not Indicator.objects.filter(code=code).exists():
         values.indicator_create(code=code, name=name, direction=direction, unit=unit, user=city)

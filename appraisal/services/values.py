@@ -10,16 +10,31 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from appraisal.calculations import HIGHER, LOWER
-from appraisal.models import Indicator, ManualValue, indicator_code
+from appraisal.models import BUILT_IN, Indicator, ManualValue, indicator_code
 from appraisal.services.months import check_city, lock_open
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+def indicators_ensure_built_in() -> int:
+    """The built-in indicators' rows, as migration 0002 makes them, made again where missing
+    (a database emptied by hand or by a test's flush). Returns how many were made."""
+    existing = set(Indicator.objects.filter(built_in=True).values_list("code", flat=True))
+    with translation.override("en"):
+        missing = [
+            Indicator(code=code, name=str(name), direction=direction, unit=unit, built_in=True)
+            for code, (name, direction, unit) in BUILT_IN.items()
+            if code not in existing
+        ]
+    Indicator.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
 
 
 @transaction.atomic

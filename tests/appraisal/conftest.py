@@ -8,13 +8,19 @@ import pytest
 from django.utils import timezone
 
 from appraisal.calculations import SchemeLine
-from appraisal.services import computation, schemes
+from appraisal.services import computation, schemes, values
 from arrears.models import Account, Bill
 from marketing_ops.models import BusinessLine
 from marketing_ops.periods import Month
 
 M = Month(2026, 10)
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _built_in_indicators(db):
+    """The rows migration 0002 makes, made again after a transactional test's flush."""
+    values.indicators_ensure_built_in()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appraisal.calculations import SchemeLine
-from appraisal.models import Adjustment, Score, Scorecard
+from appraisal.models import Adjustment, Indicator, Score, Scorecard
 from appraisal.services import computation, months, schemes, values
 from appraisal.services.months import MonthClosed
 from appraisal.tasks import appraisal_compute
@@ -330,3 +330,11 @@ def test_the_computation_runs_the_same_queries_for_more_counties_and_accounts(
         q for q in few if not q.startswith("INSERT")
     ]
     assert {q for q in more if q.startswith("INSERT")} == {q for q in few if q.startswith("INSERT")}
+
+
+def test_built_in_indicators_are_made_again_when_missing():
+    Indicator.objects.filter(code="CHURN_RATE").delete()
+    assert values.indicators_ensure_built_in() == 1
+    churn = Indicator.objects.get(code="CHURN_RATE")
+    assert (churn.direction, churn.built_in, churn.name) == ("lower", True, "Churn rate")
+    assert values.indicators_ensure_built_in() == 0
