@@ -39,9 +39,10 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, then pages under load
+## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, the appraisal's computation and scorecard page on them, then pages under load
 bench: install
 	$(PY) bench/arrears.py $(BENCH_ARGS)
+	$(PY) bench/appraisal.py --reuse $(BENCH_APPRAISAL_ARGS)
 	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)
 
 ## bench-kills: bench/README.md#worker-kills on PostgreSQL + Redis — ten kill -9s of a worker mid-import: none left running, nothing half-applied

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from common import ensure_database, setup_django
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_app_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
 COUNTIES = 30
 TARGETS = {"compute_s": 10.0, "page_ms": 200.0}
 
