@@ -11,6 +11,7 @@ from appraisal.selectors.scorecards import CardView, scorecards
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.models import County
+from marketing_ops.periods import Month
 from marketing_ops.xlsx import Sheet
 
 ORDER = 70
@@ -48,7 +49,8 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         return Section(
             title, lines=[_("%(month)s has not been computed yet.") % {"month": month}], order=ORDER
         )
-    up, down = _movers(rows, scorecards(reader, month.previous()))
+    before = scorecards(reader, month.previous()) if month > Month(1900, 1) else []
+    up, down = _movers(rows, before)
     lines = [
         _("First: %(first)s. Ranked %(n)s counties.")
         % {

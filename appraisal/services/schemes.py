@@ -67,11 +67,13 @@ def scheme_save(*, month: Month, lines: Sequence[SchemeLine], user: User | None)
 
 def scheme_copy_previous(*, month: Month, user: User | None) -> Scheme:
     """The month's scheme as a copy of the previous month's."""
-    previous = Scheme.objects.filter(month=month.previous().first_day).first()
+    try:
+        before = month.previous()
+    except ValueError:
+        raise ValidationError({"month": _("%(month)s has no month before it.") % {"month": month}})
+    previous = Scheme.objects.filter(month=before.first_day).first()
     if previous is None:
-        raise ValidationError(
-            {"month": _("%(month)s has no scheme to copy.") % {"month": month.previous()}}
-        )
+        raise ValidationError({"month": _("%(month)s has no scheme to copy.") % {"month": before}})
     lines = [
         SchemeLine(item.indicator.code, item.weight, item.target, item.floor, item.cap)
         for item in previous.items.select_related("indicator")

@@ -52,6 +52,14 @@ def _chosen_month(request: HttpRequest) -> Month:
     return reads.latest_month() or Month.of(timezone.localdate()).previous()
 
 
+def _shifted(month: Month, months: int) -> Month | None:
+    """The month ``months`` away, or None past the calendar's ends (9999-12, 1900-01)."""
+    try:
+        return month.shift(months)
+    except ValueError:
+        return None
+
+
 def tone(line: ScoreLine | None) -> str:
     """The cell's colour by ratio: at or beyond the target green, half-way amber, below red;
     no value grey."""
@@ -105,8 +113,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "grid": grid,
             "rows": rows,
             "month": month,
-            "previous": month.previous(),
-            "next": month.next(),
+            "previous": _shifted(month, -1),
+            "next": _shifted(month, 1),
             "can_edit": has_role(request.user, *CITY_ROLES),
             "export_query": pages.export_query(request),
         },

@@ -99,7 +99,7 @@ def scheme_edit(request: HttpRequest, month: str) -> HttpResponse:
             "month": target,
             "can_edit": can_edit,
             "has_scheme": reads.scheme_for(target) is not None,
-            "previous": target.previous(),
+            "previous": target.previous() if target > Month(1900, 1) else None,
             "breadcrumbs": [*_crumbs(), (_("Schemes"), reverse("appraisal:schemes"))],
         },
     )

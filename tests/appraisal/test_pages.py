@@ -230,3 +230,11 @@ def test_the_ranking_page_runs_the_same_queries_for_more_counties(
         client.get(ranking_url())
     with django_assert_max_num_queries(14):
         client.get(scorecard_url("C01"))
+
+
+def test_the_ends_of_the_calendar_do_not_break_the_pages(client_for, city_user, county_a):
+    client = client_for(city_user)
+    assert client.get(f"{reverse('appraisal:ranking')}?month=9999-12").status_code == 200
+    assert client.get(f"{reverse('appraisal:ranking')}?month=1900-01").status_code == 200
+    assert client.get(reverse("appraisal:scheme", args=["1900-01"])).status_code == 200
+    assert client.get(f"{reverse('appraisal:ranking')}?month=junk").status_code == 200
