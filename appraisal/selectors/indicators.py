@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from appraisal.calculations import RATE, half_up, rate
 from appraisal.models import ManualValue
@@ -74,13 +74,15 @@ def _accounts() -> QuerySet[Account]:
 
 
 def _all_billed_zero(months: list[Month]) -> QuerySet[Bill]:
-    """The ids of accounts whose bills of every one of ``months`` exist and are billed 0."""
+    """The ids of accounts whose bills of every one of ``months`` exist and are billed 0: as
+    an account has one bill a month, those with as many bills of 0 as there are months. Only
+    the bills of 0 (a few percent) are grouped, not the millions of the months."""
     return (
         Bill.objects.order_by()
-        .filter(billing_month__in=[m.first_day for m in months])
+        .filter(billing_month__in=[m.first_day for m in months], amount_billed=0)
         .values("account_id")
-        .annotate(bills=Count("billing_month"), highest=Max("amount_billed"))
-        .filter(bills=len(months), highest=0)
+        .annotate(bills=Count("billing_month"))
+        .filter(bills=len(months))
         .values("account_id")
     )
 

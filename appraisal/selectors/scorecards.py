@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import F
@@ -57,7 +58,11 @@ class CardView:
         return self.card.county
 
     def score_of(self, code: str) -> ScoreLine | None:
-        return next((line for line in self.scores if line.score.indicator.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, ScoreLine]:
+        return {line.score.indicator.code: line for line in self.scores}
 
 
 @dataclass
