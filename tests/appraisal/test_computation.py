@@ -338,3 +338,16 @@ def test_built_in_indicators_are_made_again_when_missing():
     churn = Indicator.objects.get(code="CHURN_RATE")
     assert (churn.direction, churn.built_in, churn.name) == ("lower", True, "Churn rate")
     assert values.indicators_ensure_built_in() == 0
+
+
+def test_the_beat_computes_the_month_before_on_the_2nd_at_six(
+    settings, two_counties, scheme, time_machine
+):
+    entry = settings.CELERY_BEAT_SCHEDULE["appraisal-monthly"]
+    assert entry["task"] == "appraisal.tasks.appraisal_compute"
+    schedule = entry["schedule"]
+    assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({2}, {6}, {0})
+    scheme()
+    time_machine.move_to("2026-11-02T06:00:00+08:00", tick=False)
+    assert appraisal_compute() == 4  # October, every score new
+    assert Scorecard.objects.filter(month=M.first_day).count() == 2
