@@ -238,3 +238,20 @@ def test_the_ends_of_the_calendar_do_not_break_the_pages(client_for, city_user, 
     assert client.get(f"{reverse('appraisal:ranking')}?month=1900-01").status_code == 200
     assert client.get(reverse("appraisal:scheme", args=["1900-01"])).status_code == 200
     assert client.get(f"{reverse('appraisal:ranking')}?month=junk").status_code == 200
+
+
+def test_the_set_up_pages_run_a_bounded_number_of_queries(
+    computed, client_for, city_user, django_assert_max_num_queries
+):
+    client = client_for(city_user)
+    for url in (
+        reverse("appraisal:scheme", args=[str(M)]),
+        reverse("appraisal:schemes"),
+        reverse("appraisal:values"),
+        reverse("appraisal:adjustments"),
+        reverse("appraisal:indicators"),
+        reverse("appraisal:trend", args=["C01"]),
+    ):
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
