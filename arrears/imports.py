@@ -260,6 +260,18 @@ class AccountsDataset(_StagedDataset):
             ]
         )
         guard = "AND a.county_id = %s" if own is not None else ""
+        # Renewals (docs/rules.md#renewals): contracts the file moves later, compared with
+        # the stored rows before the update overwrites them; one INSERT … SELECT.
+        staging.execute(
+            "INSERT INTO arrears_renewal (account_id, old_contract_end, new_contract_end, "
+            f"recorded_at) SELECT a.id, a.contract_end, s.contract_end, %s FROM {table.name} s "
+            "JOIN arrears_account a ON a.account_no = s.account_no "
+            f"WHERE s.contract_end > a.contract_end {guard}",
+            [
+                connection.ops.adapt_datetimefield_value(ctx.now),
+                *([own] if own is not None else []),
+            ],
+        )
         staging.execute(
             "UPDATE arrears_account AS a SET "
             + ", ".join(

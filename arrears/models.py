@@ -143,6 +143,44 @@ class Bill(models.Model):
         return bill
 
 
+class RenewalQuerySet(CountyScopedQuerySet):
+    county_lookup = "account__county"
+
+
+class Renewal(models.Model):
+    """An accounts import moved an account's ``contract_end`` later (docs/rules.md#renewals).
+
+    Kept with the old and the new end so that "contracts ending in M" still counts a contract
+    that was renewed before or during its last month (the appraisal's renewal rate). Written
+    only by the accounts import, set-based, before its upsert; never changed afterwards.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="renewals")
+    old_contract_end = models.DateField(_("old contract end"))
+    new_contract_end = models.DateField(_("new contract end"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = RenewalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "account"]
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+        indexes = [
+            # The renewal rate: renewals of contracts that ended in a month.
+            models.Index(fields=["old_contract_end"], name="renewal_old_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_contract_end__gt=F("old_contract_end")),
+                name="renewal_moves_end_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.old_contract_end} → {self.new_contract_end}"
+
+
 #: Sums over up to a million bills: room for 18 integer digits.
 TOTAL: MoneyFieldSettings = {"max_digits": 20, "decimal_places": 2}
 

@@ -44,7 +44,7 @@ def reset_arrears_tables() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE arrears_bill, arrears_billmonthtotal, arrears_collectionaction, "
-            "arrears_arrearssnapshot, arrears_account"
+            "arrears_renewal, arrears_arrearssnapshot, arrears_account"
         )
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "arrears",
     "audits",
     "materials",
+    "appraisal",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audits-notice-weekly": {
         "task": "audits.tasks.notice_draft",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon"),
+    },
+    # Appraisal (docs/rules.md#appraisal-computation): the month before, on the 2nd.
+    "appraisal-monthly": {
+        "task": "appraisal.tasks.appraisal_compute",
+        "schedule": crontab(hour=6, minute=0, day_of_month="2"),
     },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from appraisal import urls as appraisal_urls
 from arrears import urls as arrears_urls
 from audits import urls as audits_urls
 from marketing_ops import api, views
@@ -20,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("arrears/", include((arrears_urls.api_urlpatterns, "arrears-api"))),
     path("audits/", include((audits_urls.api_urlpatterns, "audits-api"))),
     path("materials/", include((materials_urls.api_urlpatterns, "materials-api"))),
+    path("appraisal/", include((appraisal_urls.api_urlpatterns, "appraisal-api"))),
 ]
 
 handler404 = views.page_not_found
@@ -45,6 +47,7 @@ urlpatterns = [
     path("arrears/", include(arrears_urls)),
     path("audits/", include(audits_urls)),
     path("materials/", include(materials_urls)),
+    path("appraisal/", include(appraisal_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.api_docs, name="api-docs"),

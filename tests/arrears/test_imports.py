@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arrears.imports import BillsDataset, StagedMoney
-from arrears.models import Account, ArrearsSnapshot, Bill
+from arrears.models import Account, ArrearsSnapshot, Bill, Renewal
 from marketing_ops import tabular
 from marketing_ops.models import County, ImportJob
 from tests.arrears.conftest import ACCOUNT_HEADER, BILL_HEADER
@@ -505,3 +505,26 @@ def test_a_phone_that_is_not_a_number_is_named_by_row_and_column(run_import, adm
     assert job.status == ImportJob.Status.FAILED
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "contact_phone")]
     assert not Account.objects.exists()
+
+
+def test_an_accounts_import_that_moves_a_contract_end_later_records_a_renewal(
+    accounts, run_import, admin_user
+):
+    later = ACCOUNTS.replace("2027-12-31", "2029-12-31").replace(
+        "2019-07-15,double_stop,2026-01-10,,", "2019-07-15,double_stop,2026-01-10,2028-01-31,"
+    )
+    job = run_import("accounts", later, admin_user, name="later.csv")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    renewals = list(Renewal.objects.select_related("account"))
+    # A-002 moved later; B-001 had no end before (a first contract end is not a renewal).
+    assert [(r.account.account_no, r.old_contract_end, r.new_contract_end) for r in renewals] == [
+        ("A-002", dt.date(2027, 12, 31), dt.date(2029, 12, 31))
+    ]
+    assert Account.objects.get(account_no="A-002").contract_end == dt.date(2029, 12, 31)
+
+
+def test_an_earlier_or_unchanged_contract_end_is_not_a_renewal(accounts, run_import, admin_user):
+    earlier = ACCOUNTS.replace("2027-12-31", "2027-06-30").replace("Zhang Wei", "Zhang W.")
+    job = run_import("accounts", earlier, admin_user, name="earlier.csv")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert not Renewal.objects.exists()

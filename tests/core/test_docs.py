@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("marketing_ops", "revenue", "arrears", "audits", "materials")
+PACKAGES = ("marketing_ops", "revenue", "arrears", "audits", "materials", "appraisal")
 DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 
 #: Apps the docs describe before they exist (the skeleton a new app copies uses their names).

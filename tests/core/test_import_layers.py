@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("marketing_ops", "revenue", "arrears", "audits", "materials")
+PACKAGES = ("marketing_ops", "revenue", "arrears", "audits", "materials", "appraisal")
 
 #: Functions that may import project modules inside them, each with the reason:
 #: (module, or "*.<name>" for that module of every app; function name).

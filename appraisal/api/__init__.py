@@ -1,0 +1,1 @@
+"""Appraisal API (docs/api.md#appraisal)."""

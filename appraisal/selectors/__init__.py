@@ -1,0 +1,1 @@
+"""Appraisal reads: indicator values computed set-based, schemes, scorecards."""

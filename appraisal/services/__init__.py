@@ -1,0 +1,1 @@
+"""Appraisal writes: schemes, manual values, the computation, adjustments, closing."""

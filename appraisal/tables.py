@@ -1,0 +1,77 @@
+"""Tables of the appraisal's list pages (sortable, paginated, exported to xlsx as shown)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import Adjustment, Indicator, ManualValue, Scheme
+from marketing_ops.tables import NumColumn
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class MonthColumn(tables.Column):
+    def render(self, value: object) -> str:
+        return f"{value:%Y-%m}"
+
+    def value(self, value: object) -> str:
+        return f"{value:%Y-%m}"
+
+
+class SchemeTable(tables.Table):
+    month = MonthColumn(
+        verbose_name=_("Month"),
+        linkify=lambda record: reverse("appraisal:scheme", args=[f"{record.month:%Y-%m}"]),
+    )
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+    updated_by = tables.Column(verbose_name=_("By"), accessor="updated_by__username")
+
+    class Meta:
+        model = Scheme
+        fields = ("month", "updated_at", "updated_by")
+        attrs = TABLE_ATTRS
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Name"), accessor="label", order_by="name")
+    direction = tables.Column(verbose_name=_("Direction"))
+    unit = tables.Column(verbose_name=_("Unit"))
+    built_in = tables.BooleanColumn(verbose_name=_("Built in"))
+
+    class Meta:
+        model = Indicator
+        fields = ("code", "name", "direction", "unit", "built_in")
+        attrs = TABLE_ATTRS
+
+
+class ManualValueTable(tables.Table):
+    month = MonthColumn(verbose_name=_("Month"))
+    county = tables.Column(verbose_name=_("County"), accessor="county__code")
+    indicator = tables.Column(verbose_name=_("Indicator"), accessor="indicator__code")
+    value = NumColumn(verbose_name=_("Value"))
+    entered_by = tables.Column(verbose_name=_("Entered by"), accessor="entered_by__username")
+    entered_at = tables.DateTimeColumn(verbose_name=_("Entered"), format="Y-m-d H:i")
+
+    class Meta:
+        model = ManualValue
+        fields = ("month", "county", "indicator", "value", "entered_by", "entered_at")
+        attrs = TABLE_ATTRS
+
+
+class AdjustmentTable(tables.Table):
+    month = MonthColumn(verbose_name=_("Month"))
+    county = tables.Column(verbose_name=_("County"), accessor="county__code")
+    indicator = tables.Column(verbose_name=_("To"), accessor="indicator__code", default=_("total"))
+    amount = NumColumn(verbose_name=_("Amount"))
+    reason = tables.Column(verbose_name=_("Reason"))
+    by = tables.Column(verbose_name=_("By"), accessor="by__username")
+    at = tables.DateTimeColumn(verbose_name=_("At"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Adjustment
+        fields = ("month", "county", "indicator", "amount", "reason", "by", "at")
+        attrs = TABLE_ATTRS
+        order_by = ("-at",)
