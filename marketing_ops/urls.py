@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from arrears import urls as arrears_urls
 from audits import urls as audits_urls
 from marketing_ops import api, views
+from materials import urls as materials_urls
 from revenue import urls as revenue_urls
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -18,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("revenue/", include((revenue_urls.api_urlpatterns, "revenue-api"))),
     path("arrears/", include((arrears_urls.api_urlpatterns, "arrears-api"))),
     path("audits/", include((audits_urls.api_urlpatterns, "audits-api"))),
+    path("materials/", include((materials_urls.api_urlpatterns, "materials-api"))),
 ]
 
 handler404 = views.page_not_found
@@ -40,6 +42,7 @@ urlpatterns = [
     path("revenue/", include(revenue_urls)),
     path("arrears/", include(arrears_urls)),
     path("audits/", include(audits_urls)),
+    path("materials/", include(materials_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.api_docs, name="api-docs"),

@@ -16,6 +16,7 @@ class MaterialsConfig(AppConfig):
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Stock"), "materials:stock", ()),
         (_("Ledger"), "materials:moves", ()),
+        (_("Closed loop"), "materials:loop", ()),
     )
 
     def ready(self) -> None:
