@@ -304,6 +304,8 @@ REFUND_REVIEW_THRESHOLD = Decimal(env.str("REFUND_REVIEW_THRESHOLD", default="10
 # earlier identical refund; R2 looks this many days either side for a dismantle.
 AUDIT_R1_DAYS = env.int("AUDIT_R1_DAYS", default=30)
 AUDIT_R2_DAYS = env.int("AUDIT_R2_DAYS", default=7)
+# Serials in each county's monthly random check of terminals (docs/materials.md#random-checks).
+RANDOM_CHECK_SAMPLE = env.int("RANDOM_CHECK_SAMPLE", default=20)
 
 # Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.
 DEMO_ARREARS_ACCOUNTS = env.int("DEMO_ARREARS_ACCOUNTS", default=20_000)
