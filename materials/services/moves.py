@@ -824,7 +824,9 @@ def _restore(move: StockMove, terminals: dict[str, Terminal]) -> None:
 # --------------------------------------------------------------------------- batches
 
 
-def moves_apply(*, user: User | None, rows: Sequence[dict[str, Any]]) -> list[StockMove]:
+def moves_apply(
+    *, user: User | None, rows: Sequence[dict[str, Any]], import_job: Any = None
+) -> list[StockMove]:
     """Apply ``rows`` (each the keyword arguments of ``move_create`` but ``user``) in order,
     all or nothing: the first refused row raises ``MoveError`` with its index and nothing of
     the batch stays."""
@@ -832,7 +834,7 @@ def moves_apply(*, user: User | None, rows: Sequence[dict[str, Any]]) -> list[St
     with transaction.atomic():
         for index, row in enumerate(rows):
             try:
-                moves.append(move_create(user=user, **row))
+                moves.append(move_create(user=user, import_job=import_job, **row))
             except (ValidationError, PermissionDenied) as error:
                 raise MoveError(index, error)
     return moves
