@@ -17,6 +17,8 @@ class MaterialsConfig(AppConfig):
         (_("Stock"), "materials:stock", ()),
         (_("Ledger"), "materials:moves", ()),
         (_("Closed loop"), "materials:loop", ()),
+        (_("Stock counts"), "materials:counts", ()),
+        (_("Random checks"), "materials:random-checks", ()),
     )
 
     def ready(self) -> None:

@@ -3,8 +3,12 @@
 
 from django.urls import path
 
+from materials.api import counts as count_api
 from materials.api import loop as loop_api
+from materials.api import random_checks as check_api
+from materials.views import counts as count_views
 from materials.views import loop as loop_views
+from materials.views import random_checks as check_views
 
 app_name = "materials"
 urlpatterns: list = [
@@ -13,10 +17,35 @@ urlpatterns: list = [
     path("loop/<str:code>/explain/", loop_views.loop_explain, name="loop-explain"),
     path("loop/<str:code>/accept/", loop_views.loop_accept, name="loop-accept"),
     path("recycling/", loop_views.recycling, name="recycling"),
+    path("counts/", count_views.count_list, name="counts"),
+    path("counts/new/", count_views.count_start, name="count-start"),
+    path("counts/<int:pk>/", count_views.count_detail, name="count"),
+    path("counts/<int:pk>/enter/", count_views.count_enter, name="count-enter"),
+    path("counts/<int:pk>/approve/", count_views.count_approve, name="count-approve"),
+    path("random-checks/", check_views.check_summary, name="random-checks"),
+    path("random-checks/draw/", check_views.check_draw, name="random-check-draw"),
+    path("random-checks/<int:pk>/", check_views.check_detail, name="random-check"),
+    path(
+        "random-checks/lines/<int:pk>/record/",
+        check_views.check_record,
+        name="random-check-record",
+    ),
 ]
 api_urlpatterns: list = [
     path("loop/", loop_api.LoopView.as_view(), name="loop"),
     path("loop/explain/", loop_api.LoopExplainView.as_view(), name="loop-explain"),
     path("loop/accept/", loop_api.LoopAcceptView.as_view(), name="loop-accept"),
     path("recycling/", loop_api.RecyclingView.as_view(), name="recycling"),
+    path("counts/", count_api.CountList.as_view(), name="count-list"),
+    path("counts/<int:pk>/", count_api.CountDetail.as_view(), name="count-detail"),
+    path("counts/<int:pk>/enter/", count_api.CountEnter.as_view(), name="count-enter"),
+    path("counts/<int:pk>/approve/", count_api.CountApprove.as_view(), name="count-approve"),
+    path("random-checks/", check_api.SummaryView.as_view(), name="random-check-list"),
+    path("random-checks/draw/", check_api.DrawView.as_view(), name="random-check-draw"),
+    path("random-checks/<int:pk>/", check_api.CheckDetail.as_view(), name="random-check-detail"),
+    path(
+        "random-checks/lines/<int:pk>/record/",
+        check_api.RecordView.as_view(),
+        name="random-check-record",
+    ),
 ]

@@ -36,7 +36,7 @@ class MonthField(serializers.CharField):
             raise ValidationError(str(exc))
 
 
-def _this_month() -> Month:
+def this_month() -> Month:
     return Month.of(timezone.localdate())
 
 
@@ -109,7 +109,7 @@ class LoopView(APIView):
             check_county(request.user, county)
         rows = reads.loop_rows(
             request.user,
-            query.get("month") or _this_month(),
+            query.get("month") or this_month(),
             county=county,
             gaps_only=not query.get("all"),
         )
@@ -122,7 +122,7 @@ class RecyclingView(APIView):
 
     @extend_schema(parameters=[RecyclingQuery], responses=RecyclingRowSerializer(many=True))
     def get(self, request: Request) -> Response:
-        month = query_params(request, RecyclingQuery).get("month") or _this_month()
+        month = query_params(request, RecyclingQuery).get("month") or this_month()
         rows = reads.recycling(request.user, month)
         return Response(RecyclingRowSerializer(rows, many=True).data)
 

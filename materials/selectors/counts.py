@@ -20,6 +20,7 @@ def count_queryset(user: AnyUser) -> QuerySet[StockCount]:
             line_count=Count("lines", distinct=True),
             serial_count=Count("serials", filter=Q(serials__expected=True), distinct=True),
         )
+        .order_by("-started_at", "-pk")
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from marketing_ops.services import import_submit
-from materials.models import StockBalance, StockMove, Terminal
+from materials.models import StockBalance, StockCount, StockMove, Terminal
 from materials.selectors import counts as reads
 from materials.services import counts as writes
 
@@ -106,3 +106,91 @@ def test_counts_are_uploaded_for_the_open_count_and_bad_rows_reject_the_file(
     differences = reads.count_differences(count)
     assert [(d.sku, d.difference) for d in differences.quantity_differences] == [("CAB-1", -1)]
     assert [d.serial for d in differences.missing] == ["S2", "S3"]
+
+
+# --------------------------------------------------------------------------- pages and API
+
+
+def test_stock_count_pages_from_start_to_approval(stocked, client_for, staff_a, city_user, cable):
+    county = client_for(staff_a)
+    assert county.get("/materials/counts/").status_code == 200
+    started = county.post("/materials/counts/new/", {"warehouse": stocked.pk})
+    assert started.status_code == 302
+    count = StockCount.objects.get()
+    detail = county.get(started["Location"])
+    assert detail.status_code == 200 and b"count-enter" in detail.content
+    entered = county.post(
+        f"/materials/counts/{count.pk}/enter/",
+        {
+            f"q_{cable.pk}": "98",
+            "serial_item": count.serials.first().item_id,
+            "serials": "S1\nS2 S3",
+        },
+    )
+    assert entered.status_code == 302
+    assert county.post(f"/materials/counts/{count.pk}/approve/").status_code == 403
+    export = client_for(city_user).get(f"/materials/counts/{count.pk}/?export=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client_for(city_user).post(f"/materials/counts/{count.pk}/approve/").status_code == 302
+    count.refresh_from_db()
+    assert count.status == "approved" and balance(stocked, cable) == 98
+
+
+def test_another_countys_count_is_not_found_and_readers_may_not_start(
+    stocked, client_for, api_for, staff_a, staff_b, leader
+):
+    count = writes.count_start(user=staff_a, warehouse=stocked)
+    other = client_for(staff_b)
+    assert other.get(f"/materials/counts/{count.pk}/").status_code == 404
+    assert other.post(f"/materials/counts/{count.pk}/enter/", {}).status_code == 404
+    assert api_for(staff_b).get(f"/api/v1/materials/counts/{count.pk}/").status_code == 404
+    assert (
+        api_for(staff_b).post("/api/v1/materials/counts/", {"warehouse": "C01"}).status_code == 404
+    )
+    assert client_for(leader).get("/materials/counts/new/").status_code == 403
+    assert api_for(staff_b).get("/api/v1/materials/counts/").json()["count"] == 0
+
+
+def test_the_count_api_starts_enters_and_approves(stocked, api_for, staff_a, city_user):
+    county = api_for(staff_a)
+    started = county.post("/api/v1/materials/counts/", {"warehouse": "C01"}, format="json")
+    assert started.status_code == 201
+    pk = started.json()["id"]
+    assert started.json()["quantities"] == [
+        {"sku": "CAB-1", "expected": 100, "counted": None, "difference": None},
+        {"sku": "ONT-X1", "expected": 3, "counted": 0, "difference": -3},
+    ]
+    entered = county.post(
+        f"/api/v1/materials/counts/{pk}/enter/",
+        {
+            "quantities": [{"sku": "CAB-1", "counted_quantity": 100}],
+            "serials": [{"sku": "ONT-X1", "serial": s} for s in ("S1", "S2", "S3")],
+        },
+        format="json",
+    )
+    assert entered.status_code == 200 and entered.json()["missing"] == []
+    assert county.post(f"/api/v1/materials/counts/{pk}/approve/").status_code == 403
+    approved = api_for(city_user).post(f"/api/v1/materials/counts/{pk}/approve/")
+    assert approved.json()["status"] == "approved"
+    assert not StockMove.objects.filter(kind="adjustment").exists()  # nothing differed
+
+
+def test_count_pages_and_api_are_closed_to_anonymous_visitors(stocked, staff_a):
+    from rest_framework.test import APIClient
+
+    count = writes.count_start(user=staff_a, warehouse=stocked)
+    for url in ("/materials/counts/", f"/materials/counts/{count.pk}/", "/materials/counts/new/"):
+        assert APIClient().get(url).status_code == 302
+    for url in ("/api/v1/materials/counts/", f"/api/v1/materials/counts/{count.pk}/"):
+        assert APIClient().get(url).status_code == 401
+
+
+def test_the_count_page_runs_a_fixed_number_of_queries(
+    stocked, client_for, staff_a, django_assert_max_num_queries
+):
+    count = writes.count_start(user=staff_a, warehouse=stocked)
+    client = client_for(staff_a)
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/materials/counts/{count.pk}/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/materials/counts/").status_code == 200

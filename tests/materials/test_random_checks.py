@@ -95,3 +95,78 @@ def test_results_are_recorded_and_summed(terminals, county_a, staff_a, staff_b, 
 def test_a_reader_may_not_draw(terminals, county_a, leader):
     with pytest.raises(PermissionDenied):
         writes.random_check_draw(user=leader, county=county_a, month=NOV)
+
+
+# --------------------------------------------------------------------------- pages and API
+
+
+def test_the_pages_draw_record_and_sum_a_check(terminals, client_for, staff_a, time_machine):
+    time_machine.move_to("2026-11-20 10:00+08:00", tick=False)
+    client = client_for(staff_a)
+    summary = client.get("/materials/random-checks/?month=2026-11")
+    assert summary.status_code == 200 and b"random-check-draw" in summary.content
+    drawn = client.post("/materials/random-checks/draw/", {"county": "C01", "month": "2026-11"})
+    check = RandomCheck.objects.get()
+    assert drawn["Location"].endswith(f"/materials/random-checks/{check.pk}/")
+    line = check.lines.order_by("serial").first()
+    page = client.get(drawn["Location"])
+    assert page.status_code == 200 and line.serial.encode() in page.content
+    client.post(
+        f"/materials/random-checks/lines/{line.pk}/record/", {"result": "found", "mode": "remote"}
+    )
+    line.refresh_from_db()
+    assert (line.result, line.mode, line.checked_by) == ("found", "remote", staff_a)
+    export = client.get("/materials/random-checks/?month=2026-11&export=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_another_county_and_readers_are_kept_out(
+    terminals, county_a, client_for, api_for, staff_a, staff_b, leader
+):
+    check = writes.random_check_draw(user=staff_a, county=county_a, month=NOV)
+    line = check.lines.first()
+    assert client_for(staff_b).get(f"/materials/random-checks/{check.pk}/").status_code == 404
+    record = {"result": "found", "mode": "remote"}
+    url = f"/materials/random-checks/lines/{line.pk}/record/"
+    assert client_for(staff_b).post(url, record).status_code == 404
+    assert client_for(leader).post(url, record).status_code == 403
+    api = api_for(staff_b)
+    assert api.get(f"/api/v1/materials/random-checks/{check.pk}/").status_code == 404
+    assert (
+        api.post(f"/api/v1/materials/random-checks/lines/{line.pk}/record/", record).status_code
+        == 404
+    )
+    assert api.post("/api/v1/materials/random-checks/draw/", {"county": "C01"}).status_code == 404
+    assert (
+        api_for(leader)
+        .post(f"/api/v1/materials/random-checks/lines/{line.pk}/record/", record)
+        .status_code
+        == 403
+    )
+
+
+def test_the_api_draws_records_and_sums(terminals, api_for, staff_a, city_user):
+    api = api_for(staff_a)
+    drawn = api.post("/api/v1/materials/random-checks/draw/", {"county": "C01", "month": "2026-11"})
+    assert drawn.status_code == 201 and len(drawn.json()["lines"]) == 20
+    line = drawn.json()["lines"][0]
+    recorded = api.post(
+        f"/api/v1/materials/random-checks/lines/{line['id']}/record/",
+        {"result": "not_found", "mode": "on_site"},
+    )
+    assert recorded.json()["result"] == "not_found"
+    rows = api_for(city_user).get("/api/v1/materials/random-checks/?month=2026-11").json()
+    assert rows[0]["county"] == "C01" and rows[0]["not_found"] == 1 and rows[0]["checked"] == 1
+    assert rows[1]["check_id"] is None
+    assert "month" in api.get("/api/v1/materials/random-checks/?month=13").json()
+
+
+def test_the_summary_page_runs_a_fixed_number_of_queries(
+    terminals, county_a, client_for, city_user, django_assert_max_num_queries
+):
+    check = writes.random_check_draw(user=city_user, county=county_a, month=NOV)
+    client = client_for(city_user)
+    with django_assert_max_num_queries(12):
+        assert client.get("/materials/random-checks/?month=2026-11").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/materials/random-checks/{check.pk}/").status_code == 200
