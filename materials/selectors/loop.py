@@ -209,12 +209,18 @@ def loop_row(user: AnyUser, county: County, day: dt.date, line: BusinessLine) ->
     return next((r for r in rows if r.county_id == county.pk and r.line_id == line.pk), None)
 
 
+def city_loop_rows(month: Month) -> list[LoopRow]:
+    """Every row of the whole city's month, for readers that are not a user (the demo,
+    appraisal). One query."""
+    return _loop_rows(month.first_day, month.last_day, None)
+
+
 def loop_gaps_not_accepted(month: Month) -> dict[int, int]:
     """Appraisal's ``MATERIAL_LOOP_GAPS`` (SPEC §7.1): per county id, the month's loop
     differences (county × day × line with a gap) not yet accepted. One query; a county without
     any is absent."""
     counts: dict[int, int] = defaultdict(int)
-    for row in _loop_rows(month.first_day, month.last_day, None):
+    for row in city_loop_rows(month):
         if row.has_gap and not row.accepted:
             counts[row.county_id] += 1
     return dict(counts)
