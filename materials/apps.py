@@ -16,6 +16,7 @@ class MaterialsConfig(AppConfig):
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Stock"), "materials:stock", ()),
         (_("Ledger"), "materials:moves", ()),
+        (_("Terminals"), "materials:terminals", ()),
         (_("Closed loop"), "materials:loop", ()),
         (_("Stock counts"), "materials:counts", ()),
         (_("Random checks"), "materials:random-checks", ()),

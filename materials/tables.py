@@ -1,16 +1,226 @@
-"""Tables of the materials pages (django-tables2), with the core's number, rate and date
-columns."""
+"""Tables of the materials pages (sortable, paginated, exported to xlsx as shown)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
-from materials.models import Deposit, RandomCheckLine, StockCount
+from materials.models import (
+    Deposit,
+    Item,
+    RandomCheckLine,
+    StockBalance,
+    StockCount,
+    StockMove,
+    Terminal,
+)
 
-TABLE_ATTRS = {"class": "table table-sm table-hover"}
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class BalanceTable(tables.Table):
+    warehouse = tables.Column(
+        accessor="warehouse__code",
+        verbose_name=_("Warehouse"),
+        linkify=lambda record: reverse("materials:warehouse", args=[record.warehouse.code]),
+    )
+    sku = tables.Column(accessor="item__sku", verbose_name=_("SKU"))
+    name = tables.Column(accessor="item__name", verbose_name=_("Item"))
+    category = tables.Column(accessor="item__category", verbose_name=_("Category"))
+    quantity = NumColumn(verbose_name=_("Quantity"))
+    unit = tables.Column(accessor="item__unit", verbose_name=_("Unit"), orderable=False)
+    moves = tables.Column(
+        empty_values=(), orderable=False, verbose_name=_("Moves"), exclude_from_export=True
+    )
+
+    class Meta:
+        model = StockBalance
+        fields = ("warehouse", "sku", "name", "category", "quantity", "unit")
+        attrs = TABLE_ATTRS
+        empty_text = _("No stock here yet. Record a receipt to bring stock in.")
+
+    def render_category(self, record: StockBalance) -> str:
+        return str(record.item.get_category_display())
+
+    def render_moves(self, record: StockBalance) -> str:
+        url = reverse("materials:moves")
+        return format_html(
+            '<a href="{}?warehouse={}&amp;sku={}">{}</a>',
+            url,
+            record.warehouse.code,
+            record.item.sku,
+            _("Moves"),
+        )
+
+
+class ItemTotalTable(tables.Table):
+    """Stock per item over the warehouses the reader sees."""
+
+    sku = tables.Column(verbose_name=_("SKU"))
+    name = tables.Column(verbose_name=_("Item"))
+    total = NumColumn(verbose_name=_("Total"))
+    warehouses = NumColumn(verbose_name=_("Warehouses holding it"))
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        orderable = False
+        empty_text = _("No stock yet.")
+
+
+class MoveTable(tables.Table):
+    business_date = DateColumn(verbose_name=_("Business date"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    sku = tables.Column(accessor="item__sku", verbose_name=_("SKU"))
+    quantity = NumColumn(verbose_name=_("Quantity"))
+    from_warehouse = tables.Column(accessor="from_warehouse__code", verbose_name=_("From"))
+    to_warehouse = tables.Column(accessor="to_warehouse__code", verbose_name=_("To"))
+    serial = tables.Column(
+        verbose_name=_("Serial"),
+        linkify=lambda record: reverse("materials:terminal", args=[record.serial]),
+    )
+    replacement_serial = tables.Column(verbose_name=_("Replacement"))
+    account_no = tables.Column(verbose_name=_("Account no."))
+    business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
+    deposit = MoneyColumn(verbose_name=_("Deposit"))
+    by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    note = tables.Column(verbose_name=_("Note"), orderable=False)
+    status = tables.Column(empty_values=(), orderable=False, verbose_name=_("Reversal"))
+
+    class Meta:
+        model = StockMove
+        fields = ("business_date", "kind", "sku", "quantity")
+        sequence = (
+            "business_date",
+            "kind",
+            "sku",
+            "quantity",
+            "from_warehouse",
+            "to_warehouse",
+            "serial",
+            "replacement_serial",
+            "account_no",
+            "business_line",
+            "deposit",
+            "by",
+            "note",
+            "status",
+        )
+        attrs = TABLE_ATTRS
+        order_by: tuple[str, ...] = ("-business_date",)
+        empty_text = _("No move matches. Clear the filters, or record a move.")
+
+    def __init__(self, *args: Any, may_reverse: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_reverse = may_reverse
+
+    def render_kind(self, record: StockMove) -> str:
+        return str(record.get_kind_display())
+
+    def value_kind(self, record: StockMove) -> str:
+        return record.kind
+
+    def render_status(self, record: StockMove) -> str:
+        reversal = getattr(record, "reversed_by", None)
+        if record.reverses_id:
+            return format_html("{} #{}", _("reverses"), record.reverses_id)
+        if reversal is not None:
+            return format_html("{} #{}", _("reversed by"), reversal.pk)
+        if self.may_reverse:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("materials:move-reverse", args=[record.pk]),
+                _("Reverse"),
+            )
+        return ""
+
+    def value_status(self, record: StockMove) -> str:
+        reversal = getattr(record, "reversed_by", None)
+        if record.reverses_id:
+            return f"reverses #{record.reverses_id}"
+        return f"reversed by #{reversal.pk}" if reversal is not None else ""
+
+
+class HistoryTable(MoveTable):
+    """A terminal's moves, oldest first, with when they were recorded."""
+
+    created_at = DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i")
+
+    class Meta(MoveTable.Meta):
+        orderable = False
+        order_by = ()
+        sequence = (
+            "business_date",
+            "kind",
+            "sku",
+            "from_warehouse",
+            "to_warehouse",
+            "serial",
+            "replacement_serial",
+            "account_no",
+            "business_line",
+            "deposit",
+            "by",
+            "created_at",
+            "note",
+            "status",
+        )
+        exclude = ("quantity",)
+        empty_text = _("No move of this terminal.")
+
+
+class TerminalTable(tables.Table):
+    serial = tables.Column(
+        verbose_name=_("Serial"),
+        linkify=lambda record: reverse("materials:terminal", args=[record.serial]),
+    )
+    sku = tables.Column(accessor="item__sku", verbose_name=_("SKU"))
+    state = tables.Column(verbose_name=_("State"))
+    warehouse = tables.Column(accessor="warehouse__code", verbose_name=_("Warehouse"))
+    county = tables.Column(accessor="county__code", verbose_name=_("County"))
+    account_no = tables.Column(verbose_name=_("Account no."))
+    updated_at = DateColumn(verbose_name=_("Last move recorded"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Terminal
+        fields = ("serial", "sku", "state", "warehouse", "county", "account_no", "updated_at")
+        attrs = TABLE_ATTRS
+        empty_text = _("No terminal matches. Clear the filters.")
+
+    def render_state(self, record: Terminal) -> str:
+        return str(record.get_state_display())
+
+    def value_state(self, record: Terminal) -> str:
+        return record.state
+
+
+class ItemTable(tables.Table):
+    sku = tables.Column(
+        verbose_name=_("SKU"),
+        linkify=lambda record: reverse("materials:item-edit", args=[record.pk]),
+    )
+    name = tables.Column(verbose_name=_("Name"))
+    category = tables.Column(verbose_name=_("Category"))
+    serialized = tables.BooleanColumn(verbose_name=_("Serials"))
+    unit = tables.Column(verbose_name=_("Unit"))
+    business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
+    active = tables.BooleanColumn(verbose_name=_("Active"))
+
+    class Meta:
+        model = Item
+        fields = ("sku", "name", "category", "serialized", "unit", "business_line", "active")
+        attrs = TABLE_ATTRS
+        empty_text = _("No item yet. City staff add the catalogue's items.")
+
+    def render_category(self, record: Item) -> str:
+        return str(record.get_category_display())
+
+    def value_category(self, record: Item) -> str:
+        return record.category
 
 
 # --------------------------------------------------------------------------- closed loop
@@ -123,7 +333,10 @@ class CountQuantityTable(tables.Table):
 
 class CountSerialTable(tables.Table):
     sku = tables.Column(verbose_name=_("SKU"))
-    serial = tables.Column(verbose_name=_("Serial"))
+    serial = tables.Column(
+        verbose_name=_("Serial"),
+        linkify=lambda record: reverse("materials:terminal", args=[record.serial]),
+    )
     kind = tables.Column(verbose_name=_("Difference"))
 
     class Meta:
@@ -161,7 +374,10 @@ class RandomCheckSummaryTable(tables.Table):
 
 
 class RandomCheckLineTable(tables.Table):
-    serial = tables.Column(verbose_name=_("Serial"))
+    serial = tables.Column(
+        verbose_name=_("Serial"),
+        linkify=lambda record: reverse("materials:terminal", args=[record.serial]),
+    )
     sku = tables.Column(accessor="terminal__item__sku", verbose_name=_("SKU"), default="")
     expected_place = tables.Column(verbose_name=_("Where the ledger places it"))
     result = tables.Column(verbose_name=_("Result"))

@@ -5,13 +5,27 @@ from django.urls import path
 
 from materials.api import counts as count_api
 from materials.api import loop as loop_api
+from materials.api import materials as api
 from materials.api import random_checks as check_api
 from materials.views import counts as count_views
 from materials.views import loop as loop_views
+from materials.views import pages as views
 from materials.views import random_checks as check_views
 
 app_name = "materials"
 urlpatterns: list = [
+    path("", views.stock, name="stock"),
+    path("warehouses/<str:code>/", views.warehouse_stock, name="warehouse"),
+    path("moves/", views.move_list, name="moves"),
+    path("moves/new/", views.move_create, name="move-create"),
+    path("moves/<int:pk>/reverse/", views.move_reverse, name="move-reverse"),
+    path("terminals/", views.terminal_list, name="terminals"),
+    path("terminals/search/", views.terminal_search, name="terminal-search"),
+    path("terminals/<str:serial>/", views.terminal_detail, name="terminal"),
+    path("items/", views.item_list, name="items"),
+    path("items/new/", views.item_create, name="item-create"),
+    path("items/<int:pk>/", views.item_edit, name="item-edit"),
+    path("upload/", views.upload, name="upload"),
     path("loop/", loop_views.loop_summary, name="loop"),
     path("loop/<str:code>/", loop_views.loop_county, name="loop-county"),
     path("loop/<str:code>/explain/", loop_views.loop_explain, name="loop-explain"),
@@ -32,6 +46,11 @@ urlpatterns: list = [
     ),
 ]
 api_urlpatterns: list = [
+    path("warehouses/", api.WarehouseList.as_view(), name="warehouse-list"),
+    path("items/", api.ItemList.as_view(), name="item-list"),
+    path("balances/", api.BalanceList.as_view(), name="balance-list"),
+    path("moves/", api.MoveList.as_view(), name="move-list"),
+    path("terminals/<str:serial>/", api.TerminalDetailView.as_view(), name="terminal-detail"),
     path("loop/", loop_api.LoopView.as_view(), name="loop"),
     path("loop/explain/", loop_api.LoopExplainView.as_view(), name="loop-explain"),
     path("loop/accept/", loop_api.LoopAcceptView.as_view(), name="loop-accept"),

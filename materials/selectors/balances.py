@@ -92,3 +92,23 @@ def _names() -> Callable[[tuple[int, int]], tuple[str, str]]:
     warehouses = dict(Warehouse.objects.values_list("pk", "code"))
     items = dict(Item.objects.values_list("pk", "sku"))
     return lambda key: (warehouses.get(key[0], str(key[0])), items.get(key[1], str(key[1])))
+
+
+@dataclass(frozen=True)
+class ItemTotal:
+    sku: str
+    name: str
+    total: int
+    warehouses: int
+
+
+def item_totals(user: AnyUser) -> list[ItemTotal]:
+    """Stock per item over the warehouses the user sees, in one grouped query."""
+    rows = (
+        balances_for(user)
+        .filter(quantity__gt=0)
+        .values_list("item__sku", "item__name")
+        .annotate(total=Sum("quantity"), warehouses=Count("warehouse"))
+        .order_by("item__sku")
+    )
+    return [ItemTotal(sku, name, total, warehouses) for sku, name, total, warehouses in rows]
