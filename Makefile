@@ -39,10 +39,11 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, then pages under load
+## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, pages under load, then materials at 2 M moves
 bench: install
 	$(PY) bench/arrears.py $(BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)
+	$(PY) bench/materials.py $(BENCH_MATERIALS_ARGS)
 
 ## bench-kills: bench/README.md#worker-kills on PostgreSQL + Redis — ten kill -9s of a worker mid-import: none left running, nothing half-applied
 bench-kills: install

@@ -51,7 +51,7 @@ def count_start(*, user: User, warehouse: Warehouse, note: str = "") -> StockCou
     _check_writer(user, warehouse)
     # The balances and terminals are read under the warehouse row's lock so that the frozen
     # figures are one moment of the ledger.
-    Warehouse.objects.select_for_update().filter(pk=warehouse.pk).first()
+    list(Warehouse.objects.select_for_update().filter(pk=warehouse.pk).order_by().values("pk"))
     try:
         with transaction.atomic():
             count = StockCount.objects.create(
@@ -86,7 +86,12 @@ def count_start(*, user: User, warehouse: Warehouse, note: str = "") -> StockCou
 
 
 def _open(count: StockCount) -> StockCount:
-    locked = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
+    locked = (
+        StockCount.objects.select_for_update(of=("self",))
+        .select_related("warehouse")
+        .order_by()
+        .get(pk=count.pk)
+    )
     if locked.status != StockCount.Status.OPEN:
         raise ValidationError({"count": _("This count is approved; it no longer changes.")})
     return locked

@@ -83,6 +83,7 @@ def loop_explain(
     _gap_row(user, county, business_date, business_line)
     record = (
         LoopExplanation.objects.select_for_update()
+        .order_by()
         .filter(county=county, business_date=business_date, business_line=business_line)
         .first()
     )
@@ -111,7 +112,7 @@ def loop_accept(*, user: User, explanation: LoopExplanation) -> LoopExplanation:
     ``MATERIAL_LOOP_GAPS``."""
     if not has_role(user, *CITY_ROLES):
         raise PermissionDenied(_("Only city staff accept loop explanations."))
-    record = LoopExplanation.objects.select_for_update().get(pk=explanation.pk)
+    record = LoopExplanation.objects.select_for_update().order_by().get(pk=explanation.pk)
     if record.accepted:
         raise ValidationError({"explanation": _("This explanation is accepted already.")})
     record.accepted_by, record.accepted_at = user, timezone.now()

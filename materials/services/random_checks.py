@@ -105,7 +105,7 @@ def random_check_record(
         errors["note"] = _("Say where the terminal was found.")
     if errors:
         raise ValidationError(errors)
-    line = RandomCheckLine.objects.select_for_update().get(pk=line.pk)
+    line = RandomCheckLine.objects.select_for_update().order_by().get(pk=line.pk)
     line.result, line.mode, line.note = result, mode, (note or "").strip()
     line.checked_by, line.checked_at = user, timezone.now()
     line.save(update_fields=["result", "mode", "note", "checked_by", "checked_at"])
