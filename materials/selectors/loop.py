@@ -10,8 +10,8 @@ What counts, on each side:
   goes out), and the daily operations report does not count it.
 - ``terminals_returned``: ``return_dismantle`` moves of terminal items into the county's
   warehouse on that date and line.
-- A move that a reversal undid counts on neither side (it never happened); the reversal itself
-  is not counted either.
+- A move that a reversal undid counts on neither side (it never happened): the reversal takes
+  it back out on the original move's day and line.
 - ``install_gap = terminals_issued − installs_reported``, ``return_gap = terminals_returned −
   dismantles_reported``: a negative return gap is a terminal that did not come back.
 
@@ -102,20 +102,33 @@ def _loop_sql(county_filter: bool) -> str:
     )
     explanations, counties = _table(LoopExplanation), _table(County)
     county = "AND {col} = %(county)s" if county_filter else ""
-    not_reversed = f"NOT EXISTS (SELECT 1 FROM {moves} r WHERE r.reverses_id = m.id)"
 
-    def moved(kind: str, warehouse_column: str, position: str) -> str:
-        values = {"issued": "0, m.quantity, 0, 0", "returned": "0, 0, 0, m.quantity"}[position]
+    def moved(kind: str, warehouse_column: str, position: str, *, undone: bool) -> str:
+        # A reversed move is taken back out by its reversal's row (``undone``): the reversals
+        # are few, found through the unique index on ``reverses_id``, where testing every move
+        # for a reversal would probe that index once per move.
+        quantity = "-m.quantity" if undone else "m.quantity"
+        values = {"issued": f"0, {quantity}, 0, 0", "returned": f"0, 0, 0, {quantity}"}[position]
+        source = f"{moves} r JOIN {moves} m ON m.id = r.reverses_id" if undone else f"{moves} m"
         return f"""
             SELECT w.county_id, m.business_date, m.business_line_id, {values}
-            FROM {moves} m
+            FROM {source}
             JOIN {warehouses} w ON w.id = m.{warehouse_column}
             JOIN {items} i ON i.id = m.item_id
             JOIN {lines} l ON l.id = m.business_line_id
             WHERE m.kind = '{kind}' AND i.category = 'terminal' AND l.uses_terminal
               AND m.business_date BETWEEN %(start)s AND %(end)s
               AND w.county_id IS NOT NULL {county.format(col="w.county_id")}
-              AND {not_reversed}"""
+              {"AND r.reverses_id IS NOT NULL" if undone else ""}"""
+
+    sources = " UNION ALL ".join(
+        moved(kind, column, position, undone=undone)
+        for kind, column, position in (
+            (MoveKind.ISSUE_INSTALL, "from_warehouse_id", "issued"),
+            (MoveKind.RETURN_DISMANTLE, "to_warehouse_id", "returned"),
+        )
+        for undone in (False, True)
+    )
 
     return f"""
         SELECT g.county_id, c.code, g.business_date, g.business_line_id, l.code,
@@ -132,8 +145,7 @@ def _loop_sql(county_filter: bool) -> str:
                 FROM {ops} d JOIN {lines} l ON l.id = d.business_line_id
                 WHERE l.uses_terminal AND d.business_date BETWEEN %(start)s AND %(end)s
                   {county.format(col="d.county_id")}
-                UNION ALL {moved(MoveKind.ISSUE_INSTALL, "from_warehouse_id", "issued")}
-                UNION ALL {moved(MoveKind.RETURN_DISMANTLE, "to_warehouse_id", "returned")}
+                UNION ALL {sources}
             ) sources
             GROUP BY county_id, business_date, business_line_id
         ) g
@@ -172,6 +184,8 @@ def _loop_rows(start: dt.date, end: dt.date, county_id: int | None) -> list[Loop
                 accepted=row[10] is not None,
             )
             for row in cursor.fetchall()
+            # A day whose only move was reversed nets to nothing: not a row of the loop.
+            if any(row[5:9]) or row[9] is not None
         ]
 
 
@@ -320,12 +334,14 @@ def loop_grid(user: AnyUser, county: County, month: Month) -> LoopGrid:
     )
 
 
-def loop_summary(user: AnyUser, month: Month) -> list[LoopTotals]:
+def loop_summary(
+    user: AnyUser, month: Month, rows: list[LoopRow] | None = None
+) -> list[LoopTotals]:
     """The city summary: per visible county, the month's sums and its gaps open, explained and
-    accepted. Two queries."""
+    accepted. Two queries, one when the month's ``rows`` (every row) are given."""
     counties = list(visible_counties(user))
     totals = {c.pk: LoopTotals(label=c.code, county=c) for c in counties}
-    for row in loop_rows(user, month, gaps_only=False):
+    for row in loop_rows(user, month, gaps_only=False) if rows is None else rows:
         if row.county_id in totals:
             totals[row.county_id].add(row)
     return list(totals.values())
@@ -352,36 +368,53 @@ class RecyclingRow:
         )
 
 
-def _installs(user: AnyUser, month: Month) -> QuerySet[StockMove]:
-    """The month's installs with a terminal that no reversal undid, as ``user`` sees them."""
-    return StockMove.objects.visible_to(user).filter(
-        kind=MoveKind.ISSUE_INSTALL,
-        item__category=Item.Category.TERMINAL,
-        business_date__range=(month.first_day, month.last_day),
-        from_warehouse__county__isnull=False,
-        reversed_by__isnull=True,
+def _install_counts(user: AnyUser, month: Month, *, undone: bool) -> dict[int, tuple[int, int]]:
+    """Per county warehouse id, (installs with a terminal, those with a recycled one) of the
+    month as ``user`` sees them; ``undone``: only the installs a reversal undid."""
+    prefix = "reverses__" if undone else ""
+    moves = StockMove.objects.visible_to(user).filter(
+        **{
+            f"{prefix}kind": MoveKind.ISSUE_INSTALL,
+            f"{prefix}item__category": Item.Category.TERMINAL,
+            f"{prefix}business_date__range": (month.first_day, month.last_day),
+        }
     )
+    if undone:
+        moves = moves.filter(kind=MoveKind.REVERSAL)
+    rows = (
+        moves.values_list(f"{prefix}from_warehouse")
+        .annotate(
+            installs=Count("pk"),
+            with_recycled=Count(
+                "pk", filter=Q(**{f"{prefix}state_before": TerminalState.RECYCLED})
+            ),
+        )
+        .order_by()
+    )
+    return {warehouse: (installs, recycled) for warehouse, installs, recycled in rows}
 
 
 def recycling(user: AnyUser, month: Month) -> list[RecyclingRow]:
     """Per visible county, the month's installs with a terminal and those with a recycled one
-    (the terminal's state before the install). Two queries."""
-    counts = {
-        row["from_warehouse__county"]: row
-        for row in _installs(user, month)
-        .values("from_warehouse__county")
-        .annotate(
-            installs=Count("pk"),
-            with_recycled=Count("pk", filter=Q(state_before=TerminalState.RECYCLED)),
-        )
-        .order_by()
-    }
+    (the terminal's state before the install); an install a reversal undid does not count.
+    Four queries: grouped per warehouse (the planner does best without joining the counties
+    in), the reversed installs, the warehouses' counties, the counties."""
+    done = _install_counts(user, month, undone=False)
+    undone = _install_counts(user, month, undone=True)
+    county_of = dict(Warehouse.objects.filter(county__isnull=False).values_list("pk", "county"))
+    per_county: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for counts, sign in ((done, 1), (undone, -1)):
+        for warehouse, (installs, recycled) in counts.items():
+            county_id = county_of.get(warehouse)
+            if county_id is not None:
+                per_county[county_id][0] += sign * installs
+                per_county[county_id][1] += sign * recycled
     return [
         RecyclingRow(
             county_id=county.pk,
             county=county.code,
-            installs=counts.get(county.pk, {}).get("installs", 0),
-            with_recycled=counts.get(county.pk, {}).get("with_recycled", 0),
+            installs=per_county[county.pk][0],
+            with_recycled=per_county[county.pk][1],
         )
         for county in visible_counties(user)
     ]

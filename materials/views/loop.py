@@ -76,8 +76,9 @@ def loop_summary(request: HttpRequest) -> HttpResponse:
         return redirect(
             f"{reverse('materials:loop-county', args=[county.code])}?{query.urlencode()}"
         )
-    summary = LoopSummaryTable(reads.loop_summary(request.user, month))
-    gap_rows = reads.loop_rows(request.user, month)
+    rows = reads.loop_rows(request.user, month, gaps_only=False)
+    summary = LoopSummaryTable(reads.loop_summary(request.user, month, rows))
+    gap_rows = [row for row in rows if row.has_gap]
     gaps = LoopGapTable(gap_rows)
     title = _("Closed loop %(month)s") % {"month": month}
     if exported := pages.export_tables(

@@ -167,3 +167,29 @@ def test_recycling_rate_counts_installs_with_a_recycled_terminal(
     assert str(rows["C01"].recycling_rate) == "0.2500"
     assert rows["C02"].installs == 0 and rows["C02"].recycling_rate is None
     assert [r.county for r in reads.recycling(staff_a, Month(2026, 11))] == ["C01"]
+
+
+def test_daily_operations_import_from_the_command_line_and_reject_bad_rows(
+    tmp_path, county_a, broadband, city_user
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "ops.csv"
+    good.write_text(
+        "business_date,county_code,business_line,installs,dismantles\n"
+        "2026-11-16,C01,BROADBAND,4,1\n"
+    )
+    call_command("import_data", "daily_operations", str(good), stdout=StringIO())
+    [row] = reads.loop_rows(city_user, MONTH, gaps_only=False)
+    assert (row.installs_reported, row.dismantles_reported) == (4, 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "business_date,county_code,business_line,installs,dismantles\n"
+        "2026-11-17,C01,BROADBAND,2,0\n"
+        "2026-11-17,C01,BROADBAND,-1,0\n"
+    )
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_data", "daily_operations", str(bad), stdout=StringIO())
+    assert len(reads.loop_rows(city_user, MONTH, gaps_only=False)) == 1
