@@ -249,6 +249,13 @@ SPECTACULAR_SETTINGS = {
         "VerificationItemStatusEnum": "audits.models.VerificationItem.Status",
         "VerificationItemResultEnum": "audits.models.VerificationItem.Result",
         "SignOffResultEnum": "audits.models.SignOff.Result",
+        "StockMoveKindEnum": "materials.models.MoveKind",
+        "ItemCategoryEnum": "materials.models.Item.Category",
+        "FindingCategoryEnum": "audits.models.Finding.Category",
+        "StockCountStatusEnum": "materials.models.StockCount.Status",
+        "RandomCheckResultEnum": "materials.models.RandomCheckLine.Result",
+        "RandomCheckModeEnum": "materials.models.RandomCheckLine.Mode",
+        "LoopRowStatusEnum": "materials.api.loop.LOOP_STATUSES",
     },
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from marketing_ops.access import get_visible_or_404
 from marketing_ops.api import CountField, signed_in_user
+from marketing_ops.openapi import FieldErrorsSerializer
 from materials.models import Item, StockCount, Warehouse
 from materials.selectors import counts as reads
 from materials.services import counts as writes
@@ -150,7 +151,15 @@ class CountEnter(APIView):
 class CountApprove(APIView):
     """City staff approve the count: each difference becomes an adjustment move."""
 
-    @extend_schema(request=None, responses=CountDetailSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: CountDetailSerializer,
+            400: OpenApiResponse(
+                FieldErrorsSerializer, "Approved already, an item not counted, or a refused move."
+            ),
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         count = get_visible_or_404(StockCount.objects.all(), request.user, pk=pk)
         writes.count_approve(user=signed_in_user(request), count=count)

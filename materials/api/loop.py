@@ -21,6 +21,9 @@ from materials.models import LoopExplanation
 from materials.selectors import loop as reads
 from materials.services import loop as writes
 
+#: A loop row's status (``LoopRow.status``).
+LOOP_STATUSES = ["balanced", "open", "explained", "accepted"]
+
 
 class MonthField(serializers.CharField):
     """A month as ``YYYY-MM`` in the business window."""
@@ -70,7 +73,7 @@ class LoopRowSerializer(serializers.Serializer):
     explanation = serializers.CharField(allow_null=True)
     accepted = serializers.BooleanField()
     status = serializers.ChoiceField(
-        choices=["balanced", "open", "explained", "accepted"],
+        choices=LOOP_STATUSES,
         help_text="balanced, open (not explained), explained or accepted",
     )
 
