@@ -432,8 +432,9 @@ def _apply_balances(item: Item, deltas: dict[Warehouse, int]) -> None:
     ids = sorted(w.pk for w in changes)
     # Missing rows first, so that there is a row to lock; two moves creating the same row at
     # once are fine (ignore_conflicts), and a row is never created by an update.
+    # (Only where stock comes in: a missing row holds 0, which no move may take from.)
     StockBalance.objects.bulk_create(
-        [StockBalance(warehouse_id=pk, item=item, quantity=0) for pk in ids],
+        [StockBalance(warehouse=w, item=item, quantity=0) for w, d in changes.items() if d > 0],
         ignore_conflicts=True,
     )
     held = dict(
