@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audits.tasks.audits_create",
         "schedule": crontab(hour=6, minute=0, day_of_month="1"),
     },
+    # Materials (docs/materials.md#random-checks): each county's monthly sample, drawn once.
+    "materials-random-checks": {
+        "task": "materials.tasks.random_checks_draw",
+        "schedule": crontab(hour=6, minute=10, day_of_month="1"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),

@@ -170,3 +170,12 @@ def test_the_summary_page_runs_a_fixed_number_of_queries(
         assert client.get("/materials/random-checks/?month=2026-11").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/materials/random-checks/{check.pk}/").status_code == 200
+
+
+def test_the_monthly_task_draws_every_county_once(terminals, time_machine):
+    from materials import tasks
+
+    time_machine.move_to("2026-12-01 06:10+08:00", tick=False)
+    assert tasks.random_checks_draw() == 2
+    assert tasks.random_checks_draw() == 0
+    assert set(RandomCheck.objects.values_list("month", flat=True)) == {"2026-12"}
