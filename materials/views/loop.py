@@ -114,7 +114,6 @@ def loop_county(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "title": _("Closed loop of %(county)s") % {"county": county.name},
         "county": county,
-        "counties": list(visible_counties(request.user)) if is_city_wide(request.user) else [],
         "month": month,
         "previous": month.previous(),
         "next": month.next(),
