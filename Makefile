@@ -45,12 +45,13 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "node_modules/*" -i "bench/*" -i "tests/*" -i "staticfiles/*"
 	$(PY) manage.py compilemessages -l zh_Hans
 
-## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, the audit rules over 2 M rows of history, the appraisal's computation and scorecard page, then pages under load
+## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, the audit rules over 2 M rows of history, the appraisal's computation and scorecard page, pages under load, then materials at 2 M moves
 bench: install
 	$(PY) bench/arrears.py $(BENCH_ARGS)
 	$(PY) bench/audits.py $(BENCH_AUDITS_ARGS)
 	$(PY) bench/appraisal.py --reuse $(BENCH_APPRAISAL_ARGS)
 	$(PY) bench/pages.py $(BENCH_PAGES_ARGS)
+	$(PY) bench/materials.py $(BENCH_MATERIALS_ARGS)
 
 ## bench-kills: bench/README.md#worker-kills on PostgreSQL + Redis — ten kill -9s of a worker mid-import: none left running, nothing half-applied
 bench-kills: install

@@ -225,6 +225,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "appraisal.tasks.appraisal_compute",
         "schedule": crontab(hour=6, minute=0, day_of_month="2"),
     },
+    # Materials (docs/materials.md#random-checks): each county's monthly sample, drawn once.
+    "materials-random-checks": {
+        "task": "materials.tasks.random_checks_draw",
+        "schedule": crontab(hour=6, minute=10, day_of_month="1"),
+    },
     "briefing-daily": {
         "task": "marketing_ops.tasks.send_briefing",
         "schedule": crontab(hour=7, minute=30),
@@ -282,6 +287,10 @@ SPECTACULAR_SETTINGS = {
         "FindingCategoryEnum": "audits.models.Finding.Category",
         "StockMoveKindEnum": "materials.models.MoveKind",
         "ItemCategoryEnum": "materials.models.Item.Category",
+        "StockCountStatusEnum": "materials.models.StockCount.Status",
+        "RandomCheckResultEnum": "materials.models.RandomCheckLine.Result",
+        "RandomCheckModeEnum": "materials.models.RandomCheckLine.Mode",
+        "LoopRowStatusEnum": "materials.api.loop.LOOP_STATUSES",
     },
 }
 
@@ -340,6 +349,8 @@ AUDIT_R2_DAYS = env.int("AUDIT_R2_DAYS", default=7)
 # False users (docs/rules.md#false-users): an account in service billed 0 for this many
 # consecutive months, ending with the latest billed month, and never paid is suspected.
 FALSE_USER_ZERO_MONTHS = env.int("FALSE_USER_ZERO_MONTHS", default=6)
+# Serials in each county's monthly random check of terminals (docs/materials.md#random-checks).
+RANDOM_CHECK_SAMPLE = env.int("RANDOM_CHECK_SAMPLE", default=20)
 
 # Size of the demo city's arrears data (`seed_demo`): accounts, each with 12 months of bills.
 DEMO_ARREARS_ACCOUNTS = env.int("DEMO_ARREARS_ACCOUNTS", default=20_000)

@@ -17,6 +17,9 @@ class MaterialsConfig(AppConfig):
         (_("Stock"), "materials:stock", ()),
         (_("Ledger"), "materials:moves", ()),
         (_("Terminals"), "materials:terminals", ()),
+        (_("Closed loop"), "materials:loop", ()),
+        (_("Stock counts"), "materials:counts", ()),
+        (_("Random checks"), "materials:random-checks", ()),
     )
 
     def ready(self) -> None:

@@ -306,6 +306,14 @@ class StockMove(models.Model):
             models.Index(fields=["item", "business_date"], name="move_item_date"),
             # An account's installs and dismantles: WHERE account_no = ?.
             models.Index(fields=["account_no", "business_date"], name="move_account_date"),
+            # The city's closed loop of a month (materials/selectors/loop.py): WHERE kind = ?
+            # AND business_date BETWEEN ? AND ?, read from the index alone on PostgreSQL (SQLite
+            # has no INCLUDE columns and keeps the keys, as for the bills' indexes).
+            models.Index(
+                fields=["kind", "business_date"],
+                include=["item", "from_warehouse", "to_warehouse", "business_line", "quantity"],
+                name="move_kind_date",
+            ),
         ]
 
     def __str__(self) -> str:
