@@ -468,7 +468,7 @@ def _signoff_state(row: cashflow_reads.RankingRow) -> str:
         }
     if not row.signed_levels:
         return _("waiting for level 1")
-    signed = " → ".join(f"L{level}" for level in row.signed_levels)
+    signed = " → ".join(_("L%(level)s") % {"level": level} for level in row.signed_levels)
     if rec.status == Audit.Status.PASSED:
         return _("signed off (%(levels)s)") % {"levels": signed}
     return _("signed %(levels)s, waiting for level %(next)d") % {

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from arrears.models import Account
 from marketing_ops.access import CountyScopedQuerySet
@@ -21,9 +22,9 @@ from marketing_ops.money import MONEY
 
 
 class Cadence(models.TextChoices):
-    DAILY = "daily", _("Daily")
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
+    DAILY = "daily", pgettext_lazy("audit cadence", "Daily")
+    WEEKLY = "weekly", pgettext_lazy("audit cadence", "Weekly")
+    MONTHLY = "monthly", pgettext_lazy("audit cadence", "Monthly")
 
 
 class Holiday(models.Model):

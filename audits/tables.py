@@ -80,7 +80,9 @@ class AuditTable(tables.Table):
     def render_levels(self, record: Audit) -> str:
         signed = signed_levels(record)
         needed = required_levels(record.cadence)
-        return " → ".join(f"L{lvl}{' ✓' if lvl in signed else ''}" for lvl in needed)
+        return " → ".join(
+            (_("L%(level)s") % {"level": lvl}) + (" ✓" if lvl in signed else "") for lvl in needed
+        )
 
     def value_levels(self, record: Audit) -> str:
         return ",".join(str(lvl) for lvl in signed_levels(record))
