@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audits.models import Audit, Finding, VerificationItem
 from audits.selectors import cashflow as cashflow_reads
@@ -427,7 +428,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         _("Passed on time"),
         _("Pass rate"),
         _("Passed late"),
-        _("Failed"),
+        pgettext("audit result", "Failed"),
         _("Overdue"),
         _("Findings open"),
         _("Findings past due"),
@@ -468,7 +469,7 @@ def _signoff_state(row: cashflow_reads.RankingRow) -> str:
         }
     if not row.signed_levels:
         return _("waiting for level 1")
-    signed = " → ".join(f"L{level}" for level in row.signed_levels)
+    signed = " → ".join(_("L%(level)s") % {"level": level} for level in row.signed_levels)
     if rec.status == Audit.Status.PASSED:
         return _("signed off (%(levels)s)") % {"levels": signed}
     return _("signed %(levels)s, waiting for level %(next)d") % {

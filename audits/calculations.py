@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 from arrears.calculations import due_date
 from marketing_ops.periods import Month, iso_week_label, week_bounds
 
@@ -75,11 +77,14 @@ def parse_period(cadence: str, label: str) -> Period:
         try:
             monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
         except ValueError:
-            raise ValueError(f"no such ISO week: {label!r}")
+            raise ValueError(gettext("no such ISO week: %(label)s") % {"label": repr(label)})
         return weekly_period(monday)
     if cadence == MONTHLY:
         return monthly_period(Month.parse(label).first_day)
-    raise ValueError(f"a {cadence} period is written {_FORMATS.get(cadence, '?')}, got {label!r}")
+    raise ValueError(
+        gettext("a %(cadence)s period is written %(format)s, got %(label)s")
+        % {"cadence": cadence, "format": _FORMATS.get(cadence, "?"), "label": repr(label)}
+    )
 
 
 _FORMATS = {DAILY: "YYYY-MM-DD", WEEKLY: "YYYY-Www", MONTHLY: "YYYY-MM"}

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.models import DismantleRecord, RefundRecord
 from audits.selectors import cashflow as cashflow_reads
@@ -61,8 +62,8 @@ class _OrdersDataset(tabular.Dataset):
 @tabular.register
 class RefundsDataset(_OrdersDataset):
     name = "refunds"
-    label = "Refunds"
-    description = (
+    label = gettext_lazy("Refunds")
+    description = gettext_lazy(
         "One row per refund of the business day; an order number already imported is updated. "
         "The verification rules R1, R2, R3 and R6 run over the file's dates."
     )
@@ -91,8 +92,8 @@ class RefundsDataset(_OrdersDataset):
 @tabular.register
 class DismantlesDataset(_OrdersDataset):
     name = "dismantles"
-    label = "Dismantles"
-    description = (
+    label = gettext_lazy("Dismantles")
+    description = gettext_lazy(
         "One row per dismantle of the business day; an order number already imported is "
         "updated. The verification rules R4 and R5 run over the file's dates, and open R2 items "
         "a dismantle explains close."
@@ -120,8 +121,8 @@ class CashFlowDataset(tabular.Dataset):
     (docs/rules.md#cash-flow)."""
 
     name = "cashflow"
-    label = "Cash-flow reconciliation"
-    description = (
+    label = gettext_lazy("Cash-flow reconciliation")
+    description = gettext_lazy(
         "One row per county and month (ended months only): the receivable per the billing "
         "system and the cash received; a difference that is not 0 needs an explanation. A "
         "month already entered is updated (its version goes up and its sign-offs are voided)."

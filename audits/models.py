@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from arrears.models import Account
 from marketing_ops.access import CountyScopedQuerySet
@@ -21,9 +22,9 @@ from marketing_ops.money import MONEY
 
 
 class Cadence(models.TextChoices):
-    DAILY = "daily", _("Daily")
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
+    DAILY = "daily", pgettext_lazy("audit cadence", "Daily")
+    WEEKLY = "weekly", pgettext_lazy("audit cadence", "Weekly")
+    MONTHLY = "monthly", pgettext_lazy("audit cadence", "Monthly")
 
 
 class Holiday(models.Model):
@@ -56,7 +57,12 @@ class ChecklistTemplate(models.Model):
 
 
 class ChecklistItem(models.Model):
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("template"),
+    )
     text = models.CharField(_("check"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
@@ -81,9 +87,11 @@ class Audit(models.Model):
         PENDING = "pending", _("Pending")
         IN_PROGRESS = "in_progress", _("In progress")
         PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("audit result", "Failed")
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="audits")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="audits", verbose_name=_("county")
+    )
     cadence = models.CharField(_("cadence"), max_length=8, choices=Cadence.choices)
     period = models.CharField(
         _("period"), max_length=10, help_text="YYYY-MM-DD, YYYY-Www or YYYY-MM"
@@ -148,13 +156,20 @@ class AuditCheck(models.Model):
         PROBLEM = "problem", _("Problem")
         N_A = "n_a", _("Not applicable")
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="checks")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="checks", verbose_name=_("audit")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.CharField(_("check"), max_length=200)
     answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
@@ -196,10 +211,12 @@ class SignOffBase(models.Model):
 
     class Result(models.TextChoices):
         PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("audit result", "Failed")
 
     level = models.PositiveSmallIntegerField(_("level"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     result = models.CharField(_("result"), max_length=8, choices=Result.choices)
     note = models.TextField(_("note"), blank=True)
     #: sha256 of what was signed (calculations.fingerprint, calculations.cashflow_fingerprint).
@@ -217,7 +234,9 @@ class SignOffBase(models.Model):
 
 
 class SignOff(SignOffBase):
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="signoffs")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="signoffs", verbose_name=_("audit")
+    )
 
     objects = SignOffQuerySet.as_manager()
 
@@ -266,8 +285,12 @@ class Finding(models.Model):
         RECTIFIED = "rectified", _("Rectified")
         VERIFIED = "verified", _("Verified")
 
-    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="findings")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("audit")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="findings", verbose_name=_("county")
+    )
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     description = models.TextField(_("description"))
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
@@ -283,16 +306,29 @@ class Finding(models.Model):
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
     )
     opened_at = models.DateTimeField(_("opened at"))
     rectified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rectified by"),
     )
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     rectify_note = models.TextField(_("rectification"), blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
@@ -343,9 +379,13 @@ class FindingEvent(models.Model):
         REJECTED = "rejected", _("Rejected")
         EVIDENCE = "evidence", _("Evidence added")
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="events", verbose_name=_("finding")
+    )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
     status_after = models.CharField(_("status after"), max_length=10)
@@ -367,7 +407,9 @@ class FindingEvidence(models.Model):
     """A file about a finding. Never replaced or deleted: a corrected file is a new revision of
     the same document."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("finding")
+    )
     document = models.CharField(_("document"), max_length=120)
     revision = models.PositiveSmallIntegerField(_("revision"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
@@ -376,7 +418,10 @@ class FindingEvidence(models.Model):
     sha256 = models.CharField(_("sha256"), max_length=64)
     effective_date = models.DateField(_("effective date"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
@@ -404,7 +449,9 @@ class RefundRecord(models.Model):
         OTHER = "other", _("Other")
 
     order_no = models.CharField(_("order no."), max_length=40, unique=True)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="refunds")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("county")
+    )
     business_date = models.DateField(_("business date"))
     account_no = models.CharField(_("account no."), max_length=32)
     refund_type = models.CharField(_("refund type"), max_length=12, choices=Type.choices)
@@ -441,11 +488,16 @@ class DismantleRecord(models.Model):
     """One dismantle of a business day, as the `dismantles` dataset imported it."""
 
     order_no = models.CharField(_("order no."), max_length=40, unique=True)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="dismantles")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="dismantles", verbose_name=_("county")
+    )
     business_date = models.DateField(_("business date"))
     account_no = models.CharField(_("account no."), max_length=32)
     business_line = models.ForeignKey(
-        BusinessLine, on_delete=models.PROTECT, related_name="dismantles"
+        BusinessLine,
+        on_delete=models.PROTECT,
+        related_name="dismantles",
+        verbose_name=_("business line"),
     )
     terminal_serial = models.CharField(_("terminal serial"), max_length=64, blank=True)
     terminal_returned = models.BooleanField(_("terminal returned"))
@@ -498,12 +550,27 @@ class VerificationItem(models.Model):
 
     rule = models.CharField(_("rule"), max_length=2, choices=Rule.choices)
     refund = models.ForeignKey(
-        RefundRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+        RefundRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("refund"),
     )
     dismantle = models.ForeignKey(
-        DismantleRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+        DismantleRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("dismantle"),
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="verification_items")
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        related_name="verification_items",
+        verbose_name=_("county"),
+    )
     business_date = models.DateField(_("business date"))
     account_no = models.CharField(_("account no."), max_length=32)
     order_no = models.CharField(_("order no."), max_length=40)
@@ -521,10 +588,16 @@ class VerificationItem(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("worked by"),
     )
     worked_at = models.DateTimeField(_("worked at"), null=True, blank=True)
     finding = models.ForeignKey(
-        Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+        Finding,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("finding"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -575,7 +648,10 @@ class CashFlowReconciliation(models.Model):
     Status = Audit.Status
 
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="cashflow_reconciliations"
+        County,
+        on_delete=models.PROTECT,
+        related_name="cashflow_reconciliations",
+        verbose_name=_("county"),
     )
     #: The month, as its first day.
     month = models.DateField(_("month"))
@@ -656,7 +732,10 @@ class CashFlowSignOff(SignOffBase):
     receivable, the received and the explanation that were signed."""
 
     reconciliation = models.ForeignKey(
-        CashFlowReconciliation, on_delete=models.CASCADE, related_name="signoffs"
+        CashFlowReconciliation,
+        on_delete=models.CASCADE,
+        related_name="signoffs",
+        verbose_name=_("reconciliation"),
     )
 
     objects = CashFlowSignOffQuerySet.as_manager()
@@ -707,8 +786,15 @@ class FalseUserCase(models.Model):
     #: The statuses of a case still being worked.
     OPEN_STATUSES = ("suspected", "confirmed")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="false_user_cases")
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="false_user_cases")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="false_user_cases",
+        verbose_name=_("account"),
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="false_user_cases", verbose_name=_("county")
+    )
     source = models.CharField(_("source"), max_length=6, choices=Source.choices)
     status = models.CharField(
         _("status"), max_length=9, choices=Status.choices, default=Status.SUSPECTED
@@ -717,15 +803,30 @@ class FalseUserCase(models.Model):
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"))
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
@@ -782,10 +883,17 @@ class FalseUserEvent(models.Model):
         REMOVED = "removed", _("Removed")
         CLEARED = "cleared", _("Cleared")
 
-    case = models.ForeignKey(FalseUserCase, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        FalseUserCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
     action = models.CharField(_("action"), max_length=9, choices=Action.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
@@ -808,14 +916,20 @@ class OnSiteVerification(models.Model):
     was looked at, who took part, what was found, and the follow-ups it left."""
 
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="onsite_verifications"
+        County,
+        on_delete=models.PROTECT,
+        related_name="onsite_verifications",
+        verbose_name=_("county"),
     )
     date = models.DateField(_("date"))
     scope = models.TextField(_("scope"))
     participants = models.TextField(_("participants"))
     result = models.TextField(_("result"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -844,15 +958,28 @@ class FollowUp(models.Model):
     and due date; past due while not done after ``due_on``."""
 
     verification = models.ForeignKey(
-        OnSiteVerification, on_delete=models.CASCADE, related_name="follow_ups"
+        OnSiteVerification,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("verification"),
     )
     description = models.TextField(_("description"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
     due_on = models.DateField(_("due on"))
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

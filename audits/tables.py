@@ -57,12 +57,16 @@ class AuditTable(tables.Table):
     county = tables.Column(
         accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
     )
-    period = tables.Column(linkify=("audits:detail", {"pk": tables.A("pk")}), order_by="period_end")
-    cadence = tables.Column()
-    status = StatusColumn()
-    due_on = IsoDateColumn()
+    period = tables.Column(
+        linkify=("audits:detail", {"pk": tables.A("pk")}),
+        order_by="period_end",
+        verbose_name=_("Period"),
+    )
+    cadence = tables.Column(verbose_name=_("Cadence"))
+    status = StatusColumn(verbose_name=_("Status"))
+    due_on = IsoDateColumn(verbose_name=_("Due on"))
     overdue = tables.Column(empty_values=(), orderable=False, verbose_name=_("Overdue"))
-    late = tables.BooleanColumn()
+    late = tables.BooleanColumn(verbose_name=_("Late"))
     levels = tables.Column(empty_values=(), orderable=False, verbose_name=_("Signed levels"))
 
     class Meta:
@@ -80,7 +84,9 @@ class AuditTable(tables.Table):
     def render_levels(self, record: Audit) -> str:
         signed = signed_levels(record)
         needed = required_levels(record.cadence)
-        return " → ".join(f"L{lvl}{' ✓' if lvl in signed else ''}" for lvl in needed)
+        return " → ".join(
+            (_("L%(level)s") % {"level": lvl}) + (" ✓" if lvl in signed else "") for lvl in needed
+        )
 
     def value_levels(self, record: Audit) -> str:
         return ",".join(str(lvl) for lvl in signed_levels(record))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -260,7 +261,7 @@ class CheckAnswer(APIView):
     def patch(self, request: Request, pk: int, check_id: int) -> Response:
         audit = _audit(request, pk)
         if not audit.checks.filter(pk=check_id).exists():
-            return Response({"detail": "No such check."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("No such check.")}, status=status.HTTP_404_NOT_FOUND)
         data = CheckAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         check = audit_writes.check_answer(

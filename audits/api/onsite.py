@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -127,7 +128,9 @@ class OnSiteList(generics.ListAPIView):
         code = fields.pop("county")
         county = visible_counties(request.user).filter(code=code).first()
         if county is None:
-            raise serializers.ValidationError({"county": [f"No county {code} in your scope."]})
+            raise serializers.ValidationError(
+                {"county": [_("No county %(code)s in your scope.") % {"code": code}]}
+            )
         verification = writes.onsite_create(user=signed_in_user(request), county=county, **fields)
         return _detail_response(request, verification.pk, status.HTTP_201_CREATED)
 
