@@ -1,5 +1,6 @@
 """The appraisal's arithmetic (docs/rules.md#appraisal-scores): rates, scores, totals, ranks and
-the checks of a scheme. Pure: numbers in, numbers out; no ORM, no settings, no dates of today.
+the checks of a scheme. Pure: numbers in, numbers out; no ORM, no settings, no dates of today
+(the checks' messages are in the active language).
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
+
+from django.utils.translation import gettext as _
 
 K = TypeVar("K", bound=Hashable)
 
@@ -131,29 +134,42 @@ def scheme_errors(lines: Sequence[SchemeLine], directions: Mapping[str, str]) ->
     seen: set[str] = set()
     for line in lines:
         if line.code in seen:
-            errors.append(f"{line.code}: listed twice")
+            errors.append(_("%(code)s: listed twice") % {"code": line.code})
         seen.add(line.code)
         direction = directions.get(line.code)
         if direction is None:
-            errors.append(f"{line.code}: unknown indicator")
+            errors.append(_("%(code)s: unknown indicator") % {"code": line.code})
             continue
         if line.weight <= 0:
-            errors.append(f"{line.code}: weight must be above 0, got {_n(line.weight)}")
+            errors.append(
+                _("%(code)s: weight must be above 0, got %(weight)s")
+                % {"code": line.code, "weight": _n(line.weight)}
+            )
+        figures = {"code": line.code, "target": _n(line.target), "floor": _n(line.floor)}
         if direction == HIGHER and not line.target > line.floor:
             errors.append(
-                f"{line.code}: higher is better, so the target ({_n(line.target)}) must be "
-                f"above the floor ({_n(line.floor)})"
+                _(
+                    "%(code)s: higher is better, so the target (%(target)s) must be "
+                    "above the floor (%(floor)s)"
+                )
+                % figures
             )
         if direction == LOWER and not line.target < line.floor:
             errors.append(
-                f"{line.code}: lower is better, so the target ({_n(line.target)}) must be "
-                f"below the floor ({_n(line.floor)})"
+                _(
+                    "%(code)s: lower is better, so the target (%(target)s) must be "
+                    "below the floor (%(floor)s)"
+                )
+                % figures
             )
         if line.cap < 1:
-            errors.append(f"{line.code}: cap must be at least 1, got {_n(line.cap)}")
+            errors.append(
+                _("%(code)s: cap must be at least 1, got %(cap)s")
+                % {"code": line.code, "cap": _n(line.cap)}
+            )
     weights = sum((line.weight for line in lines), Decimal(0))
     if weights != WEIGHTS_SUM:
-        errors.append(f"weights sum to {_n(weights)}, not 100")
+        errors.append(_("weights sum to %(sum)s, not 100") % {"sum": _n(weights)})
     return errors
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import Direction, Indicator, SchemeItem
 from marketing_ops.access import AnyUser, visible_counties
@@ -52,13 +53,15 @@ class ManualValueForm(BootstrapFormMixin, forms.Form):
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):
     amount = forms.DecimalField(
-        label=_("Amount"),
+        label=pgettext_lazy("appraisal adjustment", "Amount"),
         max_digits=9,
         decimal_places=2,
         help_text=_("Points added (negative to take off)."),
     )
     indicator = forms.ChoiceField(
-        label=_("To"), required=False, help_text=_("The total, or one score.")
+        label=pgettext_lazy("appraisal adjustment", "To"),
+        required=False,
+        help_text=_("The total, or one score."),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -72,6 +75,12 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
     """One row per indicator: a weight (empty: not in the scheme), target, floor and cap."""
 
     FIGURES = ("weight", "target", "floor", "cap")
+    FIGURE_LABELS = {
+        "weight": _("weight"),
+        "target": _("target"),
+        "floor": _("floor"),
+        "cap": _("cap"),
+    }
 
     def __init__(
         self, *args: Any, indicators: list[Indicator], items: list[SchemeItem], **kwargs: Any
@@ -84,7 +93,7 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
             for figure in self.FIGURES:
                 places = 2 if figure in ("weight", "cap") else 6
                 field = forms.DecimalField(
-                    label=f"{indicator.code} {figure}",
+                    label=f"{indicator.code} {self.FIGURE_LABELS[figure]}",
                     required=False,
                     max_digits=9 if places == 2 else 20,
                     decimal_places=places,
@@ -117,7 +126,7 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
                     self.add_error(
                         f"{indicator.code}__{figure}",
                         _("%(code)s needs a %(figure)s.")
-                        % {"code": indicator.code, "figure": figure},
+                        % {"code": indicator.code, "figure": self.FIGURE_LABELS[figure]},
                     )
             lines.append({"code": indicator.code, **data})
         return lines

@@ -7,6 +7,9 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from appraisal.models import AppraisalMonth, Indicator
 from appraisal.services.values import ValueRow, manual_values_save
 from marketing_ops import tabular
@@ -22,22 +25,28 @@ class IndicatorValue(tabular.Column):
         try:
             value = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            raise ValueError(f"expected a number like 0.95, got {text!r}")
+            raise ValueError(
+                _("expected a number like 0.95, got %(value)s") % {"value": repr(text)}
+            )
         if isinstance(raw, bool) or not value.is_finite():
-            raise ValueError(f"expected a number like 0.95, got {text!r}")
+            raise ValueError(
+                _("expected a number like 0.95, got %(value)s") % {"value": repr(text)}
+            )
         if value.as_tuple().exponent < -6 or abs(value) >= 10**14:  # type: ignore[operator]  # finite
-            raise ValueError(f"at most 6 decimal places and 14 digits, got {text}")
+            raise ValueError(
+                _("at most 6 decimal places and 14 digits, got %(value)s") % {"value": text}
+            )
         return value
 
     def describe(self) -> str:
-        return "number (up to 6 places)"
+        return _("number (up to 6 places)")
 
 
 @tabular.register
 class IndicatorValuesDataset(tabular.Dataset):
     name = "indicator_values"
-    label = "Manual indicator values"
-    description = (
+    label = gettext_lazy("Manual indicator values")
+    description = gettext_lazy(
         "Values of the manual appraisal indicators per county and month; a value entered "
         "again replaces the last. Closed months are refused."
     )
@@ -64,9 +73,11 @@ class IndicatorValuesDataset(tabular.Dataset):
         errors = []
         _county, month, code, _value = values
         if code not in ctx.state["manual"]:
-            errors.append(("indicator", f"{code!r} is not a manual indicator"))
+            errors.append(
+                ("indicator", _("%(code)s is not a manual indicator") % {"code": repr(code)})
+            )
         if month in ctx.state["closed"]:
-            errors.append(("month", f"{month} is closed"))
+            errors.append(("month", _("%(month)s is closed") % {"month": month}))
         return errors
 
     def apply(self, ctx: tabular.ImportContext) -> int:

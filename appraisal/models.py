@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
@@ -48,6 +49,9 @@ BUILT_IN = {
     "AUDIT_PASS_RATE": (_("Audit pass rate"), "higher", "rate"),
 }
 
+#: The built-in indicators' units, as a reader sees them.
+UNITS = {"ratio": pgettext_lazy("unit", "ratio"), "rate": pgettext_lazy("unit", "rate")}
+
 
 class Indicator(models.Model):
     """A built-in indicator (computed from the other apps' data; its row is made by a
@@ -78,11 +82,16 @@ class Indicator(models.Model):
         built_in = BUILT_IN.get(self.code)
         return str(built_in[0]) if built_in and self.built_in else self.name
 
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language (the built-in indicators' units are translated)."""
+        return str(UNITS.get(self.unit, self.unit))
+
 
 class AppraisalMonth(models.Model):
     """A month's state: when it was last computed, and whether it is closed (read-only)."""
 
-    month = models.DateField(_("month"), unique=True, help_text="First day of the month.")
+    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -106,7 +115,7 @@ class Scheme(models.Model):
     """The indicators of a month with weight, target, floor and cap
     (docs/rules.md#appraisal-schemes)."""
 
-    month = models.DateField(_("month"), unique=True, help_text="First day of the month.")
+    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -241,7 +250,7 @@ class Adjustment(models.Model):
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    amount = models.DecimalField(_("amount"), **POINTS)
+    amount = models.DecimalField(pgettext_lazy("appraisal adjustment", "amount"), **POINTS)
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

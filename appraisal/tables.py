@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import Adjustment, Indicator, ManualValue, Scheme
 from marketing_ops.tables import NumColumn
@@ -38,7 +39,7 @@ class IndicatorTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Name"), accessor="label", order_by="name")
     direction = tables.Column(verbose_name=_("Direction"))
-    unit = tables.Column(verbose_name=_("Unit"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit_label", order_by="unit")
     built_in = tables.BooleanColumn(verbose_name=_("Built in"))
 
     class Meta:
@@ -64,8 +65,12 @@ class ManualValueTable(tables.Table):
 class AdjustmentTable(tables.Table):
     month = MonthColumn(verbose_name=_("Month"))
     county = tables.Column(verbose_name=_("County"), accessor="county__code")
-    indicator = tables.Column(verbose_name=_("To"), accessor="indicator__code", default=_("total"))
-    amount = NumColumn(verbose_name=_("Amount"))
+    indicator = tables.Column(
+        verbose_name=pgettext_lazy("appraisal adjustment", "To"),
+        accessor="indicator__code",
+        default=_("total"),
+    )
+    amount = NumColumn(verbose_name=pgettext_lazy("appraisal adjustment", "Amount"))
     reason = tables.Column(verbose_name=_("Reason"))
     by = tables.Column(verbose_name=_("By"), accessor="by__username")
     at = tables.DateTimeColumn(verbose_name=_("At"), format="Y-m-d H:i")

@@ -11,6 +11,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from appraisal import calculations as calc
 from appraisal.models import Adjustment, AppraisalMonth, SchemeItem, Score, Scorecard
@@ -20,7 +22,34 @@ from marketing_ops.models import County
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from marketing_ops.access import AnyUser
+
+#: What the built-in indicators' inputs (``Score.inputs``, named as in the API) are called on
+#: the scorecard; an input without a name here shows its key.
+INPUT_LABELS: dict[str, Promise] = {
+    "cumulative_actual": _("Cumulative actual"),
+    "revenue_target": _("Revenue target"),
+    "completion_rate": _("Completion rate"),
+    "time_progress": _("Time progress"),
+    "lines_with_target": _("Business lines with a target"),
+    "billing_month": _("Billing month"),
+    "billed": _("Billed"),
+    "collected": _("Collected"),
+    "dismantled": _("Dismantled"),
+    "in_service_at_start": _("In service at the start of the month"),
+    "in_service_at_end": _("In service at the end of the month"),
+    "renewed": _("Renewed"),
+    "contracts_ending": _("Contracts ending"),
+    "zero_cost": _("Zero-cost users"),
+    "zero_cost_before": _("Zero-cost users before"),
+    "activated": _("Activated"),
+    "stopped": _("Single or double stop"),
+    "passed": _("Audits passed"),
+    "due": _("Audits due"),
+    "entered": _("Entered value"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +57,21 @@ class ScoreLine:
     score: Score
     #: Σ of the adjustments city staff added to this score.
     adjustment: Decimal
+
+    @property
+    def inputs_shown(self) -> list[tuple[str, str, object]]:
+        """The inputs as ``(name, key, value)`` in the reader's language; a business line's
+        ``<LINE>_ratio`` reads as that line's completion ratio."""
+        shown: list[tuple[str, str, object]] = []
+        for key, value in self.score.inputs.items():
+            if key in INPUT_LABELS:
+                name = str(INPUT_LABELS[key])
+            elif key.endswith("_ratio"):
+                name = gettext("%(line)s completion ratio") % {"line": key.removesuffix("_ratio")}
+            else:
+                name = key
+            shown.append((name, key, value))
+        return shown
 
     @property
     def formula(self) -> str | None:
