@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES
@@ -42,8 +43,8 @@ COLUMNS = (
 @tabular.register
 class StockMovesDataset(tabular.Dataset):
     name = "stock_moves"
-    label = "Stock moves"
-    description = (
+    label = gettext_lazy("Stock moves")
+    description = gettext_lazy(
         "One move per row (one terminal per row for items with serials), applied in file order "
         "through the same checks as the move forms; a refused row rejects the whole file."
     )
@@ -54,14 +55,38 @@ class StockMovesDataset(tabular.Dataset):
         tabular.Choice("kind", [k for k in MoveKind.values if k != MoveKind.REVERSAL]),
         tabular.Text("sku", max_length=40),
         tabular.Integer("quantity", min_value=-(10**9), max_value=10**9),
-        tabular.Text("from_warehouse", max_length=16, required=False, default=""),
-        tabular.Text("to_warehouse", max_length=16, required=False, default=""),
+        tabular.Text(
+            "from_warehouse",
+            max_length=16,
+            required=False,
+            default="",
+            label=gettext_lazy("From warehouse"),
+        ),
+        tabular.Text(
+            "to_warehouse",
+            max_length=16,
+            required=False,
+            default="",
+            label=gettext_lazy("To warehouse"),
+        ),
         tabular.Text("serial", max_length=64, required=False, default=""),
-        tabular.Text("replacement_serial", max_length=64, required=False, default=""),
+        tabular.Text(
+            "replacement_serial",
+            max_length=64,
+            required=False,
+            default="",
+            label=gettext_lazy("Replacement serial number"),
+        ),
         tabular.Text("account_no", max_length=32, required=False, default=""),
         tabular.BusinessLineCode("business_line", required=False, default=None),
         tabular.Money("deposit", required=False, default=None),
-        tabular.Choice("condition", Condition.values, required=False, default=""),
+        tabular.Choice(
+            "condition",
+            Condition.values,
+            required=False,
+            default="",
+            label=gettext_lazy("Condition"),
+        ),
         tabular.Text("note", max_length=300, required=False, default=""),
     )
 
@@ -118,8 +143,8 @@ def _row_errors(row: int, error: ValidationError | PermissionDenied) -> list[tab
 @tabular.register
 class DailyOperationsDataset(tabular.Dataset):
     name = "daily_operations"
-    label = "Daily operations"
-    description = (
+    label = gettext_lazy("Daily operations")
+    description = gettext_lazy(
         "The support center's installs and dismantles per county, day and business line; a "
         "county, day and line sent again replaces its figures. The closed loop compares them "
         "with the terminals issued and returned."
@@ -141,8 +166,8 @@ class DailyOperationsDataset(tabular.Dataset):
 @tabular.register
 class StockCountsDataset(tabular.Dataset):
     name = "stock_counts"
-    label = "Stock counts"
-    description = (
+    label = gettext_lazy("Stock counts")
+    description = gettext_lazy(
         "What a stock count found, for the open count of each warehouse named: a counted "
         "quantity for an item without serials, or one serial found per row for terminals."
     )
@@ -158,7 +183,7 @@ class StockCountsDataset(tabular.Dataset):
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
         _warehouse, _sku, quantity, serial = values
         if (quantity is None) == (not serial):
-            return [("counted_quantity", "give either counted_quantity or serial")]
+            return [("counted_quantity", _("give either counted_quantity or serial"))]
         return []
 
     def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
@@ -175,22 +200,31 @@ class StockCountsDataset(tabular.Dataset):
             if warehouse not in open_counts:
                 errors.append(
                     tabular.RowError(
-                        row_no, "warehouse", f"{warehouse} has no open stock count you may enter"
+                        row_no,
+                        "warehouse",
+                        _("%(warehouse)s has no open stock count you may enter")
+                        % {"warehouse": warehouse},
                     )
                 )
             item = items.get(sku)
             if item is None:
-                errors.append(tabular.RowError(row_no, "sku", f"unknown SKU {sku!r}"))
+                errors.append(
+                    tabular.RowError(row_no, "sku", _("unknown SKU %(sku)r") % {"sku": sku})
+                )
             elif item.serialized and quantity is not None:
                 errors.append(
                     tabular.RowError(
-                        row_no, "counted_quantity", f"{sku} has serials: one row per serial found"
+                        row_no,
+                        "counted_quantity",
+                        _("%(sku)s has serials: one row per serial found") % {"sku": sku},
                     )
                 )
             elif not item.serialized and serial:
                 errors.append(
                     tabular.RowError(
-                        row_no, "serial", f"{sku} has no serials: give counted_quantity"
+                        row_no,
+                        "serial",
+                        _("%(sku)s has no serials: give counted_quantity") % {"sku": sku},
                     )
                 )
             key = (warehouse, serial or sku)
@@ -199,7 +233,8 @@ class StockCountsDataset(tabular.Dataset):
                     tabular.RowError(
                         row_no,
                         "serial" if serial else "sku",
-                        f"duplicate {key[1]}: also in row {seen[key]}",
+                        _("duplicate %(key)s: also in row %(row)s")
+                        % {"key": key[1], "row": seen[key]},
                     )
                 )
             seen.setdefault(key, row_no)

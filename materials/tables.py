@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
 from materials.models import (
@@ -77,8 +78,12 @@ class MoveTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     sku = tables.Column(accessor="item__sku", verbose_name=_("SKU"))
     quantity = NumColumn(verbose_name=_("Quantity"))
-    from_warehouse = tables.Column(accessor="from_warehouse__code", verbose_name=_("From"))
-    to_warehouse = tables.Column(accessor="to_warehouse__code", verbose_name=_("To"))
+    from_warehouse = tables.Column(
+        accessor="from_warehouse__code", verbose_name=pgettext_lazy("warehouse", "From")
+    )
+    to_warehouse = tables.Column(
+        accessor="to_warehouse__code", verbose_name=pgettext_lazy("warehouse", "To")
+    )
     serial = tables.Column(
         verbose_name=_("Serial"),
         linkify=lambda record: reverse("materials:terminal", args=[record.serial]),
@@ -141,8 +146,10 @@ class MoveTable(tables.Table):
     def value_status(self, record: StockMove) -> str:
         reversal = getattr(record, "reversed_by", None)
         if record.reverses_id:
-            return f"reverses #{record.reverses_id}"
-        return f"reversed by #{reversal.pk}" if reversal is not None else ""
+            return str(_("reverses #%(id)s") % {"id": record.reverses_id})
+        if reversal is None:
+            return ""
+        return str(_("reversed by #%(id)s") % {"id": reversal.pk})
 
 
 class HistoryTable(MoveTable):
@@ -345,7 +352,7 @@ class CountSerialTable(tables.Table):
         empty_text = _("Every serial expected was found, and nothing else.")
 
     def render_kind(self, value: str) -> str:
-        return str(_("missing") if value == "missing" else _("not expected"))
+        return str(pgettext_lazy("serial", "missing") if value == "missing" else _("not expected"))
 
 
 # --------------------------------------------------------------------------- random checks
