@@ -11,6 +11,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -58,11 +60,11 @@ class MonthField(serializers.CharField):
 
 
 class RecoveryQuery(serializers.Serializer):
-    month = MonthField(required=False, help_text="YYYY-MM; default the latest month fallen due.")
+    month = MonthField(required=False, help_text=_("YYYY-MM; default the latest month fallen due."))
 
 
 class AgeingQuery(serializers.Serializer):
-    as_of = serializers.CharField(required=False, help_text="YYYY-MM-DD; default today.")
+    as_of = serializers.CharField(required=False, help_text=_("YYYY-MM-DD; default today."))
 
     def validate_as_of(self, text: str) -> dt.date:
         try:
@@ -73,13 +75,13 @@ class AgeingQuery(serializers.Serializer):
 
 class YearQuery(serializers.Serializer):
     year = CountField(
-        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, help_text="Default this year."
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, help_text=_("Default this year.")
     )
 
 
 class TransferQuery(serializers.Serializer):
     year = CountField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
-    county = serializers.CharField(required=False, help_text="A county code.")
+    county = serializers.CharField(required=False, help_text=_("A county code."))
 
 
 # --------------------------------------------------------------------------- imports
@@ -243,7 +245,7 @@ class TransferSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         allow_null=True,
-        help_text="Username of the approver; default you.",
+        help_text=_("Username of the approver; default you."),
     )
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, default=None, allow_null=True
@@ -252,8 +254,10 @@ class TransferSerializer(serializers.ModelSerializer):
         required=False,
         default=False,
         write_only=True,
-        help_text="Record the transfer although it takes its month over the city's or the "
-        "county's limit; without it such a transfer is refused with 400 naming the excess.",
+        help_text=_(
+            "Record the transfer although it takes its month over the city's or the "
+            "county's limit; without it such a transfer is refused with 400 naming the excess."
+        ),
     )
 
     class Meta:
@@ -289,7 +293,7 @@ class TransferSerializer(serializers.ModelSerializer):
             return None
         user = get_user_model().objects.filter(username=value, is_active=True).first()
         if user is None:
-            raise ValidationError(f"unknown user {value!r}")
+            raise ValidationError(gettext_now("unknown user %(name)r") % {"name": value})
         return user
 
 

@@ -1,13 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ArrearsConfig(AppConfig):
     name = "arrears"
-    verbose_name = "Arrears"
+    verbose_name = _("Arrears")
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
-    nav_items: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-        ("Arrears", "arrears:dashboard", ()),
-        ("Collection", "arrears:worklist", ()),
+    nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
+        (_("Arrears"), "arrears:dashboard", ()),
+        (_("Collection"), "arrears:worklist", ()),
     )
 
     def ready(self) -> None:

@@ -15,6 +15,9 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
 from arrears import calculations as calc
 from arrears.selectors import indicators
 from arrears.selectors.indicators import Ageing, Recovery, RecoveryChange, TransferMonth
@@ -41,7 +44,7 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
 
 
 def _scope_label(county: County | None) -> str:
-    return county.name if county else "City"
+    return county.name if county else _("City")
 
 
 def _day_after(period: BriefingPeriod) -> dt.date:
@@ -60,50 +63,82 @@ def _in_progress_line(reader: Any, period: BriefingPeriod) -> str:
     """The month still in collection, in progress, against the pace of the month before."""
     collecting = indicators.in_progress(reader, _day_after(period))
     city = collecting.city
-    line = (
-        f"In collection: {collecting.month} bills {percent(city.recovery_rate)} so far "
-        f"(in progress); {collecting.pace_month} had reached {percent(city.pace_rate)} on the "
-        f"same day of its collection ({collecting.pace_on})"
-    )
+    values = {
+        "month": collecting.month,
+        "rate": percent(city.recovery_rate),
+        "pace_month": collecting.pace_month,
+        "pace": percent(city.pace_rate),
+        "pace_on": collecting.pace_on,
+    }
     if city.ahead_pp is not None:
-        line += f", {points(city.ahead_pp)} against that pace"
-    return line + "."
+        return _(
+            "In collection: %(month)s bills %(rate)s so far (in progress); %(pace_month)s had "
+            "reached %(pace)s on the same day of its collection (%(pace_on)s), %(points)s "
+            "against that pace."
+        ) % {**values, "points": points(city.ahead_pp)}
+    return (
+        _(
+            "In collection: %(month)s bills %(rate)s so far (in progress); %(pace_month)s had "
+            "reached %(pace)s on the same day of its collection (%(pace_on)s)."
+        )
+        % values
+    )
 
 
 def _recovery_lines(recovery: Recovery, scope: str) -> list[str]:
     city = recovery.city
-    verdict = {True: "meets the target", False: "below the target", None: "no bills"}[
-        city.meets_target
-    ]
+    verdict = {
+        True: _("meets the target"),
+        False: _("below the target"),
+        None: _("no bills"),
+    }[city.meets_target]
     lines = [
-        f"{scope}: recovery of {recovery.month} bills {percent(city.recovery_rate)} "
-        f"against the {percent(recovery.target)} target — {verdict} "
-        f"(collected {money(city.collected)} of {money(city.billed)})."
+        _(
+            "%(scope)s: recovery of %(month)s bills %(rate)s against the %(target)s target — "
+            "%(verdict)s (collected %(collected)s of %(billed)s)."
+        )
+        % {
+            "scope": scope,
+            "month": recovery.month,
+            "rate": percent(city.recovery_rate),
+            "target": percent(recovery.target),
+            "verdict": verdict,
+            "collected": money(city.collected),
+            "billed": money(city.billed),
+        }
     ]
     below = [row for row in recovery.counties if row.meets_target is False]
     if len(recovery.counties) > 1:
         if below:
-            names = ", ".join(
+            names = pgettext("list separator", ", ").join(
                 f"{row.county} {row.county_name} ({percent(row.recovery_rate)})" for row in below
             )
-            lines.append(f"Below target: {names}.")
+            lines.append(_("Below target: %(names)s.") % {"names": names})
         else:
-            lines.append("Every county with bills meets the target.")
+            lines.append(_("Every county with bills meets the target."))
     return lines
 
 
 def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: str) -> Sheet:
     changes = {row.county: row.change_pp for row in (change.counties if change else [])}
-    headers = ["County", "Name", "Billed", "Collected", "Recovery", "Target", "Meets target"]
+    headers = [
+        _("County"),
+        _("Name"),
+        _("Billed"),
+        _("Collected"),
+        _("Recovery"),
+        _("Target"),
+        _("Meets target"),
+    ]
     if change is not None:
         of_month = change.counties[0].recovery_month if change.counties else ""
         headers.append(
-            f"Change since last week, {of_month} bills (pp)"
+            _("Change since last week, %(month)s bills (pp)") % {"month": of_month}
             if of_month
-            else "Change since last week (pp)"
+            else _("Change since last week (pp)")
         )
     rows = []
-    total = replace(recovery.city, county="", county_name=f"{scope} total")
+    total = replace(recovery.city, county="", county_name=_("%(scope)s total") % {"scope": scope})
     for row in [*recovery.counties, total]:
         cells = [
             row.county,
@@ -113,18 +148,20 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
             # As the lines above and the revenue section show rates: 95.35%, not 0.9535.
             percent(row.recovery_rate),
             percent(recovery.target),
-            {True: "Yes", False: "No", None: MISSING}[row.meets_target],
+            {True: _("Yes"), False: _("No"), None: MISSING}[row.meets_target],
         ]
         if change is not None:
             cells.append(changes.get(row.county) if row.county else change.city.change_pp)
         rows.append(cells)
-    return Sheet(f"Recovery {recovery.month}", headers, rows)
+    return Sheet(_("Recovery %(month)s") % {"month": recovery.month}, headers, rows)
 
 
 def _promises(reader: Any, today: dt.date, county: County | None) -> tuple[int, Sheet]:
     promises = promises_broken(reader, today)
     listed = promises[:PROMISES_LISTED]
-    return promises.count(), promise_sheet(listed, "Promises overdue", show_county=county is None)
+    return promises.count(), promise_sheet(
+        listed, _("Promises overdue"), show_county=county is None
+    )
 
 
 def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
@@ -138,29 +175,44 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
         # The snapshots follow the month in collection: say which month the change is of.
         of_month = change.counties[0].recovery_month if change.counties else ""
         lines.append(
-            f"Change since last week in the recovery of {of_month} bills: "
-            f"{points(change.city.change_pp)} "
-            f"(snapshot of {change.as_of} against {change.previous_as_of})."
+            _(
+                "Change since last week in the recovery of %(month)s bills: %(points)s "
+                "(snapshot of %(as_of)s against %(previous)s)."
+            )
+            % {
+                "month": of_month,
+                "points": points(change.city.change_pp),
+                "as_of": change.as_of,
+                "previous": change.previous_as_of,
+            }
         )
     else:
-        lines.append("Change since last week: no snapshot a week older to compare with yet.")
+        lines.append(_("Change since last week: no snapshot a week older to compare with yet."))
     # Promises whose date passed by the end of the week and are still unpaid.
     count, promises = _promises(reader, period.end + dt.timedelta(days=1), county)
     if count:
-        shown = f"; the {PROMISES_LISTED} oldest are listed" if count > PROMISES_LISTED else ""
-        lines.append(f"Promises to pay overdue and unpaid: {count}{shown}.")
+        if count > PROMISES_LISTED:
+            lines.append(
+                _(
+                    "Promises to pay overdue and unpaid: %(count)d; "
+                    "the %(listed)d oldest are listed."
+                )
+                % {"count": count, "listed": PROMISES_LISTED}
+            )
+        else:
+            lines.append(_("Promises to pay overdue and unpaid: %(count)d.") % {"count": count})
     else:
-        lines.append("Promises to pay overdue and unpaid: none.")
+        lines.append(_("Promises to pay overdue and unpaid: none."))
     tables = [_recovery_sheet(recovery, change, scope)]
     if count:
         tables.append(promises)
-    return Section("Arrears recovery", lines=lines, tables=tables, order=ORDER)
+    return Section(_("Arrears recovery"), lines=lines, tables=tables, order=ORDER)
 
 
 def _ageing_sheet(ageing: Ageing, scope: str) -> Sheet:
-    headers = ["County", "Name", *(str(bucket.heading) for bucket in calc.BUCKETS)]
-    headers += ["Outstanding", "Long-term"]
-    total = replace(ageing.city, county="", county_name=f"{scope} total")
+    headers = [_("County"), _("Name"), *(str(bucket.heading) for bucket in calc.BUCKETS)]
+    headers += [_("Outstanding"), _("Long-term")]
+    total = replace(ageing.city, county="", county_name=_("%(scope)s total") % {"scope": scope})
     rows = [
         [
             row.county,
@@ -171,16 +223,16 @@ def _ageing_sheet(ageing: Ageing, scope: str) -> Sheet:
         ]
         for row in [*ageing.counties, total]
     ]
-    return Sheet(f"Ageing {ageing.as_of}", headers, rows)
+    return Sheet(_("Ageing %(day)s") % {"day": ageing.as_of}, headers, rows)
 
 
 def _transfer_sheet(transfers: list[TransferMonth], year: int) -> Sheet:
-    headers = ["Month", "Transferred", "Accounts", "Limit", "Over limit"]
+    headers = [_("Month"), _("Transferred"), _("Accounts"), _("Limit"), _("Over limit")]
     rows = [
-        [row.month, row.amount, row.accounts, row.limit, "Yes" if row.over_limit else ""]
+        [row.month, row.amount, row.accounts, row.limit, _("Yes") if row.over_limit else ""]
         for row in transfers
     ]
-    return Sheet(f"Transfers {year}", headers, rows)
+    return Sheet(_("Transfers %(year)s") % {"year": year}, headers, rows)
 
 
 def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
@@ -199,27 +251,57 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     over = [row.month for row in transfers if row.over_limit]
     lines = _recovery_lines(recovery, scope)
     lines.append(
-        f"Outstanding on {period.end:%Y-%m-%d}: {money(ageing.city.total)}, of which "
-        f"long-term (over {ageing.long_term_days} days past due) "
-        f"{money(ageing.city.long_term)}; new long-term in {month.year}: "
-        f"{money(new_long_term.city.new_long_term)}."
+        _(
+            "Outstanding on %(day)s: %(total)s, of which long-term (over %(days)s days past due) "
+            "%(long_term)s; new long-term in %(year)s: %(new)s."
+        )
+        % {
+            "day": f"{period.end:%Y-%m-%d}",
+            "total": money(ageing.city.total),
+            "days": ageing.long_term_days,
+            "long_term": money(ageing.city.long_term),
+            "year": month.year,
+            "new": money(new_long_term.city.new_long_term),
+        }
     )
-    limit = (
-        f"against a limit of {money(this_month.limit)}"
-        if this_month.limit is not None
-        else "(no limit set)"
-    )
-    lines.append(
-        f"Transferred to bad debt in {month}: {money(this_month.amount)} "
-        f"({this_month.accounts} accounts) {limit}."
-    )
-    if over:
-        lines.append(f"Over the transfer limit in {month.year}: {', '.join(over)}.")
+    transferred = {
+        "month": month,
+        "amount": money(this_month.amount),
+        "accounts": this_month.accounts,
+        "limit": money(this_month.limit) if this_month.limit is not None else "",
+    }
+    if this_month.limit is not None:
+        lines.append(
+            ngettext(
+                "Transferred to bad debt in %(month)s: %(amount)s (%(accounts)d account) "
+                "against a limit of %(limit)s.",
+                "Transferred to bad debt in %(month)s: %(amount)s (%(accounts)d accounts) "
+                "against a limit of %(limit)s.",
+                this_month.accounts,
+            )
+            % transferred
+        )
     else:
-        lines.append(f"No month of {month.year} is over its transfer limit.")
+        lines.append(
+            ngettext(
+                "Transferred to bad debt in %(month)s: %(amount)s (%(accounts)d account) "
+                "(no limit set).",
+                "Transferred to bad debt in %(month)s: %(amount)s (%(accounts)d accounts) "
+                "(no limit set).",
+                this_month.accounts,
+            )
+            % transferred
+        )
+    if over:
+        lines.append(
+            _("Over the transfer limit in %(year)s: %(months)s.")
+            % {"year": month.year, "months": ", ".join(over)}
+        )
+    else:
+        lines.append(_("No month of %(year)s is over its transfer limit.") % {"year": month.year})
     tables = [
         _recovery_sheet(recovery, None, scope),
         _ageing_sheet(ageing, scope),
         _transfer_sheet(transfers, month.year),
     ]
-    return Section("Arrears", lines=lines, tables=tables, order=ORDER)
+    return Section(_("Arrears"), lines=lines, tables=tables, order=ORDER)

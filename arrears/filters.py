@@ -34,7 +34,7 @@ class CountyChoiceMixin:
 def county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     """The county choice of a ``CountyChoiceMixin`` filter; its counties are set per user."""
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=None, label="County", empty_label="All counties"
+        field_name=field_name, queryset=None, label=_("County"), empty_label=_("All counties")
     )
 
 
@@ -54,14 +54,14 @@ class WorklistFilter(CountyChoiceMixin, BootstrapFilterSet):
     business_line = django_filters.ModelChoiceFilter(
         field_name="account__business_line",
         queryset=BusinessLine.objects.filter(active=True),
-        label="Business line",
-        empty_label="All lines",
+        label=_("Business line"),
+        empty_label=_("All lines"),
     )
     status = django_filters.ChoiceFilter(
         field_name="account__status",
         choices=Account.Status.choices,
-        label="Account status",
-        empty_label="All statuses",
+        label=_("Account status"),
+        empty_label=_("All statuses"),
     )
     county = county_filter("county")
 
@@ -103,9 +103,9 @@ class PromiseFilter(CountyChoiceMixin, BootstrapFilterSet):
 
 class TransferFilter(CountyChoiceMixin, BootstrapFilterSet):
     county = county_filter("county")
-    year = django_filters.NumberFilter(field_name="month__year", label="Year")
+    year = django_filters.NumberFilter(field_name="month__year", label=_("Year"))
     month = django_filters.NumberFilter(
-        field_name="month__month", label="Month (1–12)", min_value=1, max_value=12
+        field_name="month__month", label=_("Month (1–12)"), min_value=1, max_value=12
     )
 
     class Meta:

@@ -65,8 +65,8 @@ class CompactForm(BootstrapFormMixin, forms.Form):
 class DashboardForm(CompactForm):
     """Which billing month the recovery is for and the day ageing is measured on."""
 
-    month = MonthField(label="Billing month", required=False)
-    as_of = BusinessDateField(label="As of", required=False, widget=DateInput())
+    month = MonthField(label=_("Billing month"), required=False)
+    as_of = BusinessDateField(label=_("As of"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         # The inputs always show what the page shows, defaults included.
@@ -91,21 +91,26 @@ class DashboardForm(CompactForm):
 
 
 class ActionForm(CompactForm):
-    kind = forms.ChoiceField(label="Action", choices=CollectionAction.Kind.choices)
-    happened_on = BusinessDateField(label="Date", widget=DateInput())
+    kind = forms.ChoiceField(label=_("Action"), choices=CollectionAction.Kind.choices)
+    happened_on = BusinessDateField(label=_("Date"), widget=DateInput())
     result = forms.CharField(
-        label="Result",
+        label=_("Result"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What the customer said or what was done.",
+        help_text=_("What the customer said or what was done."),
     )
     promise_date = BusinessDateField(
-        label="Promised date", required=False, widget=DateInput(), help_text="Promises only."
+        label=_("Promised date"), required=False, widget=DateInput(), help_text=_("Promises only.")
     )
-    promise_amount = MoneyField(label="Promised amount", required=False, help_text="Promises only.")
+    promise_amount = MoneyField(
+        label=_("Promised amount"), required=False, help_text=_("Promises only.")
+    )
     owner = forms.ModelChoiceField(
-        label="Owner", queryset=User.objects.none(), required=False, help_text="Who follows up."
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Who follows up."),
     )
 
     def __init__(self, *args: Any, account: Account, user: AnyUser, **kwargs: Any) -> None:
@@ -137,13 +142,13 @@ def owners_for(account: Account) -> QuerySet:
 
 
 class TransferForm(CompactForm):
-    county = forms.ModelChoiceField(label="County", queryset=County.objects.none())
-    month = MonthField(label="Month")
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
+    month = MonthField(label=_("Month"))
     # Negative amounts reach the service, whose rule says "more than zero".
-    amount = MoneyField(label="Amount", allow_negative=True)
-    accounts = CountField(label="Accounts", min_value=1)
-    approver = forms.ModelChoiceField(label="Approved by", queryset=User.objects.none())
-    note = forms.CharField(label="Note", required=False, max_length=2000)
+    amount = MoneyField(label=_("Amount"), allow_negative=True)
+    accounts = CountField(label=_("Accounts"), min_value=1)
+    approver = forms.ModelChoiceField(label=_("Approved by"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     confirm_over_limit = forms.BooleanField(
         label=_("Record it anyway, over the limit"), required=False
     )

@@ -15,6 +15,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arrears.bulk import partitions, side_load, staging
 from arrears.models import Account, account_number
@@ -53,7 +55,8 @@ class Phone(tabular.Text):
         text = super().parse(raw).strip()
         if not _PHONE.match(text):
             raise ValueError(
-                f"{text!r} is not a phone number: use digits, with spaces, dashes or a leading +"
+                _("%(text)r is not a phone number: use digits, with spaces, dashes or a leading +")
+                % {"text": text}
             )
         return text
 
@@ -165,8 +168,8 @@ class _StagedDataset(tabular.Dataset):
 @tabular.register
 class AccountsDataset(_StagedDataset):
     name = "accounts"
-    label = "Arrears accounts"
-    description = (
+    label = gettext_lazy("Arrears accounts")
+    description = gettext_lazy(
         "Customer accounts; existing account numbers are updated. County staff may "
         "only import accounts of their county."
     )
@@ -203,10 +206,18 @@ class AccountsDataset(_StagedDataset):
     def validate_row(self, values: tuple, ctx: tabular.ImportContext) -> list[tuple[str, str]]:
         errors = []
         if not cast(re.Pattern[str], account_number.regex).match(values[0]):
-            errors.append(("account_no", f"{account_number.message} Got {values[0]!r}."))
+            errors.append(
+                (
+                    "account_no",
+                    _("%(rule)s Got %(value)r.")
+                    % {"rule": account_number.message, "value": values[0]},
+                )
+            )
         opened_on, changed_on = values[4], values[6]
         if changed_on is not None and changed_on < opened_on:
-            errors.append(("status_changed_on", f"is before opened_on ({opened_on})"))
+            errors.append(
+                ("status_changed_on", _("is before opened_on (%(day)s)") % {"day": opened_on})
+            )
         return errors
 
     def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
@@ -215,7 +226,7 @@ class AccountsDataset(_StagedDataset):
         table = self.table(ctx)
         own = ctx.county_id if not ctx.city_wide else None
         return tabular.merged(
-            staging.duplicate_errors(table, ["account_no"], "account_no", "account {}"),
+            staging.duplicate_errors(table, ["account_no"], "account_no", _("account {}")),
             self._outside_county(table, own, ctx) if own is not None else None,
         )
 
@@ -329,14 +340,17 @@ class AccountsDataset(_StagedDataset):
             f"SELECT s.row_no, s.account_no {sql} ORDER BY s.row_no LIMIT %s",
             [own, staging.max_errors()],
         )
-        own_code = next((code for code, pk in ctx.counties.items() if pk == own), "your county")
+        own_code = next((code for code, pk in ctx.counties.items() if pk == own), _("your county"))
         return staging.rows_to_errors(
             [
                 (
                     row_no,
                     "account_no",
-                    f"account {no} cannot be imported by {own_code}: "
-                    "ask the city marketing department",
+                    _(
+                        "account %(no)s cannot be imported by %(county)s: "
+                        "ask the city marketing department"
+                    )
+                    % {"no": no, "county": own_code},
                 )
                 for row_no, no in rows
             ],
@@ -347,8 +361,8 @@ class AccountsDataset(_StagedDataset):
 @tabular.register
 class BillsDataset(_StagedDataset):
     name = "bills"
-    label = "Arrears bills"
-    description = (
+    label = gettext_lazy("Arrears bills")
+    description = gettext_lazy(
         "Monthly bills of existing accounts, usually one month per file; a bill "
         "imported again for the same account and month is updated, never doubled."
     )
@@ -370,7 +384,7 @@ class BillsDataset(_StagedDataset):
 
     copies_csv = True
     KEY = ["account_no", "billing_month"]
-    DESCRIBE = "bill of account {} for {}"
+    DESCRIBE = gettext_lazy("bill of account {} for {}")
 
     def errors_across_rows(self, ctx: tabular.ImportContext) -> tabular.ImportRejected | None:
         table = self.table(ctx)
@@ -527,7 +541,11 @@ class BillsDataset(_StagedDataset):
         )
         return staging.rows_to_errors(
             [
-                (row_no, "account_no", f"unknown account {no}: import it with the accounts first")
+                (
+                    row_no,
+                    "account_no",
+                    _("unknown account %(no)s: import it with the accounts first") % {"no": no},
+                )
                 for row_no, no in rows
             ],
             total,

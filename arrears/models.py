@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
@@ -27,32 +28,49 @@ account_number = RegexValidator(
 
 class Account(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SINGLE_STOP = "single_stop", "Single stop (outgoing barred)"
-        DOUBLE_STOP = "double_stop", "Double stop (both directions barred)"
-        DISMANTLED = "dismantled", "Dismantled"
+        ACTIVE = "active", pgettext_lazy("account status", "Active")
+        SINGLE_STOP = "single_stop", _("Single stop (outgoing barred)")
+        DOUBLE_STOP = "double_stop", _("Double stop (both directions barred)")
+        DISMANTLED = "dismantled", _("Dismantled")
 
-    account_no = models.CharField(max_length=32, unique=True, validators=[account_number])
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="accounts")
-    business_line = models.ForeignKey(
-        BusinessLine, on_delete=models.PROTECT, related_name="accounts"
+    account_no = models.CharField(
+        verbose_name=_("account number"), max_length=32, unique=True, validators=[account_number]
     )
-    customer_name = models.CharField(max_length=200)
-    opened_on = models.DateField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    status_changed_on = models.DateField(null=True, blank=True)
-    contract_end = models.DateField(null=True, blank=True)
-    deposit = models.DecimalField(**MONEY, null=True, blank=True)
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    business_line = models.ForeignKey(
+        BusinessLine,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("business line"),
+    )
+    customer_name = models.CharField(verbose_name=_("customer name"), max_length=200)
+    opened_on = models.DateField(verbose_name=_("opened on"))
+    status = models.CharField(
+        verbose_name=_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_changed_on = models.DateField(verbose_name=_("status changed on"), null=True, blank=True)
+    contract_end = models.DateField(verbose_name=_("contract end"), null=True, blank=True)
+    deposit = models.DecimalField(verbose_name=_("deposit"), **MONEY, null=True, blank=True)
     contact_phone = models.CharField(
-        max_length=32, blank=True, help_text="The number collectors call; empty when unknown."
+        verbose_name=_("contact phone"),
+        max_length=32,
+        blank=True,
+        help_text=_("The number collectors call; empty when unknown."),
     )
     address = models.CharField(
-        max_length=300, blank=True, help_text="Where collectors visit; empty when unknown."
+        verbose_name=_("address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where collectors visit; empty when unknown."),
     )
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         ordering = ["account_no"]
         indexes = [
             # Stop/dismantle counts and worklist filters per county and status.
@@ -94,15 +112,23 @@ class Bill(models.Model):
         related_name="bills",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("account"),
     )
     # Copied from the account at import so that per-county aggregates need no join.
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("county"),
     )
-    billing_month = models.DateField(help_text="First day of the billed month.")
-    amount_billed = models.DecimalField(**MONEY)
-    amount_paid = models.DecimalField(**MONEY, default=0)
-    paid_on = models.DateField(null=True, blank=True)
+    billing_month = models.DateField(
+        verbose_name=_("billing month"), help_text=_("First day of the billed month.")
+    )
+    amount_billed = models.DecimalField(verbose_name=_("amount billed"), **MONEY)
+    amount_paid = models.DecimalField(verbose_name=_("amount paid"), **MONEY, default=0)
+    paid_on = models.DateField(verbose_name=_("paid on"), null=True, blank=True)
 
     objects = CountyScopedQuerySet.as_manager()
 
@@ -110,6 +136,8 @@ class Bill(models.Model):
     _counted_in: tuple[dt.date | None, int | None]
 
     class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
         ordering = ["account", "billing_month"]
         constraints = [
             models.UniqueConstraint(
@@ -194,19 +222,23 @@ class BillMonthTotal(models.Model):
     the bills.
     """
 
-    billing_month = models.DateField()
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    bills = models.PositiveIntegerField(default=0)
+    billing_month = models.DateField(verbose_name=_("billing month"))
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    bills = models.PositiveIntegerField(verbose_name=_("number of bills"), default=0)
     #: SUM(amount_billed).
-    billed = models.DecimalField(**TOTAL, default=0)
+    billed = models.DecimalField(verbose_name=_("billed"), **TOTAL, default=0)
     #: SUM(LEAST(amount_paid, amount_billed)): what was collected of the billed amounts.
-    collected = models.DecimalField(**TOTAL, default=0)
+    collected = models.DecimalField(verbose_name=_("collected"), **TOTAL, default=0)
     #: SUM(amount_billed - amount_paid) over the bills still owing.
-    outstanding = models.DecimalField(**TOTAL, default=0)
+    outstanding = models.DecimalField(verbose_name=_("outstanding"), **TOTAL, default=0)
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("bill month total")
+        verbose_name_plural = _("bill month totals")
         ordering = ["billing_month", "county"]
         constraints = [
             models.UniqueConstraint(
@@ -222,12 +254,17 @@ class RecoveryTarget(models.Model):
     """The current-arrears recovery target of a year (docs/rules.md#recovery-target;
     0.98 unless changed)."""
 
-    year = models.PositiveIntegerField(unique=True)
+    year = models.PositiveIntegerField(verbose_name=_("year"), unique=True)
     target = models.DecimalField(
-        max_digits=5, decimal_places=4, default=settings.ARREARS_RECOVERY_TARGET
+        verbose_name=_("target"),
+        max_digits=5,
+        decimal_places=4,
+        default=settings.ARREARS_RECOVERY_TARGET,
     )
 
     class Meta:
+        verbose_name = _("recovery target")
+        verbose_name_plural = _("recovery targets")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
@@ -243,19 +280,30 @@ class TransferLimit(models.Model):
     """Monthly limit on long-term arrears transferred out: the province's for the city
     (``county`` empty) or the city's sub-limit for a county."""
 
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(verbose_name=_("month"), help_text=_("First day of the month."))
     county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer_limits"
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer_limits",
+        verbose_name=_("county"),
     )
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(verbose_name=_("amount"), **MONEY)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("transfer limit")
+        verbose_name_plural = _("transfer limits")
         ordering = ["-month", "county__sort_order"]
         constraints = [
             models.UniqueConstraint(
@@ -276,22 +324,36 @@ class TransferLimit(models.Model):
 class Transfer(models.Model):
     """Long-term arrears transferred out (written off to bad debt) by a county in a month."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="transfers")
-    month = models.DateField(help_text="First day of the month.")
-    amount = models.DecimalField(**MONEY)
-    accounts = models.PositiveIntegerField(help_text="Number of accounts transferred.")
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    month = models.DateField(verbose_name=_("month"), help_text=_("First day of the month."))
+    amount = models.DecimalField(verbose_name=_("amount"), **MONEY)
+    accounts = models.PositiveIntegerField(
+        verbose_name=_("number of accounts"), help_text=_("Number of accounts transferred.")
+    )
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(verbose_name=_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("recorded at"), auto_now_add=True)
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("transfer to bad debt")
+        verbose_name_plural = _("transfers to bad debt")
         ordering = ["-month", "county__sort_order"]
         indexes = [
             # Transfers summary of a year per month and county.
@@ -309,26 +371,34 @@ class ArrearsSnapshot(models.Model):
     """County figures as of a date, taken after every import, so trends ("change since last
     week") need no history of the million rows (docs/rules.md#snapshots)."""
 
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="arrears_snapshots")
-    as_of = models.DateField()
-    recovery_month = models.DateField(help_text="Billing month the recovery figures are for.")
-    billed = models.DecimalField(**MONEY, default=0)
-    collected = models.DecimalField(**MONEY, default=0)
-    recovery_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
-    outstanding = models.DecimalField(**MONEY, default=0)
-    long_term = models.DecimalField(**MONEY, default=0)
-    not_due = models.DecimalField(**MONEY, default=0)
-    days_1_30 = models.DecimalField(**MONEY, default=0)
-    days_31_90 = models.DecimalField(**MONEY, default=0)
-    days_91_180 = models.DecimalField(**MONEY, default=0)
-    days_181_365 = models.DecimalField(**MONEY, default=0)
-    days_over_365 = models.DecimalField(**MONEY, default=0)
-    overdue_accounts = models.PositiveIntegerField(default=0)
-    taken_at = models.DateTimeField(auto_now=True)
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.CASCADE, related_name="arrears_snapshots"
+    )
+    as_of = models.DateField(verbose_name=_("as of"))
+    recovery_month = models.DateField(
+        verbose_name=_("recovery month"), help_text=_("Billing month the recovery figures are for.")
+    )
+    billed = models.DecimalField(verbose_name=_("billed"), **MONEY, default=0)
+    collected = models.DecimalField(verbose_name=_("collected"), **MONEY, default=0)
+    recovery_rate = models.DecimalField(
+        verbose_name=_("recovery rate"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    outstanding = models.DecimalField(verbose_name=_("outstanding"), **MONEY, default=0)
+    long_term = models.DecimalField(verbose_name=_("long-term arrears"), **MONEY, default=0)
+    not_due = models.DecimalField(verbose_name=_("not due"), **MONEY, default=0)
+    days_1_30 = models.DecimalField(verbose_name=_("1–30 days"), **MONEY, default=0)
+    days_31_90 = models.DecimalField(verbose_name=_("31–90 days"), **MONEY, default=0)
+    days_91_180 = models.DecimalField(verbose_name=_("91–180 days"), **MONEY, default=0)
+    days_181_365 = models.DecimalField(verbose_name=_("181–365 days"), **MONEY, default=0)
+    days_over_365 = models.DecimalField(verbose_name=_("> 365 days"), **MONEY, default=0)
+    overdue_accounts = models.PositiveIntegerField(verbose_name=_("overdue accounts"), default=0)
+    taken_at = models.DateTimeField(verbose_name=_("taken at"), auto_now=True)
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("arrears snapshot")
+        verbose_name_plural = _("arrears snapshots")
         ordering = ["-as_of", "county__sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["county", "as_of"], name="snapshot_county_as_of"),
@@ -347,31 +417,45 @@ class CollectionAction(models.Model):
     pay."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        SMS = "sms", "SMS"
-        VISIT = "visit", "Visit"
-        SINGLE_STOP = "single_stop", "Single stop"
-        DOUBLE_STOP = "double_stop", "Double stop"
-        RESTORE = "restore", "Restore service"
-        PROMISE = "promise", "Promise to pay"
+        CALL = "call", _("Call")
+        SMS = "sms", _("SMS")
+        VISIT = "visit", _("Visit")
+        SINGLE_STOP = "single_stop", _("Single stop")
+        DOUBLE_STOP = "double_stop", _("Double stop")
+        RESTORE = "restore", _("Restore service")
+        PROMISE = "promise", _("Promise to pay")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="actions")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    happened_on = models.DateField()
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="actions"
+    )
+    kind = models.CharField(verbose_name=_("action"), max_length=12, choices=Kind.choices)
+    happened_on = models.DateField(verbose_name=_("date"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
     )
-    result = models.TextField(blank=True)
-    promise_date = models.DateField(null=True, blank=True)
-    promise_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    result = models.TextField(verbose_name=_("result"), blank=True)
+    promise_date = models.DateField(verbose_name=_("promised date"), null=True, blank=True)
+    promise_amount = models.DecimalField(
+        verbose_name=_("promised amount"), **MONEY, null=True, blank=True
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("recorded at"), auto_now_add=True)
 
     objects = CollectionActionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("collection action")
+        verbose_name_plural = _("collection actions")
         ordering = ["-happened_on", "-id"]
         indexes = [
             # "Promises whose date passed" list.

@@ -12,6 +12,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
 from arrears import calculations as calc
@@ -38,7 +40,7 @@ class MonthColumn(tables.Column):
 
 
 def _yes_no(value: bool | None) -> str:
-    return MISSING if value is None else ("Yes" if value else "No")
+    return MISSING if value is None else (gettext("Yes") if value else gettext("No"))
 
 
 # --------------------------------------------------------------------------- worklist
@@ -70,26 +72,34 @@ class OverdueAccountTable(tables.Table):
 
     account_no = tables.Column(
         accessor="account__account_no",
-        verbose_name="Account",
+        verbose_name=_("Account"),
         linkify=("arrears:account", {"account_no": tables.A("account__account_no")}),
         orderable=False,
         attrs=NOWRAP,
     )
-    customer = tables.Column(accessor="account__customer_name", orderable=False)
+    customer = tables.Column(
+        accessor="account__customer_name", verbose_name=_("Customer"), orderable=False
+    )
     phone = tables.Column(
-        accessor="account__contact_phone", verbose_name="Phone", orderable=False, attrs=NOWRAP
+        accessor="account__contact_phone", verbose_name=_("Phone"), orderable=False, attrs=NOWRAP
     )
-    address = tables.Column(accessor="account__address", verbose_name="Address", orderable=False)
-    county = tables.Column(accessor="account__county__code", orderable=False)
-    line = tables.Column(accessor="account__business_line__name", orderable=False)
-    status = tables.Column(accessor="account__get_status_display", orderable=False)
-    outstanding = MoneyColumn(verbose_name="Outstanding")
-    overdue_bills = tables.Column(verbose_name="Bills", attrs=NUM, orderable=False)
+    address = tables.Column(accessor="account__address", verbose_name=_("Address"), orderable=False)
+    county = tables.Column(
+        accessor="account__county__code", verbose_name=_("County"), orderable=False
+    )
+    line = tables.Column(
+        accessor="account__business_line__name", verbose_name=_("Line"), orderable=False
+    )
+    status = tables.Column(
+        accessor="account__get_status_display", verbose_name=_("Status"), orderable=False
+    )
+    outstanding = MoneyColumn(verbose_name=_("Outstanding"))
+    overdue_bills = tables.Column(verbose_name=_("Bills"), attrs=NUM, orderable=False)
     oldest_due = DateColumn(
-        verbose_name="Oldest due", format="Y-m-d", orderable=False, attrs=NOWRAP
+        verbose_name=_("Oldest due"), format="Y-m-d", orderable=False, attrs=NOWRAP
     )
-    days_overdue = tables.Column(verbose_name="Days overdue", attrs=NUM)
-    last_action = tables.Column(verbose_name="Last action", orderable=False)
+    days_overdue = tables.Column(verbose_name=_("Days overdue"), attrs=NUM)
+    last_action = tables.Column(verbose_name=_("Last action"), orderable=False)
 
     def __init__(self, data: Any, *, show_county: bool = True, **kwargs: Any) -> None:
         super().__init__(data, exclude=() if show_county else ("county",), **kwargs)
@@ -101,10 +111,22 @@ def overdue_sheet(rows: Iterable[OverdueAccount], title: str, *, show_county: bo
     django-tables2 inspects every cell's callables when exporting (milliseconds per row);
     a whole worklist can hold tens of thousands of accounts, so it is written directly.
     """
-    headers = ["Account", "Customer", "Phone", "Address", "County", "Line", "Status"]
-    headers += ["Outstanding", "Bills", "Oldest due", "Days overdue", "Last action"]
+    headers = [
+        gettext("Account"),
+        gettext("Customer"),
+        gettext("Phone"),
+        gettext("Address"),
+        gettext("County"),
+        gettext("Line"),
+        gettext("Status"),
+        gettext("Outstanding"),
+        gettext("Bills"),
+        gettext("Oldest due"),
+        gettext("Days overdue"),
+        gettext("Last action"),
+    ]
     if not show_county:
-        headers.remove("County")
+        del headers[4]
 
     def cells(row: OverdueAccount) -> list[Any]:
         account = row.account
@@ -135,7 +157,7 @@ class WorklistTable(OverdueAccountTable):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "worklist"}
-        empty_text = "No overdue accounts match: nothing is owed on bills already due."
+        empty_text = _("No overdue accounts match: nothing is owed on bills already due.")
         order_by = "-outstanding"
 
     def __init__(self, worklist: Worklist, **kwargs: Any) -> None:
@@ -148,19 +170,19 @@ class TopOverdueTable(OverdueAccountTable):
         attrs = {"class": TABLE_CLASS, "id": "top-overdue"}
         orderable = False
         sequence = ("county", "...")
-        empty_text = "No overdue accounts."
+        empty_text = _("No overdue accounts.")
 
 
 # --------------------------------------------------------------------------- account detail
 
 
 class BillTable(tables.Table):
-    billing_month = MonthColumn(verbose_name="Month")
-    amount_billed = MoneyColumn(verbose_name="Billed")
-    amount_paid = MoneyColumn(verbose_name="Paid")
-    outstanding = MoneyColumn(verbose_name="Outstanding", empty_values=())
-    due_date = tables.Column(verbose_name="Due", empty_values=())
-    paid_on = DateColumn(verbose_name="Paid on", format="Y-m-d")
+    billing_month = MonthColumn(verbose_name=_("Month"))
+    amount_billed = MoneyColumn(verbose_name=_("Billed"))
+    amount_paid = MoneyColumn(verbose_name=_("Paid"))
+    outstanding = MoneyColumn(verbose_name=_("Outstanding"), empty_values=())
+    due_date = tables.Column(verbose_name=_("Due"), empty_values=())
+    paid_on = DateColumn(verbose_name=_("Paid on"), format="Y-m-d")
 
     class Meta:
         template_name = TEMPLATE
@@ -169,7 +191,7 @@ class BillTable(tables.Table):
         sequence = ("billing_month", "amount_billed", "amount_paid", "outstanding", "due_date")
         attrs = {"class": TABLE_CLASS, "id": "bills"}
         orderable = False
-        empty_text = "No bills have been imported for this account."
+        empty_text = _("No bills have been imported for this account.")
 
     def render_outstanding(self, record: Bill) -> str:
         return money(self.value_outstanding(record))
@@ -185,13 +207,14 @@ class BillTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    happened_on = DateColumn(verbose_name="Date", format="Y-m-d", attrs=NOWRAP)
-    kind = tables.Column(verbose_name="Action")
-    promise_date = DateColumn(verbose_name="Promised for", format="Y-m-d", attrs=NOWRAP)
-    promise_amount = MoneyColumn(verbose_name="Promised amount")
-    owner = tables.Column(accessor="owner__username", verbose_name="Owner")
-    created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
-    created_at = DateColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+    happened_on = DateColumn(verbose_name=_("Date"), format="Y-m-d", attrs=NOWRAP)
+    kind = tables.Column(verbose_name=_("Action"))
+    result = tables.Column(verbose_name=_("Result"))
+    promise_date = DateColumn(verbose_name=_("Promised for"), format="Y-m-d", attrs=NOWRAP)
+    promise_amount = MoneyColumn(verbose_name=_("Promised amount"))
+    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
+    created_at = DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i")
 
     class Meta:
         template_name = TEMPLATE
@@ -208,28 +231,28 @@ class ActionTable(tables.Table):
         )
         attrs = {"class": TABLE_CLASS, "id": "actions"}
         orderable = False
-        empty_text = "No collection work recorded yet: add the first action below."
+        empty_text = _("No collection work recorded yet: add the first action below.")
 
 
 class PromiseTable(tables.Table):
     account_no = tables.Column(
         accessor="account__account_no",
-        verbose_name="Account",
+        verbose_name=_("Account"),
         linkify=("arrears:account", {"account_no": tables.A("account__account_no")}),
     )
-    customer = tables.Column(accessor="account__customer_name", verbose_name="Customer")
-    county = tables.Column(accessor="account__county__code", verbose_name="County")
-    promise_date = DateColumn(verbose_name="Promised for", format="Y-m-d")
-    promise_amount = MoneyColumn(verbose_name="Promised")
-    outstanding_now = MoneyColumn(verbose_name="Owes now")
-    owner = tables.Column(accessor="owner__username", verbose_name="Owner")
-    result = tables.Column(verbose_name="Result")
+    customer = tables.Column(accessor="account__customer_name", verbose_name=_("Customer"))
+    county = tables.Column(accessor="account__county__code", verbose_name=_("County"))
+    promise_date = DateColumn(verbose_name=_("Promised for"), format="Y-m-d")
+    promise_amount = MoneyColumn(verbose_name=_("Promised"))
+    outstanding_now = MoneyColumn(verbose_name=_("Owes now"))
+    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    result = tables.Column(verbose_name=_("Result"))
 
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "promises"}
         orderable = False
-        empty_text = "No broken promises: every promise is still due or has been paid."
+        empty_text = _("No broken promises: every promise is still due or has been paid.")
 
     def __init__(self, data: Any, *, show_county: bool = True, **kwargs: Any) -> None:
         super().__init__(data, exclude=() if show_county else ("county",), **kwargs)
@@ -237,10 +260,18 @@ class PromiseTable(tables.Table):
 
 def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_county: bool) -> Sheet:
     """Broken promises (``selectors.worklist.promises_broken``) as an xlsx sheet, row by row."""
-    headers = ["Account", "Customer", "County", "Promised for", "Promised", "Owes now"]
-    headers += ["Owner", "Result"]
+    headers = [
+        gettext("Account"),
+        gettext("Customer"),
+        gettext("County"),
+        gettext("Promised for"),
+        gettext("Promised"),
+        gettext("Owes now"),
+        gettext("Owner"),
+        gettext("Result"),
+    ]
     if not show_county:
-        headers.remove("County")
+        del headers[2]
 
     def cells(action: CollectionAction) -> list[Any]:
         account = action.account
@@ -255,7 +286,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             action.result,
         ]
         if not show_county:
-            del values[4]
+            del values[2]
         return values
 
     return Sheet(title, headers, (cells(action) for action in actions))
@@ -265,19 +296,19 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
 
 
 class RecoveryTable(tables.Table):
-    county = tables.Column(verbose_name="Code")
-    county_name = tables.Column(verbose_name="County")
-    billed = MoneyColumn()
-    collected = MoneyColumn()
-    recovery_rate = RateColumn(verbose_name="Recovery")
-    meets_target = tables.Column(verbose_name="Meets target", empty_values=())
+    county = tables.Column(verbose_name=_("Code"))
+    county_name = tables.Column(verbose_name=_("County"))
+    billed = MoneyColumn(verbose_name=_("Billed"))
+    collected = MoneyColumn(verbose_name=_("Collected"))
+    recovery_rate = RateColumn(verbose_name=_("Recovery"))
+    meets_target = tables.Column(verbose_name=_("Meets target"), empty_values=())
 
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "recovery"}
         row_attrs = {"class": lambda record: "row-at_risk" if record.meets_target is False else ""}
         orderable = False
-        empty_text = "No bills for this month yet."
+        empty_text = _("No bills for this month yet.")
 
     def render_meets_target(self, value: bool | None) -> Any:
         classes: dict[bool | None, str] = {True: "status-ahead", False: "status-at_risk"}
@@ -292,22 +323,22 @@ class _AgeingMeta:
     template_name = TEMPLATE
     attrs = {"class": TABLE_CLASS, "id": "ageing"}
     orderable = False
-    empty_text = "Nothing is outstanding."
+    empty_text = _("Nothing is outstanding.")
 
 
 def _ageing_columns() -> dict[str, tables.Column]:
     """Code, county, one column per ageing bucket (``calculations.BUCKETS``), outstanding and
     long-term, created in that order (django-tables2 orders columns by creation)."""
     columns: dict[str, tables.Column] = {
-        "county": tables.Column(verbose_name="Code"),
-        "county_name": tables.Column(verbose_name="County"),
+        "county": tables.Column(verbose_name=_("Code")),
+        "county_name": tables.Column(verbose_name=_("County")),
     }
     for bucket in calc.BUCKETS:
         columns[bucket.field] = MoneyColumn(
             accessor=f"buckets__{bucket.key}", verbose_name=bucket.label
         )
-    columns["total"] = MoneyColumn(verbose_name="Outstanding")
-    columns["long_term"] = MoneyColumn(verbose_name="Long-term")
+    columns["total"] = MoneyColumn(verbose_name=_("Outstanding"))
+    columns["long_term"] = MoneyColumn(verbose_name=_("Long-term"))
     return columns
 
 
@@ -320,24 +351,24 @@ AgeingTable = type(
 
 
 class LongTermTable(tables.Table):
-    county = tables.Column(verbose_name="Code")
-    county_name = tables.Column(verbose_name="County")
-    long_term = MoneyColumn(verbose_name="Long-term arrears")
-    new_long_term = MoneyColumn(verbose_name="New this year")
+    county = tables.Column(verbose_name=_("Code"))
+    county_name = tables.Column(verbose_name=_("County"))
+    long_term = MoneyColumn(verbose_name=_("Long-term arrears"))
+    new_long_term = MoneyColumn(verbose_name=_("New this year"))
 
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "long-term"}
         orderable = False
-        empty_text = "No long-term arrears."
+        empty_text = _("No long-term arrears.")
 
 
 class TransferSummaryTable(tables.Table):
-    month = tables.Column()
-    amount = MoneyColumn(verbose_name="Transferred")
-    accounts = tables.Column(attrs=NUM)
-    limit = MoneyColumn(verbose_name="Limit", default="no limit set")
-    over_limit = tables.Column(verbose_name="Over limit", empty_values=())
+    month = tables.Column(verbose_name=_("Month"))
+    amount = MoneyColumn(verbose_name=_("Transferred"))
+    accounts = tables.Column(verbose_name=_("Accounts"), attrs=NUM)
+    limit = MoneyColumn(verbose_name=_("Limit"), default=_("no limit set"))
+    over_limit = tables.Column(verbose_name=_("Over limit"), empty_values=())
 
     class Meta:
         template_name = TEMPLATE
@@ -347,41 +378,42 @@ class TransferSummaryTable(tables.Table):
 
     def render_over_limit(self, value: bool) -> Any:
         if value:
-            return format_html('<span class="status-at_risk">{}</span>', "Over limit")
+            return format_html('<span class="status-at_risk">{}</span>', gettext("Over limit"))
         return ""
 
     def value_over_limit(self, value: bool) -> str:
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
 
 
 class TrendTable(tables.Table):
-    as_of = tables.Column(verbose_name="As of")
+    as_of = tables.Column(verbose_name=_("As of"))
     # Recovery is of one billing month, which moves on at each month's end: name it.
-    recovery_month = tables.Column(verbose_name="Bills of")
-    recovery_rate = RateColumn(verbose_name="Recovery")
-    billed = MoneyColumn()
-    collected = MoneyColumn()
-    outstanding = MoneyColumn()
-    long_term = MoneyColumn(verbose_name="Long-term")
+    recovery_month = tables.Column(verbose_name=_("Bills of"))
+    recovery_rate = RateColumn(verbose_name=_("Recovery"))
+    billed = MoneyColumn(verbose_name=_("Billed"))
+    collected = MoneyColumn(verbose_name=_("Collected"))
+    outstanding = MoneyColumn(verbose_name=_("Outstanding"))
+    long_term = MoneyColumn(verbose_name=_("Long-term"))
 
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": TABLE_CLASS, "id": "trend"}
         orderable = False
-        empty_text = "No snapshots yet: they are taken after every bills import."
+        empty_text = _("No snapshots yet: they are taken after every bills import.")
 
 
 # --------------------------------------------------------------------------- transfers
 
 
 class TransferTable(tables.Table):
-    month = MonthColumn()
-    county = tables.Column(accessor="county__code", verbose_name="County")
-    amount = MoneyColumn()
-    accounts = tables.Column(attrs=NUM)
-    approver = tables.Column(accessor="approver__username", verbose_name="Approved by")
-    created_by = tables.Column(accessor="created_by__username", verbose_name="Recorded by")
-    created_at = DateColumn(verbose_name="Recorded at", format="Y-m-d H:i")
+    month = MonthColumn(verbose_name=_("Month"))
+    county = tables.Column(accessor="county__code", verbose_name=_("County"))
+    amount = MoneyColumn(verbose_name=_("Amount"))
+    accounts = tables.Column(verbose_name=_("Accounts"), attrs=NUM)
+    approver = tables.Column(accessor="approver__username", verbose_name=_("Approved by"))
+    note = tables.Column(verbose_name=_("Note"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
+    created_at = DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i")
 
     class Meta:
         template_name = TEMPLATE
@@ -397,22 +429,22 @@ class TransferTable(tables.Table):
             "created_at",
         )
         attrs = {"class": TABLE_CLASS, "id": "transfers"}
-        empty_text = "No transfers recorded for this selection."
+        empty_text = _("No transfers recorded for this selection.")
 
 
 class LimitTable(tables.Table):
-    month = MonthColumn()
+    month = MonthColumn(verbose_name=_("Month"))
     # A limit without a county is the city's; said on the page and in the export alike.
-    county = tables.Column(accessor="county__code", verbose_name="Scope", empty_values=())
-    amount = MoneyColumn(verbose_name="Limit")
-    set_by = tables.Column(accessor="set_by__username", verbose_name="Set by")
-    updated_at = DateColumn(verbose_name="Updated", format="Y-m-d H:i")
+    county = tables.Column(accessor="county__code", verbose_name=_("Scope"), empty_values=())
+    amount = MoneyColumn(verbose_name=_("Limit"))
+    set_by = tables.Column(accessor="set_by__username", verbose_name=_("Set by"))
+    updated_at = DateColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
 
     def render_county(self, value: str | None) -> str:
-        return value or "City"
+        return value or gettext("City")
 
     def value_county(self, value: str | None) -> str:
-        return value or "City"
+        return value or gettext("City")
 
     class Meta:
         template_name = TEMPLATE
@@ -420,4 +452,4 @@ class LimitTable(tables.Table):
         fields = ("month", "county", "amount", "set_by", "updated_at")
         attrs = {"class": TABLE_CLASS, "id": "limits"}
         orderable = False
-        empty_text = "No limits set for this year."
+        empty_text = _("No limits set for this year.")

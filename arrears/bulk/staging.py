@@ -19,6 +19,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from marketing_ops.tabular import ImportRejected, RowError
 
@@ -162,7 +164,7 @@ def max_errors() -> int:
 
 
 def duplicate_errors(
-    table: StagingTable, key: Sequence[str], column: str, describe: str
+    table: StagingTable, key: Sequence[str], column: str, describe: str | Promise
 ) -> ImportRejected | None:
     """Rows whose ``key`` already appeared in an earlier row of the file, or None."""
     keys = ", ".join(key)
@@ -179,7 +181,12 @@ def duplicate_errors(
         return None
     return rows_to_errors(
         [
-            (row_no, column, f"duplicate {describe.format(*values)}: also in row {first}")
+            (
+                row_no,
+                column,
+                _("duplicate %(what)s: also in row %(first)s")
+                % {"what": str(describe).format(*values), "first": first},
+            )
             for row_no, first, *values in rows
         ]
     )

@@ -70,25 +70,29 @@ def _validate(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in Kind.values:
-        errors["kind"] = f"Unknown action {kind!r}; use one of {', '.join(Kind.values)}."
+        errors["kind"] = _("Unknown action %(kind)r; use one of %(kinds)s.") % {
+            "kind": kind,
+            "kinds": ", ".join(Kind.values),
+        }
     if happened_on > today:
-        errors["happened_on"] = "An action cannot be recorded for a day that has not come yet."
+        errors["happened_on"] = _("An action cannot be recorded for a day that has not come yet.")
     elif happened_on < account.opened_on:
-        errors["happened_on"] = (
-            f"The account was opened on {account.opened_on:%Y-%m-%d}; "
-            "an action cannot come before that."
-        )
+        errors["happened_on"] = _(
+            "The account was opened on %(day)s; an action cannot come before that."
+        ) % {"day": f"{account.opened_on:%Y-%m-%d}"}
     if kind == Kind.PROMISE:
         if promise_date is None:
-            errors["promise_date"] = "A promise needs the date the customer will pay."
+            errors["promise_date"] = _("A promise needs the date the customer will pay.")
         elif promise_date <= today:
-            errors["promise_date"] = f"The promised date must be after today ({today:%Y-%m-%d})."
+            errors["promise_date"] = _("The promised date must be after today (%(day)s).") % {
+                "day": f"{today:%Y-%m-%d}"
+            }
         if promise_amount is None or promise_amount <= 0:
-            errors["promise_amount"] = "A promise needs the amount the customer will pay (> 0)."
+            errors["promise_amount"] = _("A promise needs the amount the customer will pay (> 0).")
     elif promise_date is not None or promise_amount is not None:
-        errors["promise_date"] = "Only a promise to pay has a promised date and amount."
+        errors["promise_date"] = _("Only a promise to pay has a promised date and amount.")
     if kind in STATUS_AFTER and account.status == Status.DISMANTLED:
-        errors["kind"] = (
+        errors["kind"] = _(
             "The account is dismantled: its service can no longer be stopped or restored."
         )
     elif kind in STATUS_AFTER and kind not in actions_for(account):
@@ -99,7 +103,10 @@ def _validate(
             "action": Kind(kind).label,
         }
     if owner is not None and not may_record_actions(owner, account):
-        errors["owner"] = f"{owner} may not work accounts of {account.county.name}."
+        errors["owner"] = _("%(owner)s may not work accounts of %(county)s.") % {
+            "owner": owner,
+            "county": account.county.name,
+        }
     return errors
 
 

@@ -33,16 +33,18 @@ def _amount(value: Any, field: str, *, positive: bool) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: f"Enter an amount like 1234.50, not {value!r}."})
+        raise ValidationError(
+            {field: _("Enter an amount like 1234.50, not %(value)r.") % {"value": value}}
+        )
     # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValidationError({field: "Enter an amount with at most 2 decimal places."})
+        raise ValidationError({field: _("Enter an amount with at most 2 decimal places.")})
     if positive and amount <= 0:
-        raise ValidationError({field: "The amount must be more than zero."})
+        raise ValidationError({field: _("The amount must be more than zero.")})
     if amount < 0:
-        raise ValidationError({field: "The amount must not be negative."})
+        raise ValidationError({field: _("The amount must not be negative.")})
     if amount >= Decimal("1e12"):
-        raise ValidationError({field: "The amount is too large."})
+        raise ValidationError({field: _("The amount is too large.")})
     return amount.quantize(CENT)
 
 
@@ -96,26 +98,25 @@ def transfer_create(
     month = _month(month)
     this_month = Month.of(timezone.localdate())
     if month > this_month:
-        errors["month"] = (
-            f"A transfer is recorded once it is made: {month} has not begun (this is {this_month})."
-        )
+        errors["month"] = _(
+            "A transfer is recorded once it is made: %(month)s has not begun (this is %(now)s)."
+        ) % {"month": month, "now": this_month}
     try:
         amount = _amount(amount, "amount", positive=True)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if isinstance(accounts, bool) or not isinstance(accounts, int) or accounts < 1:
-        errors["accounts"] = "Enter the number of accounts transferred (at least 1)."
+        errors["accounts"] = _("Enter the number of accounts transferred (at least 1).")
     if county is None:
-        errors["county"] = "Choose a county."
+        errors["county"] = _("Choose a county.")
     elif not county.active:
-        errors["county"] = f"County {county.code} is not active."
+        errors["county"] = _("County %(code)s is not active.") % {"code": county.code}
     if approver is None:
-        errors["approver"] = "Name who approved the transfer."
+        errors["approver"] = _("Name who approved the transfer.")
     elif not approvers().filter(pk=approver.pk).exists():
-        errors["approver"] = (
-            f"{approver.get_username()} may not approve transfers: only the city's staff, "
-            "admins and leadership may."
-        )
+        errors["approver"] = _(
+            "%(user)s may not approve transfers: only the city's staff, admins and leadership may."
+        ) % {"user": approver.get_username()}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

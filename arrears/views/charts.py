@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from arrears.calculations import BUCKETS
 from arrears.selectors.indicators import Ageing, Recovery, TransferMonth, TrendPoint
 from marketing_ops.formatting import percent_number
@@ -34,13 +36,18 @@ def trend(snapshots: list[TrendPoint], target: Decimal) -> dict[str, Any]:
             names.setdefault(row.county, row.county_name)
             rates[row.county, snapshot.as_of] = row.recovery_rate
     dates = [snapshot.as_of for snapshot in snapshots]
-    series = [
+    series: list[dict[str, Any]] = [
         {"label": name, "data": [percent_number(rates.get((code, day))) for day in dates]}
         for code, name in names.items()
     ]
     if len(names) > 1:
         series.insert(
-            0, {"label": "Total", "data": [percent_number(s.recovery_rate) for s in snapshots]}
+            0,
+            {
+                "label": gettext("Total"),
+                "total": True,
+                "data": [percent_number(s.recovery_rate) for s in snapshots],
+            },
         )
     return {
         "labels": dates,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arrears.filters import PromiseFilter, WorklistFilter
 from arrears.forms import ActionForm
@@ -47,7 +48,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     show_county = is_city_wide(user)
     items = selectors.Worklist(filterset.qs, as_of, request.GET.get("sort", ""))
     if wants_xlsx(request):
-        sheet = overdue_sheet(items, "Worklist", show_county=show_county)
+        sheet = overdue_sheet(items, _("Worklist"), show_county=show_county)
         return xlsx_response(f"worklist-{as_of:%Y%m%d}.xlsx", [sheet])
     table = paginate(request, WorklistTable(items, show_county=show_county))
     context = {
@@ -68,7 +69,7 @@ def account_detail(request: AuthenticatedHttpRequest, account_no: str) -> HttpRe
     )
     can_record = may_record_actions(user, account)
     if request.method == "POST" and not can_record:
-        raise PermissionDenied("Your role reads the action log; it does not add to it.")
+        raise PermissionDenied(_("Your role reads the action log; it does not add to it."))
     form = ActionForm(request.POST or None, account=account, user=user) if can_record else None
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +87,9 @@ def account_detail(request: AuthenticatedHttpRequest, account_no: str) -> HttpRe
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{action.get_kind_display()} recorded.")
+            messages.success(
+                request, _("%(action)s recorded.") % {"action": action.get_kind_display()}
+            )
             return redirect("arrears:account", account_no=account.account_no)
     bills = records.account_bills(user, account)
     bill_table = BillTable(bills)
@@ -94,7 +97,7 @@ def account_detail(request: AuthenticatedHttpRequest, account_no: str) -> HttpRe
     if wants_xlsx(request):
         return xlsx_response(
             f"account-{account.account_no}.xlsx",
-            [table_sheet(bill_table, "Bills"), table_sheet(action_table, "Actions")],
+            [table_sheet(bill_table, _("Bills")), table_sheet(action_table, _("Actions"))],
         )
     context = {
         "account": account,
@@ -117,7 +120,7 @@ def promises(request: HttpRequest) -> HttpResponse:
     )
     show_county = is_city_wide(user)
     if wants_xlsx(request):
-        sheet = promise_sheet(filterset.qs.iterator(), "Promises due", show_county=show_county)
+        sheet = promise_sheet(filterset.qs.iterator(), _("Promises due"), show_county=show_county)
         return xlsx_response(f"promises-due-{today:%Y%m%d}.xlsx", [sheet])
     table = paginate(request, PromiseTable(filterset.qs, show_county=show_county))
     context = {
@@ -145,7 +148,7 @@ def top_overdue(request: HttpRequest) -> HttpResponse:
     rows = selectors.top_overdue(user, as_of, per_county=per_county)
     show_county = is_city_wide(user)
     if wants_xlsx(request):
-        sheet = overdue_sheet(rows, "Top overdue", show_county=show_county)
+        sheet = overdue_sheet(rows, _("Top overdue"), show_county=show_county)
         return xlsx_response(f"top-overdue-{as_of:%Y%m%d}.xlsx", [sheet])
     table = TopOverdueTable(rows, show_county=show_county)
     context = {

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arrears.forms import DashboardForm
 from arrears.selectors import indicators
@@ -48,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     long_term = indicators.new_long_term_this_year(user, as_of)
     transfers = indicators.transfers_summary(user, as_of.year)
     trend = indicators.snapshot_trend(user, weeks=12)
-    total = "City total" if is_city_wide(user) else "Total"
+    total = _("City total") if is_city_wide(user) else _("Total")
     tables = {
         "recovery": RecoveryTable(_with_total(recovery.counties, recovery.city, total)),
         "ageing": AgeingTable(_with_total(ageing.counties, ageing.city, total)),
@@ -58,11 +59,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if wants_xlsx(request):
         titles = {
-            "recovery": f"Recovery {month}",
-            "ageing": f"Ageing {as_of:%Y-%m-%d}",
-            "long_term": "Long-term arrears",
-            "transfers": f"Transfers {as_of.year}",
-            "trend": "Weekly trend",
+            "recovery": _("Recovery %(month)s") % {"month": month},
+            "ageing": _("Ageing %(day)s") % {"day": f"{as_of:%Y-%m-%d}"},
+            "long_term": _("Long-term arrears"),
+            "transfers": _("Transfers %(year)s") % {"year": as_of.year},
+            "trend": _("Weekly trend"),
         }
         sheets = [table_sheet(tables[key], title) for key, title in titles.items()]
         return xlsx_response(f"arrears-{month}-{as_of:%Y%m%d}.xlsx", sheets)

@@ -53,7 +53,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
     limit_form: LimitGridForm | None = None
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("Only city staff record transfers and limits.")
+            raise PermissionDenied(_("Only city staff record transfers and limits."))
         if request.POST.get("form") == "limit":
             year = _year_posted(request, year)
             limits_before = list(records.limits_for(user, year))
@@ -75,9 +75,9 @@ def transfers(request: HttpRequest) -> HttpResponse:
         limit_form = _limit_grid(request, year, limit_rows)
     if wants_xlsx(request):
         sheets = [
-            table_sheet(table, "Transfers"),
-            table_sheet(summary, f"Summary {year}"),
-            table_sheet(limits, f"Limits {year}"),
+            table_sheet(table, _("Transfers")),
+            table_sheet(summary, _("Summary %(year)s") % {"year": year}),
+            table_sheet(limits, _("Limits %(year)s") % {"year": year}),
         ]
         return xlsx_response(f"transfers-{year}.xlsx", sheets)
     paginate(request, table)

@@ -236,6 +236,7 @@ def test_promises_due_export_is_scoped_to_the_users_county(
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == PROMISE_COLUMNS
     assert [row[0] for row in rows[1:]] == ["B-0001"]
+    assert rows[1][PROMISE_COLUMNS.index("Promised")] == 20  # the amount under its own header
     assert rows[1][-1] == "'=HYPERLINK()"  # a result is never run as a formula
 
 
