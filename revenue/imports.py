@@ -55,6 +55,10 @@ class _LineColumns:
         return columns_with_lines(line_codes())
 
 
+#: The locked statuses in a message, in the user's language.
+_STATUS_WORDS = {"submitted": _("submitted"), "approved": _("approved")}
+
+
 @tabular.register
 class MonthlyFiguresDataset(tabular.Dataset):
     name = "monthly_figures"
@@ -97,7 +101,7 @@ class MonthlyFiguresDataset(tabular.Dataset):
             )
             message = gettext("the %(month)s report is %(status)s and locked; %(hint)s") % {
                 "month": f"{year}-{month:02d}",
-                "status": status,
+                "status": _STATUS_WORDS.get(status, status),
                 "hint": hint,
             }
             return [("month", message)]

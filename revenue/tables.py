@@ -54,6 +54,19 @@ STATUS_NAMES = {
 }
 
 
+#: The names of the steps a report's change history records.
+ACTION_NAMES = {
+    "create": _("create"),
+    "edit": _("edit"),
+    "import": _("import"),
+    "submit": _("submit"),
+    "approve": _("approve"),
+    "return": _("return"),
+    "reopen": _("reopen"),
+    "discard": _("discard"),
+}
+
+
 def status_badge(status: str | None) -> str:
     if not status:
         return MISSING
@@ -162,12 +175,13 @@ class MonthTable(tables.Table):
         orderable = False
 
     def render_status(self, value: Any, record: dict[str, Any]) -> str:
+        name = STATUS_NAMES.get(value, value)
         if record.get("url"):
-            return format_html('<a href="{}">{}</a>', record["url"], value)
-        return value
+            return format_html('<a href="{}">{}</a>', record["url"], name)
+        return str(name)
 
     def value_status(self, value: Any) -> Any:
-        return value
+        return str(STATUS_NAMES.get(value, value)) if value else value
 
 
 class ReportTable(tables.Table):
@@ -220,7 +234,7 @@ class ReviewTable(ReportTable):
 
 class HistoryTable(tables.Table):
     at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    by = tables.Column(accessor="by__username", verbose_name=_("Who"), default="import")
+    by = tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
     action = tables.Column(verbose_name=_("Action"))
     field = tables.Column(verbose_name=_("Field"))
     old = tables.Column(verbose_name=_("Old"))
@@ -231,6 +245,29 @@ class HistoryTable(tables.Table):
         attrs = ATTRS
         orderable = False
         empty_text = _("No changes yet.")
+
+    def render_action(self, value: str) -> str:
+        return str(ACTION_NAMES.get(value, value))
+
+    def render_field(self, value: str) -> str:
+        return (
+            str(_("Revenue"))
+            if value == "revenue"
+            else str(_("Status"))
+            if value == "status"
+            else value
+        )
+
+    def _value_name(self, value: Any, record: Any) -> str:
+        if getattr(record, "field", None) == "status":
+            return str(STATUS_NAMES.get(value, value))
+        return str(value)
+
+    def render_old(self, value: Any, record: Any) -> str:
+        return self._value_name(value, record)
+
+    def render_new(self, value: Any, record: Any) -> str:
+        return self._value_name(value, record)
 
 
 class PlanTable(tables.Table):
@@ -309,7 +346,10 @@ class RephasingTable(tables.Table):
 
 
 class ProfileTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"))
+    kind = tables.Column(verbose_name=_("Kind"))
     values = tables.Column(verbose_name=_("January … December"))
+    description = tables.Column(verbose_name=_("Description"))
 
     class Meta:
         model = PhasingProfile

@@ -58,6 +58,11 @@ class DecompositionPreview:
     weights: dict[str, Any]
     rows: list[AllocationRow]
 
+    @property
+    def method_label(self) -> str:
+        """The method by its name in the user's language."""
+        return str(Method(self.method).label)
+
     def allocations(self) -> dict[str, dict[str, Any]]:
         return {row.county.code: {"revenue": str(row.revenue), **row.volumes} for row in self.rows}
 

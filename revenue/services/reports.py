@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.bounds import INTEGER_MAX
@@ -73,7 +73,7 @@ class ReportConflict(Exception):
 def _require(user: AnyUser | None, roles: Sequence[str], what: str) -> None:
     if user is not None and not has_role(user, *roles):
         raise PermissionDenied(
-            gettext("Your role may not %(what)s monthly reports.") % {"what": what}
+            gettext("Your role may not %(what)s monthly reports.") % {"what": _word(what)}
         )
 
 
@@ -280,7 +280,7 @@ def report_save(
             raise ValidationError(
                 {
                     "status": gettext("the report is %(status)s; it cannot be changed")
-                    % {"status": report.status}
+                    % {"status": _word(report.status)}
                     + (
                         gettext(" (city staff may reopen it)")
                         if report.status == Status.APPROVED
@@ -326,13 +326,16 @@ def _transition(
     reason = (reason or "").strip()
     if reason_required and not reason:
         raise ValidationError(
-            {"reason": gettext("give a reason to %(action)s the report") % {"action": action}}
+            {
+                "reason": gettext("give a reason to %(action)s the report")
+                % {"action": _word(action)}
+            }
         )
     if locked.status not in allowed_from:
         raise ValidationError(
             {
                 "status": gettext("a %(status)s report cannot be %(action)s")
-                % {"status": locked.status, "action": _past(action)}
+                % {"status": _word(locked.status), "action": _word(_past(action))}
             }
         )
     if action == "approve" and user is not None and report_selectors.edited_by(locked, user):
@@ -361,6 +364,27 @@ def _transition(
     locked.save(update_fields=fields)
     _change(locked, user, now, action, field="status", old=old, new=to, reason=reason).save()
     return locked
+
+
+#: The words of actions and statuses that messages name, in the user's language.
+_WORDS = {
+    "edit": gettext_lazy("edit"),
+    "import": gettext_lazy("import"),
+    "submit": gettext_lazy("submit"),
+    "approve": gettext_lazy("approve"),
+    "return": gettext_lazy("return"),
+    "reopen": gettext_lazy("reopen"),
+    "discard": gettext_lazy("discard"),
+    "draft": gettext_lazy("draft"),
+    "submitted": gettext_lazy("submitted"),
+    "approved": gettext_lazy("approved"),
+    "returned": gettext_lazy("returned"),
+    "reopened": gettext_lazy("reopened"),
+}
+
+
+def _word(code: str) -> str:
+    return str(_WORDS.get(code, code))
 
 
 def _past(action: str) -> str:
@@ -515,7 +539,7 @@ def reports_import(
     }
     blocked = sorted(
         gettext("%(county)s %(period)s is %(status)s")
-        % {"county": r.county.code, "period": r.period, "status": r.status}
+        % {"county": r.county.code, "period": r.period, "status": _word(r.status)}
         for r in locked.values()
         if not r.is_editable
     )
