@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
@@ -19,28 +22,41 @@ from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
 
 COUNTY_HEADERS = [
-    "Rank",
-    "County",
-    "Annual target",
-    "Approved to date",
-    "Completion",
-    "Gap (pp)",
-    "Status",
-    "Projected year end",
-    "Needed per month",
+    gettext_lazy("Rank"),
+    gettext_lazy("County"),
+    gettext_lazy("Annual target"),
+    gettext_lazy("Approved to date"),
+    gettext_lazy("Completion"),
+    gettext_lazy("Gap (pp)"),
+    gettext_lazy("Status"),
+    gettext_lazy("Projected year end"),
+    gettext_lazy("Needed per month"),
 ]
-LINE_HEADERS = ["Business line", "Annual target", "Approved to date", "Completion", "Gap (pp)"]
+LINE_HEADERS = [
+    gettext_lazy("Business line"),
+    gettext_lazy("Annual target"),
+    gettext_lazy("Approved to date"),
+    gettext_lazy("Completion"),
+    gettext_lazy("Gap (pp)"),
+]
+STATUS_NAMES = {
+    "ahead": gettext_lazy("ahead"),
+    "behind": gettext_lazy("behind"),
+    "at_risk": gettext_lazy("at risk"),
+}
 
 
 def _status(status: str | None) -> str:
-    return (status or "no target").replace("_", " ")
+    if not status:
+        return _("no target")
+    return str(STATUS_NAMES.get(status, status.replace("_", " ")))
 
 
 def _county_row(row: progress.CountyProgress) -> list[Any]:
     figure = row.revenue
     return [
         row.rank,
-        f"{row.county.code} {row.county.name}" if row.county else "City",
+        f"{row.county.code} {row.county.name}" if row.county else _("City"),
         figure.target,
         figure.cumulative_actual,
         percent(figure.completion_rate),
@@ -54,13 +70,20 @@ def _county_row(row: progress.CountyProgress) -> list[Any]:
 def _headline(name: str, row: progress.CountyProgress, summary: progress.ProgressSummary) -> str:
     figure = row.revenue
     if figure.completion_rate is None:
-        return f"{name}: no revenue target for {summary.year}."
-    return (
-        f"{name}: {percent(figure.completion_rate)} of the annual revenue target "
-        f"({money(figure.cumulative_actual)} of {money(figure.target)} yuan) against time "
-        f"progress {percent(summary.time_progress)} — {points(figure.gap_pp, signed=False)}, "
-        f"{_status(figure.status)}."
-    )
+        return _("%(name)s: no revenue target for %(year)s.") % {"name": name, "year": summary.year}
+    return _(
+        "%(name)s: %(rate)s of the annual revenue target "
+        "(%(actual)s of %(target)s yuan) against time "
+        "progress %(progress)s — %(gap)s, %(status)s."
+    ) % {
+        "name": name,
+        "rate": percent(figure.completion_rate),
+        "actual": money(figure.cumulative_actual),
+        "target": money(figure.target),
+        "progress": percent(summary.time_progress),
+        "gap": points(figure.gap_pp, signed=False),
+        "status": _status(figure.status),
+    }
 
 
 def _outlook(row: progress.CountyProgress) -> str | None:
@@ -68,11 +91,14 @@ def _outlook(row: progress.CountyProgress) -> str | None:
     if figure.completion_rate is None:
         return None
     needed = (
-        f"{money(figure.required_monthly)} yuan per month still needed"
+        _("%(amount)s yuan per month still needed") % {"amount": money(figure.required_monthly)}
         if figure.required_monthly is not None
-        else "the year is complete"
+        else _("the year is complete")
     )
-    return f"Projected year end {money(figure.projected_year_end)} yuan; {needed}."
+    return _("Projected year end %(amount)s yuan; %(needed)s.") % {
+        "amount": money(figure.projected_year_end),
+        "needed": needed,
+    }
 
 
 def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
@@ -86,8 +112,8 @@ def sections(period: BriefingPeriod, county: County | None) -> list[Section]:
     if summary.plan is None:
         return [
             Section(
-                title="Revenue",
-                lines=[f"There is no revenue plan for {month.year} yet."],
+                title=_("Revenue"),
+                lines=[_("There is no revenue plan for %(year)s yet.") % {"year": month.year}],
                 order=10,
             )
         ]
@@ -118,67 +144,89 @@ def _volume_sheet(summary: progress.ProgressSummary, title: str) -> Sheet:
 
 
 def _city_section(summary: progress.ProgressSummary) -> Section:
-    lines = [_headline("The city", summary.city, summary)]
+    lines = [_headline(_("The city"), summary.city, summary)]
     outlook = _outlook(summary.city)
     if outlook:
         lines.append(outlook)
     if summary.standing:
         standing = summary.standing
         lines.append(
-            f"Province standing: {standing.rank} of {standing.cities} cities "
-            f"({percent(standing.completion_rate)} as the province computed it)."
+            _(
+                "Province standing: %(rank)s of %(cities)s cities "
+                "(%(rate)s as the province computed it)."
+            )
+            % {
+                "rank": standing.rank,
+                "cities": standing.cities,
+                "rate": percent(standing.completion_rate),
+            }
         )
     ranked = sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
     leaders = [r for r in ranked if r.rank == 1]
     if leaders:
         lines.append(
-            "First: "
-            + ", ".join(f"{r.county.name} ({percent(r.revenue.completion_rate)})" for r in leaders)
-            + "."
+            _("First: %(counties)s.")
+            % {
+                "counties": ", ".join(
+                    f"{r.county.name} ({percent(r.revenue.completion_rate)})" for r in leaders
+                )
+            }
         )
     at_risk = summary.at_risk
     if at_risk:
         lines.append(
-            "At risk (5 pp or more behind time progress): "
-            + ", ".join(
-                f"{r.county.name} ({points(r.revenue.gap_pp, signed=False)})" for r in at_risk
-            )
-            + "."
+            _("At risk (5 pp or more behind time progress): %(counties)s.")
+            % {
+                "counties": ", ".join(
+                    f"{r.county.name} ({points(r.revenue.gap_pp, signed=False)})" for r in at_risk
+                )
+            }
         )
     else:
-        lines.append("No county is at risk.")
+        lines.append(_("No county is at risk."))
     tables = [
         Sheet(
-            f"Revenue {summary.year}-{summary.month:02d}",
+            _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
             COUNTY_HEADERS,
             [_county_row(r) for r in ranked] + [_county_row(summary.city)],
         ),
-        _volume_sheet(summary, "Volumes"),
+        _volume_sheet(summary, _("Volumes")),
     ]
     return Section(
-        title="Revenue: completion against time progress", lines=lines, tables=tables, order=10
+        title=_("Revenue: completion against time progress"), lines=lines, tables=tables, order=10
     )
 
 
 def _county_section(summary: progress.ProgressSummary, county: County) -> Section:
     if not summary.counties:
-        return Section(title="Revenue", lines=[f"{county.name} is not active."], order=10)
+        return Section(
+            title=_("Revenue"),
+            lines=[_("%(name)s is not active.") % {"name": county.name}],
+            order=10,
+        )
     row = summary.counties[0]
     ranked = sum(1 for row in summary.ranking if row.completion_rate is not None)
     lines = [_headline(county.name, row, summary)]
     if row.rank is not None:
-        lines.append(f"Rank {row.rank} of {ranked} counties by completion rate.")
+        lines.append(
+            _("Rank %(rank)s of %(ranked)s counties by completion rate.")
+            % {"rank": row.rank, "ranked": ranked}
+        )
     outlook = _outlook(row)
     if outlook:
         lines.append(outlook)
     if row.revenue.status == "at_risk":
-        lines.append("The county is at risk: 5 pp or more behind time progress.")
+        lines.append(_("The county is at risk: 5 pp or more behind time progress."))
     tables = [
-        Sheet(f"Revenue {summary.year}-{summary.month:02d}", COUNTY_HEADERS, [_county_row(row)]),
-        _volume_sheet(summary, "Volumes"),
+        Sheet(
+            _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
+            COUNTY_HEADERS,
+            [_county_row(row)],
+        ),
+        _volume_sheet(summary, _("Volumes")),
     ]
     return Section(
-        title="Revenue: completion against time progress", lines=lines, tables=tables, order=10
+        title=_("Revenue: completion against time progress"), lines=lines, tables=tables, order=10
     )
 
 
@@ -204,34 +252,50 @@ def _reports_section(year: int, month: int, county: County | None) -> Section:
             for c in report_selectors.counties_in_state(year, month, report_selectors.WAITING)
             if county is None or c.pk == county.pk
         ]
-        lines.append(f"Reports for {period} are due by {date(deadline)}.")
+        lines.append(
+            _("Reports for %(period)s are due by %(deadline)s.")
+            % {"period": period, "deadline": date(deadline)}
+        )
         if waiting:
-            lines.append(f"Waiting for approval: {_names(waiting)}.")
+            lines.append(_("Waiting for approval: %(counties)s.") % {"counties": _names(waiting)})
     if returned:
-        lines.append(f"Returned to the county for correction ({period}): {_names(returned)}.")
+        lines.append(
+            _("Returned to the county for correction (%(period)s): %(counties)s.")
+            % {"period": period, "counties": _names(returned)}
+        )
     if missing:
         if closed:
-            lines.append(f"No report for {period} (due {date(deadline)}): {_names(missing)}.")
+            lines.append(
+                _("No report for %(period)s (due %(deadline)s): %(counties)s.")
+                % {"period": period, "deadline": date(deadline), "counties": _names(missing)}
+            )
         else:
-            lines.append(f"Not submitted yet: {_names(missing)}.")
+            lines.append(_("Not submitted yet: %(counties)s.") % {"counties": _names(missing)})
     if late:
         lines.append(
-            "Submitted late: "
-            + ", ".join(
-                f"{r.county.name} ({date(r.submitted_at, DATE_FORMAT)})"
-                if r.submitted_at
-                else r.county.name
-                for r in late
-            )
-            + "."
+            _("Submitted late: %(counties)s.")
+            % {
+                "counties": ", ".join(
+                    f"{r.county.name} ({date(r.submitted_at, DATE_FORMAT)})"
+                    if r.submitted_at
+                    else r.county.name
+                    for r in late
+                )
+            }
         )
     if closed and not (missing or returned or late):
-        lines.append(f"Every report for {period} was submitted on time.")
-    label = "missing" if closed else "not submitted yet"
+        lines.append(_("Every report for %(period)s was submitted on time.") % {"period": period})
+    label = _("missing") if closed else _("not submitted yet")
     rows = (
-        [[c.code, c.name, "returned"] for c in returned]
+        [[c.code, c.name, _("returned")] for c in returned]
         + [[c.code, c.name, label] for c in missing]
-        + [[r.county.code, r.county.name, "late"] for r in late]
+        + [[r.county.code, r.county.name, _("late")] for r in late]
     )
-    tables = [Sheet("Reports to follow up", ["Code", "County", "Report"], rows)] if rows else []
-    return Section(title=f"Monthly reports {period}", lines=lines, tables=tables, order=11)
+    headers = [_("Code"), _("County"), _("Report")]
+    tables = [Sheet(_("Reports to follow up"), headers, rows)] if rows else []
+    return Section(
+        title=_("Monthly reports %(period)s") % {"period": period},
+        lines=lines,
+        tables=tables,
+        order=11,
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import visible_counties
 from marketing_ops.filters import BootstrapFilterSet
@@ -14,11 +15,11 @@ from revenue.models import MonthlyReport
 
 
 class ReportFilter(BootstrapFilterSet):
-    year = django_filters.NumberFilter()
-    month = django_filters.NumberFilter()
-    status = django_filters.ChoiceFilter(choices=MonthlyReport.Status.choices)
-    county = django_filters.ModelChoiceFilter(queryset=County.objects.none())
-    late = django_filters.BooleanFilter()
+    year = django_filters.NumberFilter(label=_("Year"))
+    month = django_filters.NumberFilter(label=_("Month"))
+    status = django_filters.ChoiceFilter(choices=MonthlyReport.Status.choices, label=_("Status"))
+    county = django_filters.ModelChoiceFilter(queryset=County.objects.none(), label=_("County"))
+    late = django_filters.BooleanFilter(label=_("Late"))
 
     class Meta:
         model = MonthlyReport

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.bounds import SMALL_INTEGER_MAX
@@ -15,12 +16,25 @@ from marketing_ops.forms import BootstrapFormMixin, CountField, MoneyField
 from marketing_ops.models import BusinessLine, County
 from revenue.models import Decomposition, PhasingProfile
 
-MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MONTH_NAMES = [
+    _("Jan"),
+    _("Feb"),
+    _("Mar"),
+    _("Apr"),
+    _("May"),
+    _("Jun"),
+    _("Jul"),
+    _("Aug"),
+    _("Sep"),
+    _("Oct"),
+    _("Nov"),
+    _("Dec"),
+]
 
 _small = {"class": "form-control form-control-sm text-end"}
 
 
-def _money_field(label: str, required: bool = True) -> forms.DecimalField:
+def _money_field(label: str | Promise, required: bool = True) -> forms.DecimalField:
     # A text input: a number input would drop "1,234.50", which is a fine amount.
     return MoneyField(
         label=label,
@@ -46,9 +60,12 @@ def _weight_field(**kwargs: Any) -> forms.DecimalField:
 
 class PlanForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(
-        min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=_small),
+        label=_("Year"),
     )
-    revenue_target = _money_field("Revenue target (yuan)")
+    revenue_target = _money_field(_("Revenue target (yuan)"))
 
     def __init__(self, *args: Any, lines: Sequence[BusinessLine], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -68,11 +85,12 @@ class PlanForm(BootstrapFormMixin, forms.Form):
 class DecomposeForm(BootstrapFormMixin, forms.Form):
     """Method, reason, and a county grid: weights (potential) or amounts per figure (manual)."""
 
-    method = forms.ChoiceField(choices=Decomposition.Method.choices)
+    method = forms.ChoiceField(choices=Decomposition.Method.choices, label=_("Method"))
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when the plan is already published.",
+        help_text=_("Required when the plan is already published."),
+        label=_("Reason"),
     )
 
     def __init__(
@@ -132,12 +150,12 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
     county = forms.ModelChoiceField(
         queryset=County.objects.none(),
         required=False,
-        empty_label="All counties",
+        empty_label=_("All counties"),
     )
     profile = forms.ModelChoiceField(
         queryset=PhasingProfile.objects.all(),
         required=False,
-        empty_label="— the 12 weights below —",
+        empty_label=_("— the 12 weights below —"),
     )
 
     reason = forms.CharField(
@@ -169,9 +187,9 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
 
 
 class PhasingProfileForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=PhasingProfile.Kind.choices)
-    description = forms.CharField(max_length=255, required=False)
+    name = forms.CharField(max_length=100, label=_("Name"))
+    kind = forms.ChoiceField(choices=PhasingProfile.Kind.choices, label=_("Kind"))
+    description = forms.CharField(max_length=255, required=False, label=_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -188,8 +206,8 @@ class PhasingProfileForm(BootstrapFormMixin, forms.Form):
 class ReportForm(BootstrapFormMixin, forms.Form):
     """The county's figures for a month: revenue and one volume per active line."""
 
-    revenue = _money_field("Revenue (yuan)")
-    version = CountField(widget=forms.HiddenInput)
+    revenue = _money_field(_("Revenue (yuan)"))
+    version = CountField(widget=forms.HiddenInput, label=_("Version"))
 
     def __init__(self, *args: Any, lines: Sequence[BusinessLine], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -205,44 +223,57 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = CountField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason")
+    )
+    version = CountField(widget=forms.HiddenInput, required=False, label=_("Version"))
 
 
 class StandingForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(
-        min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_small)
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=_small),
+        label=_("Year"),
     )
-    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.NumberInput(attrs=_small))
+    month = forms.IntegerField(
+        min_value=1, max_value=12, widget=forms.NumberInput(attrs=_small), label=_("Month")
+    )
     rank = forms.IntegerField(
-        min_value=1, max_value=SMALL_INTEGER_MAX, widget=forms.NumberInput(attrs=_small)
+        min_value=1,
+        max_value=SMALL_INTEGER_MAX,
+        widget=forms.NumberInput(attrs=_small),
+        label=_("Rank"),
     )
     cities = forms.IntegerField(
         min_value=1,
         max_value=SMALL_INTEGER_MAX,
-        label="Number of cities",
+        label=_("Number of cities"),
         widget=forms.NumberInput(attrs=_small),
     )
     completion_rate = forms.DecimalField(
         min_value=Decimal(0),
         max_digits=6,
         decimal_places=4,
-        help_text="As a fraction, e.g. 0.4987 for 49.87%.",
+        help_text=_("As a fraction, e.g. 0.4987 for 49.87%."),
         widget=forms.NumberInput(attrs={**_small, "step": "0.0001"}),
+        label=_("Completion rate"),
     )
-    note = forms.CharField(max_length=255, required=False)
+    note = forms.CharField(max_length=255, required=False, label=_("Note"))
 
 
 class FiguresUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        help_text="The monthly figures template filled in: CSV (UTF-8) or XLSX.",
+        help_text=_("The monthly figures template filled in: CSV (UTF-8) or XLSX."),
+        label=_("File"),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {settings.UPLOAD_MAX_BYTES:,}."
+                _("The file is %(size)s bytes; the limit is %(limit)s.")
+                % {"size": f"{upload.size:,}", "limit": f"{settings.UPLOAD_MAX_BYTES:,}"}
             )
         return upload
 
@@ -250,5 +281,5 @@ class FiguresUploadForm(BootstrapFormMixin, forms.Form):
 class PeriodForm(forms.Form):
     """Year and month of a dashboard (GET)."""
 
-    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
-    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, label=_("Year"))
+    month = forms.IntegerField(min_value=1, max_value=12, required=False, label=_("Month"))

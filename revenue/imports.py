@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops import tabular
 from marketing_ops.access import WRITING_ROLES, visible_counties
@@ -53,11 +55,15 @@ class _LineColumns:
         return columns_with_lines(line_codes())
 
 
+#: The locked statuses in a message, in the user's language.
+_STATUS_WORDS = {"submitted": _("submitted"), "approved": _("approved")}
+
+
 @tabular.register
 class MonthlyFiguresDataset(tabular.Dataset):
     name = "monthly_figures"
-    label = "Monthly figures (revenue and volumes)"
-    description = (
+    label = _("Monthly figures (revenue and volumes)")
+    description = _(
         "One row per county and month: revenue (yuan) and new households per business line. "
         "Only months that have ended. Reports are saved as drafts; submit them afterwards. "
         "Submitted or approved reports cannot be overwritten."
@@ -79,15 +85,26 @@ class MonthlyFiguresDataset(tabular.Dataset):
         except ValueError as exc:
             return [("year", str(exc))]
         if not month_has_ended(year, month, timezone.localdate(ctx.now)):
-            return [("month", f"{year}-{month:02d} has not ended yet; report only ended months")]
+            return [
+                (
+                    "month",
+                    gettext("%(month)s has not ended yet; report only ended months")
+                    % {"month": f"{year}-{month:02d}"},
+                )
+            ]
         status = self._statuses(ctx, year, month).get(county_id)
         if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED):
             hint = (
-                "city staff may reopen it"
+                gettext("city staff may reopen it")
                 if status == MonthlyReport.Status.APPROVED
-                else "ask city staff to return it"
+                else gettext("ask city staff to return it")
             )
-            return [("month", f"the {year}-{month:02d} report is {status} and locked; {hint}")]
+            message = gettext("the %(month)s report is %(status)s and locked; %(hint)s") % {
+                "month": f"{year}-{month:02d}",
+                "status": _STATUS_WORDS.get(status, status),
+                "hint": hint,
+            }
+            return [("month", message)]
         return []
 
     def _statuses(self, ctx: tabular.ImportContext, year: int, month: int) -> dict[int, str]:

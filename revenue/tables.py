@@ -25,12 +25,53 @@ from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
 from revenue.selectors.targets import TargetPhasing
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
+MONTH_NAMES = [
+    _("Jan"),
+    _("Feb"),
+    _("Mar"),
+    _("Apr"),
+    _("May"),
+    _("Jun"),
+    _("Jul"),
+    _("Aug"),
+    _("Sep"),
+    _("Oct"),
+    _("Nov"),
+    _("Dec"),
+]
+
+
+#: The names of the progress and report statuses a status column shows.
+STATUS_NAMES = {
+    "ahead": _("ahead"),
+    "behind": _("behind"),
+    "at_risk": _("at risk"),
+    "draft": _("draft"),
+    "submitted": _("submitted"),
+    "approved": _("approved"),
+    "returned": _("returned"),
+    "not reported": _("not reported"),
+}
+
+
+#: The names of the steps a report's change history records.
+ACTION_NAMES = {
+    "create": _("create"),
+    "edit": _("edit"),
+    "import": _("import"),
+    "submit": _("submit"),
+    "approve": _("approve"),
+    "return": _("return"),
+    "reopen": _("reopen"),
+    "discard": _("discard"),
+}
 
 
 def status_badge(status: str | None) -> str:
     if not status:
         return MISSING
-    return format_html('<span class="status-{}">{}</span>', status, status.replace("_", " "))
+    name = STATUS_NAMES.get(status, status.replace("_", " "))
+    return format_html('<span class="status-{}">{}</span>', status, name)
 
 
 class StatusColumn(tables.Column):
@@ -48,23 +89,23 @@ def _row_class(record: dict[str, Any]) -> str:
 class CountyProgressTable(tables.Table):
     """Counties against time progress, best first."""
 
-    rank = NumColumn(default=MISSING)
-    county = tables.Column(verbose_name="County")
+    rank = NumColumn(default=MISSING, verbose_name=_("Rank"))
+    county = tables.Column(verbose_name=_("County"))
     report_state = tables.Column(verbose_name=_("Report for the month"), default="")
-    revenue_target = MoneyColumn(verbose_name="Annual target")
-    cumulative_actual = MoneyColumn(verbose_name="Approved to date")
-    submitted_pending = MoneyColumn(verbose_name="Submitted, not approved")
-    completion_rate = RateColumn(verbose_name="Completion")
-    gap_pp = NumColumn(verbose_name="Gap (pp)", default=MISSING)
-    status = StatusColumn(default=MISSING)
-    projected_year_end = MoneyColumn(verbose_name="Projected year end")
-    required_monthly = MoneyColumn(verbose_name="Needed per month")
+    revenue_target = MoneyColumn(verbose_name=_("Annual target"))
+    cumulative_actual = MoneyColumn(verbose_name=_("Approved to date"))
+    submitted_pending = MoneyColumn(verbose_name=_("Submitted, not approved"))
+    completion_rate = RateColumn(verbose_name=_("Completion"))
+    gap_pp = NumColumn(verbose_name=_("Gap (pp)"), default=MISSING)
+    status = StatusColumn(default=MISSING, verbose_name=_("Status"))
+    projected_year_end = MoneyColumn(verbose_name=_("Projected year end"))
+    required_monthly = MoneyColumn(verbose_name=_("Needed per month"))
 
     class Meta:
         attrs = ATTRS
         orderable = False
         row_attrs = {"class": _row_class, "data-county": lambda record: record["code"]}
-        empty_text = "No active counties."
+        empty_text = _("No active counties.")
 
     def render_county(self, value: str, record: dict[str, Any]) -> str:
         if record.get("url"):
@@ -93,10 +134,10 @@ REPORT_STATES = {
 class RankingTable(tables.Table):
     """The city ranking a county user may see: rates and ranks, no amounts."""
 
-    rank = NumColumn(default=MISSING)
-    county = tables.Column()
-    completion_rate = RateColumn(verbose_name="Completion")
-    status = StatusColumn(default=MISSING)
+    rank = NumColumn(default=MISSING, verbose_name=_("Rank"))
+    county = tables.Column(verbose_name=_("County"))
+    completion_rate = RateColumn(verbose_name=_("Completion"))
+    status = StatusColumn(default=MISSING, verbose_name=_("Status"))
 
     class Meta:
         attrs = ATTRS
@@ -105,52 +146,53 @@ class RankingTable(tables.Table):
 
 
 class LineProgressTable(tables.Table):
-    line = tables.Column(verbose_name="Business line")
-    volume_target = NumColumn(verbose_name="Annual target")
-    cumulative_actual = NumColumn(verbose_name="Approved to date")
-    completion_rate = RateColumn(verbose_name="Completion")
-    gap_pp = NumColumn(verbose_name="Gap (pp)", default=MISSING)
-    status = StatusColumn(default=MISSING)
-    required_monthly = NumColumn(verbose_name="Needed per month", default=MISSING)
+    line = tables.Column(verbose_name=_("Business line"))
+    volume_target = NumColumn(verbose_name=_("Annual target"))
+    cumulative_actual = NumColumn(verbose_name=_("Approved to date"))
+    completion_rate = RateColumn(verbose_name=_("Completion"))
+    gap_pp = NumColumn(verbose_name=_("Gap (pp)"), default=MISSING)
+    status = StatusColumn(default=MISSING, verbose_name=_("Status"))
+    required_monthly = NumColumn(verbose_name=_("Needed per month"), default=MISSING)
 
     class Meta:
         attrs = ATTRS
         orderable = False
-        empty_text = "No business lines."
+        empty_text = _("No business lines.")
 
 
 class MonthTable(tables.Table):
     """Month by month: phased target, approved actual, cumulative, report status."""
 
-    month = tables.Column()
-    target = MoneyColumn(verbose_name="Phased target")
-    actual = MoneyColumn(verbose_name="Approved actual")
-    cumulative_target = MoneyColumn(verbose_name="Cumulative target")
-    cumulative_actual = MoneyColumn(verbose_name="Cumulative actual")
-    status = StatusColumn(verbose_name="Report", default=MISSING)
+    month = tables.Column(verbose_name=_("Month"))
+    target = MoneyColumn(verbose_name=_("Phased target"))
+    actual = MoneyColumn(verbose_name=_("Approved actual"))
+    cumulative_target = MoneyColumn(verbose_name=_("Cumulative target"))
+    cumulative_actual = MoneyColumn(verbose_name=_("Cumulative actual"))
+    status = StatusColumn(verbose_name=_("Report"), default=MISSING)
 
     class Meta:
         attrs = ATTRS
         orderable = False
 
     def render_status(self, value: Any, record: dict[str, Any]) -> str:
+        name = STATUS_NAMES.get(value, value)
         if record.get("url"):
-            return format_html('<a href="{}">{}</a>', record["url"], value)
-        return value
+            return format_html('<a href="{}">{}</a>', record["url"], name)
+        return str(name)
 
     def value_status(self, value: Any) -> Any:
-        return value
+        return str(STATUS_NAMES.get(value, value)) if value else value
 
 
 class ReportTable(tables.Table):
-    county = tables.Column(accessor="county__code", verbose_name="County")
-    period = tables.Column(accessor="year", verbose_name="Month", order_by=("year", "month"))
-    revenue = MoneyColumn()
-    status = StatusColumn()
-    late = tables.BooleanColumn()
-    version = NumColumn()
-    submitted_at = DateColumn(format=DATETIME_FORMAT)
-    submitted_by = tables.Column(accessor="submitted_by__username", verbose_name="By")
+    county = tables.Column(accessor="county__code", verbose_name=_("County"))
+    period = tables.Column(accessor="year", verbose_name=_("Month"), order_by=("year", "month"))
+    revenue = MoneyColumn(verbose_name=_("Revenue"))
+    status = StatusColumn(verbose_name=_("Status"))
+    late = tables.BooleanColumn(verbose_name=_("Late"))
+    version = NumColumn(verbose_name=_("Version"))
+    submitted_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("Submitted at"))
+    submitted_by = tables.Column(accessor="submitted_by__username", verbose_name=_("By"))
 
     class Meta:
         model = MonthlyReport
@@ -166,7 +208,7 @@ class ReportTable(tables.Table):
             "submitted_by",
         )
         attrs = ATTRS
-        empty_text = "No reports yet: open a month from the county dashboard to enter figures."
+        empty_text = _("No reports yet: open a month from the county dashboard to enter figures.")
 
     def render_period(self, record: MonthlyReport) -> str:
         url = reverse("revenue:report", args=[record.county.code, record.year, record.month])
@@ -185,72 +227,97 @@ class ReviewTable(ReportTable):
 
     class Meta(ReportTable.Meta):
         sequence = (*ReportTable.Meta.sequence, "approve")
-        empty_text = "Nothing waiting for review."
+        empty_text = _("Nothing waiting for review.")
 
     export_exclude = ("approve",)
 
 
 class HistoryTable(tables.Table):
-    at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
-    by = tables.Column(accessor="by__username", verbose_name="Who", default="import")
-    action = tables.Column()
-    field = tables.Column()
-    old = tables.Column()
-    new = tables.Column()
-    reason = tables.Column()
+    at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
+    by = tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
+    action = tables.Column(verbose_name=_("Action"))
+    field = tables.Column(verbose_name=_("Field"))
+    old = tables.Column(verbose_name=_("Old"))
+    new = tables.Column(verbose_name=_("New"))
+    reason = tables.Column(verbose_name=_("Reason"))
 
     class Meta:
         attrs = ATTRS
         orderable = False
-        empty_text = "No changes yet."
+        empty_text = _("No changes yet.")
+
+    def render_action(self, value: str) -> str:
+        return str(ACTION_NAMES.get(value, value))
+
+    def render_field(self, value: str) -> str:
+        return (
+            str(_("Revenue"))
+            if value == "revenue"
+            else str(_("Status"))
+            if value == "status"
+            else value
+        )
+
+    def _value_name(self, value: Any, record: Any) -> str:
+        if getattr(record, "field", None) == "status":
+            return str(STATUS_NAMES.get(value, value))
+        return str(value)
+
+    def render_old(self, value: Any, record: Any) -> str:
+        return self._value_name(value, record)
+
+    def render_new(self, value: Any, record: Any) -> str:
+        return self._value_name(value, record)
 
 
 class PlanTable(tables.Table):
-    year = tables.Column(linkify=("revenue:plan", {"year": tables.A("year")}))
-    revenue_target = MoneyColumn()
-    status = tables.Column()
-    published_at = DateColumn()
+    year = tables.Column(
+        linkify=("revenue:plan", {"year": tables.A("year")}), verbose_name=_("Year")
+    )
+    revenue_target = MoneyColumn(verbose_name=_("Revenue target"))
+    status = tables.Column(verbose_name=_("Status"))
+    published_at = DateColumn(verbose_name=_("Published at"))
 
     class Meta:
         model = Plan
         fields = ("year", "revenue_target", "status", "published_at")
         attrs = ATTRS
         orderable = False
-        empty_text = "No plan yet. Create the year's plan from the provincial targets."
+        empty_text = _("No plan yet. Create the year's plan from the provincial targets.")
 
 
 class TargetTable(tables.Table):
     """County targets with 4 quarters."""
 
-    county = tables.Column()
-    revenue_target = MoneyColumn(verbose_name="Annual revenue")
-    q1 = MoneyColumn(verbose_name="Q1")
-    q2 = MoneyColumn(verbose_name="Q2")
-    q3 = MoneyColumn(verbose_name="Q3")
-    q4 = MoneyColumn(verbose_name="Q4")
-    volumes = tables.Column(verbose_name="Volume targets")
-    profile = tables.Column(verbose_name="Phasing", default="equal")
+    county = tables.Column(verbose_name=_("County"))
+    revenue_target = MoneyColumn(verbose_name=_("Annual revenue"))
+    q1 = MoneyColumn(verbose_name=_("Q1"))
+    q2 = MoneyColumn(verbose_name=_("Q2"))
+    q3 = MoneyColumn(verbose_name=_("Q3"))
+    q4 = MoneyColumn(verbose_name=_("Q4"))
+    volumes = tables.Column(verbose_name=_("Volume targets"))
+    profile = tables.Column(verbose_name=_("Phasing"), default=_("equal"))
 
     class Meta:
         attrs = ATTRS
         orderable = False
-        empty_text = "Not decomposed yet."
+        empty_text = _("Not decomposed yet.")
 
 
 class DecompositionTable(tables.Table):
-    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name="When")
-    created_by = tables.Column(accessor="created_by__username", verbose_name="By")
-    method = tables.Column()
-    revenue_target = MoneyColumn()
-    reason = tables.Column()
-    current = tables.BooleanColumn()
+    created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    method = tables.Column(verbose_name=_("Method"))
+    revenue_target = MoneyColumn(verbose_name=_("Revenue target"))
+    reason = tables.Column(verbose_name=_("Reason"))
+    current = tables.BooleanColumn(verbose_name=_("Current"))
 
     class Meta:
         model = Decomposition
         fields = ("created_at", "created_by", "method", "revenue_target", "reason", "current")
         attrs = ATTRS
         orderable = False
-        empty_text = "Not decomposed yet."
+        empty_text = _("Not decomposed yet.")
 
 
 class RephasingTable(tables.Table):
@@ -279,25 +346,28 @@ class RephasingTable(tables.Table):
 
 
 class ProfileTable(tables.Table):
-    values = tables.Column(verbose_name="January … December")
+    name = tables.Column(verbose_name=_("Name"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    values = tables.Column(verbose_name=_("January … December"))
+    description = tables.Column(verbose_name=_("Description"))
 
     class Meta:
         model = PhasingProfile
         fields = ("name", "kind", "values", "description")
         attrs = ATTRS
         orderable = False
-        empty_text = "No profiles yet; phasing is equal months until you add one."
+        empty_text = _("No profiles yet; phasing is equal months until you add one.")
 
     def render_values(self, value: list[str]) -> str:
         return " · ".join(value)
 
 
 class StandingTable(tables.Table):
-    period = tables.Column(accessor="year", verbose_name="Month")
-    rank = NumColumn()
-    cities = NumColumn()
-    completion_rate = RateColumn(verbose_name="Completion (province)")
-    note = tables.Column()
+    period = tables.Column(accessor="year", verbose_name=_("Month"))
+    rank = NumColumn(verbose_name=_("Rank"))
+    cities = NumColumn(verbose_name=_("Cities"))
+    completion_rate = RateColumn(verbose_name=_("Completion (province)"))
+    note = tables.Column(verbose_name=_("Note"))
 
     class Meta:
         model = ProvinceStanding
@@ -305,7 +375,7 @@ class StandingTable(tables.Table):
         sequence = ("period", "rank", "cities", "completion_rate", "note")
         attrs = ATTRS
         orderable = False
-        empty_text = "No standing entered yet."
+        empty_text = _("No standing entered yet.")
 
     def render_period(self, record: ProvinceStanding) -> str:
         return f"{record.year}-{record.month:02d}"
@@ -345,7 +415,12 @@ def county_progress_table(summary: ProgressSummary) -> CountyProgressTable:
         for row in sorted(summary.counties, key=lambda r: (r.rank is None, r.rank or 0))
     ]
     rows.append(
-        {"rank": None, "county": "City total", "code": "city", **_figure_row(summary.city.revenue)}
+        {
+            "rank": None,
+            "county": _("City total"),
+            "code": "city",
+            **_figure_row(summary.city.revenue),
+        }
     )
     # A month still within its reporting deadline shows each county's report beside its figures.
     return CountyProgressTable(rows, exclude=() if not summary.closed else ("report_state",))
@@ -416,7 +491,7 @@ def target_table(phasing: list[TargetPhasing]) -> TargetTable:
                 "volumes": ", ".join(f"{k} {v}" for k, v in (target.volume_targets or {}).items()),
                 "profile": target.phasing_profile.name
                 if target.phasing_profile
-                else ("custom weights" if target.phasing_weights else "equal"),
+                else (_("custom weights") if target.phasing_weights else _("equal")),
             }
         )
     return TargetTable(rows)
@@ -424,9 +499,8 @@ def target_table(phasing: list[TargetPhasing]) -> TargetTable:
 
 def month_target_table(phasing: list[TargetPhasing]) -> tables.Table:
     """Counties × 12 months of phased revenue."""
-    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    columns = [("county", tables.Column())] + [
-        (f"m{i}", MoneyColumn(verbose_name=name)) for i, name in enumerate(names, start=1)
+    columns = [("county", tables.Column(verbose_name=_("County")))] + [
+        (f"m{i}", MoneyColumn(verbose_name=name)) for i, name in enumerate(MONTH_NAMES, start=1)
     ]
     rows = []
     for item in phasing:

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from revenue.models import (
     CaseTag,
@@ -25,7 +26,7 @@ class PromotedInCountiesAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("counties")
 
-    @admin.display(description="counties")
+    @admin.display(description=_("counties"))
     def county_codes(self, obj: TariffPackage | Training) -> str:
         return ", ".join(county.code for county in obj.counties.all())
 

@@ -49,7 +49,9 @@ def _search(queryset: QuerySet, value: str, fields: list[str]) -> QuerySet:
 
 class TariffPackageFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=TariffPackage.Status.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(
+        choices=TariffPackage.Status.choices, empty_label=_("Any"), label=_("Status")
+    )
     county = county_filter("counties")
     applied_from, applied_to = date_bounds("applied_on", _("Applied from"), _("Applied to"))
 
@@ -63,7 +65,9 @@ class TariffPackageFilter(BootstrapFilterSet):
 
 class TrainingFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, empty_label=_("Any"))
+    kind = django_filters.ChoiceFilter(
+        choices=Training.Kind.choices, empty_label=_("Any"), label=_("Kind")
+    )
     county = county_filter("counties")
     date_from, date_to = date_bounds("date", _("From"), _("To"))
 
@@ -104,7 +108,9 @@ class MarketingCaseFilter(BootstrapFilterSet):
 
 class FieldVisitFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=FieldVisit.Kind.choices, empty_label=_("Any"))
+    kind = django_filters.ChoiceFilter(
+        choices=FieldVisit.Kind.choices, empty_label=_("Any"), label=_("Kind")
+    )
     county = county_filter("county")
     date_from, date_to = date_bounds("date", _("From"), _("To"))
     open_follow_ups = django_filters.BooleanFilter(

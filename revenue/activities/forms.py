@@ -63,6 +63,14 @@ class TariffPackageForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.Model
             "counties",
         ]
         field_classes = {"applied_on": BusinessDateField, "approved_on": BusinessDateField}
+        labels = {
+            "name": _("Name"),
+            "monthly_fee": _("Monthly fee (yuan)"),
+            "status": _("Status"),
+            "applied_on": _("Applied to province on"),
+            "approved_on": _("Approved on"),
+            "description": _("Description"),
+        }
         widgets = {
             "applied_on": DATE_INPUT,
             "approved_on": DATE_INPUT,
@@ -91,6 +99,14 @@ class TrainingForm(PromotedInCountiesMixin, BootstrapFormMixin, forms.ModelForm)
         model = Training
         fields = ["date", "kind", "topic", "counties", "attendees", "attendee_names", "notes"]
         field_classes = {"date": BusinessDateField, "attendees": CountField}
+        labels = {
+            "date": _("Date"),
+            "kind": _("Kind"),
+            "topic": _("Topic"),
+            "attendees": _("Attendees"),
+            "attendee_names": _("Who attended"),
+            "notes": _("Notes"),
+        }
         widgets = {
             "date": DATE_INPUT,
             "attendee_names": forms.Textarea(attrs={"rows": 2}),
@@ -115,6 +131,7 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
     tags = forms.CharField(
         required=False,
         help_text=_("Comma-separated, e.g. campus, broadband, renewal."),
+        label=_("Tags"),
     )
 
     class Meta:
@@ -129,6 +146,13 @@ class MarketingCaseForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
             "tags",
         ]
         field_classes = {"new_households": CountField}
+        labels = {
+            "county": _("County"),
+            "title": _("Title"),
+            "what_was_done": _("What was done"),
+            "result": _("Result figures"),
+            "new_households": _("New households"),
+        }
         widgets = {
             "what_was_done": forms.Textarea(attrs={"rows": 5}),
             "result": forms.Textarea(attrs={"rows": 3}),
@@ -164,6 +188,13 @@ class FieldVisitForm(CountyOfUserMixin, BootstrapFormMixin, forms.ModelForm):
         model = FieldVisit
         fields = ["county", "date", "kind", "participants", "findings"]
         field_classes = {"date": BusinessDateField}
+        labels = {
+            "county": _("County"),
+            "date": _("Date"),
+            "kind": _("Kind"),
+            "participants": _("Participants"),
+            "findings": _("Findings"),
+        }
         widgets = {
             "date": DATE_INPUT,
             "participants": forms.Textarea(attrs={"rows": 2}),
@@ -180,6 +211,13 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
         model = FollowUpAction
         fields = ["description", "owner", "due_on", "done", "done_on"]
         field_classes = {"due_on": BusinessDateField, "done_on": BusinessDateField}
+        labels = {
+            "description": _("Description"),
+            "owner": _("Owner"),
+            "due_on": _("Due on"),
+            "done": _("Done"),
+            "done_on": _("Done on"),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_on": DATE_INPUT,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from marketing_ops.models import County
 from revenue.models import (
@@ -121,22 +122,22 @@ def activities_overview(user: AnyUser, today: dt.date, latest: int = 5) -> Activ
 
     return ActivitiesOverview(
         packages=summary(
-            "Tariff packages",
+            _("Tariff packages"),
             TariffPackage.objects.visible_to(user).order_by("-created_at", "-id"),
             "revenue:tariff-package-list",
         ),
         trainings=summary(
-            "Trainings and meetings",
+            _("Trainings and meetings"),
             Training.objects.visible_to(user).order_by("-date", "-id"),
             "revenue:training-list",
         ),
         cases=summary(
-            "Marketing cases",
+            _("Marketing cases"),
             MarketingCase.objects.visible_to(user).select_related("county"),
             "revenue:case-list",
         ),
         visits=summary(
-            "Field visits",
+            _("Field visits"),
             FieldVisit.objects.visible_to(user).select_related("county"),
             "revenue:field-visit-list",
         ),

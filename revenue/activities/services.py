@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from marketing_ops.access import CITY_ROLES, Role, bound_county_id, has_role, is_city_wide
 from marketing_ops.models import County
@@ -71,7 +72,7 @@ def can_complete_follow_up(user: AnyUser, action: FollowUpAction) -> bool:
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(gettext("Your role does not allow this."))
 
 
 def owner_candidates(county: County | int) -> QuerySet:
@@ -96,7 +97,10 @@ def parse_tags(text: str | Iterable[str]) -> list[str]:
     too_long = sorted(name for name in names if len(name) > MAX_TAG_LENGTH)
     if too_long:
         raise ValidationError(
-            {"tags": f"A tag has at most {MAX_TAG_LENGTH} characters: {too_long[0]!r}."}
+            {
+                "tags": gettext("A tag has at most %(max)s characters: %(tag)s.")
+                % {"max": MAX_TAG_LENGTH, "tag": repr(too_long[0])}
+            }
         )
     return sorted(names)
 
@@ -107,14 +111,13 @@ def tariff_package_check(
     """The dates a package's status needs (the database holds the same rules)."""
     errors: dict[str, str] = {}
     if status != TariffPackage.Status.DRAFT and applied_on is None:
-        errors["applied_on"] = "Give the date the package was applied to the province."
+        errors["applied_on"] = gettext("Give the date the package was applied to the province.")
     if status == TariffPackage.Status.APPROVED and approved_on is None:
-        errors["approved_on"] = "An approved package needs its approval date."
+        errors["approved_on"] = gettext("An approved package needs its approval date.")
     if approved_on and applied_on and approved_on < applied_on:
-        errors["approved_on"] = (
-            f"The approval date {approved_on:%Y-%m-%d} is before the application date "
-            f"{applied_on:%Y-%m-%d}."
-        )
+        errors["approved_on"] = gettext(
+            "The approval date %(approved)s is before the application date %(applied)s."
+        ) % {"approved": f"{approved_on:%Y-%m-%d}", "applied": f"{applied_on:%Y-%m-%d}"}
     if errors:
         raise ValidationError(errors)
 
@@ -123,7 +126,7 @@ def follow_up_check(*, county: County | int, owner: User | None, **_: Any) -> No
     """The owner is someone of the visited county or a city-wide user."""
     if owner is not None and not owner_candidates(county).filter(pk=owner.pk).exists():
         raise ValidationError(
-            {"owner": "The owner must be a user of the visited county or of the city."}
+            {"owner": gettext("The owner must be a user of the visited county or of the city.")}
         )
 
 
@@ -216,7 +219,12 @@ def marketing_case_check(*, county: County, title: str, exclude_pk: int | None =
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
-        raise ValidationError({"title": f"{county.code} already has a case titled {title!r}."})
+        raise ValidationError(
+            {
+                "title": gettext("%(code)s already has a case titled %(title)s.")
+                % {"code": county.code, "title": repr(title)}
+            }
+        )
 
 
 @transaction.atomic
@@ -281,8 +289,11 @@ def field_visit_update(*, user: User, visit: FieldVisit, **fields: Any) -> Field
         if names:
             raise ValidationError(
                 {
-                    "county": f"Follow-up owners {', '.join(names)} do not belong to that "
-                    "county; change the owners first."
+                    "county": gettext(
+                        "Follow-up owners %(names)s do not belong to that county; "
+                        "change the owners first."
+                    )
+                    % {"names": ", ".join(names)}
                 }
             )
     visit.save(update_fields=_assign(visit, fields))

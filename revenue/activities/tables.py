@@ -47,11 +47,14 @@ class IsoDateTimeColumn(IsoDateColumn):
 
 
 class TariffPackageTable(tables.Table):
-    name = tables.Column(linkify=("revenue:tariff-package-detail", {"pk": tables.A("pk")}))
+    status = tables.Column(verbose_name=_("Status"))
+    name = tables.Column(
+        linkify=("revenue:tariff-package-detail", {"pk": tables.A("pk")}), verbose_name=_("Name")
+    )
     monthly_fee = MoneyColumn(verbose_name=_("Monthly fee (yuan)"))
     counties = CountyCodesColumn(verbose_name=_("Counties promoting it"))
     applied_on = IsoDateColumn(verbose_name=_("Applied to province on"))
-    approved_on = IsoDateColumn()
+    approved_on = IsoDateColumn(verbose_name=_("Approved on"))
 
     class Meta:
         model = TariffPackage
@@ -61,9 +64,12 @@ class TariffPackageTable(tables.Table):
 
 
 class TrainingTable(tables.Table):
-    date = IsoDateColumn()
-    topic = tables.Column(linkify=("revenue:training-detail", {"pk": tables.A("pk")}))
-    attendees = tables.Column(attrs=NUM)
+    kind = tables.Column(verbose_name=_("Kind"))
+    date = IsoDateColumn(verbose_name=_("Date"))
+    topic = tables.Column(
+        linkify=("revenue:training-detail", {"pk": tables.A("pk")}), verbose_name=_("Topic")
+    )
+    attendees = tables.Column(attrs=NUM, verbose_name=_("Attendees"))
     counties = CountyCodesColumn(verbose_name=_("Counties"))
 
     class Meta:
@@ -74,15 +80,17 @@ class TrainingTable(tables.Table):
 
 
 class MarketingCaseTable(tables.Table):
-    title = tables.Column(linkify=("revenue:case-detail", {"pk": tables.A("pk")}))
+    title = tables.Column(
+        linkify=("revenue:case-detail", {"pk": tables.A("pk")}), verbose_name=_("Title")
+    )
     county = tables.Column(
         accessor="county__code",
         order_by=("county__sort_order", "county__code"),
         verbose_name=_("County"),
     )
-    new_households = tables.Column(attrs=NUM)
+    new_households = tables.Column(attrs=NUM, verbose_name=_("New households"))
     revenue_gain = MoneyColumn(verbose_name=_("Revenue gain (yuan)"))
-    tags = tables.Column(orderable=False, empty_values=())
+    tags = tables.Column(orderable=False, empty_values=(), verbose_name=_("Tags"))
     created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
     created_at = IsoDateTimeColumn(verbose_name=_("Added"))
 
@@ -112,13 +120,17 @@ class MarketingCaseTable(tables.Table):
 
 
 class FieldVisitTable(tables.Table):
-    date = IsoDateColumn(linkify=("revenue:field-visit-detail", {"pk": tables.A("pk")}))
+    kind = tables.Column(verbose_name=_("Kind"))
+    participants = tables.Column(verbose_name=_("Participants"))
+    date = IsoDateColumn(
+        linkify=("revenue:field-visit-detail", {"pk": tables.A("pk")}), verbose_name=_("Date")
+    )
     county = tables.Column(
         accessor="county__code",
         order_by=("county__sort_order", "county__code"),
         verbose_name=_("County"),
     )
-    findings = tables.Column(orderable=False)
+    findings = tables.Column(orderable=False, verbose_name=_("Findings"))
     follow_up_count = tables.Column(verbose_name=_("Follow-ups"), attrs=NUM)
     open_follow_up_count = tables.Column(verbose_name=_("Open"), attrs=NUM)
 
@@ -138,17 +150,20 @@ class FieldVisitTable(tables.Table):
 
 class FollowUpTable(tables.Table):
     description = tables.Column(
-        linkify=("revenue:field-visit-detail", {"pk": tables.A("visit_id")})
+        linkify=("revenue:field-visit-detail", {"pk": tables.A("visit_id")}),
+        verbose_name=_("Description"),
     )
     county = tables.Column(
         accessor="visit__county__code",
         order_by=("visit__county__sort_order", "visit__county__code"),
         verbose_name=_("County"),
     )
-    due_on = IsoDateColumn()
+    due_on = IsoDateColumn(verbose_name=_("Due on"))
     visit = IsoDateColumn(accessor="visit__date", verbose_name=_("Visit on"))
     owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
-    days_overdue = tables.Column(empty_values=(), orderable=False, attrs=NUM)
+    days_overdue = tables.Column(
+        empty_values=(), orderable=False, attrs=NUM, verbose_name=_("Days overdue")
+    )
     mark_done = tables.Column(
         empty_values=(), verbose_name="", orderable=False, exclude_from_export=True
     )
@@ -183,9 +198,10 @@ class FollowUpTable(tables.Table):
             '<form method="post" action="{}" class="m-0">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input type="hidden" name="next" value="{}">'
-            '<button class="btn btn-sm btn-outline-success" type="submit">Mark done</button>'
+            '<button class="btn btn-sm btn-outline-success" type="submit">{}</button>'
             "</form>",
             reverse("revenue:follow-up-done", args=[record.pk]),
             get_token(request),
             request.get_full_path(),
+            _("Mark done"),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -171,7 +172,7 @@ class PlanPhase(APIView):
         if data.validated_data.get("county"):
             county = County.objects.filter(code=data.validated_data["county"]).first()
             if county is None:
-                raise ValidationError({"county": "unknown county"})
+                raise ValidationError({"county": gettext("unknown county")})
         profile = None
         if data.validated_data.get("profile"):
             profile = (
@@ -180,7 +181,7 @@ class PlanPhase(APIView):
                 .first()
             )
             if profile is None:
-                raise ValidationError({"profile": "no phasing profile with that name"})
+                raise ValidationError({"profile": gettext("no phasing profile with that name")})
         plans.plan_phase(
             plan=plan,
             weights=data.validated_data.get("weights"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
@@ -57,22 +58,22 @@ class TariffPackage(Recorded):
     """A tariff package the city designs, applies for at the province and counties promote."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        APPLIED = "applied", "Applied to province"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        APPLIED = "applied", _("Applied to province")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     name = models.CharField(max_length=200)
     monthly_fee = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(0)], help_text="Yuan."
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(0)], help_text=_("Yuan.")
     )
     description = models.TextField(blank=True)
     applied_on = models.DateField(
         "applied to province on",
         null=True,
         blank=True,
-        help_text="Required once the package has left draft.",
+        help_text=_("Required once the package has left draft."),
     )
     approved_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -80,7 +81,7 @@ class TariffPackage(Recorded):
         County,
         blank=True,
         related_name="tariff_packages",
-        verbose_name="counties promoting it",
+        verbose_name=_("counties promoting it"),
     )
 
     objects = PromotedInCountiesQuerySet.as_manager()
@@ -119,24 +120,24 @@ class Training(Recorded):
     """A training or meeting the city held for (some of) its counties."""
 
     class Kind(models.TextChoices):
-        TRAINING = "training", "Training"
-        MEETING = "meeting", "Meeting"
-        PROVINCIAL_TRAINING = "provincial_training", "Provincial training"
+        TRAINING = "training", _("Training")
+        MEETING = "meeting", _("Meeting")
+        PROVINCIAL_TRAINING = "provincial_training", _("Provincial training")
 
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAINING)
     topic = models.CharField(max_length=200)
     counties = models.ManyToManyField(County, blank=True, related_name="trainings")
-    attendees = models.PositiveIntegerField(default=0, help_text="How many people attended.")
-    attendee_names = models.TextField(blank=True, help_text="Optional: who attended.")
+    attendees = models.PositiveIntegerField(default=0, help_text=_("How many people attended."))
+    attendee_names = models.TextField(blank=True, help_text=_("Optional: who attended."))
     notes = models.TextField(blank=True)
 
     objects = PromotedInCountiesQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = "training or meeting"
-        verbose_name_plural = "trainings and meetings"
+        verbose_name = _("training or meeting")
+        verbose_name_plural = _("trainings and meetings")
         indexes = [
             # The training list, newest first, filtered by kind.
             models.Index(fields=["-date", "kind"], name="training_date_kind"),
@@ -164,9 +165,9 @@ class MarketingCase(Recorded):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="marketing_cases")
     title = models.CharField(max_length=200)
     what_was_done = models.TextField()
-    result = models.TextField("result figures", blank=True)
+    result = models.TextField(_("result figures"), blank=True)
     new_households = models.PositiveIntegerField(null=True, blank=True)
-    revenue_gain = models.DecimalField(**MONEY, null=True, blank=True, help_text="Yuan.")
+    revenue_gain = models.DecimalField(**MONEY, null=True, blank=True, help_text=_("Yuan."))
     tags = models.ManyToManyField(CaseTag, blank=True, related_name="cases")
 
     objects = CountyScopedQuerySet.as_manager()
@@ -185,20 +186,20 @@ class FieldVisit(Recorded):
     """A field visit or market research trip to a county and what it found."""
 
     class Kind(models.TextChoices):
-        FIELD_VISIT = "field_visit", "Field visit"
-        MARKET_RESEARCH = "market_research", "Market research"
+        FIELD_VISIT = "field_visit", _("Field visit")
+        MARKET_RESEARCH = "market_research", _("Market research")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="field_visits")
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIELD_VISIT)
-    participants = models.TextField(help_text="Who went, e.g. names or departments.")
+    participants = models.TextField(help_text=_("Who went, e.g. names or departments."))
     findings = models.TextField()
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = "field visit"
+        verbose_name = _("field visit")
         indexes = [
             # A county's visits, newest first (the scoped list page).
             models.Index(fields=["county", "-date"], name="fieldvisit_county_date"),
@@ -234,7 +235,7 @@ class FollowUpAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        verbose_name = "follow-up action"
+        verbose_name = _("follow-up action")
         constraints = [
             models.CheckConstraint(
                 condition=Q(done=True, done_on__isnull=False) | Q(done=False, done_on__isnull=True),

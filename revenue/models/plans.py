@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
@@ -30,15 +31,15 @@ class Plan(models.Model):
     """The year's plan as issued by the provincial company (docs/rules.md#annual-plan)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     year = models.PositiveIntegerField(
         unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     revenue_target = models.DecimalField(**MONEY)
     volume_targets = models.JSONField(
-        default=dict, blank=True, help_text="New households per business line: {LINE: n}."
+        default=dict, blank=True, help_text=_("New households per business line: {LINE: n}.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -68,21 +69,21 @@ class Decomposition(models.Model):
     """One split of a plan over the counties, kept for ever; the latest is ``current``."""
 
     class Method(models.TextChoices):
-        LAST_YEAR = "last_year", "Last year's actuals"
-        POTENTIAL = "potential", "Market potential index"
-        MANUAL = "manual", "Manual amounts"
+        LAST_YEAR = "last_year", _("Last year's actuals")
+        POTENTIAL = "potential", _("Market potential index")
+        MANUAL = "manual", _("Manual amounts")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decompositions")
     method = models.CharField(max_length=10, choices=Method.choices)
     reason = models.TextField(blank=True)
     current = models.BooleanField(default=True)
-    revenue_target = models.DecimalField(**MONEY, help_text="The city target split.")
+    revenue_target = models.DecimalField(**MONEY, help_text=_("The city target split."))
     volume_targets = models.JSONField(default=dict, blank=True)
     weights = models.JSONField(
-        default=dict, blank=True, help_text="The weights used: {COUNTY: w} or per figure."
+        default=dict, blank=True, help_text=_("The weights used: {COUNTY: w} or per figure.")
     )
     allocations = models.JSONField(
-        default=dict, help_text='Snapshot: {COUNTY: {"revenue": "x", LINE: n}}.'
+        default=dict, help_text=_('Snapshot: {COUNTY: {"revenue": "x", LINE: n}}.')
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -105,12 +106,12 @@ class PhasingProfile(models.Model):
     """A named, reusable shape of a year: 12 weights, or 12 amounts for one annual target."""
 
     class Kind(models.TextChoices):
-        WEIGHTS = "weights", "12 weights"
-        AMOUNTS = "amounts", "12 amounts"
+        WEIGHTS = "weights", _("12 weights")
+        AMOUNTS = "amounts", _("12 amounts")
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEIGHTS)
-    values = models.JSONField(help_text="12 numbers, January to December, as decimal strings.")
+    values = models.JSONField(help_text=_("12 numbers, January to December, as decimal strings."))
     description = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,7 +133,7 @@ class CountyTarget(models.Model):
         PhasingProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     phasing_weights = models.JSONField(
-        null=True, blank=True, help_text="The 12 weights last applied; empty means equal months."
+        null=True, blank=True, help_text=_("The 12 weights last applied; empty means equal months.")
     )
 
     objects = CountyScopedQuerySet.as_manager()
@@ -193,16 +194,16 @@ class Rephasing(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty when every county was phased.",
+        help_text=_("Empty when every county was phased."),
     )
     profile_name = models.CharField(max_length=100, blank=True)
-    weights = models.JSONField(default=list, blank=True, help_text="The 12 weights applied.")
+    weights = models.JSONField(default=list, blank=True, help_text=_("The 12 weights applied."))
     reason = models.TextField(blank=True)
     kept_months = models.JSONField(
-        default=dict, blank=True, help_text="{COUNTY: [months kept for their approved report]}."
+        default=dict, blank=True, help_text=_("{COUNTY: [months kept for their approved report]}.")
     )
-    before = models.JSONField(default=dict, help_text='{COUNTY: ["Jan", …, "Dec"]} revenue.')
-    after = models.JSONField(default=dict, help_text='{COUNTY: ["Jan", …, "Dec"]} revenue.')
+    before = models.JSONField(default=dict, help_text=_('{COUNTY: ["Jan", …, "Dec"]} revenue.'))
+    after = models.JSONField(default=dict, help_text=_('{COUNTY: ["Jan", …, "Dec"]} revenue.'))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -225,7 +226,7 @@ class ProvinceStanding(models.Model):
     rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     cities = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     completion_rate = models.DecimalField(
-        max_digits=6, decimal_places=4, help_text="As the province computed it, e.g. 0.4987."
+        max_digits=6, decimal_places=4, help_text=_("As the province computed it, e.g. 0.4987.")
     )
     note = models.CharField(max_length=255, blank=True)
     entered_by = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
@@ -16,10 +17,10 @@ class MonthlyReport(models.Model):
     """A county's figures for one month: revenue and new households per line."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="monthly_reports")
     year = models.PositiveIntegerField(
@@ -32,7 +33,7 @@ class MonthlyReport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Optimistic locking: every write bumps it; a write carrying an older one is a conflict.
     version = models.PositiveIntegerField(default=1)
-    late = models.BooleanField(default=False, help_text="Submitted after the deadline.")
+    late = models.BooleanField(default=False, help_text=_("Submitted after the deadline."))
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -110,7 +111,7 @@ class ReportChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=20, help_text="edit, import, submit, approve, …")
+    action = models.CharField(max_length=20, help_text=_("edit, import, submit, approve, …"))
     field = models.CharField(max_length=40, blank=True)
     old = models.CharField(max_length=100, blank=True)
     new = models.CharField(max_length=100, blank=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from marketing_ops.models import County
 from marketing_ops.money import CENT
@@ -57,6 +58,11 @@ class DecompositionPreview:
     weights: dict[str, Any]
     rows: list[AllocationRow]
 
+    @property
+    def method_label(self) -> str:
+        """The method by its name in the user's language."""
+        return str(Method(self.method).label)
+
     def allocations(self) -> dict[str, dict[str, Any]]:
         return {row.county.code: {"revenue": str(row.revenue), **row.volumes} for row in self.rows}
 
@@ -65,16 +71,22 @@ def _check_keys(given: Iterable[str], counties: list[County], what: str) -> None
     known = {c.code for c in counties}
     unknown = sorted(set(given) - known)
     if unknown:
-        raise ValidationError({what: f"unknown or inactive county: {', '.join(unknown)}"})
+        raise ValidationError(
+            {what: gettext("unknown or inactive county: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
 
 
 def _decimal(value: Any, what: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        raise ValidationError({what: f"expected a number, got {value!r}"})
+        raise ValidationError(
+            {what: gettext("expected a number, got %(value)s") % {"value": repr(value)}}
+        )
     if not number.is_finite():
-        raise ValidationError({what: f"expected a number, got {value!r}"})
+        raise ValidationError(
+            {what: gettext("expected a number, got %(value)s") % {"value": repr(value)}}
+        )
     return number
 
 
@@ -86,7 +98,10 @@ def _manual(
     unknown_figures = sorted(set(amounts) - {f for f, _ in figures})
     if unknown_figures:
         raise ValidationError(
-            {"amounts": f"no target for {', '.join(unknown_figures)} in the plan"}
+            {
+                "amounts": gettext("no target for %(figures)s in the plan")
+                % {"figures": ", ".join(unknown_figures)}
+            }
         )
     allocation: Allocation = {c.code: {} for c in counties}
     used: dict[str, Any] = {}
@@ -94,7 +109,9 @@ def _manual(
         given = amounts.get(figure)
         if given is None:
             if figure_total:
-                raise ValidationError({"amounts": f"amounts for {figure} are missing"})
+                raise ValidationError(
+                    {"amounts": gettext("amounts for %(figure)s are missing") % {"figure": figure}}
+                )
             given = {}
         _check_keys(given, counties, "amounts")
         numbers = {c.code: _decimal(given.get(c.code, 0), "amounts") for c in counties}
@@ -118,7 +135,9 @@ def _potential_weights(weights: Mapping[str, Any] | None, counties: list[County]
     _check_keys(weights, counties, "weights")
     missing = [c.code for c in counties if c.code not in weights]
     if missing:
-        raise ValidationError({"weights": f"no weight for {', '.join(missing)}"})
+        raise ValidationError(
+            {"weights": gettext("no weight for %(counties)s") % {"counties": ", ".join(missing)}}
+        )
     for value in weights.values():
         _decimal(value, "weights")
     return dict(weights)
@@ -152,7 +171,8 @@ def _weighted(
         allocation = calc.allocate_by_weights(figures, weights_of)
     except calc.FigureAllocationError as exc:
         hint = (
-            f" (no approved {exc.figure} figures for {plan.year - 1})"
+            gettext(" (no approved %(figure)s figures for %(year)s)")
+            % {"figure": exc.figure, "year": plan.year - 1}
             if method == Method.LAST_YEAR
             else ""
         )
@@ -198,10 +218,12 @@ def decomposition_preview(
     Raises ValidationError naming the figure and what to fix.
     """
     if method not in Method.values:
-        raise ValidationError({"method": f"use one of {', '.join(Method.values)}"})
+        raise ValidationError(
+            {"method": gettext("use one of %(values)s") % {"values": ", ".join(Method.values)}}
+        )
     counties = reference.active_counties()
     if not counties:
-        raise ValidationError({"method": "there are no active counties to decompose to"})
+        raise ValidationError({"method": gettext("there are no active counties to decompose to")})
     total = plan.revenue_target if revenue_target is None else revenue_target
     line_targets = dict(plan.volume_targets if volume_targets is None else volume_targets)
     last_year = actuals_by_county(plan.year - 1)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketing_ops.access import CITY_ROLES, has_role
 from marketing_ops.bounds import INTEGER_MAX, SMALL_INTEGER_MAX
@@ -50,18 +51,30 @@ __all__ = [
 
 def _require_city(user: AnyUser | None) -> None:
     if user is not None and not has_role(user, *CITY_ROLES):
-        raise PermissionDenied("Only city staff manage plans.")
+        raise PermissionDenied(gettext("Only city staff manage plans."))
 
 
 def _clean_money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
-        raise ValidationError({field: f"expected an amount like 1234.50, got {value!r}"})
+        raise ValidationError(
+            {
+                field: gettext("expected an amount like 1234.50, got %(value)s")
+                % {"value": repr(value)}
+            }
+        )
     if not amount.is_finite() or amount < 0:
-        raise ValidationError({field: f"expected a non-negative amount, got {value!r}"})
+        raise ValidationError(
+            {
+                field: gettext("expected a non-negative amount, got %(value)s")
+                % {"value": repr(value)}
+            }
+        )
     if has_fraction_of_a_cent(amount):
-        raise ValidationError({field: f"at most 2 decimal places, got {value}"})
+        raise ValidationError(
+            {field: gettext("at most 2 decimal places, got %(value)s") % {"value": value}}
+        )
     return amount.quantize(CENT)
 
 
@@ -70,7 +83,12 @@ def _clean_volume_targets(volume_targets: Mapping[str, Any] | None) -> dict[str,
     known = set(BusinessLine.objects.filter(active=True).values_list("code", flat=True))
     unknown = sorted(set(volume_targets) - known)
     if unknown:
-        raise ValidationError({"volume_targets": f"unknown business line: {', '.join(unknown)}"})
+        raise ValidationError(
+            {
+                "volume_targets": gettext("unknown business line: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
     cleaned = {}
     for code, value in volume_targets.items():
         text = str(value).strip()
@@ -79,7 +97,12 @@ def _clean_volume_targets(volume_targets: Mapping[str, Any] | None) -> dict[str,
                 {"volume_targets": f"{code}: expected a whole number ≥ 0, got {value!r}"}
             )
         if int(text) > INTEGER_MAX:
-            raise ValidationError({"volume_targets": f"{code}: at most {INTEGER_MAX}, got {text}"})
+            raise ValidationError(
+                {
+                    "volume_targets": gettext("%(code)s: at most %(max)s, got %(text)s")
+                    % {"code": code, "max": INTEGER_MAX, "text": text}
+                }
+            )
         cleaned[code] = int(text)
     return cleaned
 
@@ -96,9 +119,16 @@ def plan_create(
     (docs/rules.md#annual-plan)."""
     _require_city(user)
     if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": f"expected a year between 2000 and 2100, got {year}"})
+        raise ValidationError(
+            {
+                "year": gettext("expected a year between 2000 and 2100, got %(year)s")
+                % {"year": year}
+            }
+        )
     if Plan.objects.filter(year=year).exists():
-        raise ValidationError({"year": f"a plan for {year} already exists"})
+        raise ValidationError(
+            {"year": gettext("a plan for %(year)s already exists") % {"year": year}}
+        )
     return Plan.objects.create(
         year=year,
         revenue_target=_clean_money(revenue_target, "revenue_target"),
@@ -119,7 +149,11 @@ def plan_update(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
         raise ValidationError(
-            {"status": "the plan is published: change its targets by decomposing with a reason"}
+            {
+                "status": gettext(
+                    "the plan is published: change its targets by decomposing with a reason"
+                )
+            }
         )
     plan.revenue_target = _clean_money(revenue_target, "revenue_target")
     plan.volume_targets = _clean_volume_targets(volume_targets)
@@ -149,7 +183,9 @@ def plan_decompose(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     reason = (reason or "").strip()
     if plan.is_published and not reason:
-        raise ValidationError({"reason": "the plan is published: give a reason to re-decompose"})
+        raise ValidationError(
+            {"reason": gettext("the plan is published: give a reason to re-decompose")}
+        )
     new_revenue = None if revenue_target in (None, "") else _clean_money(revenue_target, "revenue")
     new_volumes = None if volume_targets is None else _clean_volume_targets(volume_targets)
     preview = decomposition_preview(
@@ -243,9 +279,13 @@ def _clean_twelve(values: Sequence[Any], field: str) -> list[Decimal]:
         try:
             number = Decimal(str(value).strip())
         except ArithmeticError:
-            raise ValidationError({field: f"expected numbers, got {value!r}"})
+            raise ValidationError(
+                {field: gettext("expected numbers, got %(value)s") % {"value": repr(value)}}
+            )
         if not number.is_finite():
-            raise ValidationError({field: f"expected numbers, got {value!r}"})
+            raise ValidationError(
+                {field: gettext("expected numbers, got %(value)s") % {"value": repr(value)}}
+            )
         numbers.append(number)
     try:
         calc.check_twelve(numbers)
@@ -322,13 +362,13 @@ def phasing_preview(
         targets = [t for t in targets if t.county_id == county.pk]
     if not targets:
         raise ValidationError(
-            {"county": "decompose the plan to counties first; there is nothing to phase"}
+            {"county": gettext("decompose the plan to counties first; there is nothing to phase")}
         )
     if profile is None and weights is None:
         weights = list(calc.EQUAL_WEIGHTS)
     cleaned = _clean_twelve(weights, "weights") if profile is None and weights is not None else None
     if cleaned is not None and not any(cleaned):
-        raise ValidationError({"weights": "all 12 weights are zero"})
+        raise ValidationError({"weights": gettext("all 12 weights are zero")})
     approved: dict[int, set[int]] = {}
     for county_id, month in MonthlyReport.objects.filter(
         year=plan.year,
@@ -401,7 +441,9 @@ def plan_phase(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     reason = (reason or "").strip()
     if plan.is_published and not reason:
-        raise ValidationError({"reason": "the plan is published: give a reason to phase it again"})
+        raise ValidationError(
+            {"reason": gettext("the plan is published: give a reason to phase it again")}
+        )
     preview = phasing_preview(plan=plan, weights=weights, profile=profile, county=county)
     targets = [row.target for row in preview.rows]
     for target in targets:
@@ -442,9 +484,11 @@ def plan_publish(*, plan: Plan, user: User | None = None) -> Plan:
     _require_city(user)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
-        raise ValidationError({"status": "the plan is already published"})
+        raise ValidationError({"status": gettext("the plan is already published")})
     if not plan.decompositions.filter(current=True).exists():
-        raise ValidationError({"status": "decompose the plan to counties before publishing"})
+        raise ValidationError(
+            {"status": gettext("decompose the plan to counties before publishing")}
+        )
     plan.status = Plan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.published_by = user
@@ -464,14 +508,21 @@ def phasing_profile_create(
     _require_city(user)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "give the profile a name"})
+        raise ValidationError({"name": gettext("give the profile a name")})
     if PhasingProfile.objects.filter(name=name).exists():
-        raise ValidationError({"name": f"a profile named {name!r} already exists"})
+        raise ValidationError(
+            {"name": gettext("a profile named %(name)s already exists") % {"name": repr(name)}}
+        )
     if kind not in PhasingProfile.Kind.values:
-        raise ValidationError({"kind": f"use one of {', '.join(PhasingProfile.Kind.values)}"})
+        raise ValidationError(
+            {
+                "kind": gettext("use one of %(values)s")
+                % {"values": ", ".join(PhasingProfile.Kind.values)}
+            }
+        )
     numbers = _clean_twelve(values, "values")
     if not any(numbers):
-        raise ValidationError({"values": "all 12 values are zero"})
+        raise ValidationError({"values": gettext("all 12 values are zero")})
     if kind == PhasingProfile.Kind.AMOUNTS:
         numbers = [_clean_money(n, "values") for n in numbers]
     return PhasingProfile.objects.create(
@@ -494,19 +545,34 @@ def province_standing_save(
     (docs/rules.md#province-standing)."""
     _require_city(user)
     if not 1 <= int(month) <= 12:
-        raise ValidationError({"month": f"month must be 1..12, got {month}"})
+        raise ValidationError(
+            {"month": gettext("month must be 1..12, got %(month)s") % {"month": month}}
+        )
     if not 1 <= int(cities) <= SMALL_INTEGER_MAX:
-        raise ValidationError({"cities": f"expected 1 to {SMALL_INTEGER_MAX} cities, got {cities}"})
+        raise ValidationError(
+            {
+                "cities": gettext("expected 1 to %(max)s cities, got %(cities)s")
+                % {"max": SMALL_INTEGER_MAX, "cities": cities}
+            }
+        )
     if not 1 <= int(rank) <= int(cities):
-        raise ValidationError({"rank": f"rank must be between 1 and {cities}, got {rank}"})
+        raise ValidationError(
+            {
+                "rank": gettext("rank must be between 1 and %(cities)s, got %(rank)s")
+                % {"cities": cities, "rank": rank}
+            }
+        )
     try:
         completion = Decimal(str(completion_rate)).quantize(calc.RATE)
     except ArithmeticError:
         raise ValidationError(
-            {"completion_rate": f"expected a rate like 0.4987, got {completion_rate!r}"}
+            {
+                "completion_rate": gettext("expected a rate like 0.4987, got %(value)s")
+                % {"value": repr(completion_rate)}
+            }
         )
     if completion < 0 or completion > 10:
-        raise ValidationError({"completion_rate": "expected a fraction like 0.4987"})
+        raise ValidationError({"completion_rate": gettext("expected a fraction like 0.4987")})
     standing, _ = ProvinceStanding.objects.update_or_create(
         year=year,
         month=month,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.bounds import INTEGER_MAX
@@ -55,17 +56,25 @@ class ReportConflict(Exception):
         if report is not None:
             last = report.changes.select_related("by").first()
             if last is not None:
-                name = last.by.get_username() if last.by else "an import"
-                who = f" by {name} at {timezone.localtime(last.at):%Y-%m-%d %H:%M}"
+                name = last.by.get_username() if last.by else gettext("an import")
+                who = gettext(" by %(name)s at %(at)s") % {
+                    "name": name,
+                    "at": f"{timezone.localtime(last.at):%Y-%m-%d %H:%M}",
+                }
         super().__init__(
-            f"This report was changed{who} after you opened it (your version {expected}, "
-            f"now {current}). Reload it to see the changes, then save again."
+            gettext(
+                "This report was changed%(who)s after you opened it (your version %(expected)s, "
+                "now %(current)s). Reload it to see the changes, then save again."
+            )
+            % {"who": who, "expected": expected, "current": current}
         )
 
 
 def _require(user: AnyUser | None, roles: Sequence[str], what: str) -> None:
     if user is not None and not has_role(user, *roles):
-        raise PermissionDenied(f"Your role may not {what} monthly reports.")
+        raise PermissionDenied(
+            gettext("Your role may not %(what)s monthly reports.") % {"what": _word(what)}
+        )
 
 
 def _locked(county: County, year: int, month: int) -> MonthlyReport | None:
@@ -88,9 +97,16 @@ def _clean_period(year: int, month: int) -> None:
     window = business_window()
     first, last = window.first.year, window.last.year
     if not first <= int(year) <= last:
-        raise ValidationError({"year": f"expected a year between {first} and {last}, got {year}"})
+        raise ValidationError(
+            {
+                "year": gettext("expected a year between %(first)s and %(last)s, got %(year)s")
+                % {"first": first, "last": last, "year": year}
+            }
+        )
     if not 1 <= int(month) <= 12:
-        raise ValidationError({"month": f"month must be 1..12, got {month}"})
+        raise ValidationError(
+            {"month": gettext("month must be 1..12, got %(month)s") % {"month": month}}
+        )
 
 
 def month_has_ended(year: int, month: int, today: dt.date) -> bool:
@@ -102,8 +118,13 @@ def _check_ended(year: int, month: int, today: dt.date) -> None:
     if not month_has_ended(year, month, today):
         raise ValidationError(
             {
-                "month": f"{int(year)}-{int(month):02d} has not ended yet; its report can be "
-                f"entered from {Month(int(year), int(month)).next().first_day:%Y-%m-%d}"
+                "month": gettext(
+                    "%(month)s has not ended yet; its report can be entered from %(first_day)s"
+                )
+                % {
+                    "month": f"{int(year)}-{int(month):02d}",
+                    "first_day": f"{Month(int(year), int(month)).next().first_day:%Y-%m-%d}",
+                }
             }
         )
 
@@ -112,31 +133,57 @@ def _clean_revenue(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except ArithmeticError:
-        raise ValidationError({"revenue": f"expected an amount like 1234.50, got {value!r}"})
+        raise ValidationError(
+            {
+                "revenue": gettext("expected an amount like 1234.50, got %(value)s")
+                % {"value": repr(value)}
+            }
+        )
     if not amount.is_finite():
-        raise ValidationError({"revenue": f"expected an amount like 1234.50, got {value!r}"})
+        raise ValidationError(
+            {
+                "revenue": gettext("expected an amount like 1234.50, got %(value)s")
+                % {"value": repr(value)}
+            }
+        )
     if amount < 0:
-        raise ValidationError({"revenue": f"must not be negative, got {value}"})
+        raise ValidationError(
+            {"revenue": gettext("must not be negative, got %(value)s") % {"value": value}}
+        )
     if has_fraction_of_a_cent(amount):
-        raise ValidationError({"revenue": f"at most 2 decimal places, got {value}"})
+        raise ValidationError(
+            {"revenue": gettext("at most 2 decimal places, got %(value)s") % {"value": value}}
+        )
     if amount >= Decimal("1e12"):
-        raise ValidationError({"revenue": f"amount too large: {value}"})
+        raise ValidationError(
+            {"revenue": gettext("amount too large: %(value)s") % {"value": value}}
+        )
     return amount.quantize(CENT)
 
 
 def _clean_volumes(volumes: Mapping[str, Any], lines: dict[str, BusinessLine]) -> dict[str, int]:
     unknown = sorted(set(volumes) - set(lines))
     if unknown:
-        raise ValidationError({"volumes": f"unknown business line: {', '.join(unknown)}"})
+        raise ValidationError(
+            {"volumes": gettext("unknown business line: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
     cleaned = {}
     for code, value in volumes.items():
         text = str(value).strip()
         if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
             raise ValidationError(
-                {"volumes": f"{code}: expected a whole number ≥ 0, got {value!r}"}
+                {
+                    "volumes": gettext("%(code)s: expected a whole number ≥ 0, got %(value)s")
+                    % {"code": code, "value": repr(value)}
+                }
             )
         if int(text) > INTEGER_MAX:
-            raise ValidationError({"volumes": f"{code}: at most {INTEGER_MAX}, got {text}"})
+            raise ValidationError(
+                {
+                    "volumes": gettext("%(code)s: at most %(max)s, got %(text)s")
+                    % {"code": code, "max": INTEGER_MAX, "text": text}
+                }
+            )
         cleaned[code] = int(text)
     return cleaned
 
@@ -232,8 +279,13 @@ def report_save(
         if not report.is_editable:
             raise ValidationError(
                 {
-                    "status": f"the report is {report.status}; it cannot be changed"
-                    + (" (city staff may reopen it)" if report.status == Status.APPROVED else "")
+                    "status": gettext("the report is %(status)s; it cannot be changed")
+                    % {"status": _word(report.status)}
+                    + (
+                        gettext(" (city staff may reopen it)")
+                        if report.status == Status.APPROVED
+                        else ""
+                    )
                 }
             )
         existing = {v.line.code: v for v in report.volumes.select_related("line")}
@@ -269,16 +321,28 @@ def _transition(
     now = now or timezone.now()
     locked = _locked(report.county, report.year, report.month)
     if locked is None:
-        raise ValidationError({"status": "the report has not been saved yet"})
+        raise ValidationError({"status": gettext("the report has not been saved yet")})
     _check_version(locked, version)
     reason = (reason or "").strip()
     if reason_required and not reason:
-        raise ValidationError({"reason": f"give a reason to {action} the report"})
+        raise ValidationError(
+            {
+                "reason": gettext("give a reason to %(action)s the report")
+                % {"action": _word(action)}
+            }
+        )
     if locked.status not in allowed_from:
-        raise ValidationError({"status": f"a {locked.status} report cannot be {_past(action)}"})
+        raise ValidationError(
+            {
+                "status": gettext("a %(status)s report cannot be %(action)s")
+                % {"status": _word(locked.status), "action": _word(_past(action))}
+            }
+        )
     if action == "approve" and user is not None and report_selectors.edited_by(locked, user):
         raise PermissionDenied(
-            "You edited this report's figures, so another city staff member must approve it."
+            gettext(
+                "You edited this report's figures, so another city staff member must approve it."
+            )
         )
     old = locked.status
     locked.status = to
@@ -300,6 +364,27 @@ def _transition(
     locked.save(update_fields=fields)
     _change(locked, user, now, action, field="status", old=old, new=to, reason=reason).save()
     return locked
+
+
+#: The words of actions and statuses that messages name, in the user's language.
+_WORDS = {
+    "edit": gettext_lazy("edit"),
+    "import": gettext_lazy("import"),
+    "submit": gettext_lazy("submit"),
+    "approve": gettext_lazy("approve"),
+    "return": gettext_lazy("return"),
+    "reopen": gettext_lazy("reopen"),
+    "discard": gettext_lazy("discard"),
+    "draft": gettext_lazy("draft"),
+    "submitted": gettext_lazy("submitted"),
+    "approved": gettext_lazy("approved"),
+    "returned": gettext_lazy("returned"),
+    "reopened": gettext_lazy("reopened"),
+}
+
+
+def _word(code: str) -> str:
+    return str(_WORDS.get(code, code))
 
 
 def _past(action: str) -> str:
@@ -409,7 +494,9 @@ def report_discard(*, report: MonthlyReport, user: User | None, version: int | N
         return
     _check_version(locked, version)
     if locked.status != Status.DRAFT or locked.submitted_at is not None:
-        raise ValidationError({"status": "only a draft that was never submitted can be discarded"})
+        raise ValidationError(
+            {"status": gettext("only a draft that was never submitted can be discarded")}
+        )
     locked.delete()
 
 
@@ -437,7 +524,9 @@ def reports_import(
         }
     )
     if running:
-        raise ImportRowError(f"months that have not ended: {', '.join(running)}")
+        raise ImportRowError(
+            gettext("months that have not ended: %(months)s") % {"months": ", ".join(running)}
+        )
     lines = {line.code: line for line in BusinessLine.objects.filter(active=True)}
     keys = {(county_id, year, month) for county_id, year, month, _, _ in rows}
     years = {year for _, year, _ in keys}
@@ -449,10 +538,15 @@ def reports_import(
         if (r.county_id, r.year, r.month) in keys
     }
     blocked = sorted(
-        f"{r.county.code} {r.period} is {r.status}" for r in locked.values() if not r.is_editable
+        gettext("%(county)s %(period)s is %(status)s")
+        % {"county": r.county.code, "period": r.period, "status": _word(r.status)}
+        for r in locked.values()
+        if not r.is_editable
     )
     if blocked:
-        raise ImportRowError(f"reports that cannot be changed: {'; '.join(blocked)}")
+        raise ImportRowError(
+            gettext("reports that cannot be changed: %(reports)s") % {"reports": "; ".join(blocked)}
+        )
     new_reports = [
         MonthlyReport(county_id=c, year=y, month=m, revenue=Decimal("0.00"), version=0)
         for (c, y, m) in keys
