@@ -306,9 +306,9 @@ def seed_records(stdout: Any, today: dt.date) -> None:
 
 def _work_items(days: list[dt.date]) -> None:
     """The counties in good order worked their items the morning after, all but the last two
-    days' (waiting for their level-1 auditor, C01's for the walk through the demo); the
-    troubled counties left theirs open. Only open items are worked, so a rerun changes
-    nothing."""
+    days' (waiting for their level-1 auditor); the troubled counties left theirs open, and
+    C01's all wait for ``c01_auditor`` (the walk through the demo). Only open items are
+    worked, so a rerun changes nothing."""
     if len(days) <= 2:
         return
     auditors = {
@@ -320,7 +320,7 @@ def _work_items(days: list[dt.date]) -> None:
         VerificationItem.objects.filter(
             status=VerificationItem.Status.OPEN, business_date__lt=days[-2]
         )
-        .exclude(county__code__in=TROUBLED)
+        .exclude(county__code__in=TROUBLED | {"C01"})
         .select_related("county")
         .order_by("pk")
     ):
