@@ -26,6 +26,7 @@ from audits.models import (
     CashFlowReconciliation,
     FalseUserCase,
     Finding,
+    FindingEvent,
     Holiday,
     OnSiteVerification,
     SignOff,
@@ -37,6 +38,7 @@ from audits.services import audits as writes
 from audits.services import cashflow, records
 from audits.services import false_users as false_user_writes
 from audits.services import findings as finding_writes
+from audits.services import items as item_writes
 from audits.services import notices as notice_writes
 from audits.services import onsite as onsite_writes
 from marketing_ops.models import BusinessLine, County
@@ -58,6 +60,42 @@ def _backdate(audit: Audit, day: dt.date) -> None:
     """Put a demo sign-off where it would have happened (the services stamp "now")."""
     SignOff.objects.filter(audit=audit).update(signed_at=_at(day, 17))
     Audit.objects.filter(pk=audit.pk).update(finished_at=_at(day, 17), late=day > audit.due_on)
+
+
+#: The counties whose last weeks went badly: overdue, failed and late audits, findings left
+#: past due. The others worked their audits on time and verified their findings before they
+#: were due, so the weekly notice criticises a few counties and commends the rest.
+TROUBLED = frozenset({"C03", "C05", "C08"})
+#: How far back the weeks go in which only the troubled counties miss a due date.
+CLEAN_DAYS = 28
+
+
+def _follow_up(finding: Finding, users: dict[str, Any], staff: Any, today: dt.date) -> None:
+    """Rectify and verify a demo finding before it falls due, stamped when it happened (the
+    services stamp "now"); a troubled county's older findings are rectified but some wait for
+    verification past their due date, and its recent ones stay open."""
+    audit = finding.audit
+    troubled = audit.county.code in TROUBLED
+    rectified_on = audit.due_on + dt.timedelta(days=3)
+    verified_on = audit.due_on + dt.timedelta(days=6)
+    if troubled and audit.due_on >= today - dt.timedelta(days=30):
+        return
+    if not troubled and verified_on >= today:
+        return
+    finding = finding_writes.finding_rectify(
+        finding=finding, user=staff, note="Refund reversed, voucher attached"
+    )
+    stamps = {"rectified_at": _at(rectified_on, 15)}
+    FindingEvent.objects.filter(finding=finding, action=FindingEvent.Action.RECTIFIED).update(
+        at=stamps["rectified_at"]
+    )
+    if not troubled or _pick(audit) % 2:
+        finding_writes.finding_verify(finding=finding, user=users["auditor2"], note="Voucher seen")
+        stamps["verified_at"] = _at(verified_on, 11)
+        FindingEvent.objects.filter(finding=finding, action=FindingEvent.Action.VERIFIED).update(
+            at=stamps["verified_at"]
+        )
+    Finding.objects.filter(pk=finding.pk).update(**stamps)
 
 
 def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
@@ -100,6 +138,10 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
                 counts["waiting"] += 1
             continue
         recent = audit.due_on >= today - dt.timedelta(days=14)
+        if audit.county.code not in TROUBLED and audit.due_on >= today - dt.timedelta(
+            days=CLEAN_DAYS
+        ):
+            pick = 30 + pick % 60  # a clean county's last weeks: signed on time
         if recent and pick < 12:
             counts["overdue"] += 1  # left unanswered: overdue, red in the calendar
             continue
@@ -128,15 +170,9 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
             )
             writes.audit_sign(audit=audit, user=level1, result="failed", note="See finding")
             _backdate(audit, audit.due_on)
-            if audit.due_on < today - dt.timedelta(days=30):
-                # The older failures were followed up, so every finding state shows.
-                finding_writes.finding_rectify(
-                    finding=finding, user=staff, note="Refund reversed, voucher attached"
-                )
-                if pick % 2:
-                    finding_writes.finding_verify(
-                        finding=finding, user=users["auditor2"], note="Voucher seen"
-                    )
+            Finding.objects.filter(pk=finding.pk).update(opened_at=_at(audit.due_on, 16))
+            FindingEvent.objects.filter(finding=finding).update(at=_at(audit.due_on, 16))
+            _follow_up(finding, users, staff, today)
             counts["failed"] += 1
             continue
         levels = required_levels(audit.cadence)
@@ -261,10 +297,40 @@ def seed_records(stdout: Any, today: dt.date) -> None:
     for day in sorted({row[0] for row in refunds} | {row[0] for row in dismantles}):
         evening = dt.datetime.combine(day, dt.time(20), tzinfo=zone)
         VerificationItem.objects.filter(business_date=day).update(created_at=evening)
+    _work_items(sorted({row[0] for row in refunds} | {row[0] for row in dismantles}))
     items = VerificationItem.objects.count()
     stdout.write(
         f"  verification: {len(refunds)} refunds, {len(dismantles)} dismantles, {items} items"
     )
+
+
+def _work_items(days: list[dt.date]) -> None:
+    """The counties in good order worked their items the morning after, all but the last two
+    days' (waiting for their level-1 auditor); the troubled counties left theirs open, and
+    C01's all wait for ``c01_auditor`` (the walk through the demo). Only open items are
+    worked, so a rerun changes nothing."""
+    if len(days) <= 2:
+        return
+    auditors = {
+        u.username: u
+        for u in get_user_model().objects.filter(is_active=True, username__endswith="_auditor")
+    }
+    zone = timezone.get_current_timezone()
+    for item in (
+        VerificationItem.objects.filter(
+            status=VerificationItem.Status.OPEN, business_date__lt=days[-2]
+        )
+        .exclude(county__code__in=TROUBLED | {"C01"})
+        .select_related("county")
+        .order_by("pk")
+    ):
+        auditor = auditors.get(f"{item.county.code.lower()}_auditor")
+        if auditor is None:
+            continue
+        records_note = "Checked against the voucher and the customer's signed form"
+        item_writes.item_resolve(item=item, user=auditor, result="ok", note=records_note)
+        morning = dt.datetime.combine(item.business_date + dt.timedelta(days=1), dt.time(10))
+        VerificationItem.objects.filter(pk=item.pk).update(worked_at=morning.replace(tzinfo=zone))
 
 
 #: The demo county whose cash flow last month is short and not explained well enough: level 2

@@ -222,15 +222,22 @@ def _r4(start: dt.date, end: dt.date) -> list[VerificationItem]:
             dismantle,
             Rule.R4,
             {"business_line": dismantle.business_line.code},
-            _(
-                "Dismantle %(order)s of account %(account)s on %(line)s: the terminal "
-                "%(serial)s was not returned."
+            (
+                _(
+                    "Dismantle %(order)s of account %(account)s on %(line)s: the terminal "
+                    "%(serial)s was not returned."
+                )
+                if dismantle.terminal_serial
+                else _(
+                    "Dismantle %(order)s of account %(account)s on %(line)s: the terminal was "
+                    "not returned."
+                )
             )
             % {
                 "order": dismantle.order_no,
                 "account": dismantle.account_no,
-                "line": dismantle.business_line.code,
-                "serial": dismantle.terminal_serial or "-",
+                "line": dismantle.business_line.name,
+                "serial": dismantle.terminal_serial,
             },
         )
         for dismantle in hits

@@ -82,7 +82,8 @@ def item_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         save=partial(writes.item_resolve, item=item, user=request.user),
         success_message=_("Item worked."),
         success_url=list_url,
-        title=f"{item.rule} {item.order_no}: {item.explanation}",
+        title=f"{item.get_rule_display()} · {item.order_no}",
         cancel_url=list_url,
         breadcrumbs=[*calendar_crumbs(), (str(WORKLIST_TITLE), list_url)],
+        extra={"intro": item.explanation},
     )

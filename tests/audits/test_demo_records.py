@@ -1,5 +1,6 @@
 """The demo's refunds and dismantles: the rules hit a realistic few percent, and a second run
-creates no new record or item."""
+creates no new record or item; the demo's weekly notices criticise a few counties and commend
+the others."""
 
 import io
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from audits.models import DismantleRecord, RefundRecord, VerificationItem
+from audits.models import DismantleRecord, Finding, RefundRecord, VerificationItem, WeeklyNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,29 @@ def test_the_demo_records_hit_every_rule_for_a_few_percent_and_rerun_cleanly():
         timezone.localtime(created, zone).date() == day
         for created, day in VerificationItem.objects.values_list("created_at", "business_date")
     )
+    # Most findings were rectified and verified in time; a few counties let theirs run past due.
+    assert set(Finding.objects.values_list("status", flat=True)) == {
+        "open",
+        "rectified",
+        "verified",
+    }
+    verified = Finding.objects.filter(status="verified")
+    assert verified.count() > Finding.objects.count() / 2
+    assert all(finding.verified_at.date() <= finding.due_on for finding in verified)
+    # The counties in good order worked their older items; C01's wait for its auditor.
+    statuses = set(VerificationItem.objects.values_list("status", flat=True))
+    assert {"ok", "open"} <= statuses
+    assert not VerificationItem.objects.filter(county__code="C01", status="ok").exists()
+    notices = list(WeeklyNotice.objects.order_by("week"))
+    assert [notice.published for notice in notices] == [True, False]
+    for notice in notices:
+        criticised = {row["county"] for row in notice.criticism}
+        commended = {row["county"] for row in notice.commendation}
+        assert 1 <= len(criticised) <= 4 and len(commended) >= 3, notice.week
+        assert not criticised & commended
     call_command("seed_demo", stdout=io.StringIO())
+    assert [n.criticism for n in WeeklyNotice.objects.order_by("week")] == [
+        n.criticism for n in notices
+    ]
     assert RefundRecord.objects.count() + DismantleRecord.objects.count() == records
     assert VerificationItem.objects.count() == items

@@ -134,7 +134,11 @@ def test_the_worklist_page_shows_the_countys_items_and_exports(
 def test_a_level_1_auditor_works_an_item_from_the_page(client_for, auditor1_a, items):
     client = client_for(auditor1_a)
     url = f"/audits/verification-items/{items['C01'].pk}/"
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    # The item's sentence with its figures, and the two results as radio buttons to pick.
+    assert items["C01"].explanation in page.content.decode()
+    assert page.content.decode().count('class="form-check-input"') == 2
     done = client.post(url, {"result": "problem", "note": "refund without approval"})
     assert done.status_code == 302
     assert VerificationItem.objects.get(pk=items["C01"].pk).finding is not None

@@ -124,10 +124,18 @@ def test_r4_flags_an_unreturned_terminal_only_on_a_line_that_uses_one(
         "dismantles",
         "2026-11-10,C01,A-1,D-1,BROADBAND,SN-1,N,moved\n"
         "2026-11-10,C01,A-2,D-2,BROADBAND,SN-2,Y,\n"
-        "2026-11-10,C01,A-3,D-3,VOICE,,N,\n",
+        "2026-11-10,C01,A-3,D-3,VOICE,,N,\n"
+        "2026-11-10,C01,A-4,D-4,BROADBAND,,N,\n",
         staff_a,
     )
-    assert set(items("R4")) == {"D-1"}
+    found = items("R4")
+    assert set(found) == {"D-1", "D-4"}
+    # The sentence names the line as users know it, and the serial only when there is one.
+    line = BusinessLine.objects.get(code="BROADBAND").name
+    assert found["D-1"].explanation == (
+        f"Dismantle D-1 of account A-1 on {line}: the terminal SN-1 was not returned."
+    )
+    assert found["D-4"].explanation.endswith(f"on {line}: the terminal was not returned.")
 
 
 def test_r5_flags_a_dismantle_with_a_bill_past_due_and_unpaid(run_import, county_a, staff_a, lines):
