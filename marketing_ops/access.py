@@ -224,7 +224,7 @@ def require_roles(*roles: str) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if roles and not has_role(request.user, *roles):
-                raise PermissionDenied("Your role does not allow this.")
+                raise PermissionDenied(_("Your role does not allow this."))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -246,5 +246,5 @@ class RoleRequiredMixin:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if self.roles and not has_role(request.user, *self.roles):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(_("Your role does not allow this."))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of a View

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.models import Briefing, BusinessLine, County, ImportJob, Profile
 from marketing_ops.tables import ImportJobTable
@@ -30,11 +31,11 @@ class ProfileInline(admin.StackedInline):
 
 
 class CountyFilter(admin.SimpleListFilter):
-    title = "county"
+    title = _("county")
     parameter_name = "county"
 
     def lookups(self, request, model_admin):
-        return [("none", "City-wide")] + [(c.code, str(c)) for c in County.objects.all()]
+        return [("none", _("City-wide"))] + [(c.code, str(c)) for c in County.objects.all()]
 
     def queryset(self, request, queryset):
         if self.value() == "none":

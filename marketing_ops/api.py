@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
@@ -173,7 +174,7 @@ def roles_required(*roles: str) -> type[BasePermission]:
     """A DRF permission: logged in (else 401) and holding one of ``roles`` (else 403)."""
 
     class HasRole(BasePermission):
-        message = "Your role does not allow this."
+        message = gettext_lazy("Your role does not allow this.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
             user = request.user

@@ -19,7 +19,7 @@ def app_modules(name: str) -> list[ModuleType]:
 
 class MarketingOpsConfig(AppConfig):
     name = "marketing_ops"
-    verbose_name = "Organisation"
+    verbose_name = _("Organisation")
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
     nav_items = ((_("Imports"), "imports", ()),)
 

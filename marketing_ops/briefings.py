@@ -25,6 +25,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketing_ops.access import Role
 from marketing_ops.apps import app_modules
@@ -67,7 +68,10 @@ class Section:
 def period_for(kind: str, label: str | None = None, today: dt.date | None = None) -> BriefingPeriod:
     """The period a briefing of ``kind`` covers: the label given, or the one just ended."""
     if kind not in KINDS:
-        raise ValueError(f"unknown briefing kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise ValueError(
+            _("unknown briefing kind %(kind)r; use one of %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
     today = today or timezone.localdate()
     if kind == "daily":
         day = dt.date.fromisoformat(label) if label else today - dt.timedelta(days=1)
@@ -77,7 +81,7 @@ def period_for(kind: str, label: str | None = None, today: dt.date | None = None
             try:
                 monday = dt.datetime.strptime(label + "-1", "%G-W%V-%u").date()
             except ValueError:
-                raise ValueError(f"expected a week as YYYY-Www, got {label!r}")
+                raise ValueError(_("expected a week as YYYY-Www, got %(value)r") % {"value": label})
         else:
             monday = week_bounds(today)[0] - dt.timedelta(days=7)
         start, end = week_bounds(monday)

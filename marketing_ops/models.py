@@ -11,7 +11,7 @@ from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.bounds import INTEGER_MAX
 
 upper_snake_case = RegexValidator(
-    r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$", "Use upper snake case, e.g. BROADBAND or DEDICATED_LINE."
+    r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$", _("Use upper snake case, e.g. BROADBAND or DEDICATED_LINE.")
 )
 
 #: Codes a user creates and that pages put in their addresses (``/revenue/county/<code>/``):
@@ -42,17 +42,20 @@ class County(models.Model):
         COUNTY = "county", _("County")
         DISTRICT = "district", _("District")
 
-    code = models.CharField(max_length=16, unique=True, validators=[safe_code])
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTY)
-    active = models.BooleanField(default=True)
-    sort_order = models.PositiveIntegerField(default=0, validators=sort_order_bounds)
+    code = models.CharField(_("code"), max_length=16, unique=True, validators=[safe_code])
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COUNTY)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, validators=sort_order_bounds
+    )
 
     objects = CountyQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "code"]
-        verbose_name_plural = "counties"
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -61,19 +64,27 @@ class County(models.Model):
 class BusinessLine(models.Model):
     """A line of business with its own volume target; lines are data, not code."""
 
-    code = models.CharField(max_length=32, unique=True, validators=[upper_snake_case])
-    name = models.CharField(max_length=100)
-    unit = models.CharField(max_length=30, default="households")
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[upper_snake_case])
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=30, default="households")
     deposit_required = models.BooleanField(
-        default=False, help_text="New installs on this line must record a terminal deposit."
+        _("deposit required"),
+        default=False,
+        help_text=_("New installs on this line must record a terminal deposit."),
     )
     uses_terminal = models.BooleanField(
-        default=False, help_text="Installs on this line issue a terminal; dismantles return one."
+        _("uses terminal"),
+        default=False,
+        help_text=_("Installs on this line issue a terminal; dismantles return one."),
     )
-    active = models.BooleanField(default=True)
-    sort_order = models.PositiveIntegerField(default=0, validators=sort_order_bounds)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, validators=sort_order_bounds
+    )
 
     class Meta:
+        verbose_name = _("business line")
+        verbose_name_plural = _("business lines")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -89,17 +100,22 @@ class Profile(models.Model):
         MARKETING_DEPT = 3, _("3rd level (city marketing department)")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
     )
     county = models.ForeignKey(
         County,
+        verbose_name=_("county"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="profiles",
-        help_text="Set for users bound to one county; they see only that county.",
+        help_text=_("Set for users bound to one county; they see only that county."),
     )
     auditor_level = models.PositiveSmallIntegerField(
+        _("auditor level"),
         choices=AuditorLevel.choices,
         null=True,
         blank=True,
@@ -121,6 +137,8 @@ class Profile(models.Model):
     )
 
     class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
         constraints = [
             models.CheckConstraint(
                 condition=Q(auditor_level__isnull=True) | Q(auditor_level__in=[1, 2, 3]),
@@ -141,41 +159,53 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    dataset = models.CharField(max_length=40)
-    file_name = models.CharField(max_length=255)
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(default=0)
+    dataset = models.CharField(_("dataset"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     county = models.ForeignKey(
         County,
+        verbose_name=_("county"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The uploader's county, for county users; their imports stay in their scope.",
+        help_text=_("The uploader's county, for county users; their imports stay in their scope."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0, help_text="Data rows read so far.")
-    applied = models.PositiveIntegerField(default=0, help_text="Records written.")
-    errors = models.JSONField(default=list, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows total"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0, help_text=_("Data rows read so far."))
+    applied = models.PositiveIntegerField(_("applied"), default=0, help_text=_("Records written."))
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("error count"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(
+        _("heartbeat at"),
         null=True,
         blank=True,
-        help_text="When the process running the import last said it was alive; a running "
-        "import silent for IMPORT_JOB_LEASE_SECONDS is marked failed.",
+        help_text=_(
+            "When the process running the import last said it was alive; a running "
+            "import silent for IMPORT_JOB_LEASE_SECONDS is marked failed."
+        ),
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = CountyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
         constraints = [
             # The same file is applied once per dataset (docs/file-formats.md).
@@ -236,24 +266,37 @@ class Briefing(models.Model):
         WEEKLY = "weekly", _("Weekly")
         MONTHLY = "monthly", _("Monthly")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    period = models.CharField(max_length=10, help_text="YYYY-MM-DD, YYYY-Www or YYYY-MM.")
-    scope = models.CharField(max_length=16, help_text="'city' or a county code.")
-    county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.PROTECT, related_name="briefings"
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.CharField(
+        _("period"), max_length=10, help_text=_("YYYY-MM-DD, YYYY-Www or YYYY-MM.")
     )
-    subject = models.CharField(max_length=200)
-    html = models.TextField()
-    text = models.TextField()
-    xlsx = models.BinaryField(blank=True, default=b"")
-    recipients = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    send_count = models.PositiveIntegerField(default=0)
+    scope = models.CharField(_("scope"), max_length=16, help_text=_("'city' or a county code."))
+    county = models.ForeignKey(
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="briefings",
+        verbose_name=_("county"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    html = models.TextField(
+        _("html"),
+    )
+    text = models.TextField(
+        _("text"),
+    )
+    xlsx = models.BinaryField(_("xlsx"), blank=True, default=b"")
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    send_count = models.PositiveIntegerField(_("send count"), default=0)
 
     objects = BriefingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(

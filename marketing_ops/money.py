@@ -10,6 +10,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
+from django.utils.translation import gettext as _
+
 #: The smallest unit of money: one fen (0.01 yuan).
 CENT = Decimal("0.01")
 
@@ -51,10 +53,12 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> Decimal:
     wrong. The one reading of money typed by a user, used by uploads, forms and the API."""
     cleaned = text.strip()
     if not cleaned or not any(c.isdigit() for c in cleaned) or not _AMOUNT_TEXT.fullmatch(cleaned):
-        raise ValueError(f"expected an amount like 1234.50 or 1,234.50, got {text!r}")
+        raise ValueError(
+            _("expected an amount like 1234.50 or 1,234.50, got %(value)r") % {"value": text}
+        )
     value = Decimal(cleaned.replace(",", ""))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"at most 2 decimal places, got {cleaned}")
+        raise ValueError(_("at most 2 decimal places, got %(value)s") % {"value": cleaned})
     return check_amount(value, allow_negative=allow_negative, shown=cleaned)
 
 
@@ -62,9 +66,11 @@ def check_amount(value: Decimal, *, allow_negative: bool = False, shown: str = "
     """``value`` with two places if it is an amount ``MONEY`` can hold, else ValueError."""
     shown = shown or str(value)
     if not value.is_finite():
-        raise ValueError(f"expected an amount like 1234.50, got {shown!r}")
+        raise ValueError(_("expected an amount like 1234.50, got %(value)r") % {"value": shown})
     if value < 0 and not allow_negative:
-        raise ValueError(f"must not be negative, got {shown}")
+        raise ValueError(_("must not be negative, got %(value)s") % {"value": shown})
     if abs(value) >= MONEY_LIMIT:
-        raise ValueError(f"amount too large: {shown} (at most 999,999,999,999.99)")
+        raise ValueError(
+            _("amount too large: %(value)s (at most 999,999,999,999.99)") % {"value": shown}
+        )
     return abs(value).quantize(CENT) if not value else value.quantize(CENT)  # no "-0.00"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -25,16 +26,16 @@ class Month:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
-            raise ValueError(f"month must be 1..12, got {self.month}")
+            raise ValueError(_("month must be 1..12, got %(value)s") % {"value": self.month})
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise ValueError(f"year out of range: {self.year}")
+            raise ValueError(_("year out of range: %(value)s") % {"value": self.year})
 
     @classmethod
     def parse(cls, text: str) -> Month:
         """Parse ``YYYY-MM``; raises ValueError with a message a user can act on."""
         match = _MONTH_RE.match(text.strip()) if isinstance(text, str) else None
         if not match:
-            raise ValueError(f"expected a month as YYYY-MM, got {text!r}")
+            raise ValueError(_("expected a month as YYYY-MM, got %(value)r") % {"value": text})
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -88,7 +89,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+        raise ValueError(_("expected a date as YYYY-MM-DD, got %(value)r") % {"value": text})
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,12 @@ class DateWindow:
     def check(self, day: dt.date) -> dt.date:
         if not self.first <= day <= self.last:
             raise ValueError(
-                f"expected a date from {self.first.isoformat()} to {self.last.isoformat()}, "
-                f"got {day.isoformat()}"
+                _("expected a date from %(first)s to %(last)s, got %(value)s")
+                % {
+                    "first": self.first.isoformat(),
+                    "last": self.last.isoformat(),
+                    "value": day.isoformat(),
+                }
             )
         return day
 
@@ -111,8 +116,8 @@ class DateWindow:
         first, last = self.first, self.last
         if not (first.year, first.month) <= (month.year, month.month) <= (last.year, last.month):
             raise ValueError(
-                f"expected a month from {Month.of(self.first)} to {Month.of(self.last)}, "
-                f"got {month}"
+                _("expected a month from %(first)s to %(last)s, got %(value)s")
+                % {"first": Month.of(self.first), "last": Month.of(self.last), "value": month}
             )
         return month
 

@@ -118,13 +118,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_login
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not tabular.datasets_for(request.user):
-        raise PermissionDenied("Your role may not import data.")
+        raise PermissionDenied(_("Your role may not import data."))
     # Naming a dataset the role may not import is a forbidden action (403), not a form error.
     requested = request.POST.get("dataset") or request.GET.get("dataset")
     if requested in tabular.datasets() and not has_role(
         request.user, *tabular.get_dataset(requested).roles
     ):
-        raise PermissionDenied("Your role may not import this dataset.")
+        raise PermissionDenied(_("Your role may not import this dataset."))
     form = UploadForm(
         request.POST or None,
         request.FILES or None,

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.money import CENT, check_amount, parse_amount
@@ -68,7 +69,7 @@ class Text(Column):
             return raw
         value = raw if isinstance(raw, str) else _plain(raw)
         if len(value) > self.max_length:
-            raise ValueError(f"longer than {self.max_length} characters")
+            raise ValueError(_("longer than %(limit)s characters") % {"limit": self.max_length})
         if "\x00" in value:
             # PostgreSQL cannot store a NUL character; a CSV may still carry one.
             raise ValueError("contains a NUL character; remove it and upload again")
@@ -85,10 +86,10 @@ class Integer(Column):
 
     def parse(self, raw: Any) -> int:
         if isinstance(raw, bool):
-            raise ValueError(f"expected a whole number, got {raw!r}")
+            raise ValueError(_("expected a whole number, got %(value)r") % {"value": raw})
         if isinstance(raw, float):
             if not raw.is_integer():
-                raise ValueError(f"expected a whole number, got {raw!r}")
+                raise ValueError(_("expected a whole number, got %(value)r") % {"value": raw})
             value = int(raw)
         elif isinstance(raw, int):
             value = raw
@@ -97,18 +98,26 @@ class Integer(Column):
             # ASCII digits only, and few enough that int() is cheap whatever the cell holds.
             digits = text[1:] if text[:1] in "+-" else text
             if not (digits.isascii() and digits.isdigit() and len(digits) <= 20):
-                raise ValueError(f"expected a whole number, got {_shown(raw)}")
+                raise ValueError(
+                    _("expected a whole number, got %(value)s") % {"value": _shown(raw)}
+                )
             value = int(text)
         if value < self.min_value:
             if self.min_value == 0:
-                raise ValueError(f"must not be negative, got {value}")
-            raise ValueError(f"must be at least {self.min_value}, got {value}")
+                raise ValueError(_("must not be negative, got %(value)s") % {"value": value})
+            raise ValueError(
+                _("must be at least %(limit)s, got %(value)s")
+                % {"limit": self.min_value, "value": value}
+            )
         if value > self.max_value:
-            raise ValueError(f"must be at most {self.max_value}, got {value}")
+            raise ValueError(
+                _("must be at most %(limit)s, got %(value)s")
+                % {"limit": self.max_value, "value": value}
+            )
         return value
 
     def describe(self) -> str:
-        return "whole number"
+        return _("whole number")
 
 
 class Money(Column):
@@ -122,14 +131,14 @@ class Money(Column):
         # Fast path for the common plain text "1234.50": the pattern already proves the places.
         if raw.__class__ is str and _PLAIN_AMOUNT.match(raw):
             if raw[0] == "-" and not self.allow_negative:
-                raise ValueError(f"must not be negative, got {raw}")
+                raise ValueError(_("must not be negative, got %(value)s") % {"value": raw})
             value = Decimal(raw)
             return value if raw[-3:-2] == "." else value.quantize(CENT)
         return self._parse_other(raw)
 
     def _parse_other(self, raw: Any) -> Decimal:
         if isinstance(raw, bool):
-            raise ValueError(f"expected an amount like 1234.50, got {raw!r}")
+            raise ValueError(_("expected an amount like 1234.50, got %(value)r") % {"value": raw})
         if isinstance(raw, str):
             # Text is written as a person writes an amount (money.parse_amount): plain or with
             # thousands separators, never an exponent, inf or nan.
@@ -139,16 +148,16 @@ class Money(Column):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"expected an amount like 1234.50, got {text!r}")
+            raise ValueError(_("expected an amount like 1234.50, got %(value)r") % {"value": text})
         if not value.is_finite():
-            raise ValueError(f"expected an amount like 1234.50, got {text!r}")
+            raise ValueError(_("expected an amount like 1234.50, got %(value)r") % {"value": text})
         # A finite Decimal's exponent is an int (only NaN and Infinity have a letter there).
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError(f"at most 2 decimal places, got {text}")
+            raise ValueError(_("at most 2 decimal places, got %(value)s") % {"value": text})
         return check_amount(value, allow_negative=self.allow_negative, shown=text)
 
     def describe(self) -> str:
-        return "amount (yuan, 2 places)"
+        return _("amount (yuan, 2 places)")
 
 
 class Date(Column):
@@ -181,7 +190,7 @@ class Date(Column):
         return day
 
     def describe(self) -> str:
-        return "date YYYY-MM-DD"
+        return _("date YYYY-MM-DD")
 
 
 class MonthColumn(Column):
@@ -199,7 +208,7 @@ class MonthColumn(Column):
         return month
 
     def describe(self) -> str:
-        return "month YYYY-MM"
+        return _("month YYYY-MM")
 
 
 class Choice(Column):
@@ -216,10 +225,13 @@ class Choice(Column):
         try:
             return self.choices[key]
         except KeyError:
-            raise ValueError(f"expected one of {self.shown}, got {raw!r}")
+            raise ValueError(
+                _("expected one of %(choices)s, got %(value)r")
+                % {"choices": self.shown, "value": raw}
+            )
 
     def describe(self) -> str:
-        return f"one of {self.shown}"
+        return _("one of %(choices)s") % {"choices": self.shown}
 
 
 class YesNo(Choice):
@@ -240,17 +252,20 @@ class CountyCode(Column):
             code = raw if isinstance(raw, str) else _plain(raw)
             county_id = counties.get(code) or counties.get(code.upper())
             if county_id is None:
-                raise ValueError(f"unknown county code {code!r}")
+                raise ValueError(_("unknown county code %(code)r") % {"code": code})
             if own is not None and county_id != own:
-                raise ValueError(f"county {code} is outside your county ({own_code})")
+                raise ValueError(
+                    _("county %(code)s is outside your county (%(own)s)")
+                    % {"code": code, "own": own_code}
+                )
             return county_id
 
         if not ctx.city_wide and own is None:
-            return _reject("your account is not bound to a county; ask an administrator")
+            return _reject(_("your account is not bound to a county; ask an administrator"))
         return parse
 
     def describe(self) -> str:
-        return "county code"
+        return _("county code")
 
 
 class BusinessLineCode(Column):
@@ -261,13 +276,13 @@ class BusinessLineCode(Column):
             code = raw if isinstance(raw, str) else _plain(raw)
             line_id = lines.get(code) or lines.get(code.upper())
             if line_id is None:
-                raise ValueError(f"unknown business line {code!r}")
+                raise ValueError(_("unknown business line %(code)r") % {"code": code})
             return line_id
 
         return parse
 
     def describe(self) -> str:
-        return "business line code"
+        return _("business line code")
 
 
 def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -299,7 +314,7 @@ def _date(raw: Any) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {_shown(text)}")
+    raise ValueError(_("expected a date as YYYY-MM-DD, got %(value)s") % {"value": _shown(text)})
 
 
 def _month(raw: Any) -> Month:
@@ -309,7 +324,7 @@ def _month(raw: Any) -> Month:
     try:
         return Month.parse(raw if isinstance(raw, str) else str(raw))
     except ValueError:
-        raise ValueError(f"expected a month as YYYY-MM, got {_shown(raw)}")
+        raise ValueError(_("expected a month as YYYY-MM, got %(value)s") % {"value": _shown(raw)})
 
 
 def _shown(raw: Any) -> str:

@@ -82,15 +82,21 @@ def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
         # Another county's (or the city's) import: refused all the same, but its number, date
         # and uploader stay out of the message (docs/roles-and-scoping.md#county-scoping).
         return RowError(
-            None, "", f"This file was already imported into {job.dataset}; it is not applied twice."
+            None,
+            "",
+            gettext("This file was already imported into %(dataset)s; it is not applied twice.")
+            % {"dataset": job.dataset},
         )
     local = timezone.localtime(job.finished_at or job.created_at)
-    who = job.created_by.get_username() if job.created_by else "the command line"
+    who = job.created_by.get_username() if job.created_by else gettext("the command line")
     return RowError(
         None,
         "",
-        f"This file was already imported into {job.dataset} as import #{job.pk} on "
-        f"{local:%Y-%m-%d %H:%M} by {who}; it is not applied twice.",
+        gettext(
+            "This file was already imported into %(dataset)s as import #%(number)s on "
+            "%(when)s by %(who)s; it is not applied twice."
+        )
+        % {"dataset": job.dataset, "number": job.pk, "when": f"{local:%Y-%m-%d %H:%M}", "who": who},
     )
 
 
@@ -109,7 +115,7 @@ def _fail_unexpected(job: ImportJob) -> None:
     ``apply`` runs in one transaction, so nothing was applied; the details go to the log.
     """
     logger.exception("import #%s %s stopped on an unexpected error", job.pk, job.dataset)
-    message = (
+    message = gettext(
         "The import stopped on an unexpected error and nothing was applied; "
         "an administrator can find the details in the log."
     )
@@ -232,7 +238,7 @@ def _csv_header(source: IO[bytes], dataset: type[Dataset], ctx: ImportContext) -
     try:
         names = next(records, None)
         if names is None:
-            raise file_error("The file is empty: the header row is missing.")
+            raise file_error(gettext("The file is empty: the header row is missing."))
         first_row = next(records, [])
     finally:
         records.close()
@@ -363,7 +369,9 @@ def accept_upload(
     """
     dataset = get_dataset(dataset_name)
     if user is not None and not has_role(user, *dataset.roles):
-        raise PermissionDenied(f"Your role may not import {dataset.label}.")
+        raise PermissionDenied(
+            gettext("Your role may not import %(dataset)s.") % {"dataset": dataset.label}
+        )
     fileobj.seek(0, io.SEEK_END)
     size = fileobj.tell()
     fileobj.seek(0)

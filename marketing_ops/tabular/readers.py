@@ -76,19 +76,22 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
     fileobj.seek(0)
     if size > limits.UPLOAD_MAX_BYTES:
         raise file_error(
-            f"The file is {size:,} bytes; the limit is {limits.UPLOAD_MAX_BYTES:,} bytes."
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": f"{size:,}", "limit": f"{limits.UPLOAD_MAX_BYTES:,}"}
         )
     if size == 0:
-        raise file_error("The file is empty.")
+        raise file_error(_("The file is empty."))
     head = fileobj.read(4)
     fileobj.seek(0)
     suffix = Path(file_name).suffix.lower()
     is_zip = head == b"PK\x03\x04"
     if suffix in (".xls", ".xlsm", ".ods", ".numbers") or (is_zip and suffix not in ("", ".xlsx")):
-        raise file_error(f"Unsupported file type {suffix!r}: upload CSV (UTF-8) or XLSX.")
+        raise file_error(
+            _("Unsupported file type %(suffix)r: upload CSV (UTF-8) or XLSX.") % {"suffix": suffix}
+        )
     kind = "xlsx" if is_zip else "csv"
     if suffix == ".xlsx" and not is_zip:
-        raise file_error("The file is named .xlsx but is not an XLSX workbook.")
+        raise file_error(_("The file is named .xlsx but is not an XLSX workbook."))
 
     digest = hashlib.sha256()
     newlines = 0
@@ -123,9 +126,12 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
         cells = scan.cells if scan.cells is not None else scan.xml // 4
         if scan.cells is not None and cells > limits.UPLOAD_MAX_CELLS:
             raise file_error(
-                f"The workbook's cells span {cells:,} cells (last row × last column, blank "
-                f"ones included); the limit is {limits.UPLOAD_MAX_CELLS:,}. Delete what lies "
-                "outside the table — stray cells far to the right or below — and upload again."
+                _(
+                    "The workbook's cells span %(cells)s cells (last row × last column, blank "
+                    "ones included); the limit is %(limit)s. Delete what lies outside the "
+                    "table — stray cells far to the right or below — and upload again."
+                )
+                % {"cells": f"{cells:,}", "limit": f"{limits.UPLOAD_MAX_CELLS:,}"}
             )
     else:
         # Data rows: lines minus the header (a final line without a newline counts too).
@@ -135,7 +141,8 @@ def inspect_file(fileobj: IO[bytes], file_name: str) -> Inspected:
         rows_total = max(newlines + (0 if last == b"\n" else 1) - 1, 0)
         if rows_total > limits.UPLOAD_MAX_ROWS:
             raise file_error(
-                f"The file has {rows_total:,} rows; the limit is {limits.UPLOAD_MAX_ROWS:,}."
+                _("The file has %(rows)s rows; the limit is %(limit)s.")
+                % {"rows": f"{rows_total:,}", "limit": f"{limits.UPLOAD_MAX_ROWS:,}"}
             )
     return Inspected(
         kind=kind,
@@ -152,21 +159,24 @@ def _check_xlsx_zip(fileobj: IO[bytes]) -> None:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise file_error("The file is not a valid XLSX workbook (damaged zip).")
+        raise file_error(_("The file is not a valid XLSX workbook (damaged zip)."))
     finally:
         fileobj.seek(0)
     uncompressed = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if uncompressed > settings.UPLOAD_MAX_XLSX_UNCOMPRESSED:
         raise file_error(
-            f"The workbook unpacks to {uncompressed:,} bytes; "
-            f"the limit is {settings.UPLOAD_MAX_XLSX_UNCOMPRESSED:,}."
+            _("The workbook unpacks to %(size)s bytes; the limit is %(limit)s.")
+            % {"size": f"{uncompressed:,}", "limit": f"{settings.UPLOAD_MAX_XLSX_UNCOMPRESSED:,}"}
         )
     ratio = uncompressed / compressed
     if ratio > settings.UPLOAD_MAX_XLSX_RATIO:
         raise file_error(
-            f"The workbook's compression ratio is {ratio:,.0f}:1; the limit is "
-            f"{settings.UPLOAD_MAX_XLSX_RATIO}:1 (a file this compressed is refused unread)."
+            _(
+                "The workbook's compression ratio is %(ratio)s:1; the limit is "
+                "%(limit)s:1 (a file this compressed is refused unread)."
+            )
+            % {"ratio": f"{ratio:,.0f}", "limit": settings.UPLOAD_MAX_XLSX_RATIO}
         )
 
 
@@ -179,7 +189,7 @@ def _csv_rows(fileobj: IO[bytes], encoding: str = UTF8) -> Generator[list[Any], 
     except UnicodeDecodeError:
         raise encoding_error()
     except csv.Error as exc:
-        raise file_error(f"The CSV file is malformed: {exc}.")
+        raise file_error(_("The CSV file is malformed: %(error)s.") % {"error": exc})
     finally:
         # Hand the upload back unclosed; a generator dropped after the upload itself was
         # closed (the request ended) has nothing left to hand back.
@@ -208,12 +218,12 @@ def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     try:
         workbook = CalamineWorkbook.from_filelike(fileobj)
         if not workbook.sheet_names:
-            raise file_error("The workbook has no sheet.")
+            raise file_error(_("The workbook has no sheet."))
         sheet = workbook.get_sheet_by_index(0)
     except ImportRejected:
         raise
     except Exception as exc:  # calamine raises its own types for a broken workbook
-        raise file_error(f"The workbook cannot be read: {exc}.")
+        raise file_error(_("The workbook cannot be read: %(error)s.") % {"error": exc})
     # calamine's rows start at the first used column; openpyxl's (and the sheet's) at A.
     pad = (None,) * sheet.start[1] if sheet.start else ()
     cell = _calamine_cell
@@ -356,10 +366,10 @@ def _openpyxl_rows(fileobj: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise file_error(f"The workbook cannot be read: {exc}.")
+        raise file_error(_("The workbook cannot be read: %(error)s.") % {"error": exc})
     try:
         if not workbook.worksheets:
-            raise file_error("The workbook has no sheet.")
+            raise file_error(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
         # The sheet's declared dimension (A1:XFD1048576 in a crafted 5 KB file) would pad every
         # row to its width and fill the rows up to its height: read the cells as they are.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from marketing_ops.tabular.columns import Column
 from marketing_ops.tabular.dataset import (
@@ -40,7 +41,10 @@ def _bind_header(
         if name and name in seen:
             errors.append(
                 RowError(
-                    1, name, f"column appears twice (columns {seen[name] + 1} and {position + 1})"
+                    1,
+                    name,
+                    _("column appears twice (columns %(first)s and %(second)s)")
+                    % {"first": seen[name] + 1, "second": position + 1},
                 )
             )
         seen.setdefault(name, position)
@@ -49,13 +53,13 @@ def _bind_header(
         index = seen.get(column.name.lower())
         if index is None:
             if column.required:
-                errors.append(RowError(1, column.name, "required column is missing"))
+                errors.append(RowError(1, column.name, _("required column is missing")))
             bound.append(None)
         else:
             bound.append(_Bound(index, column, column.parser(ctx)))
     if errors:
         expected = ", ".join(c.name + ("" if c.required else "?") for c in dataset.columns)
-        errors.append(RowError(1, "", f"expected columns: {expected}"))
+        errors.append(RowError(1, "", _("expected columns: %(columns)s") % {"columns": expected}))
         raise ImportRejected(errors)
     return bound
 
@@ -71,7 +75,7 @@ def _fast_cell(column: Column, parse: Callable[[Any], Any]) -> Callable[[str], A
     def required(raw: str) -> Any:
         if raw:
             return parse(raw)
-        raise ValueError("a value is required")
+        raise ValueError(_("a value is required"))
 
     return required
 
@@ -95,7 +99,7 @@ def _stream(
     try:
         header = next(rows)
     except StopIteration:
-        raise file_error("The file is empty: the header row is missing.")
+        raise file_error(_("The file is empty: the header row is missing."))
     bound = _bind_header(header, dataset, ctx)
     plan = [
         (b.index, b.parse, b.column.name, b.column.blank, b.column.default) if b else None
@@ -132,14 +136,19 @@ def _stream(
         scanned += len(cells) or 1
         if scanned > max_cells:
             raise file_error(
-                f"The file has more than {max_cells:,} cells to read, blank ones included "
-                f"(row {row_no:,}); delete the empty rows and columns around the table."
+                _(
+                    "The file has more than %(limit)s cells to read, blank ones included "
+                    "(row %(row)s); delete the empty rows and columns around the table."
+                )
+                % {"limit": f"{max_cells:,}", "row": f"{row_no:,}"}
             )
         if not any(cells):
             continue  # a wholly empty line (often at the end of a spreadsheet) is not a row
         count += 1
         if count > max_rows:
-            raise file_error(f"The file has more than {max_rows:,} rows.")
+            raise file_error(
+                _("The file has more than %(limit)s rows.") % {"limit": f"{max_rows:,}"}
+            )
         row = None
         if fast:
             try:
@@ -165,7 +174,8 @@ def _stream(
                         RowError(
                             row_no,
                             dataset.key_columns[0],
-                            f"duplicate {shown}: also in row {first}",
+                            _("duplicate %(key)s: also in row %(row)s")
+                            % {"key": shown, "row": first},
                         )
                     )
                 continue
@@ -187,7 +197,7 @@ def _stream(
     if batch and (stage_all or not error_total):
         dataset.stage(batch, ctx)
     if count == 0:
-        raise file_error("The file has a header but no data rows.")
+        raise file_error(_("The file has a header but no data rows."))
     progress(count)
     return count, errors, error_total
 
@@ -207,7 +217,7 @@ def _parse_row(cells: Any, plan: list, row_no: int, errors: list[RowError]) -> t
         if raw is None:
             values.append(default)
             if not blank_ok:
-                errors.append(RowError(row_no, name, "a value is required"))
+                errors.append(RowError(row_no, name, _("a value is required")))
             continue
         try:
             values.append(parse(raw))
