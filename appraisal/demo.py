@@ -33,7 +33,8 @@ SCHEME = (
     ("ZERO_COST_SHARE", D(10), D("0.02"), D("0.10"), D(1)),
     ("ZERO_COST_ACTIVATION", D(5), D("0.3"), D(0), D(1)),
     ("STOP_SHARE", D(5), D("0.02"), D("0.10"), D(1)),
-    ("AUDIT_PASS_RATE", D(10), D("1.0"), D("0.6"), D(1)),
+    ("AUDIT_PASS_RATE", D(5), D("1.0"), D("0.6"), D(1)),
+    ("MATERIAL_LOOP_GAPS", D(5), D(0), D(4), D(1)),
     ("SERVICE_VISITS", D(5), D(40), D(10), D("1.2")),
 )
 

@@ -35,7 +35,7 @@ class Direction(models.TextChoices):
 
 
 #: The built-in indicators (docs/rules.md#appraisal-indicators): code → (name, direction, unit).
-#: Their rows are made by migrations (0002; ``MATERIAL_LOOP_GAPS`` comes with materials), so
+#: Their rows are made by migrations (0002; ``MATERIAL_LOOP_GAPS`` by 0003), so
 #: that schemes refer to every indicator alike; the names here are the translated ones.
 BUILT_IN = {
     "REVENUE_COMPLETION": (_("Revenue completion against time progress"), "higher", "ratio"),
@@ -47,6 +47,7 @@ BUILT_IN = {
     "ZERO_COST_ACTIVATION": (_("Zero-cost users activated"), "higher", "rate"),
     "STOP_SHARE": (_("Single and double stops' share"), "lower", "rate"),
     "AUDIT_PASS_RATE": (_("Audit pass rate"), "higher", "rate"),
+    "MATERIAL_LOOP_GAPS": (_("Closed-loop differences not accepted"), "lower", "count"),
 }
 
 #: The built-in indicators' units, as a reader sees them.

@@ -13,8 +13,10 @@ class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("Audits")
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
+    #: The entries below show as one "Audits" dropdown of the top bar.
+    nav_group = _("Audits")
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
-        (_("Audits"), "audits:calendar", ()),
+        (_("Audit calendar"), "audits:calendar", ()),
         (_("Verification items"), "audits:items", ()),
         (_("Cash flow"), "audits:cashflow", ()),
         (_("False users"), "audits:false-users", ()),

@@ -13,6 +13,8 @@ class MaterialsConfig(AppConfig):
     name = "materials"
     verbose_name = _("Materials")
     # Navigation entries: (label, url name, roles allowed or () for everyone logged in).
+    #: The entries below show as one "Materials" dropdown of the top bar.
+    nav_group = _("Materials")
     nav_items: tuple[tuple[StrOrPromise, str, tuple[str, ...]], ...] = (
         (_("Stock"), "materials:stock", ()),
         (_("Ledger"), "materials:moves", ()),

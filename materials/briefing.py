@@ -35,6 +35,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     gaps = sum(row.gaps for row in loop_rows)
     not_accepted = sum(row.open + row.explained for row in loop_rows)
     checked = sum(row.checked for row in checks.values())
+    sampled = sum(row.sampled for row in checks.values())
     found = sum(row.found for row in checks.values())
     lines = [
         _(
@@ -56,10 +57,12 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         },
         _("Installs without a deposit: %(n)s.") % {"n": count(sum(deposits.values()))},
         _(
-            "Random checks: %(checked)s serials checked, %(found)s found where the ledger "
-            "places them."
+            "Random checks: %(checked)s of %(sampled)s serials checked, %(found)s found where "
+            "the ledger places them."
         )
-        % {"checked": count(checked), "found": count(found)},
+        % {"checked": count(checked), "sampled": count(sampled), "found": count(found)}
+        if sampled
+        else _("Random checks: no sample was drawn for %(month)s.") % {"month": month},
     ]
     recycling_by_county = {row.county_id: row for row in recycling}
     headers = [

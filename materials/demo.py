@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.periods import Month
@@ -181,7 +182,19 @@ def _county_work(
     plan.sort()
     recorded = 0
     installed: dict[str, list[tuple[str, str]]] = {sku: [] for sku in items}
+    # Dismantles wait for their day: a terminal comes back (and may go out again) only after
+    # it, so every terminal's history reads in date order.
+    pending: list[tuple[dt.date, int, dict[str, Any]]] = []
+
+    def dismantle_due(until: dt.date) -> int:
+        due = sorted((p for p in pending if p[0] <= until), key=lambda p: (p[0], p[1]))
+        for entry in due:
+            pending.remove(entry)
+            moves.move_create(user=staff, **entry[2])
+        return len(due)
+
     for n, (day, sku) in enumerate(plan, start=1):
+        recorded += dismantle_due(day)
         item = items[sku]
         line = item.business_line
         assert line is not None
@@ -226,20 +239,24 @@ def _county_work(
             serial, old_account = installed[sku].pop(0)
             later = day + dt.timedelta(days=rng.randint(1, 6))
             if later < today:
-                moves.move_create(
-                    user=staff,
-                    kind=MoveKind.RETURN_DISMANTLE,
-                    item=item,
-                    quantity=1,
-                    to_warehouse=warehouse,
-                    serial=serial,
-                    account_no=old_account,
-                    business_line=line,
-                    condition="faulty" if n % 12 == 0 else "ok",
-                    business_date=later,
+                pending.append(
+                    (
+                        later,
+                        n,
+                        {
+                            "kind": MoveKind.RETURN_DISMANTLE,
+                            "item": item,
+                            "quantity": 1,
+                            "to_warehouse": warehouse,
+                            "serial": serial,
+                            "account_no": old_account,
+                            "business_line": line,
+                            "condition": "faulty" if n % 12 == 0 else "ok",
+                            "business_date": later,
+                        },
+                    )
                 )
-                recorded += 1
-    return recorded
+    return recorded + dismantle_due(today)
 
 
 def _warranty_swaps(
@@ -248,8 +265,16 @@ def _warranty_swaps(
     """One warranty swap done right (a new terminal) and one refused: the terminal offered is
     one just back from a dismantle (recycled)."""
     warehouse = county.warehouse
+    # Terminals installed before the swaps' days, so that each history reads in date order.
+    recent = StockMove.objects.filter(
+        kind=MoveKind.ISSUE_INSTALL,
+        serial=OuterRef("serial"),
+        business_date__gte=today - dt.timedelta(days=2),
+    )
     installed = list(
-        Terminal.objects.filter(county=county, item=item, state="installed").order_by("serial")[:3]
+        Terminal.objects.filter(county=county, item=item, state="installed")
+        .exclude(Exists(recent))
+        .order_by("serial")[:3]
     )
     new = Terminal.objects.filter(warehouse=warehouse, item=item, state="new").order_by("serial")
     if len(installed) < 3 or not new.exists():

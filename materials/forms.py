@@ -168,6 +168,15 @@ class LoopExplainForm(LoopKeyForm):
     )
 
 
+class DepositFollowUpForm(BootstrapFormMixin, forms.Form):
+    amount = MoneyField(
+        label=_("Deposit collected"),
+        required=False,
+        help_text=_("Leave empty when it was not collected, and say why below."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
 class CountStartForm(BootstrapFormMixin, forms.Form):
     warehouse = forms.ModelChoiceField(Warehouse.objects.none(), label=_("Warehouse"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -295,12 +295,24 @@ class DepositMissingTable(tables.Table):
     business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
     serial = tables.Column(accessor="move__serial", verbose_name=_("Serial"))
     amount = MoneyColumn(verbose_name=_("Deposit"), default="")
+    note = tables.Column(verbose_name=_("Follow-up"), default="")
+    followed_up_at = DateColumn(verbose_name=_("Followed up"))
+    follow_up = tables.Column(
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+    )
 
     class Meta:
         model = Deposit
         fields = ("county", "business_date", "account_no", "business_line", "serial")
         attrs = TABLE_ATTRS
         empty_text = _("Every install this month has its deposit.")
+
+    def render_follow_up(self, record: Deposit) -> str:
+        return format_html(
+            '<a class="btn btn-outline-primary btn-sm" href="{}">{}</a>',
+            reverse("materials:deposit-follow-up", args=[record.pk]),
+            _("Follow up"),
+        )
 
 
 # --------------------------------------------------------------------------- stock counts

@@ -6,7 +6,7 @@ from django.db import migrations
 from marketing_ops.permissions import ALL_ACTIONS, grant
 
 #: As the built-in indicators stood when this migration was written (code, name, direction,
-#: unit); MATERIAL_LOOP_GAPS is added by the materials app's migration.
+#: unit); MATERIAL_LOOP_GAPS is added by 0003.
 BUILT_IN = (
     ("REVENUE_COMPLETION", "Revenue completion against time progress", "higher", "ratio"),
     ("VOLUME_COMPLETION", "Volume completion against time progress", "higher", "ratio"),

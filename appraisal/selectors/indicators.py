@@ -4,7 +4,7 @@ one aggregate grouped by county (revenue's through its progress selector), never
 county or account — and the manual indicators' entered values.
 
 Adding an indicator is one function here with ``@built_in("CODE")`` and its row in a
-migration; ``MATERIAL_LOOP_GAPS`` comes so with the materials app.
+migration (as ``MATERIAL_LOOP_GAPS`` came with the materials app).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from arrears.models import Account, Bill, Renewal
 from arrears.selectors.indicators import collected_as_of
 from audits.models import Audit
 from marketing_ops.periods import Month
+from materials.selectors.loop import loop_month_counts
 from revenue.selectors.progress import progress_summary
 
 ZERO = Decimal(0)
@@ -279,6 +280,27 @@ def audit_pass_rate(month: Month) -> dict[int, IndicatorValue]:
     )
     return {
         county_id: _ratio(passed, due, passed=passed, due=due) for county_id, due, passed in rows
+    }
+
+
+@built_in("MATERIAL_LOOP_GAPS")
+def material_loop_gaps(month: Month) -> dict[int, IndicatorValue]:
+    """The county's closed-loop differences of M not accepted (a count, lower is better): the
+    loop's one query for every county. A county with neither daily operations reported nor
+    terminals moved in M has nothing to close: no value (left out), not a perfect 0."""
+    return {
+        county_id: IndicatorValue(
+            value=Decimal(counts.not_accepted),
+            numerator=Decimal(counts.not_accepted),
+            denominator=None,
+            inputs={
+                "days_lines": counts.rows,
+                "differences": counts.gaps,
+                "accepted": counts.accepted,
+                "not_accepted": counts.not_accepted,
+            },
+        )
+        for county_id, counts in loop_month_counts(month).items()
     }
 
 

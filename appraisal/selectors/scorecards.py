@@ -49,6 +49,10 @@ INPUT_LABELS: dict[str, Promise] = {
     "passed": _("Audits passed"),
     "due": _("Audits due"),
     "entered": _("Entered value"),
+    "days_lines": _("Days × business lines in the loop"),
+    "differences": _("Loop differences"),
+    "accepted": _("Differences accepted"),
+    "not_accepted": _("Differences not accepted"),
 }
 
 

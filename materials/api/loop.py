@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketing_ops.access import check_county, get_visible_or_404
-from marketing_ops.api import BusinessDateField, query_params, signed_in_user
+from marketing_ops.api import BusinessDateField, MoneyField, query_params, signed_in_user
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.periods import Month, business_window
-from materials.models import LoopExplanation
+from materials.models import Deposit, LoopExplanation
 from materials.selectors import loop as reads
 from materials.services import loop as writes
 
@@ -171,3 +172,88 @@ class LoopAcceptView(APIView):
         )
         writes.loop_accept(user=signed_in_user(request), explanation=explanation)
         return _row_after(request, values)
+
+
+class DepositQuery(serializers.Serializer):
+    month = MonthField(required=False)
+
+
+class DepositSerializer(serializers.ModelSerializer):
+    """An install on a line that requires a deposit, recorded without one, and its follow-up."""
+
+    county = serializers.CharField(source="county.code")
+    line = serializers.CharField(source="business_line.code")
+    serial = serializers.CharField(source="move.serial")
+    business_date = serializers.DateField()
+    amount = MoneyField(allow_null=True)
+    followed_up_by = serializers.CharField(
+        source="followed_up_by.username", allow_null=True, default=None
+    )
+    followed_up_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        model = Deposit
+        fields = [
+            "id",
+            "county",
+            "business_date",
+            "account_no",
+            "line",
+            "serial",
+            "amount",
+            "note",
+            "followed_up_by",
+            "followed_up_at",
+        ]
+
+
+class DepositFollowUpSerializer(serializers.Serializer):
+    amount = MoneyField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the deposit collected later; null when it was not collected",
+    )
+    note = serializers.CharField(
+        max_length=300, required=False, default="", allow_blank=True,
+        help_text="why it was not collected (required without an amount)",
+    )  # fmt: skip
+
+
+class DepositList(generics.ListAPIView):
+    """The follow-up list: installs on a line requiring a deposit, recorded without one, in
+    your scope (``month`` defaults to this month)."""
+
+    serializer_class = DepositSerializer
+
+    @extend_schema(parameters=[DepositQuery])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Deposit]:
+        month = query_params(self.request, DepositQuery).get("month") or this_month()
+        return (
+            reads.deposits_missing(self.request.user, month)
+            .select_related("followed_up_by")
+            .order_by("business_date", "pk")
+        )
+
+
+class DepositFollowUpView(APIView):
+    """Record the deposit collected later, or why it was not (``note``)."""
+
+    @extend_schema(request=DepositFollowUpSerializer, responses=DepositSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        data = DepositFollowUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deposit = get_visible_or_404(Deposit.objects.select_related("county"), request.user, pk=pk)
+        writes.deposit_follow_up(
+            user=signed_in_user(request),
+            deposit=deposit,
+            amount=data.validated_data["amount"],
+            note=data.validated_data["note"],
+        )
+        record = Deposit.objects.select_related(
+            "county", "business_line", "move", "followed_up_by"
+        ).get(pk=pk)
+        return Response(DepositSerializer(record).data)

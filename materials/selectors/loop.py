@@ -229,15 +229,41 @@ def city_loop_rows(month: Month) -> list[LoopRow]:
     return _loop_rows(month.first_day, month.last_day, None)
 
 
+@dataclass(frozen=True)
+class LoopMonthCounts:
+    """One county's month of the loop, counted in county × day × line rows."""
+
+    rows: int = 0  # days × lines with anything reported or moved
+    gaps: int = 0  # of them, with a difference
+    accepted: int = 0  # of the differences, accepted by city staff
+
+    @property
+    def not_accepted(self) -> int:
+        return self.gaps - self.accepted
+
+
+def loop_month_counts(month: Month) -> dict[int, LoopMonthCounts]:
+    """Per county id, the month's loop rows, differences and accepted differences. One
+    query; a county with nothing reported nor moved in the month is absent."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in city_loop_rows(month):
+        county = counts[row.county_id]
+        county[0] += 1
+        if row.has_gap:
+            county[1] += 1
+            county[2] += row.accepted
+    return {county_id: LoopMonthCounts(*figures) for county_id, figures in counts.items()}
+
+
 def loop_gaps_not_accepted(month: Month) -> dict[int, int]:
     """Appraisal's ``MATERIAL_LOOP_GAPS`` (SPEC §7.1): per county id, the month's loop
     differences (county × day × line with a gap) not yet accepted. One query; a county without
     any is absent."""
-    counts: dict[int, int] = defaultdict(int)
-    for row in city_loop_rows(month):
-        if row.has_gap and not row.accepted:
-            counts[row.county_id] += 1
-    return dict(counts)
+    return {
+        county_id: figures.not_accepted
+        for county_id, figures in loop_month_counts(month).items()
+        if figures.not_accepted
+    }
 
 
 # --------------------------------------------------------------------------- the month grid

@@ -1,10 +1,12 @@
 """Writes of the closed loop (SPEC §6.3): the daily operations report, upserted on county × date
-× line, and the explanation (county staff) and acceptance (city staff) of a difference."""
+× line, and the explanation (county staff) and acceptance (city staff) of a difference; the
+follow-up of an install recorded without its deposit."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.models import BusinessLine, County
-from materials.models import DailyOperation, LoopExplanation
+from materials.models import DailyOperation, Deposit, LoopExplanation
 from materials.selectors import loop as reads
 
 if TYPE_CHECKING:
@@ -117,4 +119,32 @@ def loop_accept(*, user: User, explanation: LoopExplanation) -> LoopExplanation:
         raise ValidationError({"explanation": _("This explanation is accepted already.")})
     record.accepted_by, record.accepted_at = user, timezone.now()
     record.save(update_fields=["accepted_by", "accepted_at"])
+    return record
+
+
+@transaction.atomic
+def deposit_follow_up(
+    *, user: User, deposit: Deposit, amount: Decimal | None, note: str
+) -> Deposit:
+    """Follow up an install recorded without its deposit (SPEC §6.2): the deposit collected
+    later (``amount``; the install then leaves the follow-up list) or, without one, why not
+    (``note``, required then). County staff of the deposit's county or city staff; a deposit
+    once collected stands."""
+    check_county(user, deposit.county)
+    if not has_role(user, *WRITING_ROLES):
+        raise PermissionDenied(_("Your role may not follow up deposits."))
+    record = Deposit.objects.select_for_update().order_by().get(pk=deposit.pk)
+    if record.amount is not None:
+        raise ValidationError({"amount": _("This install's deposit is recorded already.")})
+    note = note.strip()
+    if amount is None and not note:
+        raise ValidationError(
+            {"note": _("Give the deposit collected, or say why it was not collected.")}
+        )
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": _("A deposit collected is more than 0.")})
+    record.amount = amount
+    record.note = note or record.note
+    record.followed_up_by, record.followed_up_at = user, timezone.now()
+    record.save(update_fields=["amount", "note", "followed_up_by", "followed_up_at"])
     return record

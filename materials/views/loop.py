@@ -9,7 +9,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 from marketing_ops import pages
 from marketing_ops.access import (
     CITY_ROLES,
+    WRITING_ROLES,
     AuthenticatedHttpRequest,
     bound_county_id,
     get_visible_or_404,
+    has_role,
     is_city_wide,
     require_login,
     require_roles,
@@ -30,8 +32,8 @@ from marketing_ops.access import (
 )
 from marketing_ops.models import County
 from marketing_ops.periods import Month
-from materials.forms import LoopExplainForm, LoopKeyForm
-from materials.models import LoopExplanation
+from materials.forms import DepositFollowUpForm, LoopExplainForm, LoopKeyForm
+from materials.models import Deposit, LoopExplanation
 from materials.selectors import loop as reads
 from materials.services import loop as writes
 from materials.tables import (
@@ -184,7 +186,10 @@ def recycling(request: HttpRequest) -> HttpResponse:
     rows = reads.recycling(request.user, month)
     total = replace(reads.recycling_total(rows), county=_("City"))
     table = RecyclingTable([*rows, total] if len(rows) > 1 else rows)
-    deposits = DepositMissingTable(reads.deposits_missing(request.user, month))
+    deposits = DepositMissingTable(
+        reads.deposits_missing(request.user, month).select_related("followed_up_by"),
+        exclude=() if has_role(request.user, *WRITING_ROLES) else ("follow_up",),
+    )
     if exported := pages.export_tables(
         request,
         f"recycling-{month}",
@@ -203,3 +208,31 @@ def recycling(request: HttpRequest) -> HttpResponse:
         "export_query": pages.export_query(request),
     }
     return render(request, "materials/loop_recycling.html", context)
+
+
+@require_login
+def deposit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Follow up an install without its deposit: the deposit collected later, or why not."""
+    if not has_role(request.user, *WRITING_ROLES):
+        raise PermissionDenied
+    deposit = get_visible_or_404(
+        Deposit.objects.select_related("county", "business_line", "move"), request.user, pk=pk
+    )
+    month = Month.of(deposit.business_date)
+    back = f"{reverse('materials:recycling')}?month={month}"
+    form = DepositFollowUpForm(request.POST or None, initial={"note": deposit.note})
+    return pages.form_page(
+        request,
+        form,
+        save=partial(writes.deposit_follow_up, user=request.user, deposit=deposit),
+        success_message=_("Deposit follow-up recorded."),
+        success_url=back,
+        title=_("Follow up the deposit of account %(account)s, %(line)s installed on %(day)s")
+        % {
+            "account": deposit.account_no,
+            "line": deposit.business_line.code,
+            "day": deposit.business_date.isoformat(),
+        },
+        cancel_url=back,
+        breadcrumbs=[(_("Recycling and deposits"), back)],
+    )

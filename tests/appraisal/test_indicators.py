@@ -13,7 +13,8 @@ from django.utils import timezone
 from appraisal.selectors import indicators
 from arrears.models import Renewal
 from audits.models import Audit
-from marketing_ops.models import County
+from marketing_ops.models import BusinessLine, County
+from materials.models import DailyOperation, Item, LoopExplanation, StockMove, Warehouse
 from revenue.models import CountyTarget, MonthlyReport, Plan, ReportVolume
 from tests.appraisal.conftest import M
 
@@ -209,3 +210,56 @@ def test_values_for_runs_a_fixed_number_of_queries_whatever_the_counties_and_acc
         County(code=f"X{n:02d}", name=f"X{n}", sort_order=10 + n) for n in range(10)
     )
     assert queries() == few
+
+
+def test_material_loop_gaps_count_the_months_differences_not_accepted(
+    county_a, county_b, city_user
+):
+    """C01 in October: three days × lines with a difference (one accepted, one explained
+    only, one open) and one balanced day: 2. C02 reported and moved in balance: 0. A county
+    with nothing reported nor moved has no value (left out, not a perfect 0)."""
+    broadband, _ = BusinessLine.objects.update_or_create(
+        code="BROADBAND", defaults={"name": "Broadband", "uses_terminal": True}
+    )
+    ont = Item.objects.create(
+        sku="ONT-X1", name="ONT", category="terminal", serialized=True, business_line=broadband
+    )
+    wh_a, wh_b = Warehouse.objects.get(county=county_a), Warehouse.objects.get(county=county_b)
+    idle = County.objects.create(code="C77", name="Idle county", sort_order=77)
+
+    def day(n):
+        return dt.date(2026, 10, n)
+
+    def issued(warehouse, on, serial):
+        StockMove.objects.create(
+            kind="issue_install", item=ont, quantity=1, from_warehouse=warehouse,
+            business_line=broadband, business_date=on, serial=serial, account_no="A1",
+        )  # fmt: skip
+
+    for county, n, installs in ((county_a, 1, 2), (county_a, 2, 1), (county_a, 3, 1),
+                                (county_a, 4, 1), (county_b, 5, 1)):  # fmt: skip
+        DailyOperation.objects.create(
+            county=county, business_date=day(n), business_line=broadband, installs=installs
+        )
+    issued(wh_a, day(1), "S1")  # 1 issued, 2 reported: a difference
+    issued(wh_a, day(4), "S4")  # balanced
+    issued(wh_b, day(5), "S5")  # balanced
+    issued(wh_a, dt.date(2026, 11, 1), "S9")  # next month: does not count
+    now = timezone.now()
+    LoopExplanation.objects.create(
+        county=county_a, business_date=day(1), business_line=broadband, explanation="Late",
+        explained_by=city_user, explained_at=now, accepted_by=city_user, accepted_at=now,
+    )  # fmt: skip
+    LoopExplanation.objects.create(
+        county=county_a, business_date=day(2), business_line=broadband, explanation="Lost",
+        explained_by=city_user, explained_at=now,
+    )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as captured:
+        values = indicators.values_for(M, ["MATERIAL_LOOP_GAPS"])["MATERIAL_LOOP_GAPS"]
+    assert len(captured) == 1
+    gaps = values[county_a.pk]
+    assert (gaps.value, gaps.numerator, gaps.denominator) == (D(2), D(2), None)
+    assert gaps.inputs == {"days_lines": 4, "differences": 3, "accepted": 1, "not_accepted": 2}
+    assert values[county_b.pk].value == D(0)
+    assert idle.pk not in values  # nothing to close: no value

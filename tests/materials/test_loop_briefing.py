@@ -51,6 +51,7 @@ def test_the_monthly_briefing_carries_the_materials_section(
 def test_a_county_heads_briefing_holds_their_county_only(county_a):
     [section] = briefing.sections(period_for("monthly", "2026-11"), county_a)
     assert [row[0][:3] for row in section.tables[0].rows] == ["C01"]
+    assert "Random checks: no sample was drawn for 2026-11." in section.lines
 
 
 def test_daily_and_weekly_briefings_have_no_materials_section():
