@@ -1,4 +1,4 @@
-"""Materials benchmark (SPEC §13, bench/README.md#materials): 2,000,000 moves and 500,000
+"""Materials benchmark (bench/README.md#materials): 2,000,000 moves and 500,000
 terminals on PostgreSQL, loaded set-based, then the figures next to their targets — 50
 concurrent installs against a balance of 25 (exactly 25 pass, the balance ends at 0), and the
 balances, closed-loop and terminal pages and endpoints, each ≤ 300 ms.

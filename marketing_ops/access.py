@@ -59,7 +59,7 @@ class Role(StrEnum):
 
 ALL_ROLES = tuple(Role)
 
-#: What each role is called on pages (SPEC §1), in the user's language.
+#: What each role is called on pages (docs/language-and-formats.md), in the user's language.
 ROLE_LABELS: dict[str, Any] = {
     Role.CITY_ADMIN: _("City administrator"),
     Role.CITY_STAFF: _("City staff"),

@@ -145,7 +145,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# The languages of the interface (SPEC §1): Simplified Chinese and English. The language a
+# The languages of the interface (docs/language-and-formats.md): Simplified Chinese and English.
+# The language a
 # user picks is kept on their profile; LANGUAGE_CODE serves everyone else. It stays English
 # until the Chinese catalogue is complete (docs/language-and-formats.md).
 LANGUAGE_CODE = "en"

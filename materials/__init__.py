@@ -1,1 +1,1 @@
-"""Materials and terminals (SPEC §6)."""
+"""Materials and terminals (docs/materials.md)."""

@@ -25,7 +25,8 @@ class MaterialsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        # Every county has its warehouse from the moment it exists (SPEC §6.1). Counties are made
+        # Every county has its warehouse from the moment it exists (docs/materials.md#the-ledger).
+        # Counties are made
         # by the core (admin, the counties dataset, the demo), which imports no app; the core
         # sends ``counties_saved`` after its bulk upserts, and a single county saved any other way
         # is seen by post_save. The handlers hold no rule: they only make missing warehouses.

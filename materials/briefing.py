@@ -1,4 +1,4 @@
-"""Materials in the emailed briefings (SPEC §8, docs/materials.md#the-monthly-briefing): the
+"""Materials in the emailed briefings (docs/rules.md, docs/materials.md#the-monthly-briefing): the
 monthly briefing's section — the closed loop's differences per county (open, explained,
 accepted), the recycling rate, installs without a deposit, and the random checks. A county's
 briefing is read with the scope of that county's head, so it holds that county only. A fixed

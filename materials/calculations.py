@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 
 def random_check_seed(county_code: str, month: str) -> str:
-    """The seed of a county's monthly random check (SPEC §6.4): the same county and month give
+    """The seed of a county's monthly random check (docs/materials.md): the same county and month
+    give
     the same seed, and so the same sample of the same serials."""
     return hashlib.sha256(f"random-check:{county_code}:{month}".encode()).hexdigest()
 

@@ -1,6 +1,7 @@
 """Forms of the materials pages. The rules live in the move service; these only collect input.
 
-``MoveForm`` adapts to the kind of move: it keeps the fields that kind takes (SPEC §6.1) and
+``MoveForm`` adapts to the kind of move: it keeps the fields that kind takes
+(docs/materials.md#the-ledger) and
 offers the warehouses the user may move stock out of or into."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Materials and terminals (SPEC §6, docs/materials.md): warehouses, items, the append-only
+"""Materials and terminals (docs/materials.md): warehouses, items, the append-only
 ledger of stock moves and the balances it keeps, terminals and their deposits, the daily
 operations the closed loop compares with, stock counts and random checks."""
 
@@ -141,7 +141,8 @@ class StockMoveQuerySet(CountyScopedQuerySet):
 
 
 class StockMove(models.Model):
-    """One line of the append-only ledger (SPEC §6.1). Never edited or deleted: a mistake is
+    """One line of the append-only ledger (docs/materials.md#the-ledger). Never edited or deleted:
+    a mistake is
     corrected by a ``reversal`` naming it in ``reverses``.
 
     Every move's effect on the balances is the same formula: ``quantity`` into
@@ -188,7 +189,8 @@ class StockMove(models.Model):
         verbose_name=_("business line"),
     )
     business_date = models.DateField(_("business date"))
-    #: The deposit charged on an install (SPEC §6.2); the Deposit row is what follow-up reads.
+    #: The deposit charged on an install (docs/materials.md#terminal-states); the Deposit row is
+    #: what follow-up reads.
     deposit = models.DecimalField(_("deposit"), **MONEY, null=True, blank=True)
     condition = models.CharField(
         _("condition"), max_length=6, choices=Condition.choices, blank=True
@@ -251,7 +253,7 @@ class StockMove(models.Model):
                 | (~Q(kind="reversal") & Q(reverses__isnull=True)),
                 name="move_reversal_names_its_move",
             ),
-            # The warehouses each kind moves between (SPEC §6.1).
+            # The warehouses each kind moves between (docs/materials.md#the-ledger).
             models.CheckConstraint(
                 condition=~Q(kind__in=["return_dismantle", "adjustment"])
                 | (Q(from_warehouse__isnull=True) & Q(to_warehouse__isnull=False)),
@@ -358,7 +360,8 @@ class StockBalance(models.Model):
 
 
 class Terminal(models.Model):
-    """One serialized terminal: its state and place (SPEC §6.2), as the ledger last left it.
+    """One serialized terminal: its state and place (docs/materials.md#terminal-states), as the
+    ledger last left it.
 
     ``county`` is where it is: its warehouse's county, or for an installed terminal the county
     whose warehouse issued it; empty in the city store."""
@@ -433,7 +436,8 @@ class Terminal(models.Model):
 
 
 class Deposit(models.Model):
-    """The deposit of one install on a line with ``deposit_required`` (SPEC §6.2): the amount
+    """The deposit of one install on a line with ``deposit_required``
+    (docs/materials.md#terminal-states): the amount
     charged, or none — then the install is listed for follow-up until someone records it."""
 
     move = models.OneToOneField(
@@ -566,7 +570,7 @@ class DailyOperation(models.Model):
 
 class LoopExplanation(models.Model):
     """A county's explanation of a closed-loop difference on one day and line, and the city's
-    acceptance of it (SPEC §6.3)."""
+    acceptance of it (docs/materials.md#the-closed-loop)."""
 
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="loop_explanations", verbose_name=_("county")
@@ -624,7 +628,7 @@ class StockCountQuerySet(CountyScopedQuerySet):
 
 
 class StockCount(models.Model):
-    """A stock count of one warehouse (SPEC §6.4): expected quantities and serials frozen at
+    """A stock count of one warehouse (docs/materials.md): expected quantities and serials frozen at
     the start, counts entered or uploaded, differences turned into adjustments on approval."""
 
     class Status(models.TextChoices):
@@ -736,7 +740,7 @@ class StockCountSerial(models.Model):
 
 
 class RandomCheck(models.Model):
-    """A month's random check of a county (SPEC §6.4): the reproducible sample's seed."""
+    """A month's random check of a county (docs/materials.md): the reproducible sample's seed."""
 
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="random_checks", verbose_name=_("county")

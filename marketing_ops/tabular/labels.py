@@ -1,4 +1,4 @@
-"""What the file columns of SPEC §9 are called in the user's language.
+"""What the file columns of docs/file-formats.md are called in the user's language.
 
 A file's header row holds the codes (``county_code``), the same in every language; an upload
 template shows these names under them, as a second row that the importer skips

@@ -1,1 +1,1 @@
-"""The materials API (SPEC §10)."""
+"""The materials API (docs/api.md)."""

@@ -1,4 +1,4 @@
-"""The closed loop and recycling API (SPEC §10, docs/api.md#materials): ``GET materials/loop/``,
+"""The closed loop and recycling API (docs/api.md#materials): ``GET materials/loop/``,
 ``GET materials/recycling/``, and the explain (county staff) and accept (city staff) actions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Materials API (SPEC §10, docs/api.md#materials): warehouses, items, balances, the ledger of
+"""Materials API (docs/api.md#materials): warehouses, items, balances, the ledger of
 moves and a terminal's history. Writes call the services and let their ValidationError (400,
 naming the field) and PermissionDenied (403) through the core handler."""
 

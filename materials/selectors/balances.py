@@ -50,7 +50,8 @@ def ledger_sums() -> dict[tuple[int, int], int]:
 
 
 def balance_differences() -> list[BalanceDifference]:
-    """Every balance recomputed from the ledger (SPEC §6.1, ``manage.py materials_check``),
+    """Every balance recomputed from the ledger (docs/materials.md#the-ledger, ``manage.py
+    materials_check``),
     and for items with serials the terminals placed in each warehouse: the differences, in
     four grouped queries whatever the size of the ledger."""
     from_ledger = ledger_sums()

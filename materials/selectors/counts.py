@@ -1,4 +1,4 @@
-"""Stock counts (SPEC §6.4): the counts a user may see, and a count's differences —
+"""Stock counts (docs/materials.md): the counts a user may see, and a count's differences —
 quantities of items without serials, serials missing and serials found that were not expected."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The closed loop (SPEC §6.3, docs/materials.md#the-closed-loop): per county × day × line that
+"""The closed loop (docs/materials.md#the-closed-loop): per county × day × line that
 uses a terminal, the terminals issued for installation against the installs the support center
 reported, and the terminals returned from dismantling against the dismantles reported.
 
@@ -256,7 +256,7 @@ def loop_month_counts(month: Month) -> dict[int, LoopMonthCounts]:
 
 
 def loop_gaps_not_accepted(month: Month) -> dict[int, int]:
-    """Appraisal's ``MATERIAL_LOOP_GAPS`` (SPEC §7.1): per county id, the month's loop
+    """Appraisal's ``MATERIAL_LOOP_GAPS`` (docs/rules.md): per county id, the month's loop
     differences (county × day × line with a gap) not yet accepted. One query; a county without
     any is absent."""
     return {
@@ -385,7 +385,8 @@ class RecyclingRow:
 
     @property
     def recycling_rate(self) -> Decimal | None:
-        """Installs with a recycled terminal ÷ installs with a terminal (SPEC §6.2); None
+        """Installs with a recycled terminal ÷ installs with a terminal
+        (docs/materials.md#terminal-states); None
         without installs."""
         if not self.installs:
             return None

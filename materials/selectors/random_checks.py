@@ -1,4 +1,5 @@
-"""Random checks (SPEC §6.4): the month's checks a user may see, a check's sampled serials, and
+"""Random checks (docs/materials.md): the month's checks a user may see, a check's sampled
+serials, and
 the summary per county (found, not found, in the wrong place, not yet checked)."""
 
 from __future__ import annotations

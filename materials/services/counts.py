@@ -1,4 +1,4 @@
-"""Stock counts (SPEC §6.4): start (freeze the warehouse's expected quantities and serials),
+"""Stock counts (docs/materials.md): start (freeze the warehouse's expected quantities and serials),
 enter or upload what was counted, approve (each difference an ``adjustment`` move through the
 one move service, all or nothing)."""
 

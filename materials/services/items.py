@@ -1,4 +1,4 @@
-"""The item catalogue: city staff add and change items (SPEC §6.1)."""
+"""The item catalogue: city staff add and change items (docs/materials.md#the-ledger)."""
 
 from __future__ import annotations
 

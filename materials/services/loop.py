@@ -1,4 +1,5 @@
-"""Writes of the closed loop (SPEC §6.3): the daily operations report, upserted on county × date
+"""Writes of the closed loop (docs/materials.md#the-closed-loop): the daily operations report,
+upserted on county × date
 × line, and the explanation (county staff) and acceptance (city staff) of a difference; the
 follow-up of an install recorded without its deposit."""
 
@@ -126,7 +127,8 @@ def loop_accept(*, user: User, explanation: LoopExplanation) -> LoopExplanation:
 def deposit_follow_up(
     *, user: User, deposit: Deposit, amount: Decimal | None, note: str
 ) -> Deposit:
-    """Follow up an install recorded without its deposit (SPEC §6.2): the deposit collected
+    """Follow up an install recorded without its deposit (docs/materials.md#terminal-states): the
+    deposit collected
     later (``amount``; the install then leaves the follow-up list) or, without one, why not
     (``note``, required then). County staff of the deposit's county or city staff; a deposit
     once collected stands."""

@@ -1,4 +1,4 @@
-"""The one move service (SPEC §6.1, §6.2; docs/materials.md#the-move-service).
+"""The one move service (docs/materials.md#the-move-service).
 
 Every write of the ledger goes through ``move_create`` — the pages, the API, the ``stock_moves``
 dataset (through ``moves_apply``), stock count approvals and the demo. It checks the fields the
@@ -59,7 +59,8 @@ INTO_OWN = frozenset({MoveKind.RECEIPT, MoveKind.RETURN_DISMANTLE})
 CITY_ONLY = frozenset({MoveKind.ADJUSTMENT, MoveKind.REVERSAL})
 
 S = TerminalState
-#: The transition table of SPEC §6.2: kind → the states a terminal may be in before it.
+#: The transition table of docs/materials.md#terminal-states: kind → the states a terminal may be
+#: in before it.
 #: A receipt takes an unknown serial (``None``) or a faulty one back from repair.
 ALLOWED_BEFORE: dict[str, frozenset[str | None]] = {
     MoveKind.RECEIPT: frozenset({None, S.FAULTY}),
@@ -142,7 +143,8 @@ def _check_fields(
     deposit: Decimal | None,
     condition: str,
 ) -> None:
-    """The fields each kind needs and the ones it may not have (SPEC §6.1, §9 stock_moves)."""
+    """The fields each kind needs and the ones it may not have (docs/materials.md#the-ledger,
+    docs/file-formats.md stock_moves)."""
     errors: dict[str, str] = {}
     if kind not in MoveKind.values:
         raise _refuse("kind", _("Unknown kind %(kind)s.") % {"kind": kind})
@@ -382,7 +384,7 @@ def _place_after(
     business_line: BusinessLine | None,
     quantity: int,
 ) -> _Place:
-    """Where the move's (first) serial ends up (SPEC §6.2)."""
+    """Where the move's (first) serial ends up (docs/materials.md#terminal-states)."""
     if kind == MoveKind.RECEIPT:
         state = S.NEW if terminal is None else S.RECYCLED
         return _Place(state, to_warehouse, county_id=_county(to_warehouse))

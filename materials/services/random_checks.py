@@ -1,4 +1,5 @@
-"""Random checks (SPEC §6.4): each month, per county, a reproducible sample of the terminals the
+"""Random checks (docs/materials.md): each month, per county, a reproducible sample of the
+terminals the
 ledger places in the county (its warehouse, or installed at its accounts), and what the checker
 found for each."""
 

@@ -1,4 +1,5 @@
-"""Warehouses: the city store and one per county, made with the county (SPEC §6.1)."""
+"""Warehouses: the city store and one per county, made with the county
+(docs/materials.md#the-ledger)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Stock count pages (SPEC §6.4): the counts, starting one, a count with its differences, the
+"""Stock count pages (docs/materials.md): the counts, starting one, a count with its differences,
+the
 entry of what was counted (or the upload of dataset ``stock_counts``) and approval."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Closed-loop pages (SPEC §6.3): the city summary (per county: differences open, explained and
+"""Closed-loop pages (docs/materials.md#the-closed-loop): the city summary (per county:
+differences open, explained and
 accepted, with the accept action), a county's month grid (days × lines, gaps highlighted), the
 explain form, and recycling with the installs still without a deposit."""
 

@@ -1,4 +1,5 @@
-"""Random check pages (SPEC §6.4): the month's summary per county with the draw action, and a
+"""Random check pages (docs/materials.md): the month's summary per county with the draw action,
+and a
 county's check with a result form for each sampled serial."""
 
 from __future__ import annotations

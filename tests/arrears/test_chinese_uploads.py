@@ -1,4 +1,5 @@
-"""Uploads as Chinese office staff save them (SPEC §9): CSV in GB18030/GBK from Excel on a
+"""Uploads as Chinese office staff save them (docs/file-formats.md): CSV in GB18030/GBK from Excel
+on a
 Chinese system, amounts with thousands separators, an upload template filled in Excel."""
 
 import datetime as dt

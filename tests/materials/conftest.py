@@ -1,6 +1,6 @@
 """Materials fixtures: the city store and the counties' warehouses (made with the counties), a
 broadband terminal with serials and a cable without, and helpers that put a terminal in any
-state of SPEC §6.2 through the move service itself."""
+state of docs/materials.md#terminal-states through the move service itself."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The materials API (SPEC §10): exact paths and fields, 201 or 400 with the reason for moves,
+"""The materials API (docs/api.md): exact paths and fields, 201 or 400 with the reason for moves,
 county users scoped to their county, city staff alone add items."""
 
 import pytest

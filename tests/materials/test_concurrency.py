@@ -1,4 +1,5 @@
-"""Fifty people installing at the same moment against a balance of 25 (SPEC §6.1, §13): exactly
+"""Fifty people installing at the same moment against a balance of 25
+(docs/materials.md#the-ledger, bench/README.md): exactly
 25 installs pass, the balance ends at 0, and no serial is installed twice. Real threads, each
 with its own database connection, on PostgreSQL (SQLite serialises writers, so the race cannot
 happen there)."""

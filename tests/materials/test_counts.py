@@ -1,4 +1,5 @@
-"""Stock counts (SPEC §6.4): starting freezes the warehouse's quantities and serials, counts are
+"""Stock counts (docs/materials.md): starting freezes the warehouse's quantities and serials,
+counts are
 entered or uploaded, the differences are listed, and approval turns each into an adjustment
 move through the move service."""
 

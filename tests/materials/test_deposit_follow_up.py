@@ -1,4 +1,5 @@
-"""Installs without a deposit followed up (SPEC §6.2): the deposit collected later (the install
+"""Installs without a deposit followed up (docs/materials.md#terminal-states): the deposit
+collected later (the install
 leaves the list) or why it was not (a note, the install stays listed as followed up); by page
 and API, with access: another county 404, a reading role 403, anonymous sent to sign in/401."""
 

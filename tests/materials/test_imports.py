@@ -1,4 +1,5 @@
-"""The ``stock_moves`` dataset (SPEC §9): applied in file order through the move service, all
+"""The ``stock_moves`` dataset (docs/file-formats.md): applied in file order through the move
+service, all
 or nothing — an error in the last row writes nothing — and a county user only their county."""
 
 import io

@@ -1,4 +1,5 @@
-"""The closed loop (SPEC §6.3): a hand-made day's figures, what counts on each side, the
+"""The closed loop (docs/materials.md#the-closed-loop): a hand-made day's figures, what counts on
+each side, the
 month's differences not accepted per county, explanations and acceptance."""
 
 import datetime as dt

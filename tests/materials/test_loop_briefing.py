@@ -1,4 +1,4 @@
-"""The monthly briefing's materials section (SPEC §8): loop differences open and accepted per
+"""The monthly briefing's materials section (docs/rules.md): loop differences open and accepted per
 county, the recycling rate, installs without a deposit and the random checks; a county head's
 briefing holds only their county."""
 

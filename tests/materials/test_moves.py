@@ -1,4 +1,5 @@
-"""The move service (SPEC §6.1, §6.2): every row of the terminal transition table passes and
+"""The move service (docs/materials.md#terminal-states): every row of the terminal transition
+table passes and
 every other state × kind pair is refused; balances never go negative and say what they found;
 reversals undo exactly one move; deposits are recorded or listed for follow-up."""
 
@@ -13,7 +14,8 @@ from tests.materials.conftest import TODAY
 
 STATES = [None, "new", "recycled", "installed", "faulty", "scrapped"]
 
-#: SPEC §6.2, written out again here rather than read from the service: kind → {before: after}.
+#: docs/materials.md#terminal-states, written out again here rather than read from the service:
+#: kind → {before: after}.
 TABLE = {
     "receipt": {None: "new", "faulty": "recycled"},
     "transfer": {"new": "new", "recycled": "recycled", "faulty": "faulty"},

@@ -1,4 +1,5 @@
-"""Random checks (SPEC §6.4): a reproducible monthly sample per county of what the ledger places
+"""Random checks (docs/materials.md): a reproducible monthly sample per county of what the ledger
+places
 there, results recorded by the checker, and the summary."""
 
 import pytest

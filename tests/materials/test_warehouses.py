@@ -1,4 +1,5 @@
-"""Every county has its warehouse from the moment it exists (SPEC §6.1), however it was made:
+"""Every county has its warehouse from the moment it exists (docs/materials.md#the-ledger),
+however it was made:
 one at a time (admin, ORM) or by the counties dataset's bulk upsert."""
 
 import io
