@@ -22,7 +22,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from common import ensure_database, setup_django
+from common import check_database, ensure_database, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
 COUNTIES = 30
@@ -209,10 +209,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database_url
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL or --database-url.")
-    if "bench" not in url.rsplit("/", 1)[-1] and not args.wipe_ok:
-        sys.exit(f"Use a database named *bench* (default {DEFAULT_URL}) or pass --wipe-ok.")
+    check_database(
+        url, empties="the arrears and appraisal tables", default=DEFAULT_URL, wipe_ok=args.wipe_ok
+    )
     n = args.accounts
     print(
         f"Appraisal benchmark: {n:,} accounts x 12 months, {COUNTIES} counties, "

@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, ensure_database, reset_arrears_tables, setup_django
+from common import ROOT, check_database, ensure_database, reset_arrears_tables, setup_django
 
 DATA = ROOT / "bench" / "data"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mo_bench"
@@ -447,13 +447,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database_url
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL or --database-url.")
-    if "bench" not in url.rsplit("/", 1)[-1] and not args.wipe_ok:
-        sys.exit(
-            f"The benchmark empties the arrears tables of {url.rsplit('@', 1)[-1]}; use a "
-            f"database named *bench* (default {DEFAULT_URL}) or pass --wipe-ok."
-        )
+    check_database(url, empties="the arrears tables", default=DEFAULT_URL, wipe_ok=args.wipe_ok)
     n = args.accounts
     print(f"Arrears benchmark: {n:,} accounts x {MONTHS} months on {url.rsplit('@', 1)[-1]}")
     started = time.perf_counter()

@@ -28,7 +28,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from common import ROOT, ensure_database, reset_arrears_tables, setup_django
+from common import ROOT, check_database, ensure_database, reset_arrears_tables, setup_django
 
 DATA = ROOT / "bench" / "data"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_audits"
@@ -636,13 +636,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database_url
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: pass --database-url postgres://…")
-    if "bench" not in url.rsplit("/", 1)[-1] and not args.wipe_ok:
-        sys.exit(
-            f"The benchmark empties the audits and arrears tables of {url.rsplit('@', 1)[-1]}; "
-            f"use a database named *bench* (default {DEFAULT_URL}) or pass --wipe-ok."
-        )
+    check_database(
+        url, empties="the audits and arrears tables", default=DEFAULT_URL, wipe_ok=args.wipe_ok
+    )
     n, days = args.accounts, args.days
     history_rows = (REFUNDS_A_DAY + DISMANTLES_A_DAY) * days
     print(

@@ -9,6 +9,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def check_database(url: str, *, empties: str, default: str, wipe_ok: bool) -> None:
+    """Exit unless ``url`` is PostgreSQL and names a *bench* database (or ``wipe_ok``): a
+    benchmark empties ``empties`` of the database it runs on."""
+    if not url.startswith("postgres"):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL or --database-url.")
+    if "bench" not in url.rsplit("/", 1)[-1] and not wipe_ok:
+        sys.exit(
+            f"The benchmark empties {empties} of {url.rsplit('@', 1)[-1]}; use a database "
+            f"named *bench* (default {default}) or pass --wipe-ok."
+        )
+
+
 def ensure_database(url: str) -> None:
     import psycopg2
     from psycopg2 import sql
