@@ -34,6 +34,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py catalogue --check
 
 fmt: install
 	$(BIN)/ruff check --fix .
@@ -42,8 +43,7 @@ fmt: install
 ## messages: extract every marked string into locale/zh_Hans/LC_MESSAGES/django.po and compile
 ## django.mo (needs GNU gettext); both files are committed (docs/language-and-formats.md#languages)
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "node_modules/*" -i "bench/*" -i "tests/*" -i "staticfiles/*"
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py catalogue
 
 ## bench: bench/README.md#targets on PostgreSQL — the arrears import and reads at 1 M accounts, the audit rules over 2 M rows of history, the appraisal's computation and scorecard page, pages under load, then materials at 2 M moves
 bench: install

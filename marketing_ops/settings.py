@@ -145,12 +145,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# The languages of the interface (docs/language-and-formats.md): Simplified Chinese and English.
-# The language a
-# user picks is kept on their profile; LANGUAGE_CODE serves everyone else. It stays English
-# until the Chinese catalogue is complete (docs/language-and-formats.md).
-LANGUAGE_CODE = "en"
+# The languages of the interface (docs/language-and-formats.md#languages): Simplified Chinese,
+# the default, and English. The language a user picks is kept on their profile, else the
+# browser's is served, else LANGUAGE_CODE.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

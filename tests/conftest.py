@@ -32,6 +32,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
+# Commands the tests run in a subprocess (manage.py, bench scripts) speak English too.
+os.environ["LANGUAGE_CODE"] = "en"
+
 PASSWORD = "pw"
 
 
@@ -188,15 +191,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A request served in Chinese leaves the language active in the thread (as a server's
-    next request would reset it): each test starts and ends in the default language."""
-    from django.conf import settings as django_settings
+def _english_unless_a_test_asks(settings):
+    """The product's default language is Chinese; the tests read and assert the English source
+    strings, so each starts in English (a test of Chinese pages asks for zh-hans by cookie,
+    profile or ``translation.override``). Changing the setting also drops the cached default
+    translation, and a request served in Chinese leaves no language behind in the thread."""
     from django.utils import translation
 
-    translation.activate(django_settings.LANGUAGE_CODE)
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
     yield
-    translation.activate(django_settings.LANGUAGE_CODE)
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

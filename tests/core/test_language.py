@@ -3,13 +3,19 @@ switch on every page kept on the user's profile and brought back at sign-in, the
 compiled and in step with its source."""
 
 import gettext
-import re
+import os
+import shutil
+import subprocess
+import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
+from marketing_ops.management.commands.catalogue import parse_po
 from marketing_ops.models import Profile
 from marketing_ops.services import profile_set_language
 from tests.conftest import make_user
@@ -19,10 +25,43 @@ pytestmark = pytest.mark.django_db
 LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
-def test_the_languages_are_simplified_chinese_and_english_with_english_the_default_for_now():
+def _settings_language(**env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "LANGUAGE_CODE"} | env
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.LANGUAGE_CODE)"],
+        cwd=settings.BASE_DIR,
+        env=environment | {"DJANGO_SETTINGS_MODULE": "marketing_ops.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_languages_are_simplified_chinese_the_default_and_english():
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
-    assert settings.LANGUAGE_CODE == "en"
     assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    assert _settings_language().stdout.strip() == "zh-hans"
+    assert _settings_language(LANGUAGE_CODE="en").stdout.strip() == "en"
+    refused = _settings_language(LANGUAGE_CODE="fr")
+    assert refused.returncode != 0 and "LANGUAGE_CODE must be one of zh-hans, en" in refused.stderr
+
+
+def test_a_new_visitor_is_served_chinese_unless_the_browser_asks_for_english(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in page and "登录" in page
+    english = client.get("/accounts/login/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="en">' in english.content.decode()
+
+
+def test_a_user_who_never_chose_signs_in_to_chinese(client, county_a, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    user = make_user("zhao", "county_staff", county_a)
+    user.set_password("s3cret-pass-word")
+    user.save()
+    client.post("/accounts/login/", {"username": "zhao", "password": "s3cret-pass-word"})
+    page = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in page and "退出" in page
 
 
 def test_every_page_carries_the_language_switch(client_for, staff_a):
@@ -59,7 +98,7 @@ def test_the_language_comes_back_at_the_next_sign_in_in_another_browser(client, 
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
 
 
-def test_a_user_without_a_chosen_language_signs_in_to_the_default(client, county_a):
+def test_a_user_without_a_chosen_language_signs_in_to_the_default_here_english(client, county_a):
     user = make_user("li", "county_staff", county_a)
     user.set_password("s3cret-pass-word")
     user.save()
@@ -112,42 +151,66 @@ def test_roles_read_by_their_names_in_the_user_menu(client_for, staff_a):
 # --------------------------------------------------------------------------- the catalogue
 
 
-def _po_entries(text: str) -> dict[str, str]:
-    """msgid (with its context, as compiled) → msgstr of the catalogue's singular entries that
-    are neither fuzzy nor empty."""
-    entries: dict[str, str] = {}
-    for block in text.split("\n\n"):
-        if "#, fuzzy" in block or "msgid_plural" in block:
-            continue
-        found = re.search(r'^msgid ((?:".*"\n?)+)^msgstr ((?:".*"\n?)+)', block + "\n", re.M)
-        if not found:
-            continue
-        msgid, msgstr = (
-            "".join(re.findall(r'"(.*)"', part))
-            .encode()
-            .decode("unicode_escape")
-            .encode("latin-1")
-            .decode()
-            for part in found.groups()
-        )
-        context = re.search(r'^msgctxt "(.*)"$', block, re.M)
-        if context:
-            # The compiled catalogue keys an entry with a context as "context\x04msgid".
-            msgid = f"{context.group(1)}\x04{msgid}"
-        if msgid and msgstr:
-            entries[msgid] = msgstr
-    return entries
-
-
 def test_the_compiled_catalogue_is_in_step_with_its_source():
     """``make messages`` compiles django.po into the committed django.mo; a translation edited
     in the .po without compiling fails here."""
-    source = _po_entries((LOCALE / "django.po").read_text())
+    source = {
+        entry.key: entry.translations[0]
+        for entry in parse_po((LOCALE / "django.po").read_text())
+        if not entry.untranslated and not entry.fuzzy and len(entry.translations) == 1
+    }
     with open(LOCALE / "django.mo", "rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    assert source, "the catalogue translates nothing"
+    assert len(source) > 2000, "the catalogue translates (almost) nothing"
     stale = {k: v for k, v in source.items() if catalogue.gettext(k) != v}
     assert not stale
+
+
+PO_SAMPLE = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+#: a.py:1
+msgid "Total"
+msgstr "合计"
+
+#: b.py:2
+#, python-format
+msgid "Line %(name)s says \"hi\""
+msgstr ""
+
+#: c.py:3
+#, fuzzy
+msgctxt "month"
+msgid "May"
+msgstr "可以"
+
+#: d.py:4
+msgid "one item"
+msgid_plural "%(n)s items"
+msgstr[0] "%(n)s 项"
+
+#~ msgid "Gone"
+#~ msgstr "没了"
+"""
+
+
+def test_the_catalogue_check_reads_what_is_missing_and_what_is_a_guess():
+    entries = {entry.key: entry for entry in parse_po(PO_SAMPLE)}
+    assert set(entries) == {"Total", 'Line %(name)s says "hi"', "month\x04May", "one item"}
+    assert entries["Total"].translations == ["合计"] and not entries["Total"].untranslated
+    assert entries['Line %(name)s says "hi"'].untranslated
+    assert entries["month\x04May"].fuzzy and entries["month\x04May"].references == ["c.py:3"]
+    assert entries["one item"].translations == ["%(n)s 项"]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext")
+def test_make_lint_finds_every_marked_string_translated_and_changes_no_file():
+    po = (LOCALE / "django.po").read_bytes()
+    out = StringIO()
+    call_command("catalogue", "--check", stdout=out)
+    assert "the catalogue translates every one of" in out.getvalue()
+    assert (LOCALE / "django.po").read_bytes() == po
 
 
 def test_the_core_speaks_chinese_where_it_is_translated():
@@ -162,16 +225,6 @@ def test_the_core_speaks_chinese_where_it_is_translated():
 
 def test_the_catalogue_has_no_untranslated_or_fuzzy_entry():
     """Every msgid ``make messages`` extracted has its Chinese; a fuzzy guess counts as none."""
-    text = (LOCALE / "django.po").read_text()
-    untranslated, fuzzy = [], []
-    for block in text.split("\n\n")[1:]:
-        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block + "\n", re.M)
-        if msgid is None or block.lstrip().startswith("#~"):
-            continue
-        if "#, fuzzy" in block:
-            fuzzy.append(msgid.group(1)[:60])
-        strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block + "\n", re.M)
-        if not strings or any(not "".join(re.findall(r'"(.*)"', s)) for s in strings):
-            untranslated.append(msgid.group(1)[:60])
-    assert untranslated == []
-    assert fuzzy == []
+    entries = parse_po((LOCALE / "django.po").read_text())
+    assert [entry.key for entry in entries if entry.untranslated] == []
+    assert [entry.key for entry in entries if entry.fuzzy] == []
