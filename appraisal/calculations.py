@@ -181,9 +181,11 @@ def formula(
     floor: Decimal,
     cap: Decimal,
     direction: str,
+    clamp_word: str = "clamp",
 ) -> str:
     """The score's formula with its numbers filled in, for the scorecard:
-    ``20 × clamp((0.9500 − 0.9000) ÷ (0.9800 − 0.9000), 0, 1) = 20 × 0.6250 = 12.50``."""
+    ``20 × clamp((0.9500 − 0.9000) ÷ (0.9800 − 0.9000), 0, 1) = 20 × 0.6250 = 12.50``; the
+    reader's word for *clamp* is passed in (限幅 in Chinese)."""
     if direction == LOWER:
         inner = f"({_n(floor)} − {_n(value)}) ÷ ({_n(floor)} − {_n(target)})"
     else:
@@ -193,7 +195,7 @@ def formula(
         value=value, weight=weight, target=target, floor=floor, cap=cap, direction=direction
     )
     return (
-        f"{_n(weight)} × clamp({inner}, 0, {_n(cap)}) = {_n(weight)} × "
+        f"{_n(weight)} × {clamp_word}({inner}, 0, {_n(cap)}) = {_n(weight)} × "
         f"{half_up(clamped, RATE)} = {result}"
     )
 

@@ -90,6 +90,9 @@ class ScoreLine:
             floor=s.floor,
             cap=s.cap,
             direction=s.indicator.direction,
+            # Translators: the function that keeps a ratio between 0 and the cap, as in
+            # "20 × clamp(0.95, 0, 1)" on a scorecard.
+            clamp_word=gettext("clamp"),
         )
 
 
