@@ -21,7 +21,7 @@ from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
 from marketing_ops.formatting import MISSING, date, money
 from marketing_ops.money import to_cents
-from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn
+from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn, low_priority
 from marketing_ops.xlsx import Sheet
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -68,7 +68,8 @@ class WorklistData(TableData):
 
 
 class OverdueAccountTable(tables.Table):
-    """Columns of an overdue account (rows are ``selectors.worklist.OverdueAccount``)."""
+    """Columns of an overdue account (rows are ``selectors.worklist.OverdueAccount``); a phone
+    shows the account, the customer, what is owed and for how long."""
 
     account_no = tables.Column(
         accessor="account__account_no",
@@ -80,26 +81,37 @@ class OverdueAccountTable(tables.Table):
     customer = tables.Column(
         accessor="account__customer_name", verbose_name=_("Customer"), orderable=False
     )
-    phone = tables.Column(
-        accessor="account__contact_phone", verbose_name=_("Phone"), orderable=False, attrs=NOWRAP
+    phone = low_priority(
+        tables.Column(
+            accessor="account__contact_phone",
+            verbose_name=_("Phone"),
+            orderable=False,
+            attrs=NOWRAP,
+        )
     )
-    address = tables.Column(accessor="account__address", verbose_name=_("Address"), orderable=False)
-    county = tables.Column(
-        accessor="account__county__code", verbose_name=_("County"), orderable=False
+    address = low_priority(
+        tables.Column(accessor="account__address", verbose_name=_("Address"), orderable=False)
     )
-    line = tables.Column(
-        accessor="account__business_line__name", verbose_name=_("Line"), orderable=False
+    county = low_priority(
+        tables.Column(accessor="account__county__code", verbose_name=_("County"), orderable=False)
     )
-    status = tables.Column(
-        accessor="account__get_status_display", verbose_name=_("Status"), orderable=False
+    line = low_priority(
+        tables.Column(
+            accessor="account__business_line__name", verbose_name=_("Line"), orderable=False
+        )
+    )
+    status = low_priority(
+        tables.Column(
+            accessor="account__get_status_display", verbose_name=_("Status"), orderable=False
+        )
     )
     outstanding = MoneyColumn(verbose_name=_("Outstanding"))
-    overdue_bills = tables.Column(verbose_name=_("Bills"), attrs=NUM, orderable=False)
-    oldest_due = DateColumn(
-        verbose_name=_("Oldest due"), format="Y-m-d", orderable=False, attrs=NOWRAP
+    overdue_bills = low_priority(tables.Column(verbose_name=_("Bills"), attrs=NUM, orderable=False))
+    oldest_due = low_priority(
+        DateColumn(verbose_name=_("Oldest due"), format="Y-m-d", orderable=False, attrs=NOWRAP)
     )
     days_overdue = tables.Column(verbose_name=_("Days overdue"), attrs=NUM)
-    last_action = tables.Column(verbose_name=_("Last action"), orderable=False)
+    last_action = low_priority(tables.Column(verbose_name=_("Last action"), orderable=False))
 
     def __init__(self, data: Any, *, show_county: bool = True, **kwargs: Any) -> None:
         super().__init__(data, exclude=() if show_county else ("county",), **kwargs)
@@ -177,12 +189,14 @@ class TopOverdueTable(OverdueAccountTable):
 
 
 class BillTable(tables.Table):
+    """An account's bills; a phone shows the month, what is outstanding and when it falls due."""
+
     billing_month = MonthColumn(verbose_name=_("Month"))
-    amount_billed = MoneyColumn(verbose_name=_("Billed"))
-    amount_paid = MoneyColumn(verbose_name=_("Paid"))
+    amount_billed = low_priority(MoneyColumn(verbose_name=_("Billed")))
+    amount_paid = low_priority(MoneyColumn(verbose_name=_("Paid")))
     outstanding = MoneyColumn(verbose_name=_("Outstanding"), empty_values=())
-    due_date = tables.Column(verbose_name=_("Due"), empty_values=())
-    paid_on = DateColumn(verbose_name=_("Paid on"), format="Y-m-d")
+    due_date = tables.Column(verbose_name=_("Due"), empty_values=(), attrs=NOWRAP)
+    paid_on = low_priority(DateColumn(verbose_name=_("Paid on"), format="Y-m-d"))
 
     class Meta:
         template_name = TEMPLATE
@@ -207,14 +221,18 @@ class BillTable(tables.Table):
 
 
 class ActionTable(tables.Table):
+    """An account's action log; a phone shows when, what, the result and a promise's date."""
+
     happened_on = DateColumn(verbose_name=_("Date"), format="Y-m-d", attrs=NOWRAP)
     kind = tables.Column(verbose_name=_("Action"))
     result = tables.Column(verbose_name=_("Result"))
     promise_date = DateColumn(verbose_name=_("Promised for"), format="Y-m-d", attrs=NOWRAP)
-    promise_amount = MoneyColumn(verbose_name=_("Promised amount"))
-    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
-    created_at = DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i")
+    promise_amount = low_priority(MoneyColumn(verbose_name=_("Promised amount")))
+    owner = low_priority(tables.Column(accessor="owner__username", verbose_name=_("Owner")))
+    created_by = low_priority(
+        tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
+    )
+    created_at = low_priority(DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i"))
 
     class Meta:
         template_name = TEMPLATE

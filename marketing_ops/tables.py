@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypeVar
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,33 @@ def cache_render_signatures() -> None:
 
 #: Right-aligned, tabular figures (static/css/app.css).
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+#: The class of a cell a phone leaves out (static/css/app.css): hidden on a screen narrower
+#: than Bootstrap's ``md`` breakpoint (768 px), shown on wider screens and on paper. Hand-written
+#: tables put it on the ``<th>`` and ``<td>`` of a column; django-tables2 columns use
+#: ``low_priority``.
+LOW_PRIORITY = "low-priority"
+
+ColumnT = TypeVar("ColumnT", bound=tables.Column)
+
+
+def low_priority(column: ColumnT) -> ColumnT:
+    """``column`` marked as one a phone may leave out, so that the columns a user needs there
+    fit its width (docs/language-and-formats.md#phones).
+
+    ``address = low_priority(tables.Column(accessor="account__address"))``: the class
+    ``LOW_PRIORITY`` joins the column's header, cell and footer classes (a column's ``cell``
+    attributes still apply to all three). The export keeps the column.
+    """
+    attrs = {part: dict(value) for part, value in (column.attrs or {}).items()}
+    for part in ("th", "td", "tf"):
+        cell = attrs.setdefault(part, dict(attrs.get("cell", {})))
+        classes = cell.get("class", "")
+        if callable(classes):
+            raise TypeError("low_priority() needs a column whose classes are text.")
+        cell["class"] = f"{classes} {LOW_PRIORITY}".strip()
+    column.attrs = attrs
+    return column
 
 
 class NumColumn(tables.Column):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn, low_priority
 from revenue.calculations import FigureProgress
 from revenue.models import (
     Decomposition,
@@ -233,13 +233,17 @@ class ReviewTable(ReportTable):
 
 
 class HistoryTable(tables.Table):
+    """A report's change history; a phone shows when, which figure and its new value."""
+
     at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    by = tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
-    action = tables.Column(verbose_name=_("Action"))
+    by = low_priority(
+        tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
+    )
+    action = low_priority(tables.Column(verbose_name=_("Action")))
     field = tables.Column(verbose_name=_("Field"))
-    old = tables.Column(verbose_name=_("Old"))
+    old = low_priority(tables.Column(verbose_name=_("Old")))
     new = tables.Column(verbose_name=_("New"))
-    reason = tables.Column(verbose_name=_("Reason"))
+    reason = low_priority(tables.Column(verbose_name=_("Reason")))
 
     class Meta:
         attrs = ATTRS

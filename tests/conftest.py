@@ -6,8 +6,9 @@ Counties: ``county_a`` (C01), ``county_b`` (C02). Users (password ``pw``):
 ``auditor1_a`` (level 1, A), ``auditor2`` (level 2, city), ``auditor3`` (level 3, city).
 ``client_for(user)`` gives a logged-in test client; ``api_for(user)`` a DRF client with a token.
 ``browser_page`` is a Playwright page in the real Chromium (/usr/bin/chromium); use it with
-pytest-django's ``live_server``. ``celery_worker_live`` runs a real Celery worker on Redis
-(skipped without REDIS_URL); every other test runs tasks inline.
+pytest-django's ``live_server``; ``login_as(user)`` signs in on it. ``phone_login_as(user)`` does
+the same on a phone's screen (390 × 844, tests/phone.py). ``celery_worker_live`` runs a real
+Celery worker on Redis (skipped without REDIS_URL); every other test runs tasks inline.
 """
 
 import os
@@ -22,6 +23,7 @@ from rest_framework.test import APIClient
 
 from marketing_ops.models import County
 from marketing_ops.services import user_create_or_update
+from tests.phone import PHONE
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself are still synchronous.
@@ -169,19 +171,35 @@ def browser_page(_chromium):
     context.close()
 
 
+def _sign_in(page, live_server, user, password=PASSWORD):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
 @pytest.fixture
 def login_as(browser_page, live_server):
     """Log in through the real login form; returns the page on the start page."""
 
     def login(user, password=PASSWORD):
-        browser_page.goto(live_server.url + "/accounts/login/")
-        browser_page.fill("#id_username", user.get_username())
-        browser_page.fill("#id_password", password)
-        browser_page.click("button[type=submit]")
-        browser_page.wait_for_url(live_server.url + "/")
-        return browser_page
+        return _sign_in(browser_page, live_server, user, password)
 
     return login
+
+
+@pytest.fixture
+def phone_login_as(_chromium, live_server):
+    """``login_as`` on a phone: a touch screen 390 CSS pixels wide (tests/phone.py)."""
+    context = _chromium.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield lambda user, password=PASSWORD: _sign_in(page, live_server, user, password)
+    context.close()
 
 
 @pytest.fixture(autouse=True)
