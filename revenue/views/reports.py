@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     CITY_ROLES,
     WRITING_ROLES,
@@ -26,6 +26,7 @@ from marketing_ops.access import (
 )
 from marketing_ops.forms import add_service_errors
 from marketing_ops.models import County
+from marketing_ops.periods import Month
 from marketing_ops.services import import_submit
 from revenue import tables
 from revenue.filters import ReportFilter
@@ -109,8 +110,8 @@ def report_detail(
             else:
                 messages.success(
                     request,
-                    _("Saved %(county)s %(year)s-%(month)02d.")
-                    % {"county": county_obj.code, "year": year, "month": month},
+                    _("Saved %(county)s %(period)s.")
+                    % {"county": county_obj.code, "period": formatting.month(Month(year, month))},
                 )
                 return redirect("revenue:report", county_obj.code, year, month)
     else:
@@ -163,13 +164,13 @@ _ACTIONS: dict[str, tuple[Callable[..., MonthlyReport | None], bool]] = {
 
 
 def _done_message(action: str, county: County, year: int, month: int, late: bool) -> str:
-    figures = {"county": county.code, "year": year, "month": month}
+    figures = {"county": county.code, "period": formatting.month(Month(year, month))}
     done = {
-        "submit": _("%(county)s %(year)s-%(month)02d submitted."),
-        "approve": _("%(county)s %(year)s-%(month)02d approved."),
-        "return": _("%(county)s %(year)s-%(month)02d returned to the county."),
-        "reopen": _("%(county)s %(year)s-%(month)02d reopened."),
-        "discard": _("The draft for %(county)s %(year)s-%(month)02d was discarded."),
+        "submit": _("%(county)s %(period)s submitted."),
+        "approve": _("%(county)s %(period)s approved."),
+        "return": _("%(county)s %(period)s returned to the county."),
+        "reopen": _("%(county)s %(period)s reopened."),
+        "discard": _("The draft for %(county)s %(period)s was discarded."),
     }[action] % figures
     if action == "submit" and late:
         done += " " + _("It was submitted after the deadline and is flagged late.")
