@@ -17,7 +17,7 @@ from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
 from marketing_ops.models import County
-from marketing_ops.xlsx import Sheet
+from marketing_ops.xlsx import Kind, Sheet
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
 
@@ -39,6 +39,18 @@ LINE_HEADERS = [
     gettext_lazy("Completion"),
     gettext_lazy("Gap (pp)"),
 ]
+COUNTY_KINDS = [
+    Kind.NUMBER,
+    Kind.TEXT,
+    Kind.MONEY,
+    Kind.MONEY,
+    Kind.RATE,
+    Kind.POINTS,
+    Kind.TEXT,
+    Kind.MONEY,
+    Kind.MONEY,
+]
+LINE_KINDS = [Kind.TEXT, Kind.COUNT, Kind.COUNT, Kind.RATE, Kind.POINTS]
 STATUS_NAMES = {
     "ahead": gettext_lazy("ahead"),
     "behind": gettext_lazy("behind"),
@@ -59,7 +71,7 @@ def _county_row(row: progress.CountyProgress) -> list[Any]:
         f"{row.county.code} {row.county.name}" if row.county else _("City"),
         figure.target,
         figure.cumulative_actual,
-        percent(figure.completion_rate),
+        figure.completion_rate,
         figure.gap_pp,
         _status(figure.status),
         figure.projected_year_end,
@@ -135,11 +147,12 @@ def _volume_sheet(summary: progress.ProgressSummary, title: str) -> Sheet:
                 f"{item.line.name} ({item.line.unit})",
                 item.figures.target,
                 item.figures.cumulative_actual,
-                percent(item.figures.completion_rate),
+                item.figures.completion_rate,
                 item.figures.gap_pp,
             ]
             for item in summary.lines
         ],
+        kinds=LINE_KINDS,
     )
 
 
@@ -189,6 +202,7 @@ def _city_section(summary: progress.ProgressSummary) -> Section:
             _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
             COUNTY_HEADERS,
             [_county_row(r) for r in ranked] + [_county_row(summary.city)],
+            kinds=COUNTY_KINDS,
         ),
         _volume_sheet(summary, _("Volumes")),
     ]
@@ -222,6 +236,7 @@ def _county_section(summary: progress.ProgressSummary, county: County) -> Sectio
             _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
             COUNTY_HEADERS,
             [_county_row(row)],
+            kinds=COUNTY_KINDS,
         ),
         _volume_sheet(summary, _("Volumes")),
     ]

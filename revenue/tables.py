@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, PersonColumn, RateColumn
 from revenue.calculations import FigureProgress
 from revenue.models import (
     Decomposition,
@@ -192,7 +192,7 @@ class ReportTable(tables.Table):
     late = tables.BooleanColumn(verbose_name=_("Late"))
     version = NumColumn(verbose_name=_("Version"))
     submitted_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("Submitted at"))
-    submitted_by = tables.Column(accessor="submitted_by__username", verbose_name=_("By"))
+    submitted_by = PersonColumn(accessor="submitted_by", verbose_name=_("By"))
 
     class Meta:
         model = MonthlyReport
@@ -234,7 +234,7 @@ class ReviewTable(ReportTable):
 
 class HistoryTable(tables.Table):
     at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    by = tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
+    by = PersonColumn(accessor="by", verbose_name=_("Who"), default=_("import"))
     action = tables.Column(verbose_name=_("Action"))
     field = tables.Column(verbose_name=_("Field"))
     old = tables.Column(verbose_name=_("Old"))
@@ -306,7 +306,7 @@ class TargetTable(tables.Table):
 
 class DecompositionTable(tables.Table):
     created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     method = tables.Column(verbose_name=_("Method"))
     revenue_target = MoneyColumn(verbose_name=_("Revenue target"))
     reason = tables.Column(verbose_name=_("Reason"))
@@ -322,7 +322,7 @@ class DecompositionTable(tables.Table):
 
 class RephasingTable(tables.Table):
     created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     county = tables.Column(accessor="county__code", verbose_name=_("County"), default=_("All"))
     shape = tables.Column(accessor="profile_name", verbose_name=_("Profile or weights"))
     kept_months = tables.Column(verbose_name=_("Months kept (approved)"))
