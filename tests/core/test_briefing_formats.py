@@ -31,9 +31,7 @@ ROW = [
 @pytest.fixture
 def figures(monkeypatch):
     def sections(period, county):
-        table = Sheet(
-            "Figures", HEADERS, [ROW], kinds=KINDS, totals=[None, Decimal("22271505.90")]
-        )
+        table = Sheet("Figures", HEADERS, [ROW], kinds=KINDS, totals=[None, Decimal("22271505.90")])
         return [Section("Figures", lines=["a line"], tables=[table], order=1)]
 
     monkeypatch.setattr(briefings, "collect_sections", sections)

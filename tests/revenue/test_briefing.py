@@ -88,9 +88,7 @@ def test_a_year_without_plan_says_so(county_a, lines):
     assert sections[0].lines == ["There is no revenue plan for 2019 yet."]
 
 
-def test_the_emailed_revenue_figures_read_as_on_pages_and_the_workbook_keeps_numbers(
-    june, leader
-):
+def test_the_emailed_revenue_figures_read_as_on_pages_and_the_workbook_keeps_numbers(june, leader):
     """Amounts with thousands separators and rates as percentages in the email; in the
     attachment the completion rate is the number (0.xxxx) shown with a percent format."""
     briefing_send_all("monthly", "2026-06")
