@@ -20,6 +20,7 @@ from marketing_ops.models import County
 from marketing_ops.xlsx import Kind, Sheet
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
+from revenue.tables import STATUS_NAMES
 
 COUNTY_HEADERS = [
     gettext_lazy("Rank"),
@@ -51,11 +52,6 @@ COUNTY_KINDS = [
     Kind.MONEY,
 ]
 LINE_KINDS = [Kind.TEXT, Kind.COUNT, Kind.COUNT, Kind.RATE, Kind.POINTS]
-STATUS_NAMES = {
-    "ahead": gettext_lazy("ahead"),
-    "behind": gettext_lazy("behind"),
-    "at_risk": gettext_lazy("at risk"),
-}
 
 
 def _status(status: str | None) -> str:

@@ -75,11 +75,14 @@ def status_badge(status: str | None) -> str:
 
 
 class StatusColumn(tables.Column):
+    """A progress or report status by its name, on the page (a coloured badge) and in the
+    export (``at risk`` / 有风险, never ``at_risk``)."""
+
     def render(self, value: Any) -> str:
         return status_badge(value)
 
     def value(self, value: Any) -> Any:
-        return value
+        return str(STATUS_NAMES.get(value, value)) if value else value
 
 
 def _row_class(record: dict[str, Any]) -> str:

@@ -82,5 +82,6 @@ def county_users(audit: Audit) -> QuerySet[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(is_active=True, profile__county=audit.county_id)
+        .select_related("profile")
         .order_by("username")
     )

@@ -108,4 +108,8 @@ def verification_detail(user: AnyUser, pk: int, today: dt.date) -> VerificationD
 
 def county_users(county_id: int) -> QuerySet[User]:
     """Who may own a follow-up of a verification in the county: its active users."""
-    return User.objects.filter(is_active=True, profile__county=county_id).order_by("username")
+    return (
+        User.objects.filter(is_active=True, profile__county=county_id)
+        .select_related("profile")
+        .order_by("username")
+    )
