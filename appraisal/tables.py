@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from appraisal.models import Adjustment, Indicator, ManualValue, Scheme
-from marketing_ops.tables import NumColumn
+from marketing_ops.tables import NumColumn, PersonColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -27,7 +27,7 @@ class SchemeTable(tables.Table):
         linkify=lambda record: reverse("appraisal:scheme", args=[f"{record.month:%Y-%m}"]),
     )
     updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
-    updated_by = tables.Column(verbose_name=_("By"), accessor="updated_by__username")
+    updated_by = PersonColumn(verbose_name=_("By"), accessor="updated_by")
 
     class Meta:
         model = Scheme
@@ -53,7 +53,7 @@ class ManualValueTable(tables.Table):
     county = tables.Column(verbose_name=_("County"), accessor="county__code")
     indicator = tables.Column(verbose_name=_("Indicator"), accessor="indicator__code")
     value = NumColumn(verbose_name=_("Value"))
-    entered_by = tables.Column(verbose_name=_("Entered by"), accessor="entered_by__username")
+    entered_by = PersonColumn(verbose_name=_("Entered by"), accessor="entered_by")
     entered_at = tables.DateTimeColumn(verbose_name=_("Entered"), format="Y-m-d H:i")
 
     class Meta:
@@ -72,7 +72,7 @@ class AdjustmentTable(tables.Table):
     )
     amount = NumColumn(verbose_name=pgettext_lazy("appraisal adjustment", "Amount"))
     reason = tables.Column(verbose_name=_("Reason"))
-    by = tables.Column(verbose_name=_("By"), accessor="by__username")
+    by = PersonColumn(verbose_name=_("By"), accessor="by")
     at = tables.DateTimeColumn(verbose_name=_("At"), format="Y-m-d H:i")
 
     class Meta:

@@ -28,7 +28,7 @@ from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import MISSING, money, percent, points
 from marketing_ops.models import County
 from marketing_ops.periods import Month
-from marketing_ops.xlsx import Sheet
+from marketing_ops.xlsx import Kind, Sheet
 
 ORDER = 30
 #: Broken promises listed by name in a briefing; the count always covers all of them.
@@ -145,15 +145,16 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
             row.county_name,
             row.billed,
             row.collected,
-            # As the lines above and the revenue section show rates: 95.35%, not 0.9535.
-            percent(row.recovery_rate),
-            percent(recovery.target),
+            row.recovery_rate,
+            recovery.target,
             {True: _("Yes"), False: _("No"), None: MISSING}[row.meets_target],
         ]
         if change is not None:
             cells.append(changes.get(row.county) if row.county else change.city.change_pp)
         rows.append(cells)
-    return Sheet(_("Recovery %(month)s") % {"month": recovery.month}, headers, rows)
+    kinds = [Kind.TEXT, Kind.TEXT, Kind.MONEY, Kind.MONEY, Kind.RATE, Kind.RATE, Kind.TEXT]
+    kinds.append(Kind.POINTS)
+    return Sheet(_("Recovery %(month)s") % {"month": recovery.month}, headers, rows, kinds=kinds)
 
 
 def _promises(reader: Any, today: dt.date, county: County | None) -> tuple[int, Sheet]:
@@ -223,7 +224,9 @@ def _ageing_sheet(ageing: Ageing, scope: str) -> Sheet:
         ]
         for row in [*ageing.counties, total]
     ]
-    return Sheet(_("Ageing %(day)s") % {"day": ageing.as_of}, headers, rows)
+    kinds = [Kind.TEXT, Kind.TEXT, *(Kind.MONEY for _bucket in calc.BUCKETS)]
+    kinds += [Kind.MONEY, Kind.MONEY]
+    return Sheet(_("Ageing %(day)s") % {"day": ageing.as_of}, headers, rows, kinds=kinds)
 
 
 def _transfer_sheet(transfers: list[TransferMonth], year: int) -> Sheet:
@@ -232,7 +235,8 @@ def _transfer_sheet(transfers: list[TransferMonth], year: int) -> Sheet:
         [row.month, row.amount, row.accounts, row.limit, _("Yes") if row.over_limit else ""]
         for row in transfers
     ]
-    return Sheet(_("Transfers %(year)s") % {"year": year}, headers, rows)
+    kinds = [Kind.TEXT, Kind.MONEY, Kind.COUNT, Kind.MONEY, Kind.TEXT]
+    return Sheet(_("Transfers %(year)s") % {"year": year}, headers, rows, kinds=kinds)
 
 
 def monthly_section(period: BriefingPeriod, county: County | None) -> Section:

@@ -18,6 +18,7 @@ from arrears.models import Account, CollectionAction
 from arrears.services.collection import actions_for
 from arrears.services.transfers import approvers
 from marketing_ops.access import Role
+from marketing_ops.formatting import person_choice
 from marketing_ops.forms import BootstrapFormMixin, BusinessDateField, CountField, MoneyField
 from marketing_ops.models import County
 from marketing_ops.periods import Month, business_window
@@ -122,7 +123,7 @@ class ActionForm(CompactForm):
         owner = cast(forms.ModelChoiceField, self.fields["owner"])
         owner.queryset = owners_for(account)
         # Replacing the label per instance is Django's documented use; the stubs see a method.
-        owner.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+        owner.label_from_instance = person_choice  # type: ignore[method-assign,assignment]
         fitting = set(actions_for(account))
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (value, label) for value, label in CollectionAction.Kind.choices if value in fitting
@@ -137,6 +138,7 @@ def owners_for(account: Account) -> QuerySet:
             groups__name=Role.COUNTY_STAFF, profile__county=account.county_id, is_active=True
         )
         .distinct()
+        .select_related("profile")
         .order_by("username")
     )
 
@@ -160,7 +162,7 @@ class TransferForm(CompactForm):
         )
         approver = cast(forms.ModelChoiceField, self.fields["approver"])
         approver.queryset = approvers()
-        approver.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]  # as above
+        approver.label_from_instance = person_choice  # type: ignore[method-assign,assignment]  # as above
 
     def over_limit(self) -> bool:
         """The service refused the transfer for taking its month over a limit: the page asks

@@ -19,9 +19,16 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
-from marketing_ops.formatting import MISSING, date, money
+from marketing_ops.formatting import MISSING, date, money, person
 from marketing_ops.money import to_cents
-from marketing_ops.tables import NUM, DateColumn, MoneyColumn, RateColumn, low_priority
+from marketing_ops.tables import (
+    NUM,
+    DateColumn,
+    MoneyColumn,
+    PersonColumn,
+    RateColumn,
+    low_priority,
+)
 from marketing_ops.xlsx import Sheet
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -228,10 +235,8 @@ class ActionTable(tables.Table):
     result = tables.Column(verbose_name=_("Result"))
     promise_date = DateColumn(verbose_name=_("Promised for"), format="Y-m-d", attrs=NOWRAP)
     promise_amount = low_priority(MoneyColumn(verbose_name=_("Promised amount")))
-    owner = low_priority(tables.Column(accessor="owner__username", verbose_name=_("Owner")))
-    created_by = low_priority(
-        tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
-    )
+    owner = low_priority(PersonColumn(accessor="owner", verbose_name=_("Owner")))
+    created_by = low_priority(PersonColumn(accessor="created_by", verbose_name=_("Recorded by")))
     created_at = low_priority(DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i"))
 
     class Meta:
@@ -263,7 +268,7 @@ class PromiseTable(tables.Table):
     promise_date = DateColumn(verbose_name=_("Promised for"), format="Y-m-d")
     promise_amount = MoneyColumn(verbose_name=_("Promised"))
     outstanding_now = MoneyColumn(verbose_name=_("Owes now"))
-    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    owner = PersonColumn(accessor="owner", verbose_name=_("Owner"))
     result = tables.Column(verbose_name=_("Result"))
 
     class Meta:
@@ -300,7 +305,7 @@ def promise_sheet(actions: Iterable[CollectionAction], title: str, *, show_count
             action.promise_date,
             action.promise_amount,
             to_cents(action.outstanding_now),  # type: ignore[attr-defined]  # annotated by its query
-            action.owner.username if action.owner else "",
+            person(action.owner) if action.owner else "",
             action.result,
         ]
         if not show_county:
@@ -428,9 +433,9 @@ class TransferTable(tables.Table):
     county = tables.Column(accessor="county__code", verbose_name=_("County"))
     amount = MoneyColumn(verbose_name=_("Amount"))
     accounts = tables.Column(verbose_name=_("Accounts"), attrs=NUM)
-    approver = tables.Column(accessor="approver__username", verbose_name=_("Approved by"))
+    approver = PersonColumn(accessor="approver", verbose_name=_("Approved by"))
     note = tables.Column(verbose_name=_("Note"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("Recorded by"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("Recorded by"))
     created_at = DateColumn(verbose_name=_("Recorded at"), format="Y-m-d H:i")
 
     class Meta:
@@ -455,7 +460,7 @@ class LimitTable(tables.Table):
     # A limit without a county is the city's; said on the page and in the export alike.
     county = tables.Column(accessor="county__code", verbose_name=_("Scope"), empty_values=())
     amount = MoneyColumn(verbose_name=_("Limit"))
-    set_by = tables.Column(accessor="set_by__username", verbose_name=_("Set by"))
+    set_by = PersonColumn(accessor="set_by", verbose_name=_("Set by"))
     updated_at = DateColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
 
     def render_county(self, value: str | None) -> str:

@@ -34,7 +34,7 @@ from audits.selectors import notices
 from audits.selectors.audits import OPEN_STATUSES
 from marketing_ops.access import AnyUser, briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
-from marketing_ops.formatting import count, money, percent
+from marketing_ops.formatting import count, money, percent, person
 from marketing_ops.models import County
 from marketing_ops.xlsx import Sheet
 
@@ -155,7 +155,7 @@ def daily_section(period: BriefingPeriod, county: County | None) -> Section | No
     )
     findings = list(
         _findings_past_due(reader, day)
-        .select_related("county", "owner", "audit")
+        .select_related("county", "owner__profile", "audit")
         .order_by("due_on", "county__sort_order", "county__code", "pk")
     )
     if not audits and not findings and not new_items:
@@ -240,7 +240,7 @@ def _finding_sheet(findings: list[Finding], day: dt.date, total: int) -> Sheet:
             f"#{f.pk} {f.description[:80]}",
             f.get_category_display(),
             f.get_severity_display(),
-            f.owner.get_username() if f.owner else "",
+            person(f.owner) if f.owner else "",
             f.due_on.isoformat(),
             f.get_status_display(),
             (day - f.due_on).days + 1,

@@ -43,11 +43,12 @@ class FindingForm(BootstrapFormMixin, forms.Form):
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, owners: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        """``owners``: (user name, label) of the people who may own the finding."""
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("", _("(nobody yet)")), *((u, u) for u in owners)]
+        owner.choices = [("", _("(nobody yet)")), *owners]
 
 
 class EvidenceForm(BootstrapFormMixin, forms.Form):
@@ -163,11 +164,12 @@ class FollowUpForm(BootstrapFormMixin, forms.Form):
     owner = forms.ChoiceField(label=_("Owner"))
     due_on = BusinessDateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, owners: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        """``owners``: (user name, label) of the people who may own the follow-up."""
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [(u, u) for u in owners]
+        owner.choices = list(owners)
 
 
 class NoticeRemarksForm(BootstrapFormMixin, forms.Form):

@@ -14,7 +14,7 @@ from audits.calculations import required_levels
 from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
 from audits.selectors.notices import reason_text
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, PersonColumn, RateColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -104,7 +104,7 @@ class FindingTable(tables.Table):
     severity = tables.Column()
     description = tables.Column()
     amount = MoneyColumn()
-    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    owner = PersonColumn(accessor="owner", verbose_name=_("Owner"))
     status = tables.Column()
     due_on = IsoDateColumn()
     overdue = tables.Column(empty_values=(), orderable=False, verbose_name=_("Overdue"))
@@ -282,9 +282,7 @@ class FalseUserTable(tables.Table):
     source = tables.Column(verbose_name=_("Source"))
     status = tables.Column(verbose_name=_("Status"))
     reported_at = DateColumn(verbose_name=_("Reported"), format="Y-m-d H:i")
-    reported_by = tables.Column(
-        accessor="reported_by__username", verbose_name=_("Reported by"), default="—"
-    )
+    reported_by = PersonColumn(accessor="reported_by", verbose_name=_("Reported by"), default="—")
     reason = tables.Column(verbose_name=_("Reason"), orderable=False)
     removed_on = IsoDateColumn(verbose_name=_("Removed on"), default="—")
 
@@ -352,7 +350,7 @@ class FollowUpTable(tables.Table):
         linkify=("audits:onsite-detail", {"pk": tables.A("verification_id")}),
     )
     description = tables.Column(verbose_name=_("Description"), orderable=False)
-    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    owner = PersonColumn(accessor="owner", verbose_name=_("Owner"))
     done = tables.BooleanColumn(verbose_name=_("Done"))
     done_at = DateColumn(verbose_name=_("Done at"), format="Y-m-d H:i", default="—")
 
@@ -388,7 +386,7 @@ class NoticeTable(tables.Table):
         accessor="commendation", verbose_name=_("Commended"), orderable=False, empty_values=()
     )
     published_at = tables.DateTimeColumn(verbose_name=_("Published"), format="Y-m-d H:i")
-    published_by = tables.Column(accessor="published_by__username", verbose_name=_("By"))
+    published_by = PersonColumn(accessor="published_by", verbose_name=_("By"))
 
     class Meta:
         attrs = TABLE_ATTRS

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +28,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketing_ops import formatting
 from marketing_ops.access import Role
 from marketing_ops.apps import app_modules
 from marketing_ops.models import Briefing, County
 from marketing_ops.periods import Month, iso_week_label, week_bounds
-from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Sheet, workbook_bytes
+from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Kind, Sheet, kind_of, workbook_bytes, yes_no
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class BriefingPeriod:
 
 @dataclass
 class Section:
+    """A part of a briefing: lines of text, and tables (``Sheet``s) whose columns say their
+    ``kinds`` (``marketing_ops.xlsx.Kind``), so that the email writes each cell as pages do
+    (22,271,505.90, 93.67%, +1.20 pp) and the attachment as a typed cell."""
+
     title: str
     lines: list[str] = field(default_factory=list)
     tables: list[Sheet] = field(default_factory=list)
@@ -63,6 +69,90 @@ class Section:
         # Tables are rendered three times (HTML, text, xlsx): keep the rows.
         for table in self.tables:
             table.rows = [list(row) for row in table.rows]
+
+
+#: Kinds of cell the email aligns right, as pages align figures.
+NUMERIC_KINDS = frozenset({Kind.MONEY, Kind.RATE, Kind.POINTS, Kind.COUNT, Kind.NUMBER})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell of the email: its text as a page writes it, and whether it is a figure."""
+
+    text: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section's table as the email shows it (the attachment keeps the ``Sheet``)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    totals: list[Cell] | None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    title: str
+    lines: list[str]
+    tables: list[Table]
+
+
+def cell_text(value: Any, kind: str | None = None) -> str:
+    """A cell as pages write it, in the active language (``marketing_ops.formatting``): money
+    1,234,567.50, a rate 49.87%, percentage points +1.20 pp, a count 12,345, a date 2026-12-05
+    (2026年12月5日), yes/no 是/否; a cell without a kind is written by its value's kind (a
+    two-place ``Decimal`` is money). Text stays as it is; nothing reads as an em dash."""
+    if value is None or value == "":
+        return formatting.MISSING if value is None else ""
+    kind = kind or kind_of(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, Month):
+        return formatting.month(value)
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if not isinstance(value, int | Decimal):
+        return str(value)
+    if kind == Kind.MONEY:
+        return formatting.money(value)
+    if kind == Kind.RATE:
+        return formatting.percent(Decimal(value))
+    if kind == Kind.POINTS:
+        return formatting.points(Decimal(value))
+    if kind == Kind.COUNT:
+        return formatting.count(int(value)) if value == int(value) else f"{value:,}"
+    return str(value)
+
+
+def _cell(value: Any, kind: str | None) -> Cell:
+    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    return Cell(cell_text(value, kind), numeric and (kind in NUMERIC_KINDS or kind is None))
+
+
+def table_view(sheet: Sheet) -> Table:
+    """A sheet as the email's table: every cell written by its column's kind."""
+    headers = [str(header) for header in sheet.headers]
+    kinds = list(sheet.kinds) + [None] * (len(headers) - len(sheet.kinds))
+
+    def cells(row: Sequence[Any]) -> list[Cell]:
+        return [
+            _cell(value, kinds[index] if index < len(kinds) else None)
+            for index, value in enumerate(row)
+        ]
+
+    totals = None
+    if sheet.totals is not None:
+        totals = cells(sheet.totals)
+        if totals and not totals[0].text.strip("—"):
+            totals[0] = Cell(_("Total"))
+    return Table(str(sheet.title), headers, [cells(row) for row in sheet.rows], totals)
 
 
 def period_for(kind: str, label: str | None = None, today: dt.date | None = None) -> BriefingPeriod:
@@ -114,15 +204,19 @@ def briefing_render(period: BriefingPeriod, county: Any) -> Rendered:
     context = {
         "period": period,
         "scope_name": scope_name,
-        "sections": sections,
+        "sections": [
+            SectionView(
+                str(section.title),
+                [str(line) for line in section.lines],
+                [table_view(table) for table in section.tables],
+            )
+            for section in sections
+        ],
         "subject": subject,
         "city_name": settings.CITY_NAME,
     }
-    sheets: list[Sheet] = [
-        Sheet(title=table.title, headers=table.headers, rows=table.rows)
-        for section in sections
-        for table in section.tables
-    ]
+    # The attachment: the same tables, each cell typed by its column's kind.
+    sheets: list[Sheet] = [table for section in sections for table in section.tables]
     return Rendered(
         subject=subject,
         html=render_to_string("briefings/email.html", context),

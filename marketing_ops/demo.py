@@ -33,6 +33,45 @@ CITY_USERS = [
     ("auditor3", Role.AUDITOR, 3, "City marketing dept. auditor"),
 ]
 
+#: The names pages show for the demo users (``Profile.display_name``), in the order the users
+#: are made: the city's first, then each county's staff, auditor and head.
+DEMO_NAMES = [
+    "王建国",
+    "张伟",
+    "刘芳",
+    "陈静",
+    "杨洋",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴婷",
+    "徐强",
+    "孙丽",
+    "马超",
+    "朱琳",
+    "胡斌",
+    "郭颖",
+    "何涛",
+    "高峰",
+    "林慧",
+    "罗军",
+    "郑洁",
+    "梁宇",
+    "谢娟",
+    "宋鹏",
+    "唐雪",
+    "韩冰",
+    "冯刚",
+    "邓欣",
+    "曹阳",
+    "彭敏",
+]
+
+
+def demo_phone(index: int) -> str:
+    """A made-up mobile number for the ``index``-th demo user: 13800000001, 13800000002 …"""
+    return f"138{index:08d}"
+
 
 def seed_counties() -> list[County]:
     for order, (code, name, kind) in enumerate(DEMO_COUNTIES, start=1):
@@ -43,20 +82,26 @@ def seed_counties() -> list[County]:
 
 
 def seed_users(counties: list[County]) -> list[dict[str, Any]]:
-    """One user per role (and per county for county roles), all with the demo password."""
+    """One user per role (and per county for county roles), all with the demo password, each
+    with a Chinese display name and a phone."""
     rows: list[dict[str, Any]] = []
 
     def add(username: str, role: str, county: County | None, level: int | None, what: str):
+        index = len(rows)
+        name = DEMO_NAMES[index % len(DEMO_NAMES)]
         user_create_or_update(
             username=username,
             role=role,
             county_code=county.code if county else None,
             auditor_level=level,
             email=f"{username}@example.com",
+            display_name=name,
+            phone=demo_phone(index + 1),
         )
         rows.append(
             {
                 "username": username,
+                "name": name,
                 "role": role,
                 "county": county.code if county else "",
                 "what": what,

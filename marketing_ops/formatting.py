@@ -130,3 +130,11 @@ def person(user: Any) -> str:
         return str(name)
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return full or (user.get_username() if hasattr(user, "get_username") else str(user))
+
+
+def person_choice(user: Any) -> str:
+    """A user in a picker: the name pages show and, when it differs, the user name people sign in
+    with, ``张伟 (c01_staff)``."""
+    name = person(user)
+    login = user.get_username() if hasattr(user, "get_username") else ""
+    return f"{name} ({login})" if login and login != name else name

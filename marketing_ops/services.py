@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
@@ -35,8 +36,13 @@ def user_create_or_update(
     password: str | None = None,
     email: str | None = None,
     full_name: str | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
 ) -> tuple[Any, bool]:
-    """Create or update a user with exactly one role; returns (user, created)."""
+    """Create or update a user with exactly one role; returns (user, created).
+
+    ``display_name`` (the name pages show, e.g. 张伟) and ``phone`` are kept on the profile; None
+    leaves what the profile holds, an empty string clears it."""
     if role not in ALL_ROLES:
         raise ValidationError({"role": f"unknown role {role!r}; use one of {', '.join(ALL_ROLES)}"})
     county = None
@@ -53,6 +59,11 @@ def user_create_or_update(
             raise ValidationError({"county": "a level-1 auditor needs --county"})
     elif auditor_level is not None:
         raise ValidationError({"auditor_level": "only auditors have an auditor level"})
+    profile_fields: dict[str, Any] = {"county": county, "auditor_level": auditor_level}
+    if display_name is not None:
+        profile_fields["display_name"] = _checked_display_name(display_name)
+    if phone is not None:
+        profile_fields["phone"] = _checked_phone(phone)
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
     if password:
@@ -68,10 +79,39 @@ def user_create_or_update(
     user.is_active = True
     user.save()
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
-    Profile.objects.update_or_create(
-        user=user, defaults={"county": county, "auditor_level": auditor_level}
-    )
+    Profile.objects.update_or_create(user=user, defaults=profile_fields)
     return user, created
+
+
+#: A phone as people write it: digits, with an optional leading +, spaces, hyphens and brackets.
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]*[0-9]")
+PHONE_DIGITS = (5, 20)
+
+
+def _checked_display_name(value: str) -> str:
+    name = " ".join(value.split())
+    limit = Profile._meta.get_field("display_name").max_length or 100
+    if len(name) > limit:
+        raise ValidationError({"display_name": f"at most {limit} characters"})
+    return name
+
+
+def _checked_phone(value: str) -> str:
+    phone = value.strip()
+    if not phone:
+        return ""
+    limit = Profile._meta.get_field("phone").max_length or 30
+    digits = sum(c.isdigit() for c in phone)
+    if (
+        len(phone) > limit
+        or not PHONE.fullmatch(phone)
+        or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
+    ):
+        example = "13812345678 or 0571-8765 4321"
+        raise ValidationError(
+            {"phone": f"expected a phone number such as {example}, got {phone!r}"}
+        )
+    return phone
 
 
 def import_submit(

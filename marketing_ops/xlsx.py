@@ -153,7 +153,7 @@ def _as_number(value: Any) -> Any:
 _PERCENT_TEXT = re.compile(r"-?[0-9]{1,3}(?:,?[0-9]{3})*(?:\.[0-9]+)?%")
 
 
-def _kind_of(value: Any) -> str | None:
+def kind_of(value: Any) -> str | None:
     """The kind a value without a declared one is written as."""
     if isinstance(value, str):
         return Kind.RATE if _PERCENT_TEXT.fullmatch(value) else None
@@ -177,11 +177,11 @@ def typed_cell(worksheet: WriteOnlyWorksheet, value: Any, kind: str | None) -> W
     elif kind in (Kind.MONEY, Kind.RATE, Kind.POINTS, Kind.COUNT, Kind.NUMBER):
         value = _as_number(value)
     if kind is None:
-        kind = _kind_of(value)
+        kind = kind_of(value)
         if kind == Kind.RATE:  # "93.67%": the rate itself, shown as a percentage
             value = _as_number(value)
     elif kind == Kind.TEXT and not isinstance(value, str):
-        kind = _kind_of(value)
+        kind = kind_of(value)
     if kind == Kind.DATE and isinstance(value, dt.datetime):
         kind = Kind.DATETIME
     cell = WriteOnlyCell(worksheet, value=safe_cell(value))

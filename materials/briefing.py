@@ -12,7 +12,7 @@ from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import count, percent
 from marketing_ops.models import County
-from marketing_ops.xlsx import Sheet
+from marketing_ops.xlsx import Kind, Sheet
 from materials.selectors import loop, random_checks
 
 ORDER = 60
@@ -95,7 +95,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
                 row.accepted,
                 rec.installs if rec else 0,
                 rec.with_recycled if rec else 0,
-                percent(rec.recycling_rate) if rec else "",
+                rec.recycling_rate if rec else None,
                 deposits.get(pk, 0),
                 check.sampled if check else 0,
                 check.found if check else 0,
@@ -106,6 +106,13 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     return Section(
         _("Materials"),
         lines=lines,
-        tables=[Sheet(_("Materials %(month)s") % {"month": month}, headers, rows)],
+        tables=[
+            Sheet(
+                _("Materials %(month)s") % {"month": month},
+                headers,
+                rows,
+                kinds=[Kind.TEXT, *([Kind.COUNT] * 6), Kind.RATE, *([Kind.COUNT] * 5)],
+            )
+        ],
         order=ORDER,
     )

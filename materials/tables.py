@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, PersonColumn, RateColumn
 from materials.models import (
     Deposit,
     Item,
@@ -22,6 +22,14 @@ from materials.models import (
 )
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+#: A loop row's status (``LoopRow.status``) as pages name it.
+LOOP_STATUS_NAMES = {
+    "balanced": pgettext_lazy("loop", "Balanced"),
+    "open": pgettext_lazy("loop", "Not explained"),
+    "explained": pgettext_lazy("loop", "Explained"),
+    "accepted": pgettext_lazy("loop", "Accepted"),
+}
 
 
 class BalanceTable(tables.Table):
@@ -90,9 +98,9 @@ class MoveTable(tables.Table):
     )
     replacement_serial = tables.Column(verbose_name=_("Replacement"))
     account_no = tables.Column(verbose_name=_("Account no."))
-    business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
+    business_line = tables.Column(accessor="business_line__name", verbose_name=_("Line"))
     deposit = MoneyColumn(verbose_name=_("Deposit"))
-    by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     note = tables.Column(verbose_name=_("Note"), orderable=False)
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("Reversal"))
 
@@ -214,7 +222,7 @@ class ItemTable(tables.Table):
     category = tables.Column(verbose_name=_("Category"))
     serialized = tables.BooleanColumn(verbose_name=_("Serials"))
     unit = tables.Column(verbose_name=_("Unit"))
-    business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
+    business_line = tables.Column(accessor="business_line__name", verbose_name=_("Line"))
     active = tables.BooleanColumn(verbose_name=_("Active"))
 
     class Meta:
@@ -238,7 +246,7 @@ class LoopGapTable(tables.Table):
 
     county = tables.Column(verbose_name=_("County"))
     date = DateColumn(verbose_name=_("Date"))
-    line = tables.Column(verbose_name=_("Line"))
+    line = tables.Column(accessor="line_name", verbose_name=_("Line"))
     installs_reported = NumColumn(verbose_name=_("Installs reported"))
     terminals_issued = NumColumn(verbose_name=_("Terminals issued"))
     install_gap = NumColumn(verbose_name=_("Install gap"))
@@ -252,6 +260,12 @@ class LoopGapTable(tables.Table):
         attrs = TABLE_ATTRS
         orderable = False
         empty_text = _("No loop differences: every day balances.")
+
+    def render_status(self, value: str) -> str:
+        return str(LOOP_STATUS_NAMES.get(value, value))
+
+    def value_status(self, value: str) -> str:
+        return self.render_status(value)
 
 
 class LoopSummaryTable(tables.Table):
@@ -292,7 +306,7 @@ class DepositMissingTable(tables.Table):
     county = tables.Column(accessor="county__code", verbose_name=_("County"))
     business_date = DateColumn(verbose_name=_("Date"))
     account_no = tables.Column(verbose_name=_("Account no."))
-    business_line = tables.Column(accessor="business_line__code", verbose_name=_("Line"))
+    business_line = tables.Column(accessor="business_line__name", verbose_name=_("Line"))
     serial = tables.Column(accessor="move__serial", verbose_name=_("Serial"))
     amount = MoneyColumn(verbose_name=_("Deposit"), default="")
     note = tables.Column(verbose_name=_("Follow-up"), default="")
@@ -326,7 +340,7 @@ class StockCountTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     line_count = NumColumn(verbose_name=_("Items"), orderable=False)
     serial_count = NumColumn(verbose_name=_("Serials expected"), orderable=False)
-    started_by = tables.Column(accessor="started_by__username", verbose_name=_("Started by"))
+    started_by = PersonColumn(accessor="started_by", verbose_name=_("Started by"))
     started_at = DateColumn(verbose_name=_("Started"))
     approved_at = DateColumn(verbose_name=_("Approved"))
 
@@ -402,7 +416,7 @@ class RandomCheckLineTable(tables.Table):
     result = tables.Column(verbose_name=_("Result"))
     mode = tables.Column(verbose_name=_("Checked"))
     note = tables.Column(verbose_name=_("Note"))
-    checked_by = tables.Column(accessor="checked_by__username", verbose_name=_("By"), default="")
+    checked_by = PersonColumn(accessor="checked_by", verbose_name=_("By"), default="")
     checked_at = DateColumn(verbose_name=_("At"))
 
     class Meta:

@@ -17,9 +17,10 @@ from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
 from marketing_ops.models import County
-from marketing_ops.xlsx import Sheet
+from marketing_ops.xlsx import Kind, Sheet
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
+from revenue.tables import STATUS_NAMES
 
 COUNTY_HEADERS = [
     gettext_lazy("Rank"),
@@ -39,11 +40,18 @@ LINE_HEADERS = [
     gettext_lazy("Completion"),
     gettext_lazy("Gap (pp)"),
 ]
-STATUS_NAMES = {
-    "ahead": gettext_lazy("ahead"),
-    "behind": gettext_lazy("behind"),
-    "at_risk": gettext_lazy("at risk"),
-}
+COUNTY_KINDS = [
+    Kind.NUMBER,
+    Kind.TEXT,
+    Kind.MONEY,
+    Kind.MONEY,
+    Kind.RATE,
+    Kind.POINTS,
+    Kind.TEXT,
+    Kind.MONEY,
+    Kind.MONEY,
+]
+LINE_KINDS = [Kind.TEXT, Kind.COUNT, Kind.COUNT, Kind.RATE, Kind.POINTS]
 
 
 def _status(status: str | None) -> str:
@@ -59,7 +67,7 @@ def _county_row(row: progress.CountyProgress) -> list[Any]:
         f"{row.county.code} {row.county.name}" if row.county else _("City"),
         figure.target,
         figure.cumulative_actual,
-        percent(figure.completion_rate),
+        figure.completion_rate,
         figure.gap_pp,
         _status(figure.status),
         figure.projected_year_end,
@@ -135,11 +143,12 @@ def _volume_sheet(summary: progress.ProgressSummary, title: str) -> Sheet:
                 f"{item.line.name} ({item.line.unit})",
                 item.figures.target,
                 item.figures.cumulative_actual,
-                percent(item.figures.completion_rate),
+                item.figures.completion_rate,
                 item.figures.gap_pp,
             ]
             for item in summary.lines
         ],
+        kinds=LINE_KINDS,
     )
 
 
@@ -189,6 +198,7 @@ def _city_section(summary: progress.ProgressSummary) -> Section:
             _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
             COUNTY_HEADERS,
             [_county_row(r) for r in ranked] + [_county_row(summary.city)],
+            kinds=COUNTY_KINDS,
         ),
         _volume_sheet(summary, _("Volumes")),
     ]
@@ -222,6 +232,7 @@ def _county_section(summary: progress.ProgressSummary, county: County) -> Sectio
             _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
             COUNTY_HEADERS,
             [_county_row(row)],
+            kinds=COUNTY_KINDS,
         ),
         _volume_sheet(summary, _("Volumes")),
     ]

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
-from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, RateColumn, low_priority
+from marketing_ops.tables import (
+    DateColumn,
+    MoneyColumn,
+    NumColumn,
+    PersonColumn,
+    RateColumn,
+    low_priority,
+)
 from revenue.calculations import FigureProgress
 from revenue.models import (
     Decomposition,
@@ -75,11 +82,14 @@ def status_badge(status: str | None) -> str:
 
 
 class StatusColumn(tables.Column):
+    """A progress or report status by its name, on the page (a coloured badge) and in the
+    export (``at risk`` / 有风险, never ``at_risk``)."""
+
     def render(self, value: Any) -> str:
         return status_badge(value)
 
     def value(self, value: Any) -> Any:
-        return value
+        return str(STATUS_NAMES.get(value, value)) if value else value
 
 
 def _row_class(record: dict[str, Any]) -> str:
@@ -192,7 +202,7 @@ class ReportTable(tables.Table):
     late = tables.BooleanColumn(verbose_name=_("Late"))
     version = NumColumn(verbose_name=_("Version"))
     submitted_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("Submitted at"))
-    submitted_by = tables.Column(accessor="submitted_by__username", verbose_name=_("By"))
+    submitted_by = PersonColumn(accessor="submitted_by", verbose_name=_("By"))
 
     class Meta:
         model = MonthlyReport
@@ -236,9 +246,7 @@ class HistoryTable(tables.Table):
     """A report's change history; a phone shows when, which figure and its new value."""
 
     at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    by = low_priority(
-        tables.Column(accessor="by__username", verbose_name=_("Who"), default=_("import"))
-    )
+    by = low_priority(PersonColumn(accessor="by", verbose_name=_("Who"), default=_("import")))
     action = low_priority(tables.Column(verbose_name=_("Action")))
     field = tables.Column(verbose_name=_("Field"))
     old = low_priority(tables.Column(verbose_name=_("Old")))
@@ -310,7 +318,7 @@ class TargetTable(tables.Table):
 
 class DecompositionTable(tables.Table):
     created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     method = tables.Column(verbose_name=_("Method"))
     revenue_target = MoneyColumn(verbose_name=_("Revenue target"))
     reason = tables.Column(verbose_name=_("Reason"))
@@ -326,7 +334,7 @@ class DecompositionTable(tables.Table):
 
 class RephasingTable(tables.Table):
     created_at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     county = tables.Column(accessor="county__code", verbose_name=_("County"), default=_("All"))
     shape = tables.Column(accessor="profile_name", verbose_name=_("Profile or weights"))
     kept_months = tables.Column(verbose_name=_("Months kept (approved)"))

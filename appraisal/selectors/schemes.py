@@ -55,7 +55,7 @@ def months_with_schemes() -> list[Month]:
 
 def manual_values_for(user: AnyUser, month: Month | None = None) -> QuerySet[ManualValue]:
     values = ManualValue.objects.visible_to(user).select_related(
-        "county", "indicator", "entered_by"
+        "county", "indicator", "entered_by__profile"
     )
     if month is not None:
         values = values.filter(month=month.first_day)
@@ -66,6 +66,6 @@ def adjustments_for(user: AnyUser) -> QuerySet[Adjustment]:
     """The adjustments of the counties ``user`` sees, newest first."""
     return (
         Adjustment.objects.visible_to(user)
-        .select_related("county", "indicator", "by")
+        .select_related("county", "indicator", "by__profile")
         .order_by("-at", "-pk")
     )

@@ -156,7 +156,7 @@ def scorecards(user: AnyUser, month: Month, county: County | None = None) -> lis
     adjustments = (
         Adjustment.objects.visible_to(user)
         .filter(month=month.first_day)
-        .select_related("indicator", "by")
+        .select_related("indicator", "by__profile")
         .order_by("at", "pk")
     )
     if county is not None:

@@ -48,7 +48,7 @@ def _month(text: str) -> Month:
 def scheme_list(request: HttpRequest) -> HttpResponse:
     return pages.list_page(
         request,
-        queryset=reads.schemes().select_related("updated_by"),
+        queryset=reads.schemes().select_related("updated_by__profile"),
         filterset_class=None,
         table_class=SchemeTable,
         title=_("Appraisal schemes"),

@@ -28,7 +28,7 @@ def account_actions(user: AnyUser, account: Account) -> QuerySet[CollectionActio
     return (
         CollectionAction.objects.visible_to(user)
         .filter(account=account)
-        .select_related("owner", "created_by")
+        .select_related("owner__profile", "created_by__profile")
         .order_by("-happened_on", "-id")
     )
 
@@ -62,7 +62,9 @@ def account_summary(bills: Sequence[Bill], as_of: dt.date) -> AccountSummary:
 
 
 def transfers_for(user: AnyUser) -> QuerySet[Transfer]:
-    return Transfer.objects.visible_to(user).select_related("county", "approver", "created_by")
+    return Transfer.objects.visible_to(user).select_related(
+        "county", "approver__profile", "created_by__profile"
+    )
 
 
 def limits_for(user: AnyUser, year: int) -> QuerySet[TransferLimit]:
@@ -70,6 +72,6 @@ def limits_for(user: AnyUser, year: int) -> QuerySet[TransferLimit]:
     return (
         TransferLimit.objects.visible_to(user)
         .filter(month__year=year)
-        .select_related("county", "set_by")
+        .select_related("county", "set_by__profile")
         .order_by("month", F("county__sort_order").asc(nulls_first=True))
     )

@@ -249,6 +249,6 @@ def promises_broken(user: AnyUser, today: dt.date) -> QuerySet[CollectionAction]
         .filter(id=Subquery(latest_promise))
         .filter(Exists(owing))
         .annotate(outstanding_now=Subquery(owed_now))
-        .select_related("account__county", "account__business_line", "owner")
+        .select_related("account__county", "account__business_line", "owner__profile")
         .order_by("promise_date", "id")
     )

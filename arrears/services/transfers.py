@@ -62,6 +62,7 @@ def approvers() -> QuerySet:
         .objects.filter(is_active=True, groups__name__in=APPROVER_ROLES)
         .filter(Q(profile__isnull=True) | Q(profile__county__isnull=True))
         .distinct()
+        .select_related("profile")
         .order_by("username")
     )
 

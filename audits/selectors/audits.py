@@ -148,9 +148,11 @@ class AuditDetail:
 def audit_detail(user: AnyUser, pk: int, today: dt.date) -> AuditDetail:
     """One audit as the user sees it (404 for another county's), with what they may do."""
     audit: Audit = get_visible_or_404(Audit.objects.select_related("county"), user, pk=pk)
-    checks = list(audit.checks.select_related("answered_by").order_by("position"))
-    signoffs = list(audit.signoffs.select_related("user").order_by("signed_at", "level"))
-    findings = list(audit.findings.select_related("owner", "opened_by").order_by("pk"))
+    checks = list(audit.checks.select_related("answered_by__profile").order_by("position"))
+    signoffs = list(audit.signoffs.select_related("user__profile").order_by("signed_at", "level"))
+    findings = list(
+        audit.findings.select_related("owner__profile", "opened_by__profile").order_by("pk")
+    )
     live = {s.level: s.result for s in signoffs if s.voided_at is None}
     level = permissions.signing_level(user, audit)
     waiting = next_level(audit.cadence, live)

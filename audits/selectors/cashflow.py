@@ -183,10 +183,14 @@ def detail(user: AnyUser, county: County, month: Month) -> CashFlowDetail:
     sign-offs and what ``user`` may do (two queries)."""
     rec = (
         CashFlowReconciliation.objects.filter(county=county, month=month.first_day)
-        .select_related("county", "entered_by", "updated_by")
+        .select_related("county", "entered_by__profile", "updated_by__profile")
         .first()
     )
-    signoffs = list(rec.signoffs.select_related("user").order_by("signed_at", "pk")) if rec else []
+    signoffs = (
+        list(rec.signoffs.select_related("user__profile").order_by("signed_at", "pk"))
+        if rec
+        else []
+    )
     live = {s.level: s.result for s in signoffs if s.voided_at is None}
     level = signing_level(user, county.pk)
     return CashFlowDetail(

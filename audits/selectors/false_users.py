@@ -88,7 +88,9 @@ def rule_suspects(*, first: dt.date, last: dt.date, months: int) -> QuerySet[Acc
 
 
 def case_queryset(user: AnyUser) -> QuerySet[FalseUserCase]:
-    return FalseUserCase.objects.visible_to(user).select_related("county", "account", "reported_by")
+    return FalseUserCase.objects.visible_to(user).select_related(
+        "county", "account", "reported_by__profile"
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class CaseDetail:
 def case_detail(user: AnyUser, pk: int) -> CaseDetail:
     case: FalseUserCase = get_visible_or_404(
         FalseUserCase.objects.select_related(
-            "county", "account", "account__business_line", "reported_by"
+            "county", "account", "account__business_line", "reported_by__profile"
         ),
         user,
         pk=pk,
@@ -111,7 +113,7 @@ def case_detail(user: AnyUser, pk: int) -> CaseDetail:
     decides = may_decide(user, case)
     return CaseDetail(
         case=case,
-        events=list(case.events.select_related("user").order_by("at", "pk")),
+        events=list(case.events.select_related("user__profile").order_by("at", "pk")),
         can_confirm=decides and case.status == Status.SUSPECTED,
         can_clear=decides and case.is_open,
         can_remove=decides and case.status == Status.CONFIRMED,

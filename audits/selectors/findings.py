@@ -27,7 +27,7 @@ def overdue_q(today: dt.date) -> Q:
 def finding_queryset(user: AnyUser) -> QuerySet[Finding]:
     return (
         Finding.objects.visible_to(user)
-        .select_related("county", "audit", "owner")
+        .select_related("county", "audit", "owner__profile")
         .order_by("due_on", "pk")
     )
 
@@ -46,16 +46,20 @@ class FindingDetail:
 
 def finding_detail(user: AnyUser, pk: int, today: dt.date) -> FindingDetail:
     finding: Finding = get_visible_or_404(
-        Finding.objects.select_related("county", "audit", "owner", "rectified_by", "verified_by"),
+        Finding.objects.select_related(
+            "county", "audit", "owner__profile", "rectified_by__profile", "verified_by__profile"
+        ),
         user,
         pk=pk,
     )
     verifier = permissions.can_verify(user, finding)
     return FindingDetail(
         finding=finding,
-        events=list(finding.events.select_related("user").order_by("at", "pk")),
+        events=list(finding.events.select_related("user__profile").order_by("at", "pk")),
         evidence=list(
-            finding.evidence.select_related("uploaded_by").order_by("document", "-revision")
+            finding.evidence.select_related("uploaded_by__profile").order_by(
+                "document", "-revision"
+            )
         ),
         overdue=finding.is_overdue(today),
         can_rectify=permissions.can_rectify(user, finding),
@@ -78,5 +82,6 @@ def county_users(audit: Audit) -> QuerySet[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(is_active=True, profile__county=audit.county_id)
+        .select_related("profile")
         .order_by("username")
     )

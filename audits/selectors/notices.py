@@ -55,7 +55,7 @@ def may_edit(user: AnyUser) -> bool:
 
 def notice_queryset(user: AnyUser) -> QuerySet[WeeklyNotice]:
     """The notices ``user`` sees, newest week first."""
-    notices = WeeklyNotice.objects.select_related("published_by").order_by("-week_start")
+    notices = WeeklyNotice.objects.select_related("published_by__profile").order_by("-week_start")
     if not may_see_drafts(user):
         notices = notices.filter(status=WeeklyNotice.Status.PUBLISHED)
     return notices

@@ -56,7 +56,7 @@ def verification_queryset(user: AnyUser, today: dt.date) -> QuerySet[OnSiteVerif
     due."""
     return (
         OnSiteVerification.objects.visible_to(user)
-        .select_related("county", "created_by")
+        .select_related("county", "created_by__profile")
         .annotate(
             follow_up_count=Count("follow_ups"),
             open_follow_ups=Count("follow_ups", filter=Q(follow_ups__done=False)),
@@ -70,7 +70,7 @@ def verification_queryset(user: AnyUser, today: dt.date) -> QuerySet[OnSiteVerif
 
 def follow_up_queryset(user: AnyUser) -> QuerySet[FollowUp]:
     return FollowUp.objects.visible_to(user).select_related(
-        "verification", "verification__county", "owner", "done_by"
+        "verification", "verification__county", "owner__profile", "done_by__profile"
     )
 
 
@@ -90,10 +90,12 @@ class VerificationDetail:
 
 def verification_detail(user: AnyUser, pk: int, today: dt.date) -> VerificationDetail:
     verification: OnSiteVerification = get_visible_or_404(
-        OnSiteVerification.objects.select_related("county", "created_by"), user, pk=pk
+        OnSiteVerification.objects.select_related("county", "created_by__profile"), user, pk=pk
     )
     follow_ups = list(
-        verification.follow_ups.select_related("owner", "done_by").order_by("done", "due_on", "pk")
+        verification.follow_ups.select_related("owner__profile", "done_by__profile").order_by(
+            "done", "due_on", "pk"
+        )
     )
     rows = []
     for follow_up in follow_ups:
@@ -106,4 +108,8 @@ def verification_detail(user: AnyUser, pk: int, today: dt.date) -> VerificationD
 
 def county_users(county_id: int) -> QuerySet[User]:
     """Who may own a follow-up of a verification in the county: its active users."""
-    return User.objects.filter(is_active=True, profile__county=county_id).order_by("username")
+    return (
+        User.objects.filter(is_active=True, profile__county=county_id)
+        .select_related("profile")
+        .order_by("username")
+    )

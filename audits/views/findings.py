@@ -24,6 +24,7 @@ from audits.tables import FindingTable
 from audits.views import calendar_crumbs
 from marketing_ops import pages
 from marketing_ops.access import get_visible_or_404, require_login
+from marketing_ops.formatting import person_choice
 
 
 @require_login
@@ -43,7 +44,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     audit = get_visible_or_404(Audit.objects.select_related("county"), request.user, pk=pk)
     pages.require(permissions.can_open_finding(request.user, audit))
-    owners = [user.get_username() for user in reads.county_users(audit)]
+    owners = [(user.get_username(), person_choice(user)) for user in reads.county_users(audit)]
     form = FindingForm(request.POST or None, owners=owners)
     detail_url = reverse("audits:detail", args=[audit.pk])
     return pages.form_page(

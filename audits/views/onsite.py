@@ -27,6 +27,7 @@ from marketing_ops.access import (
     require_login,
     visible_counties,
 )
+from marketing_ops.formatting import person_choice
 from marketing_ops.pages import Crumb
 
 
@@ -107,7 +108,9 @@ def onsite_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     verification = detail.verification
     form = None
     if detail.can_edit:
-        owners = [u.get_username() for u in reads.county_users(verification.county_id)]
+        owners = [
+            (u.get_username(), person_choice(u)) for u in reads.county_users(verification.county_id)
+        ]
         form = FollowUpForm(request.POST or None, owners=owners)
         if request.method == "POST" and form.is_valid():
             saved = pages.save_form(

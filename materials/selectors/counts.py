@@ -15,7 +15,7 @@ from materials.models import StockCount, StockCountLine, StockCountSerial
 def count_queryset(user: AnyUser) -> QuerySet[StockCount]:
     return (
         StockCount.objects.visible_to(user)
-        .select_related("warehouse", "started_by", "approved_by")
+        .select_related("warehouse", "started_by__profile", "approved_by__profile")
         .annotate(
             line_count=Count("lines", distinct=True),
             serial_count=Count("serials", filter=Q(serials__expected=True), distinct=True),

@@ -64,6 +64,7 @@ class LoopRow:
     terminals_returned: int
     explanation: str | None
     accepted: bool
+    line_name: str  # the line's name, as pages show it
 
     @property
     def install_gap(self) -> int:
@@ -133,7 +134,7 @@ def _loop_sql(county_filter: bool) -> str:
     return f"""
         SELECT g.county_id, c.code, g.business_date, g.business_line_id, l.code,
                g.installs, g.issued, g.dismantles, g.returned,
-               e.explanation, e.accepted_at
+               e.explanation, e.accepted_at, l.name
         FROM (
             SELECT county_id, business_date, business_line_id,
                    SUM(installs) AS installs, SUM(issued) AS issued,
@@ -182,6 +183,7 @@ def _loop_rows(start: dt.date, end: dt.date, county_id: int | None) -> list[Loop
                 terminals_returned=int(row[8] or 0),
                 explanation=row[9],
                 accepted=row[10] is not None,
+                line_name=row[11],
             )
             for row in cursor.fetchall()
             # A day whose only move was reversed nets to nothing: not a row of the loop.

@@ -24,7 +24,12 @@ def items() -> QuerySet[Item]:
 def moves_for(user: AnyUser) -> QuerySet[StockMove]:
     """The moves into or out of the warehouses the user sees, with what a list shows."""
     return StockMove.objects.visible_to(user).select_related(
-        "item", "from_warehouse", "to_warehouse", "business_line", "created_by", "reversed_by"
+        "item",
+        "from_warehouse",
+        "to_warehouse",
+        "business_line",
+        "created_by__profile",
+        "reversed_by",
     )
 
 
@@ -50,12 +55,14 @@ def terminal_detail(user: AnyUser, serial: str) -> TerminalDetail:
     by_serial = Q(serial=serial) | Q(replacement_serial=serial)
     history = list(
         StockMove.objects.filter(by_serial)
-        .select_related("item", "from_warehouse", "to_warehouse", "business_line", "created_by")
+        .select_related(
+            "item", "from_warehouse", "to_warehouse", "business_line", "created_by__profile"
+        )
         .order_by("business_date", "pk")
     )
     refused = list(
         RefusedMove.objects.filter(by_serial)
-        .select_related("warehouse", "created_by")
+        .select_related("warehouse", "created_by__profile")
         .order_by("created_at")
     )
     return TerminalDetail(terminal, history, refused)

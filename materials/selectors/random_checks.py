@@ -22,7 +22,9 @@ def can_check(user: AnyUser) -> bool:
 
 
 def check_lines(check: RandomCheck) -> QuerySet[RandomCheckLine]:
-    return check.lines.select_related("terminal", "terminal__item", "checked_by").order_by("serial")
+    return check.lines.select_related("terminal", "terminal__item", "checked_by__profile").order_by(
+        "serial"
+    )
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def recycling(request: HttpRequest) -> HttpResponse:
     total = replace(reads.recycling_total(rows), county=_("City"))
     table = RecyclingTable([*rows, total] if len(rows) > 1 else rows)
     deposits = DepositMissingTable(
-        reads.deposits_missing(request.user, month).select_related("followed_up_by"),
+        reads.deposits_missing(request.user, month).select_related("followed_up_by__profile"),
         exclude=() if has_role(request.user, *WRITING_ROLES) else ("follow_up",),
     )
     if exported := pages.export_tables(
@@ -231,7 +231,7 @@ def deposit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         title=_("Follow up the deposit of account %(account)s, %(line)s installed on %(day)s")
         % {
             "account": deposit.account_no,
-            "line": deposit.business_line.code,
+            "line": deposit.business_line.name,
             "day": deposit.business_date.isoformat(),
         },
         cancel_url=back,

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.access import visible_counties
+from marketing_ops.formatting import person_choice
 from marketing_ops.forms import (
     BootstrapFormMixin,
     BusinessDateField,
@@ -231,9 +232,7 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
         owner = cast(forms.ModelChoiceField, self.fields["owner"])  # the model's owner field
         owner.queryset = services.owner_candidates(visit.county_id)
         # Replacing the label per instance is Django's documented use; the stubs see a method.
-        owner.label_from_instance = lambda user: (  # type: ignore[method-assign,assignment]
-            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
-        )
+        owner.label_from_instance = person_choice  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -45,7 +45,7 @@ def trainings_for(user: AnyUser) -> QuerySet[Training]:
 def marketing_cases_for(user: AnyUser) -> QuerySet[MarketingCase]:
     return (
         MarketingCase.objects.visible_to(user)
-        .select_related("county", "created_by")
+        .select_related("county", "created_by__profile")
         .prefetch_related("tags")
     )
 
@@ -54,7 +54,7 @@ def field_visits_for(user: AnyUser) -> QuerySet[FieldVisit]:
     """Visits with the number of open follow-ups, for the list and the API."""
     return (
         FieldVisit.objects.visible_to(user)
-        .select_related("county", "created_by")
+        .select_related("county", "created_by__profile")
         .annotate(
             follow_up_count=Count("follow_ups"),
             open_follow_up_count=Count("follow_ups", filter=Q(follow_ups__done=False)),
@@ -69,13 +69,17 @@ def field_visit_detail_for(user: AnyUser) -> QuerySet[FieldVisit]:
     return field_visits_for(user).prefetch_related(
         Prefetch(
             "follow_ups",
-            queryset=FollowUpAction.objects.select_related("owner").order_by("due_on", "id"),
+            queryset=FollowUpAction.objects.select_related("owner__profile").order_by(
+                "due_on", "id"
+            ),
         )
     )
 
 
 def follow_ups_for(user: AnyUser) -> FollowUpQuerySet:
-    return FollowUpAction.objects.visible_to(user).select_related("visit", "visit__county", "owner")
+    return FollowUpAction.objects.visible_to(user).select_related(
+        "visit", "visit__county", "owner__profile"
+    )
 
 
 def overdue_follow_ups_for(user: AnyUser, today: dt.date) -> FollowUpQuerySet:

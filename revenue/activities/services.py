@@ -82,6 +82,7 @@ def owner_candidates(county: County | int) -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True)
         .filter(Q(profile__county_id=county_id) | Q(profile__county__isnull=True))
+        .select_related("profile")
         .order_by("username")
     )
 

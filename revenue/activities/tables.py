@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops import formatting
-from marketing_ops.tables import NUM, DateColumn, MoneyColumn
+from marketing_ops.tables import NUM, DateColumn, MoneyColumn, PersonColumn
 from revenue.activities.services import can_complete_follow_up
 from revenue.models import FieldVisit, FollowUpAction, MarketingCase, TariffPackage, Training
 
@@ -91,7 +91,7 @@ class MarketingCaseTable(tables.Table):
     new_households = tables.Column(attrs=NUM, verbose_name=_("New households"))
     revenue_gain = MoneyColumn(verbose_name=_("Revenue gain (yuan)"))
     tags = tables.Column(orderable=False, empty_values=(), verbose_name=_("Tags"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("By"))
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("By"))
     created_at = IsoDateTimeColumn(verbose_name=_("Added"))
 
     class Meta:
@@ -160,7 +160,7 @@ class FollowUpTable(tables.Table):
     )
     due_on = IsoDateColumn(verbose_name=_("Due on"))
     visit = IsoDateColumn(accessor="visit__date", verbose_name=_("Visit on"))
-    owner = tables.Column(accessor="owner__username", verbose_name=_("Owner"))
+    owner = PersonColumn(accessor="owner", verbose_name=_("Owner"))
     days_overdue = tables.Column(
         empty_values=(), orderable=False, attrs=NUM, verbose_name=_("Days overdue")
     )

@@ -310,7 +310,13 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_ups = list(visit.follow_ups.all())
     if pages.wants_xlsx(request):
         rows = [
-            [a.description, a.owner.username, a.due_on, _("yes") if a.done else _("no"), a.done_on]
+            [
+                a.description,
+                formatting.person(a.owner),
+                a.due_on,
+                _("yes") if a.done else _("no"),
+                a.done_on,
+            ]
             for a in follow_ups
         ]
         headers = [_("description"), _("owner"), _("due on"), _("done"), _("done on")]

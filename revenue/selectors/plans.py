@@ -30,12 +30,12 @@ def plan_for_year(year: int) -> Plan | None:
 
 
 def decompositions(plan: Plan) -> QuerySet[Decomposition]:
-    return plan.decompositions.select_related("created_by")
+    return plan.decompositions.select_related("created_by__profile")
 
 
 def rephasings(plan: Plan) -> QuerySet[Rephasing]:
     """The plan's phasings, newest first (its history beside the decompositions)."""
-    return plan.rephasings.select_related("county", "created_by")
+    return plan.rephasings.select_related("county", "created_by__profile")
 
 
 def county_target(plan: Plan, county_code: str) -> CountyTarget | None:

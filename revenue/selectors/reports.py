@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def reports_for(user: AnyUser) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.visible_to(user).select_related(
-        "county", "submitted_by", "reviewed_by"
+        "county", "submitted_by__profile", "reviewed_by__profile"
     )
 
 
@@ -61,7 +61,7 @@ def report_volumes(report: MonthlyReport, lines: list[BusinessLine]) -> dict[str
 def report_history(report: MonthlyReport) -> QuerySet[ReportChange]:
     if not report.pk:
         return ReportChange.objects.none()
-    return report.changes.select_related("by")
+    return report.changes.select_related("by__profile")
 
 
 @dataclass

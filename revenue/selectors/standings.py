@@ -8,7 +8,7 @@ from revenue.models import ProvinceStanding
 
 
 def province_standings(year: int | None = None) -> QuerySet[ProvinceStanding]:
-    standings = ProvinceStanding.objects.select_related("entered_by")
+    standings = ProvinceStanding.objects.select_related("entered_by__profile")
     return standings.filter(year=year) if year else standings
 
 

@@ -93,7 +93,8 @@ def test_weekly_city_section_shows_recovery_against_target_and_the_change(
         ["C02", "Beta County"],
         ["", "City total"],
     ]
-    assert recovery.rows[0][4:7] == ["34.78%", "98.00%", "No"]
+    assert recovery.rows[0][4:7] == [Decimal("0.3478"), Decimal("0.9800"), "No"]
+    assert recovery.kinds[4:6] == ["rate", "rate"]
     assert recovery.rows[0][-1] == Decimal("5.00")
     assert sorted(row[0] for row in promises.rows) == ["A-0001", "B-0001"]
 

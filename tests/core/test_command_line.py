@@ -11,6 +11,7 @@ from django.db import connection
 from arrears.services import bill_totals
 from marketing_ops.access import is_city_wide, roles_of, user_county
 from marketing_ops.demo import DEMO_PASSWORD
+from marketing_ops.formatting import person
 from marketing_ops.models import County, Profile
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,13 @@ def test_seed_demo_creates_the_demo_city_whose_printed_logins_work(client):
     # The logins are printed at the end, with the password.
     assert DEMO_PASSWORD in output
     assert "c01_staff" in output
+    # Every demo user has a Chinese name and a phone, which pages show and the list prints.
+    profiles = Profile.objects.filter(user__username__in=["city", "c01_staff", "c08_head"])
+    assert all(p.display_name and p.phone.startswith("138") for p in profiles)
+    assert len({p.display_name for p in Profile.objects.all()}) == Profile.objects.count()
+    staff = User.objects.get(username="c01_staff")
+    assert person(staff) == staff.profile.display_name != "c01_staff"
+    assert f"c01_staff      {staff.profile.display_name}" in output
     response = client.post(
         "/accounts/login/", {"username": "c01_staff", "password": DEMO_PASSWORD}, follow=True
     )
@@ -182,3 +190,47 @@ def test_create_user_refuses_an_empty_password_on_stdin(monkeypatch):
 def test_create_user_takes_either_password_option_not_both():
     with pytest.raises(CommandError):
         create_user("both", "--role", "manager", "--password", "x", "--password-stdin")
+
+
+def test_create_user_keeps_a_display_name_and_phone_that_pages_show(county_a):
+    output = create_user(
+        "zhangwei",
+        "--role",
+        "county_staff",
+        "--county",
+        "C01",
+        "--display-name",
+        " 张伟 ",
+        "--phone",
+        "138 1234 5678",
+    )
+    assert "created zhangwei (张伟) as county_staff" in output
+    user = User.objects.get(username="zhangwei")
+    assert (user.profile.display_name, user.profile.phone) == ("张伟", "138 1234 5678")
+    assert person(user) == "张伟"
+
+
+def test_create_user_leaves_the_name_and_phone_unless_given_and_clears_them_when_empty(county_a):
+    create_user("li", "--role", "city_staff", "--display-name", "李娜", "--phone", "0571-87654321")
+    create_user("li", "--role", "manager")
+    profile = Profile.objects.get(user__username="li")
+    assert (profile.display_name, profile.phone) == ("李娜", "0571-87654321")
+    create_user("li", "--role", "manager", "--display-name", "", "--phone", "")
+    profile.refresh_from_db()
+    assert (profile.display_name, profile.phone) == ("", "")
+    assert person(profile.user) == "li"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--phone", "call me"], "phone: expected a phone number"),
+        (["--phone", "+86 138-1234-5678-9999-0000-1"], "phone: expected a phone number"),
+        (["--phone", "123"], "phone: expected a phone number"),
+        (["--display-name", "张" * 101], "display_name: at most 100 characters"),
+    ],
+)
+def test_create_user_refuses_a_bad_phone_or_display_name(args, message):
+    with pytest.raises(CommandError, match=message):
+        create_user("bad", "--role", "city_staff", *args)
+    assert not User.objects.filter(username="bad").exists()

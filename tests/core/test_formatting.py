@@ -3,9 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.template import Context, Template
 
 from marketing_ops import formatting
+from marketing_ops.services import user_create_or_update
 
 
 def test_money_rates_points_and_counts_read_as_the_pages_show_them():
@@ -109,3 +111,13 @@ def test_a_person_reads_by_display_name_then_full_name_then_user_name():
     assert formatting.person(_User("zhangwei", "Zhang Wei", display="")) == "Zhang Wei"
     assert formatting.person(_User("zhangwei")) == "zhangwei"
     assert formatting.person(None) == formatting.MISSING
+
+
+@pytest.mark.django_db
+def test_a_picker_names_a_person_with_the_user_name_they_sign_in_with(county_a):
+    named, _ = user_create_or_update(
+        username="c01_staff_x", role="county_staff", county_code="C01", display_name="张伟"
+    )
+    plain, _ = user_create_or_update(username="plain", role="city_staff")
+    assert formatting.person_choice(named) == "张伟 (c01_staff_x)"
+    assert formatting.person_choice(plain) == "plain"

@@ -1,12 +1,15 @@
 """Pages print on A4 with a header saying what and when, and show people and choices by their
 names (docs/language-and-formats.md#printing, #names-not-codes)."""
 
+import importlib
 from pathlib import Path
 
+import django_tables2 as tables
 import pytest
 from django.conf import settings
 
 from marketing_ops.models import ImportJob, Profile
+from marketing_ops.tables import PersonColumn
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,37 @@ def test_the_import_list_shows_datasets_and_statuses_by_name_not_code(client_for
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = client.get("/imports/").content.decode()
     assert "失败" in page and "业务" in page
+
+
+TABLE_MODULES = [
+    "marketing_ops.tables",
+    "revenue.tables",
+    "revenue.activities.tables",
+    "arrears.tables",
+    "audits.tables",
+    "materials.tables",
+    "appraisal.tables",
+]
+
+
+def test_no_table_shows_a_user_name_or_a_business_line_code():
+    """People through PersonColumn (display name), business lines by their name."""
+    checked = 0
+    for module_name in TABLE_MODULES:
+        module = importlib.import_module(module_name)
+        for table in vars(module).values():
+            if not (isinstance(table, type) and issubclass(table, tables.Table)):
+                continue
+            for name, column in table.base_columns.items():
+                accessor = str(column.accessor or name)
+                assert not accessor.endswith("username"), (table.__name__, name)
+                assert not accessor.endswith("business_line__code"), (table.__name__, name)
+                checked += isinstance(column, PersonColumn)
+    assert checked >= 20
+
+
+def test_a_person_column_shows_and_exports_the_display_name(staff_a):
+    Profile.objects.filter(user=staff_a).update(display_name="张伟")
+    staff_a.refresh_from_db()
+    column = PersonColumn()
+    assert column.render(staff_a) == column.value(staff_a) == "张伟"

@@ -86,3 +86,24 @@ def test_sending_twice_sends_one_email_per_recipient_unless_forced(june, head_a,
 def test_a_year_without_plan_says_so(county_a, lines):
     sections = briefing.sections(period_for("monthly", "2019-01"), county_a)
     assert sections[0].lines == ["There is no revenue plan for 2019 yet."]
+
+
+def test_the_emailed_revenue_figures_read_as_on_pages_and_the_workbook_keeps_numbers(june, leader):
+    """Amounts with thousands separators and rates as percentages in the email; in the
+    attachment the completion rate is the number (0.xxxx) shown with a percent format."""
+    briefing_send_all("monthly", "2026-06")
+    message = next(m for m in mail.outbox if m.to == [leader.email])
+    html = message.alternatives[0][0]
+    target = briefing.sections(period_for("monthly", "2026-06"), None)[0].tables[0].rows[0][2]
+    assert f"{target:,.2f}" in html and f">{target}<" not in html
+    assert f"{target:,.2f}" in message.body
+    workbook = openpyxl.load_workbook(io.BytesIO(message.attachments[0][1]))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    completion = sheet.cell(2, headers.index("Completion") + 1)
+    assert isinstance(completion.value, int | float)
+    assert 0 < completion.value < 2
+    assert completion.number_format == "0.00%"
+    gap = sheet.cell(2, headers.index("Gap (pp)") + 1)
+    assert isinstance(gap.value, int | float) and gap.number_format == "+0.00;-0.00;0.00"
+    assert f"{completion.value:.2%}" in html

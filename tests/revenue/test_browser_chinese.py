@@ -2,8 +2,8 @@
 submits the month's report, and city staff find it waiting for review on their home page
 (docs/language-and-formats.md#languages)."""
 
-import time_machine
 import pytest
+import time_machine
 
 from revenue.models import MonthlyReport
 

@@ -96,6 +96,9 @@ def test_the_city_dashboard_exports_its_tables(client_for, city_user, approved_h
     rows = list(workbook["Counties"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Rank", "County", "Annual target")
     assert rows[1][1] == "C01 Alpha District"
+    status = rows[0].index("Status")
+    assert {row[status] for row in rows[1:]} <= {"ahead", "behind", "at risk", "—", None}
+    assert "at risk" in {row[status] for row in rows[1:]}  # by name, not at_risk
 
 
 @pytest.mark.parametrize(

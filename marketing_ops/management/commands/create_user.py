@@ -16,6 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--county", help="county code, for users bound to a county")
         parser.add_argument("--auditor-level", type=int, choices=[1, 2, 3])
         parser.add_argument("--email")
+        parser.add_argument(
+            "--display-name", help="the name pages show for the user, e.g. 张伟 ('' clears it)"
+        )
+        parser.add_argument("--phone", help="a phone number, e.g. 13812345678 ('' clears it)")
         password = parser.add_mutually_exclusive_group()
         password.add_argument("--password")
         password.add_argument(
@@ -36,10 +40,14 @@ class Command(BaseCommand):
                 auditor_level=options["auditor_level"],
                 password=password,
                 email=options["email"],
+                display_name=options["display_name"],
+                phone=options["phone"],
             )
         except ValidationError as exc:
             raise CommandError(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             )
         verb = "created" if created else "updated"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {user.username} as {options['role']}"))
+        name = user.profile.display_name
+        shown = f"{user.username} ({name})" if name else user.username
+        self.stdout.write(self.style.SUCCESS(f"{verb} {shown} as {options['role']}"))

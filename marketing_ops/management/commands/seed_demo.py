@@ -28,10 +28,14 @@ class Command(BaseCommand):
                 cursor.execute("VACUUM (ANALYZE)")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
-        self.stdout.write(f"  {'username':<14} {'role':<13} {'county':<7} who")
+        self.stdout.write(f"  {'username':<14} {'name':<6} {'role':<13} {'county':<7} who")
         for user in users:
+            name = user.get("name", "")
+            # A Chinese character takes two columns: pad the name to six.
+            pad = " " * max(0, 6 - 2 * len(name))
             self.stdout.write(
-                f"  {user['username']:<14} {user['role']:<13} {user['county']:<7} {user['what']}"
+                f"  {user['username']:<14} {name}{pad} {user['role']:<13} {user['county']:<7} "
+                f"{user['what']}"
             )
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")
