@@ -18,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketing_ops import formatting
 from marketing_ops.access import Role
@@ -195,9 +197,32 @@ class Rendered:
     xlsx: bytes
 
 
+#: A briefing's kind in its subject line ("monthly briefing 2026-11").
+KIND_WORDS = {
+    "daily": gettext_lazy("daily"),
+    "weekly": gettext_lazy("weekly"),
+    "monthly": gettext_lazy("monthly"),
+}
+
+
+def period_text(period: BriefingPeriod) -> str:
+    """The period a briefing covers as a page writes it: a day, a week, a month."""
+    if period.kind == "daily":
+        return formatting.date(period.start)
+    if period.kind == "weekly":
+        year, week, _day = period.start.isocalendar()
+        return _("%(year)s week %(week)s") % {"year": year, "week": week}
+    return formatting.month(period.start)
+
+
 def briefing_render(period: BriefingPeriod, county: Any) -> Rendered:
+    """The briefing's subject, HTML, text and workbook, in the active language."""
     scope_name = county.name if county else settings.CITY_NAME
-    subject = f"{settings.CITY_NAME} marketing — {period.kind} briefing {period.label}"
+    subject = _("%(city)s marketing — %(kind)s briefing %(period)s") % {
+        "city": settings.CITY_NAME,
+        "kind": KIND_WORDS[period.kind],
+        "period": period_text(period),
+    }
     if county:
         subject += f" — {county.name}"
     sections = collect_sections(period, county)
@@ -256,8 +281,10 @@ def briefing_send(
     ``mail_backend`` replaces the configured one (the demo's briefings go nowhere)."""
     scope = county.code if county else "city"
     recipients = recipients_for(county)
+    # Written in the installation's language whoever sends it (a page, the beat, a command).
+    render = partial(translation.override(settings.LANGUAGE_CODE)(briefing_render), period, county)
     if dry_run:
-        rendered = briefing_render(period, county)
+        rendered = render()
         draft = Briefing(
             kind=period.kind,
             period=period.label,
@@ -279,7 +306,7 @@ def briefing_send(
         )
         if briefing.sent_at and not force:
             return SendResult(briefing, sent=False, recipients=briefing.recipients)
-        rendered = briefing_render(period, county)
+        rendered = render()
         briefing.subject, briefing.html = rendered.subject, rendered.html
         briefing.text, briefing.xlsx = rendered.text, rendered.xlsx
         briefing.recipients = recipients

@@ -89,3 +89,25 @@ def test_the_attachment_keeps_each_cell_typed_by_its_kind(figures):
 )
 def test_a_cell_is_written_by_its_kind(value, kind, text):
     assert cell_text(value, kind) == text
+
+
+def test_the_subject_names_the_kind_and_the_period_as_pages_do(figures, settings):
+    english = briefing_render(period_for("monthly", "2026-11"), None).subject
+    assert english == f"{settings.CITY_NAME} marketing — monthly briefing 2026-11"
+    with translation.override("zh-hans"):
+        month = briefing_render(period_for("monthly", "2026-11"), None).subject
+        week = briefing_render(period_for("weekly", "2026-W48"), None).subject
+        day = briefing_render(period_for("daily", "2026-12-04"), None).subject
+    assert month == f"{settings.CITY_NAME}市场营销月度简报（2026年11月）"
+    assert week.endswith("每周简报（2026年第48周）")
+    assert day.endswith("每日简报（2026年12月4日）")
+
+
+def test_a_briefing_is_written_in_the_installations_language_whoever_sends_it(
+    figures, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):  # city staff working in English press "Send"
+        sent = briefings.briefing_send(period_for("monthly", "2026-11"), None).briefing
+    assert "月度简报" in sent.subject
+    assert "2026年12月5日" in sent.html and "合计" in sent.text
