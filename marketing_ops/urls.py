@@ -28,6 +28,7 @@ handler404 = views.page_not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("work/badges/", views.work_badges, name="work-badges"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/api-token/", views.api_token, name="api-token"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),

@@ -19,10 +19,11 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
-from marketing_ops import auth, formatting, pages, selectors, tabular
+from marketing_ops import auth, formatting, pages, selectors, tabular, work
 from marketing_ops.access import (
     CITY_ROLES,
     AuthenticatedHttpRequest,
+    Role,
     get_visible_or_404,
     has_role,
     require_login,
@@ -30,10 +31,10 @@ from marketing_ops.access import (
     visible_counties,
 )
 from marketing_ops.briefings import briefing_send
+from marketing_ops.context_processors import navigation
 from marketing_ops.filters import BriefingFilter, ImportJobFilter
 from marketing_ops.forms import BriefingForm, UploadForm
 from marketing_ops.models import Briefing
-from marketing_ops.notices import collect_notices
 from marketing_ops.services import import_submit, profile_set_language
 from marketing_ops.tables import BriefingTable, BusinessLineTable, CountyTable, ImportJobTable
 from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Kind, Sheet, xlsx_response
@@ -41,10 +42,30 @@ from marketing_ops.xlsx import XLSX_CONTENT_TYPE, Kind, Sheet, xlsx_response
 
 @require_login
 def home(request: HttpRequest) -> HttpResponse:
-    counties = CountyTable(visible_counties(request.user))
-    lines = BusinessLineTable(selectors.business_lines())
-    context = {"counties": counties, "lines": lines, "notices": collect_notices(request.user)}
+    """The user's work, counted afresh (which refreshes the navigation's badges), the headline
+    figures for managers, and the counties and business lines for the city administrator."""
+    today = timezone.localdate()
+    lists = work.collect_work(request.user, today)
+    badges = work.remember_badges(request.user, lists)
+    context: dict[str, Any] = {
+        "work_lists": lists,
+        "waiting": badges.get(work.TOTAL, 0),
+        "figures": work.collect_figures(request.user, today),
+    }
+    if has_role(request.user, Role.CITY_ADMIN):
+        context["counties"] = CountyTable(visible_counties(request.user))
+        context["lines"] = BusinessLineTable(selectors.business_lines())
     return render(request, "core/home.html", context)
+
+
+@require_login
+def work_badges(request: HttpRequest) -> HttpResponse:
+    """The navigation with the user's badges counted now, for a page that found none cached
+    (``core/_nav.html`` asks for it once loaded; ``?path=`` is that page's, to mark its entry)."""
+    badges = work.fresh_badges(request.user, timezone.localdate())
+    path = request.GET.get("path", "/")
+    context = {"nav_items": navigation(request.user, path, badges), "nav_badges_pending": False}
+    return render(request, "core/_nav.html", context)
 
 
 def remember_language(response: HttpResponse, language: str) -> HttpResponse:

@@ -223,6 +223,17 @@ def _english_unless_a_test_asks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The navigation's badges are cached per user id, and ids come back in the next test's
+    database: each test starts with nothing cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _small_demo_city(settings):
     """seed_demo in tests builds 400 demo accounts instead of 20,000 (same code path)."""
     settings.DEMO_ARREARS_ACCOUNTS = 400

@@ -219,6 +219,16 @@ def loop_rows(
     return [row for row in rows if row.has_gap] if gaps_only else rows
 
 
+def loop_gaps(user: AnyUser, since: dt.date, until: dt.date, status: str) -> list[LoopRow]:
+    """The differences from ``since`` to ``until`` in ``status`` — ``open`` (for the county to
+    explain) or ``explained`` (for city staff to accept) — as ``user`` may read them, by county
+    then day. One query."""
+    allowed, county_id = _reader_county(user, None)
+    if not allowed:
+        return []
+    return [row for row in _loop_rows(since, until, county_id) if row.status == status]
+
+
 def loop_row(user: AnyUser, county: County, day: dt.date, line: BusinessLine) -> LoopRow | None:
     """The loop of one county, day and line (None when nothing was reported nor moved)."""
     rows = loop_rows(user, Month.of(day), county=county, gaps_only=False, day=day)
