@@ -103,9 +103,7 @@ def test_the_subject_names_the_kind_and_the_period_as_pages_do(figures, settings
     assert day.endswith("每日简报（2026年12月4日）")
 
 
-def test_a_briefing_is_written_in_the_installations_language_whoever_sends_it(
-    figures, settings
-):
+def test_a_briefing_is_written_in_the_installations_language_whoever_sends_it(figures, settings):
     settings.LANGUAGE_CODE = "zh-hans"
     with translation.override("en"):  # city staff working in English press "Send"
         sent = briefings.briefing_send(period_for("monthly", "2026-11"), None).briefing
