@@ -17,6 +17,7 @@ from marketing_ops.access import (
 )
 from marketing_ops.models import County
 from marketing_ops.pages import export_query, export_tables
+from marketing_ops.periods import Month
 from revenue import tables
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
@@ -63,6 +64,7 @@ def _city_dashboard(request: HttpRequest) -> HttpResponse:
         "months": months,
         "year": year,
         "month": month,
+        "shown_month": Month(year, month),
         "charts": tables.city_charts(summary, series),
         "month_choices": MONTH_CHOICES,
         "export_query": export_query(request),

@@ -128,6 +128,7 @@ def report_detail(
         "county": county_obj,
         "year": year,
         "month": month,
+        "shown_month": Month(year, month),
         "report": report,
         "volumes": shown.volumes,
         "lines": lines,

@@ -45,10 +45,10 @@ def test_a_county_reports_in_chinese_and_city_staff_see_it_waiting_on_their_home
         home.click("button[type=submit]")
         home.wait_for_url(live_server.url + "/")
         assert home.locator("html").get_attribute("lang") == "zh-hans"
-        waiting = home.locator('[data-work="revenue-review"]')
+        waiting = home.locator('[data-work="reports-to-review"]')
         assert "2026年11月" in waiting.inner_text() and "C01" in waiting.inner_text()
-        assert waiting.locator(".badge").first.inner_text().strip() == "1"
-        home.click('[data-work="revenue-review"] a:has-text("2026年11月")')
+        assert waiting.locator("[data-work-count]").inner_text().strip() == "1"
+        home.click('[data-work="reports-to-review"] a:has-text("2026年11月")')
         home.wait_for_url(live_server.url + "/revenue/reports/C01/2026/11/")
         assert home.inner_text("#report-status") == "已提交"
     finally:
