@@ -210,8 +210,7 @@ def period_text(period: BriefingPeriod) -> str:
     if period.kind == "daily":
         return formatting.date(period.start)
     if period.kind == "weekly":
-        year, week, _day = period.start.isocalendar()
-        return _("%(year)s week %(week)s") % {"year": year, "week": week}
+        return formatting.week(period.start)
     return formatting.month(period.start)
 
 

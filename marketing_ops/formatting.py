@@ -53,13 +53,22 @@ class Forms:
     datetime: str
     month: str  # with {year} and {month}
     points: str  # with {number}
+    week: str  # an ISO week, with {year} and {week}
 
 
 ISO_FORMS = Forms(
-    date="Y-m-d", datetime="Y-m-d H:i", month="{year}-{month:02d}", points="{number} pp"
+    date="Y-m-d",
+    datetime="Y-m-d H:i",
+    month="{year}-{month:02d}",
+    points="{number} pp",
+    week="{year}-W{week:02d}",
 )
 CHINESE_FORMS = Forms(
-    date="Y年n月j日", datetime="Y年n月j日 H:i", month="{year}年{month}月", points="{number}个百分点"
+    date="Y年n月j日",
+    datetime="Y年n月j日 H:i",
+    month="{year}年{month}月",
+    points="{number}个百分点",
+    week="{year}年第{week}周",
 )
 
 
@@ -93,6 +102,14 @@ def month(value: Month | dt.date | None) -> str:
     if value is None:
         return MISSING
     return forms().month.format(year=value.year, month=value.month)
+
+
+def week(value: dt.date | None) -> str:
+    """The ISO week a day falls in: ``2026-W48`` (``2026年第48周``)."""
+    if value is None:
+        return MISSING
+    year, number, _weekday = value.isocalendar()
+    return forms().week.format(year=year, week=number)
 
 
 #: The date format of every page, table and briefing, in the language's form: these two

@@ -121,3 +121,18 @@ def test_a_picker_names_a_person_with_the_user_name_they_sign_in_with(county_a):
     plain, _ = user_create_or_update(username="plain", role="city_staff")
     assert formatting.person_choice(named) == "张伟 (c01_staff_x)"
     assert formatting.person_choice(plain) == "plain"
+
+
+def test_an_iso_week_reads_in_the_language_of_the_page():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from marketing_ops import formatting
+
+    sunday = dt.date(2026, 11, 29)  # ISO week 48 of 2026
+    assert formatting.week(sunday) == "2026-W48"
+    assert formatting.week(dt.date(2027, 1, 1)) == "2026-W53"  # the ISO year, not the calendar's
+    with translation.override("zh-hans"):
+        assert formatting.week(sunday) == "2026年第48周"
+    assert formatting.week(None) == formatting.MISSING
