@@ -21,7 +21,7 @@ from marketing_ops.models import County
 from marketing_ops.periods import Month
 
 D = Decimal
-MANUAL = ("SERVICE_VISITS", "Customer service visits", "higher", "visits")
+MANUAL = ("SERVICE_VISITS", "客户服务走访", "higher", "次")
 
 #: code, weight, target, floor, cap: sums to 100.
 SCHEME = (
@@ -81,8 +81,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
                 month=adjusted,
                 county=counties[-1],
                 amount=D("3.00"),
-                reason="Storm damage in the county's north: the province agreed to discount "
-                "the churn of the affected villages.",
+                reason="县北部遭受暴雨灾害：省公司同意剔除受灾村庄的离网。",
                 indicator_code=None,
                 user=city,
                 now=now,

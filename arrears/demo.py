@@ -44,10 +44,23 @@ ACCOUNTS_PER_COUNTY = (3600, 3200, 2400, 2400, 2200, 2200, 2000, 2000)  # 20,000
 BAD_SHARE = (0.012, 0.010, 0.015, 0.014, 0.030, 0.016, 0.035, 0.013)
 LINES = (("BROADBAND", 55), ("FIXED_PHONE", 35), ("DEDICATED_LINE", 7), ("PUBLIC_PHONE", 3))
 FEES = (29, 39, 59, 89, 129, 199)
-DEMO_NOTE = "Demo transfer"
+DEMO_NOTE = "长期欠费按月转坏账核销"
+
+STREETS = ("建设路", "人民路", "车站路", "新华街", "滨河路", "南山路")
+#: Customer names are drawn from these by the account's number (not from ``rng``).
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+#: Two characters each.
+GIVEN_NAMES = (
+    "建国秀英志强桂兰海燕立新丽华建华玉梅文杰春梅国强晓燕红霞德明淑珍"
+    "永刚雪梅振华小军凤英宏伟金凤俊杰翠兰明辉佳怡子涵浩然思远雨桐"
+)
 
 
-STREETS = ("East Road", "West Lane", "Station Road", "Market Street", "River Road", "Hill Lane")
+def customer_name(n: int) -> str:
+    """A Chinese name for the demo's ``n``-th account of a county: surname × given name walk
+    different cycles, so neighbouring accounts do not share a name."""
+    given = (n // len(SURNAMES) + n) % (len(GIVEN_NAMES) // 2)
+    return SURNAMES[n % len(SURNAMES)] + GIVEN_NAMES[2 * given : 2 * given + 2]
 
 
 def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int], today: dt.date):
@@ -91,14 +104,17 @@ def _accounts(rng: random.Random, counties: list[County], lines: dict[str, int],
                     account_no=account_no,
                     county=county,
                     business_line_id=lines[line],
-                    customer_name=f"Customer {county.code}-{n + 1}",
+                    customer_name=customer_name(n),
                     opened_on=dt.date(2012 + rng.randrange(0, 12), rng.randrange(1, 13), 1),
                     status=status,
                     status_changed_on=changed if changed and changed <= today else None,
                     deposit=Decimal(100) if line == "BROADBAND" else None,
                     # Contact details without drawing from ``rng``: the figures stay the same.
                     contact_phone=f"138 {county.sort_order % 100:02d}00 {n % 10000:04d}",
-                    address=f"{n % 97 + 1} {STREETS[n % len(STREETS)]}, {county.name}",
+                    address=(
+                        f"{settings.CITY_NAME}{county.name}"
+                        f"{STREETS[n % len(STREETS)]}{n % 97 + 1}号"
+                    ),
                 )
             )
             behaviour[account_no] = (kind, rng.choice(FEES), stops_from)
@@ -205,7 +221,7 @@ def _collection(rng: random.Random, today: dt.date, staff: dict[int, Any]) -> in
                 happened_on=start,
                 owner=owner,
                 created_by=owner,
-                result="Customer reached; asked to pay",
+                result="已联系到客户，请其缴清欠费",
             )
         )
         if rng.random() < 0.5:
@@ -217,7 +233,7 @@ def _collection(rng: random.Random, today: dt.date, staff: dict[int, Any]) -> in
                     happened_on=start + dt.timedelta(days=1),
                     owner=owner,
                     created_by=owner,
-                    result="Promised to pay",
+                    result="客户承诺按期缴费",
                     promise_date=promised,
                     promise_amount=Decimal(rng.randrange(50, 400)),
                 )

@@ -83,14 +83,14 @@ def _follow_up(finding: Finding, users: dict[str, Any], staff: Any, today: dt.da
     if not troubled and verified_on >= today:
         return
     finding = finding_writes.finding_rectify(
-        finding=finding, user=staff, note="Refund reversed, voucher attached"
+        finding=finding, user=staff, note="已冲正重复退费，凭证已附"
     )
     stamps = {"rectified_at": _at(rectified_on, 15)}
     FindingEvent.objects.filter(finding=finding, action=FindingEvent.Action.RECTIFIED).update(
         at=stamps["rectified_at"]
     )
     if not troubled or _pick(audit) % 2:
-        finding_writes.finding_verify(finding=finding, user=users["auditor2"], note="Voucher seen")
+        finding_writes.finding_verify(finding=finding, user=users["auditor2"], note="凭证已核验")
         stamps["verified_at"] = _at(verified_on, 11)
         FindingEvent.objects.filter(finding=finding, action=FindingEvent.Action.VERIFIED).update(
             at=stamps["verified_at"]
@@ -102,7 +102,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
     users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
     if "auditor2" not in users or "city" not in users:
         return {}
-    for day, name in ((dt.date(today.year, 1, 1), "New Year's Day"),):
+    for day, name in ((dt.date(today.year, 1, 1), "元旦"),):
         Holiday.objects.get_or_create(date=day, defaults={"name": name})
     created = 0
     for offset in (60, 30, 0):
@@ -156,19 +156,19 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
                     check_id=check.pk,
                     user=level1,
                     answer="problem",
-                    note="Two refunds of the same account and amount",
+                    note="同一账户同一金额退费两次",
                 )
             finding = finding_writes.finding_open(
                 audit=audit,
                 user=level1,
                 category=Finding.Category.REFUND,
-                description="Refund repeated within 30 days; reverse one and explain.",
+                description="30天内重复退费；冲正其中一笔并说明原因。",
                 severity=Finding.Severity.HIGH if pick < 3 else Finding.Severity.MEDIUM,
                 amount=None if pick % 2 else Decimal("120.00"),
                 due_on=audit.due_on + dt.timedelta(days=10),
                 owner=staff.username,
             )
-            writes.audit_sign(audit=audit, user=level1, result="failed", note="See finding")
+            writes.audit_sign(audit=audit, user=level1, result="failed", note="见稽核发现")
             _backdate(audit, audit.due_on)
             Finding.objects.filter(pk=finding.pk).update(opened_at=_at(audit.due_on, 16))
             FindingEvent.objects.filter(finding=finding).update(at=_at(audit.due_on, 16))
@@ -183,7 +183,7 @@ def seed(stdout: Any, today: dt.date) -> dict[str, Any]:
             check = AuditCheck.objects.filter(audit=audit).order_by("position").first()
             if check is not None:
                 writes.check_answer(
-                    audit=audit, check_id=check.pk, user=staff, answer="n_a", note="Not this week"
+                    audit=audit, check_id=check.pk, user=staff, answer="n_a", note="本周不涉及"
                 )
             counts["voided"] += 1
             continue
@@ -327,7 +327,7 @@ def _work_items(days: list[dt.date]) -> None:
         auditor = auditors.get(f"{item.county.code.lower()}_auditor")
         if auditor is None:
             continue
-        records_note = "Checked against the voucher and the customer's signed form"
+        records_note = "已与凭证及客户签字单据核对"
         item_writes.item_resolve(item=item, user=auditor, result="ok", note=records_note)
         morning = dt.datetime.combine(item.business_date + dt.timedelta(days=1), dt.time(10))
         VerificationItem.objects.filter(pk=item.pk).update(worked_at=morning.replace(tzinfo=zone))
@@ -361,10 +361,10 @@ def seed_cashflow(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
         received, explanation = receivable, ""
         if county.code == CASHFLOW_SHORT:
             received = (receivable * Decimal("0.968")).quantize(Decimal("0.01"))
-            explanation = "Some customers paid late."
+            explanation = "部分客户缴费较晚。"
         elif pick % 3 == 0:
             received = receivable - Decimal(pick % 900 + 100)
-            explanation = "Bank transfers of the last day credited on the 1st; slips attached."
+            explanation = "月末最后一天的银行转账次月1日到账；回单已附。"
         rec = cashflow.cashflow_save(
             user=staff,
             county=county,
@@ -380,7 +380,7 @@ def seed_cashflow(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
                 reconciliation=rec,
                 user=users["auditor2"],
                 result="failed",
-                note="3.2 % of the receivable missing; 'paid late' names no customer or date.",
+                note="应收差额3.2%；“缴费较晚”未写明客户和日期。",
             )
         elif users.get("auditor3") is not None:
             cashflow.cashflow_sign(reconciliation=rec, user=users["auditor2"], result="passed")
@@ -396,6 +396,8 @@ def seed_cashflow(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
 FALSE_USER_MARK = "-FU"
 #: Per county: how many accounts billed 0 every month (the rule finds them).
 FALSE_USER_ZEROS = {"C01": 3, "C02": 2, "C03": 2}
+#: The false-user accounts' customers, in the order the accounts are made.
+FALSE_USER_NAMES = ("赵国庆", "钱淑芬", "孙德胜", "周桂香", "吴长林", "郑玉兰", "冯振山", "李春生")
 
 
 def _false_user_accounts(today: dt.date) -> None:
@@ -418,10 +420,10 @@ def _false_user_accounts(today: dt.date) -> None:
                 account_no=account_no,
                 county=county,
                 business_line=line,
-                customer_name=f"Customer {account_no}",
+                customer_name=FALSE_USER_NAMES[n % len(FALSE_USER_NAMES)],
                 opened_on=dt.date(today.year - 2, 1, 1),
             )
-            for county, account_no, _fee in wanted
+            for n, (county, account_no, _fee) in enumerate(wanted)
         ],
         ignore_conflicts=True,
     )
@@ -476,7 +478,7 @@ def seed_false_users(stdout: Any, today: dt.date, users: dict[str, Any]) -> None
         false_user_writes.false_user_report(
             user=reporter,
             account_no=manual,
-            reason="Billed a few yuan a month for a year, never paid; nobody at the address.",
+            reason="一年来每月只出账几元，从未缴费；地址无人居住。",
         )
     steps = {
         f"C01{FALSE_USER_MARK}0": ("confirm", "remove"),
@@ -490,13 +492,13 @@ def seed_false_users(stdout: Any, today: dt.date, users: dict[str, Any]) -> None
         for action in actions:
             if action == "confirm":
                 case = false_user_writes.false_user_confirm(
-                    case=case, user=auditor, note="Visited: no one lives there."
+                    case=case, user=auditor, note="已上门核实：无人居住。"
                 )
             elif action == "remove":
                 case = false_user_writes.false_user_remove(case=case, user=city)
             else:
                 case = false_user_writes.false_user_clear(
-                    case=case, user=auditor, reason="A holiday home, used in summer."
+                    case=case, user=auditor, reason="度假房，夏季才有人住。"
                 )
     counts = dict(
         FalseUserCase.objects.order_by()
@@ -524,18 +526,18 @@ def seed_onsite(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
         (
             counties["C01"],
             visit_day,
-            "Deposit refunds and dismantles of the last month; cash desk",
+            "上月押金退费与拆机；营业厅收银台",
             (
-                ("Collect the customers' signatures on two deposit refunds", "c01_staff", 1, False),
-                ("Return the terminals of three dismantles to the warehouse", "c01_staff", 1, True),
-                ("Train the cash desk on refund vouchers", "c01_head", 30, False),
+                ("补齐两笔押金退费的客户签字", "c01_staff", 1, False),
+                ("三笔拆机终端退回仓库", "c01_staff", 1, True),
+                ("组织收银台退费凭证培训", "c01_head", 30, False),
             ),
         ),
         (
             counties["C02"],
             last_month,
-            "Arrears collection records",
-            (("File the promise-to-pay notes", "c02_staff", 7, True),),
+            "欠费催缴记录",
+            (("承诺缴费记录归档", "c02_staff", 7, True),),
         ),
     )
     added = 0
@@ -547,9 +549,8 @@ def seed_onsite(stdout: Any, today: dt.date, users: dict[str, Any]) -> None:
             county=county,
             date=day,
             scope=scope,
-            participants=f"auditor2, {county.code.lower()}_auditor, {county.code.lower()}_staff",
-            result="Two deposit refunds without the customer's signature; "
-            "three terminals not yet returned.",
+            participants=f"市支撑中心稽核员，{county.name}一级稽核员、营销人员",
+            result="两笔押金退费无客户签字；三台终端尚未退回。",
         )
         added += 1
         for description, owner, due_days, done in follow_ups:
@@ -579,10 +580,7 @@ def seed_notices(stdout: Any, today: dt.date, city: Any) -> None:
         published = notice_writes.notice_publish(
             user=city,
             week=before,
-            remarks=(
-                "Counties named above: clear the overdue audits and past-due findings this "
-                "week and report to the support center by Friday."
-            ),
+            remarks=("以上点名的县公司：本周内清理逾期稽核和逾期未整改问题，周五前报市支撑中心。"),
         )
         monday = published.week_end + dt.timedelta(days=1)
         WeeklyNotice.objects.filter(pk=published.pk).update(

@@ -15,22 +15,22 @@ from marketing_ops.services import user_create_or_update
 DEMO_PASSWORD = "demo-pass-2026"
 
 DEMO_COUNTIES = [
-    ("C01", "Dongcheng District", County.Kind.DISTRICT),
-    ("C02", "Xicheng District", County.Kind.DISTRICT),
-    ("C03", "Linhe County", County.Kind.COUNTY),
-    ("C04", "Shanyang County", County.Kind.COUNTY),
-    ("C05", "Beiling County", County.Kind.COUNTY),
-    ("C06", "Nanshui County", County.Kind.COUNTY),
-    ("C07", "Qiaotou County", County.Kind.COUNTY),
-    ("C08", "Hexi County", County.Kind.COUNTY),
+    ("C01", "东城区", County.Kind.DISTRICT),
+    ("C02", "西城区", County.Kind.DISTRICT),
+    ("C03", "临河县", County.Kind.COUNTY),
+    ("C04", "山阳县", County.Kind.COUNTY),
+    ("C05", "北岭县", County.Kind.COUNTY),
+    ("C06", "南水县", County.Kind.COUNTY),
+    ("C07", "桥头县", County.Kind.COUNTY),
+    ("C08", "河西县", County.Kind.COUNTY),
 ]
 
 CITY_USERS = [
-    ("admin", Role.CITY_ADMIN, None, "System administrator"),
-    ("city", Role.CITY_STAFF, None, "City marketing department"),
-    ("leader", Role.MANAGER, None, "Company leadership"),
-    ("auditor2", Role.AUDITOR, 2, "City support center auditor"),
-    ("auditor3", Role.AUDITOR, 3, "City marketing dept. auditor"),
+    ("admin", Role.CITY_ADMIN, None, "系统管理员"),
+    ("city", Role.CITY_STAFF, None, "市公司市场部"),
+    ("leader", Role.MANAGER, None, "公司领导"),
+    ("auditor2", Role.AUDITOR, 2, "市支撑中心稽核员（2级）"),
+    ("auditor3", Role.AUDITOR, 3, "市公司市场部稽核员（3级）"),
 ]
 
 #: The names pages show for the demo users (``Profile.display_name``), in the order the users

@@ -66,7 +66,7 @@ class BusinessLine(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[upper_snake_case])
     name = models.CharField(_("name"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=30, default="households")
+    unit = models.CharField(_("unit"), max_length=30, default="户")
     deposit_required = models.BooleanField(
         _("deposit required"),
         default=False,

@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-CITY_NAME = env.str("CITY_NAME", default="Qingshan City")
+CITY_NAME = env.str("CITY_NAME", default="青山市")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

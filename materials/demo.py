@@ -44,19 +44,19 @@ from materials.services.warehouses import warehouses_ensure
 #: Of the days with installs or dismantles, about one in this many gets a loop difference.
 GAP_EVERY = 12
 EXPLANATIONS = [
-    "The customer kept the old terminal; collection booked for next week.",
-    "Install reported by the support center on the next business day.",
-    "Terminal returned to the city store directly, not to the county warehouse.",
+    "客户暂留旧终端，已约下周上门回收。",
+    "支撑中心次一工作日才报送该笔装机。",
+    "终端直接退回市公司中心库，未入县公司仓库。",
 ]
 
 
 ITEMS = [
     # sku, name, category, serialized, unit, line
-    ("ONT-X1", "Optical network terminal X1", "terminal", True, "pcs", "BROADBAND"),
-    ("ONT-D2", "Dedicated line terminal D2", "terminal", True, "pcs", "DEDICATED_LINE"),
-    ("PHN-P1", "Public phone set P1", "terminal", True, "pcs", "PUBLIC_PHONE"),
-    ("CAB-DROP", "Drop cable", "cable", False, "m", None),
-    ("ACC-SC", "SC connector", "accessory", False, "pcs", None),
+    ("ONT-X1", "光猫 X1", "terminal", True, "台", "BROADBAND"),
+    ("ONT-D2", "专线终端 D2", "terminal", True, "台", "DEDICATED_LINE"),
+    ("PHN-P1", "公话机 P1", "terminal", True, "台", "PUBLIC_PHONE"),
+    ("CAB-DROP", "皮线光缆", "cable", False, "米", None),
+    ("ACC-SC", "SC 光纤连接头", "accessory", False, "个", None),
 ]
 
 #: Terminals each county draws of each item, and installs per month (broadband; the other
@@ -112,7 +112,7 @@ def _seed_ledger(stdout: Any, today: dt.date) -> dict[str, Any]:
             warehouse=store,
             serials=serials,
             business_date=start,
-            note="delivery from the provincial store",
+            note="省公司仓库配送",
         )
         for index, county in enumerate(counties):
             drawn = serials[index * per_county : (index + 1) * per_county]
@@ -219,7 +219,7 @@ def _county_work(
             business_line=line,
             deposit=deposit,
             business_date=day,
-            note="" if deposit is not None or not line.deposit_required else "deposit to follow",
+            note="" if deposit is not None or not line.deposit_required else "押金后补",
         )
         if n % 3 == 0:  # drop cable for the install (one in three, to keep seeding quick)
             moves.move_create(
@@ -291,7 +291,7 @@ def _warranty_swaps(
         account_no=fault.account_no,
         business_line=line,
         business_date=today - dt.timedelta(days=2),
-        note="faulty under warranty",
+        note="保修期内故障",
     )
     moves.move_create(
         user=staff,
@@ -404,7 +404,7 @@ def _stock_count(today: dt.date, users: dict[str, Any], city: Any) -> int:
     if not StockBalance.objects.filter(warehouse=warehouse, quantity__gt=0).exists():
         return 0
     count = count_writes.count_start(
-        user=users.get("c01_staff") or city, warehouse=warehouse, note="Quarterly count"
+        user=users.get("c01_staff") or city, warehouse=warehouse, note="季度盘点"
     )
     differences = count_reads.count_differences(count)
     items = Item.objects.in_bulk([line.item_id for line in differences.lines])
@@ -447,7 +447,7 @@ def _random_checks(today: dt.date, users: dict[str, Any]) -> int:
                 line=line,
                 result=result,
                 mode="remote" if n % 3 == 0 else "on_site",
-                note="Found at the neighbouring account" if result == "wrong_place" else "",
+                note="在相邻用户处找到" if result == "wrong_place" else "",
             )
             recorded += 1
     return recorded

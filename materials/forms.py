@@ -130,7 +130,7 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     category = forms.ChoiceField(label=_("Category"), choices=Item.Category.choices)
     serialized = forms.BooleanField(label=_("Has serials (one terminal per move)"), required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=20, initial="pcs")
+    unit = forms.CharField(label=_("Unit"), max_length=20, initial="个")
     business_line = forms.ModelChoiceField(
         label=_("Business line that installs it"),
         required=False,

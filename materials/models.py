@@ -76,7 +76,7 @@ class Item(models.Model):
     serialized = models.BooleanField(
         _("serialized"), default=False, help_text=_("Each unit has a serial and moves alone.")
     )
-    unit = models.CharField(_("unit"), max_length=20, default="pcs")
+    unit = models.CharField(_("unit"), max_length=20, default="个")
     business_line = models.ForeignKey(
         BusinessLine,
         on_delete=models.PROTECT,

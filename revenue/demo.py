@@ -173,11 +173,11 @@ class _Seeder:
         if plan is not None:
             return plan
         profile, _ = PhasingProfile.objects.get_or_create(
-            name="Seasonal (telecom)",
+            name="通信行业季节性",
             defaults={
                 "kind": PhasingProfile.Kind.WEIGHTS,
                 "values": [str(w) for w in SEASONAL],
-                "description": "Quiet first quarter, strong second half.",
+                "description": "一季度平淡，下半年发力。",
             },
         )
         plan = plans.plan_create(
@@ -212,7 +212,7 @@ class _Seeder:
                 if month == last and county.code == "C06":
                     end = "submitted"
                 elif month == last and county.code == "C08":
-                    end, reason = "returned", "Broadband volume does not match the CRM extract."
+                    end, reason = "returned", "宽带新增户数与营业系统导出数不一致。"
                 elif month == last and county.code == "C05":
                     end = "draft"
                 elif month == last.previous() and county.code == "C07":
@@ -246,7 +246,7 @@ class _Seeder:
             plan=plan,
             weights=weights,
             county=c08,
-            reason="Broadband campaign moved to December: the year end carries more of the target.",
+            reason="宽带营销活动推迟到12月：年底承担更多目标。",
             user=self.city,
         )
 
@@ -262,7 +262,7 @@ class _Seeder:
                 rank=[3, 4, 3, 2, 3, 3, 2, 2, 2, 2, 1, 2][m - 1],
                 cities=14,
                 completion_rate=(rate - Decimal("0.0031")).max(Decimal(0)),
-                note="Provincial bulletin",
+                note="省公司通报",
                 user=self.city,
             )
             count += 1

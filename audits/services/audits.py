@@ -34,17 +34,9 @@ if TYPE_CHECKING:
 
 #: The checklists a new installation starts with; city staff edit them afterwards.
 DEFAULT_CHECKLISTS: dict[str, tuple[str, ...]] = {
-    Cadence.DAILY: (
-        "Refund details verified",
-        "Dismantle details verified",
-        "The day's verification items worked",
-    ),
-    Cadence.WEEKLY: ("Arrears actions followed up", "False-user suspects reviewed"),
-    Cadence.MONTHLY: (
-        "Cash-flow reconciliation signed",
-        "Materials loop differences explained",
-        "On-site verification done or planned",
-    ),
+    Cadence.DAILY: ("退费明细已核对", "拆机明细已核对", "当日核查事项已处理"),
+    Cadence.WEEKLY: ("欠费催缴动作已跟进", "疑似虚假用户已复核"),
+    Cadence.MONTHLY: ("现金流核对已签核", "物资闭环差异已说明", "现场核查已完成或已安排"),
 }
 
 

@@ -59,7 +59,7 @@ class ItemCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     category = serializers.ChoiceField(choices=Item.Category.choices)
     serialized = serializers.BooleanField(default=False)
-    unit = serializers.CharField(max_length=20, required=False, default="pcs")
+    unit = serializers.CharField(max_length=20, required=False, default="个")
     business_line = serializers.SlugRelatedField(
         slug_field="code",
         queryset=BusinessLine.objects.all(),

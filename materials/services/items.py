@@ -35,7 +35,7 @@ def item_create(
     name: str,
     category: str,
     serialized: bool = False,
-    unit: str = "pcs",
+    unit: str = "个",
     business_line: BusinessLine | None = None,
 ) -> Item:
     _check(user, category, business_line)
@@ -47,7 +47,7 @@ def item_create(
         name=name,
         category=category,
         serialized=serialized,
-        unit=unit or "pcs",
+        unit=unit or "个",
         business_line=business_line,
     )
 
@@ -66,7 +66,7 @@ def item_update(
     """Change an item's description; its SKU and whether it has serials stay, since the
     ledger's moves and terminals were recorded with them."""
     _check(user, category, business_line)
-    item.name, item.category, item.unit = name, category, unit or "pcs"
+    item.name, item.category, item.unit = name, category, unit or "个"
     item.business_line, item.active = business_line, active
     item.save(update_fields=["name", "category", "unit", "business_line", "active"])
     return item

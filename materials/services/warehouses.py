@@ -10,7 +10,7 @@ from django.db.models import Q
 from marketing_ops.models import County
 from materials.models import CITY_WAREHOUSE, Warehouse
 
-CITY_WAREHOUSE_NAME = "City central store"
+CITY_WAREHOUSE_NAME = "市公司中心库"
 
 
 def warehouses_ensure() -> int:

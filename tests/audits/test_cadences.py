@@ -33,9 +33,9 @@ def test_a_run_creates_the_previous_business_day_week_and_month_with_their_check
     assert found == keys(county_b)
     daily = Audit.objects.get(county=county_a, cadence="daily", period="2026-10-30")
     assert [c.text for c in daily.checks.all()] == [
-        "Refund details verified",
-        "Dismantle details verified",
-        "The day's verification items worked",
+        "退费明细已核对",
+        "拆机明细已核对",
+        "当日核查事项已处理",
     ]
     assert daily.due_on == dt.date(2026, 10, 31) and daily.status == "pending"
 

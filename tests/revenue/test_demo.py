@@ -48,7 +48,7 @@ def test_the_demo_on_its_own_date_opens_on_october_and_shows_november_states(db,
         demo.seed(io.StringIO(), today)
         plan = Plan.objects.get(year=2026)
         phased = plan.rephasings.get(county__code="C08")
-        assert phased.reason.startswith("Broadband campaign")
+        assert phased.reason.startswith("宽带营销活动推迟到12月")
         assert phased.kept_months == {"C08": list(range(1, 11))}
         opened = progress.progress_summary(None, 2026, 10)
         statuses = {c.county.code: c.revenue.status for c in opened.counties}

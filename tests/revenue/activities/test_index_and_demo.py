@@ -63,7 +63,7 @@ def test_the_demo_seeds_each_kind_once_and_one_overdue_follow_up(db):
     assert Training.objects.filter(kind="meeting", date__month=1).exists()
     assert Training.objects.filter(kind="provincial_training", date__month=5).exists()
     march = TariffPackage.objects.get(applied_on__month=3, status="approved")
-    assert "March monthly package" in march.name
+    assert "3月融合月租套餐" in march.name
 
 
 def test_the_demo_dates_are_never_in_the_future_in_spring(db):
