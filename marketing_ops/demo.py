@@ -112,9 +112,9 @@ def seed_users(counties: list[County]) -> list[dict[str, Any]]:
         add(username, role, None, level, what)
     for county in counties:
         prefix = county.code.lower()
-        add(f"{prefix}_staff", Role.COUNTY_STAFF, county, None, f"{county.name} marketing staff")
-        add(f"{prefix}_auditor", Role.AUDITOR, county, 1, f"{county.name} 1st-level auditor")
-        add(f"{prefix}_head", Role.MANAGER, county, None, f"{county.name} head")
+        add(f"{prefix}_staff", Role.COUNTY_STAFF, county, None, f"{county.name}市场营销人员")
+        add(f"{prefix}_auditor", Role.AUDITOR, county, 1, f"{county.name}一级稽核员")
+        add(f"{prefix}_head", Role.MANAGER, county, None, f"{county.name}负责人")
     # The password is hashed once for all demo users: PBKDF2 per user made seeding take minutes.
     get_user_model().objects.filter(username__in=[row["username"] for row in rows]).update(
         password=make_password(DEMO_PASSWORD)
