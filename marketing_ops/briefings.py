@@ -205,22 +205,13 @@ KIND_WORDS = {
 }
 
 
-def period_text(period: BriefingPeriod) -> str:
-    """The period a briefing covers as a page writes it: a day, a week, a month."""
-    if period.kind == "daily":
-        return formatting.date(period.start)
-    if period.kind == "weekly":
-        return formatting.week(period.start)
-    return formatting.month(period.start)
-
-
 def briefing_render(period: BriefingPeriod, county: Any) -> Rendered:
     """The briefing's subject, HTML, text and workbook, in the active language."""
     scope_name = county.name if county else settings.CITY_NAME
     subject = _("%(city)s marketing — %(kind)s briefing %(period)s") % {
         "city": settings.CITY_NAME,
         "kind": KIND_WORDS[period.kind],
-        "period": period_text(period),
+        "period": formatting.period(period.label),
     }
     if county:
         subject += f" — {county.name}"

@@ -112,6 +112,20 @@ def week(value: dt.date | None) -> str:
     return forms().week.format(year=year, week=number)
 
 
+def period(label: str) -> str:
+    """A period written as the API writes it — ``YYYY-MM-DD``, ``YYYY-Www`` or ``YYYY-MM`` — as
+    pages write it (``2026年12月4日``, ``2026年第48周``, ``2026年11月``); anything else as it is."""
+    try:
+        if "-W" in label:
+            year, number = label.split("-W")
+            return week(dt.date.fromisocalendar(int(year), int(number), 1))
+        if len(label) == 7:
+            return month(Month.parse(label))
+        return date(dt.date.fromisoformat(label))
+    except ValueError:
+        return label
+
+
 #: The date format of every page, table and briefing, in the language's form: these two
 #: stand for ``forms().date`` / ``forms().datetime``; any other Django format is used as it is.
 DATE_FORMAT = "Y-m-d"

@@ -22,7 +22,7 @@ def import_jobs_for(user: AnyUser) -> QuerySet[ImportJob]:
 
 
 def briefings_for(user: AnyUser) -> QuerySet[Briefing]:
-    return Briefing.objects.visible_to(user).defer("html", "text", "xlsx")
+    return Briefing.objects.visible_to(user).select_related("county").defer("html", "text", "xlsx")
 
 
 def health() -> dict[str, str]:

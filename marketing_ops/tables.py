@@ -225,9 +225,15 @@ class BriefingTable(tables.Table):
     )
     kind = tables.Column(verbose_name=_("Kind"))
     period = tables.Column(verbose_name=_("Period"))
-    scope = tables.Column(verbose_name=_("Scope"))
+    scope = tables.Column(verbose_name=_("Scope"), accessor="county__name", default=_("Whole city"))
     sent_at = DateColumn(format=formatting.DATETIME_FORMAT, verbose_name=_("Sent"))
     send_count = NumColumn(verbose_name=_("Times sent"))
+
+    def render_period(self, value: str) -> str:
+        return formatting.period(value)
+
+    def value_period(self, value: str) -> str:
+        return value  # ISO in the workbook, as in files
 
     class Meta:
         model = Briefing

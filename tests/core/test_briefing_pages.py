@@ -92,3 +92,18 @@ def test_only_city_staff_preview_and_send(request, client_for, who, county_a):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     assert client.get(PREVIEW, WEEK).status_code == 302
     assert client.post(SEND, WEEK).status_code == 302
+
+
+def test_the_archive_names_the_scope_and_the_period_as_pages_write_them(
+    client_for, city_user, county_a
+):
+    Briefing.objects.create(kind="monthly", period="2026-11", scope="city", subject="s1")
+    Briefing.objects.create(
+        kind="weekly", period="2026-W48", scope="C01", county=county_a, subject="s2"
+    )
+    client = client_for(city_user)
+    page = client.get("/briefings/").content.decode()
+    assert "<td >Whole city</td>" in page and "<td >Alpha District</td>" in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/briefings/").content.decode()
+    assert "全市" in page and "2026年11月" in page and "2026年第48周" in page

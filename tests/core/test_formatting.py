@@ -136,3 +136,20 @@ def test_an_iso_week_reads_in_the_language_of_the_page():
     with translation.override("zh-hans"):
         assert formatting.week(sunday) == "2026年第48周"
     assert formatting.week(None) == formatting.MISSING
+
+
+def test_a_period_written_as_the_api_writes_it_reads_as_pages_write_it():
+    from django.utils import translation
+
+    from marketing_ops import formatting
+
+    assert [formatting.period(p) for p in ("2026-12-04", "2026-W48", "2026-11")] == [
+        "2026-12-04",
+        "2026-W48",
+        "2026-11",
+    ]
+    with translation.override("zh-hans"):
+        assert formatting.period("2026-12-04") == "2026年12月4日"
+        assert formatting.period("2026-W48") == "2026年第48周"
+        assert formatting.period("2026-11") == "2026年11月"
+    assert formatting.period("someday") == "someday"
