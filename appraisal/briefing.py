@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from appraisal.selectors.scorecards import CardView, scorecards
+from marketing_ops import formatting
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.models import County
@@ -44,10 +45,19 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     reader = briefing_reader(county)
     month = period.month
     rows = scorecards(reader, month)
-    title = _("Appraisal %(month)s") % {"month": month}
+    title = _("Appraisal %(month)s") % {
+        "month": formatting.month(month),
+    }
     if not rows:
         return Section(
-            title, lines=[_("%(month)s has not been computed yet.") % {"month": month}], order=ORDER
+            title,
+            lines=[
+                _("%(month)s has not been computed yet.")
+                % {
+                    "month": formatting.month(month),
+                }
+            ],
+            order=ORDER,
         )
     before = scorecards(reader, month.previous()) if month > Month(1900, 1) else []
     up, down = _movers(rows, before)
@@ -66,7 +76,10 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     if left_out:
         lines.append(_("Left out for want of a value: %(list)s.") % {"list": ", ".join(left_out)})
     ranking = Sheet(
-        _("Ranking %(month)s") % {"month": month},
+        _("Ranking %(month)s")
+        % {
+            "month": formatting.month(month),
+        },
         [_("Rank"), _("County"), _("Name"), _("Total"), _("Adjusted total")],
         [
             [
@@ -95,7 +108,11 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         )
         tables.append(
             Sheet(
-                _("Scorecard %(code)s %(month)s") % {"code": own.county.code, "month": month},
+                _("Scorecard %(code)s %(month)s")
+                % {
+                    "code": own.county.code,
+                    "month": formatting.month(month),
+                },
                 [
                     _("Indicator"),
                     _("Value"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.models import AppraisalMonth, Indicator
 from appraisal.services.values import ValueRow, manual_values_save
-from marketing_ops import tabular
+from marketing_ops import formatting, tabular
 from marketing_ops.access import CITY_ROLES
 from marketing_ops.periods import Month
 
@@ -77,7 +77,7 @@ class IndicatorValuesDataset(tabular.Dataset):
                 ("indicator", _("%(code)s is not a manual indicator") % {"code": repr(code)})
             )
         if month in ctx.state["closed"]:
-            errors.append(("month", _("%(month)s is closed") % {"month": month}))
+            errors.append(("month", _("%(month)s is closed") % {"month": formatting.month(month)}))
         return errors
 
     def apply(self, ctx: tabular.ImportContext) -> int:

@@ -32,6 +32,7 @@ from audits.models import Audit, Finding, VerificationItem
 from audits.selectors import cashflow as cashflow_reads
 from audits.selectors import notices
 from audits.selectors.audits import OPEN_STATUSES
+from marketing_ops import formatting
 from marketing_ops.access import AnyUser, briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import count, money, percent, person
@@ -541,5 +542,5 @@ def cashflow_section(period: BriefingPeriod, county: County | None) -> Section:
         ]
         for row in ranking.rows
     ]
-    sheet = Sheet(_("Cash flow %(month)s") % {"month": month}, headers, rows)
+    sheet = Sheet(_("Cash flow %(month)s") % {"month": formatting.month(month)}, headers, rows)
     return Section(_("Cash flow"), lines=lines, tables=[sheet], order=CASHFLOW_ORDER)

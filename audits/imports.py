@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from audits.models import DismantleRecord, RefundRecord
 from audits.selectors import cashflow as cashflow_reads
 from audits.services import cashflow, records
-from marketing_ops import tabular
+from marketing_ops import formatting, tabular
 from marketing_ops.access import WRITING_ROLES, Role, visible_counties
 from marketing_ops.periods import Month
 from marketing_ops.xlsx import Sheet, xlsx_response
@@ -143,7 +143,15 @@ class CashFlowDataset(tabular.Dataset):
         if ctx.user is not None and not cashflow_reads.can_enter(ctx.user, county_id):
             errors.append(("county_code", _("your role may not enter this county's cash flow")))
         if not cashflow.month_has_ended(month, timezone.localdate(ctx.now)):
-            errors.append(("month", _("%(month)s has not ended yet") % {"month": month}))
+            errors.append(
+                (
+                    "month",
+                    _("%(month)s has not ended yet")
+                    % {
+                        "month": formatting.month(month),
+                    },
+                )
+            )
         if missing := cashflow.explanation_missing(receivable, received, explanation or ""):
             errors.append(("explanation", missing))
         return errors

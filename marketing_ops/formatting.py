@@ -97,10 +97,12 @@ def count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
 
-def month(value: Month | dt.date | None) -> str:
-    """A month as the business writes it: ``2026-10`` (``2026年10月``)."""
+def month(value: Month | dt.date | str | None) -> str:
+    """A month as the business writes it: ``2026-10`` (``2026年10月``); a ``YYYY-MM`` text too."""
     if value is None:
         return MISSING
+    if isinstance(value, str):
+        value = Month.parse(value)
     return forms().month.format(year=value.year, month=value.month)
 
 

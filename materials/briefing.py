@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from marketing_ops import formatting
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import count, percent
@@ -62,7 +63,10 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         )
         % {"checked": count(checked), "sampled": count(sampled), "found": count(found)}
         if sampled
-        else _("Random checks: no sample was drawn for %(month)s.") % {"month": month},
+        else _("Random checks: no sample was drawn for %(month)s.")
+        % {
+            "month": formatting.month(month),
+        },
     ]
     recycling_by_county = {row.county_id: row for row in recycling}
     headers = [
@@ -108,7 +112,10 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         lines=lines,
         tables=[
             Sheet(
-                _("Materials %(month)s") % {"month": month},
+                _("Materials %(month)s")
+                % {
+                    "month": formatting.month(month),
+                },
                 headers,
                 rows,
                 kinds=[Kind.TEXT, *([Kind.COUNT] * 6), Kind.RATE, *([Kind.COUNT] * 5)],

@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
@@ -247,10 +248,10 @@ class HistoryTable(tables.Table):
 
     at = DateColumn(format=DATETIME_FORMAT, verbose_name=_("When"))
     by = low_priority(PersonColumn(accessor="by", verbose_name=_("Who"), default=_("import")))
-    action = low_priority(tables.Column(verbose_name=_("Action")))
+    action = low_priority(tables.Column(verbose_name=pgettext_lazy("change history", "Action")))
     field = tables.Column(verbose_name=_("Field"))
     old = low_priority(tables.Column(verbose_name=_("Old")))
-    new = tables.Column(verbose_name=_("New"))
+    new = tables.Column(verbose_name=pgettext_lazy("change history", "New"))
     reason = low_priority(tables.Column(verbose_name=_("Reason")))
 
     class Meta:

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import F
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import calculations as calc
@@ -37,7 +37,7 @@ INPUT_LABELS: dict[str, Promise] = {
     "billing_month": _("Billing month"),
     "billed": _("Billed"),
     "collected": _("Collected"),
-    "dismantled": _("Dismantled"),
+    "dismantled": pgettext_lazy("appraisal input", "Dismantled"),
     "in_service_at_start": _("In service at the start of the month"),
     "in_service_at_end": _("In service at the end of the month"),
     "renewed": _("Renewed"),

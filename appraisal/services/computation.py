@@ -20,6 +20,7 @@ from appraisal import calculations as calc
 from appraisal.models import Adjustment, SchemeItem, Score, Scorecard
 from appraisal.selectors.indicators import NO_VALUE, values_for
 from appraisal.services.months import check_city, lock_open
+from marketing_ops import formatting
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 
@@ -140,7 +141,14 @@ def scorecards_compute(
         .order_by("indicator__code")
     )
     if not items:
-        raise ValidationError({"month": _("%(month)s has no scheme yet.") % {"month": month}})
+        raise ValidationError(
+            {
+                "month": _("%(month)s has no scheme yet.")
+                % {
+                    "month": formatting.month(month),
+                }
+            }
+        )
     counties = list(County.objects.filter(active=True).order_by("sort_order", "code"))
     scores = _scores(month, items, counties)
     old = {

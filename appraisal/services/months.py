@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalMonth
+from marketing_ops import formatting
 from marketing_ops.access import CITY_ROLES, has_role
 from marketing_ops.periods import Month
 
@@ -22,7 +23,10 @@ class MonthClosed(Exception):
 
     def __init__(self, month: Month) -> None:
         super().__init__(
-            _("%(month)s is closed: its scorecards no longer change.") % {"month": month}
+            _("%(month)s is closed: its scorecards no longer change.")
+            % {
+                "month": formatting.month(month),
+            }
         )
         self.month = month
 
@@ -52,7 +56,12 @@ def month_close(*, month: Month, user: User, now: dt.datetime) -> AppraisalMonth
     )
     if state.computed_at is None:
         raise ValidationError(
-            {"month": _("Compute %(month)s before closing it.") % {"month": month}}
+            {
+                "month": _("Compute %(month)s before closing it.")
+                % {
+                    "month": formatting.month(month),
+                }
+            }
         )
     if not state.closed:
         state.closed_at, state.closed_by = now, user

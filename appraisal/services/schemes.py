@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from appraisal.calculations import SchemeLine, scheme_errors
 from appraisal.models import Indicator, Scheme, SchemeItem
 from appraisal.services.months import check_city, lock_open
+from marketing_ops import formatting
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
@@ -70,7 +71,14 @@ def scheme_copy_previous(*, month: Month, user: User | None) -> Scheme:
     try:
         before = month.previous()
     except ValueError:
-        raise ValidationError({"month": _("%(month)s has no month before it.") % {"month": month}})
+        raise ValidationError(
+            {
+                "month": _("%(month)s has no month before it.")
+                % {
+                    "month": formatting.month(month),
+                }
+            }
+        )
     previous = Scheme.objects.filter(month=before.first_day).first()
     if previous is None:
         raise ValidationError({"month": _("%(month)s has no scheme to copy.") % {"month": before}})

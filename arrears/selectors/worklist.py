@@ -33,6 +33,7 @@ from django.db.models.functions import RowNumber
 
 from arrears import calculations as calc
 from arrears.models import Account, Bill, CollectionAction
+from marketing_ops import formatting
 from marketing_ops.money import to_cents
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class OverdueAccount:
             return ""
         label = CollectionAction.Kind(kind).label
         on = self.account.last_action_on  # type: ignore[attr-defined]  # annotated by the query above
-        return f"{label} ({on:%Y-%m-%d})"
+        return f"{label} ({formatting.date(on)})"
 
 
 def _rows(aggregates: Sequence[dict[str, Any]], as_of: dt.date) -> list[OverdueAccount]:

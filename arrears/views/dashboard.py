@@ -21,6 +21,7 @@ from arrears.tables import (
     TrendTable,
 )
 from arrears.views import charts
+from marketing_ops import formatting
 from marketing_ops.access import is_city_wide, require_login
 from marketing_ops.pages import export_query, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if wants_xlsx(request):
         titles = {
-            "recovery": _("Recovery %(month)s") % {"month": month},
+            "recovery": _("Recovery %(month)s") % {"month": formatting.month(month)},
             "ageing": _("Ageing %(day)s") % {"day": f"{as_of:%Y-%m-%d}"},
             "long_term": _("Long-term arrears"),
             "transfers": _("Transfers %(year)s") % {"year": as_of.year},

@@ -21,7 +21,7 @@ from audits.selectors import cashflow as reads
 from audits.services import cashflow as writes
 from audits.tables import CashFlowRankingTable
 from audits.views import calendar_crumbs
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     AuthenticatedHttpRequest,
     get_visible_or_404,
@@ -51,7 +51,7 @@ def cashflow_ranking(request: HttpRequest) -> HttpResponse:
     month = _month_asked(request)
     shown = reads.ranking(request.user, month)
     table = CashFlowRankingTable(shown.rows)
-    title = _("Cash-flow reconciliation %(month)s") % {"month": month}
+    title = _("Cash-flow reconciliation %(month)s") % {"month": formatting.month(month)}
     if exported := pages.export_tables(request, f"cashflow-{month}", [(table, title)]):
         return exported
     pages.paginate(request, table, per_page=200)

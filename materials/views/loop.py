@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     CITY_ROLES,
     WRITING_ROLES,
@@ -83,7 +83,7 @@ def loop_summary(request: HttpRequest) -> HttpResponse:
     summary = LoopSummaryTable(reads.loop_summary(request.user, month, rows))
     gap_rows = [row for row in rows if row.has_gap]
     gaps = LoopGapTable(gap_rows)
-    title = _("Closed loop %(month)s") % {"month": month}
+    title = _("Closed loop %(month)s") % {"month": formatting.month(month)}
     if exported := pages.export_tables(
         request,
         f"loop-{month}",
@@ -199,7 +199,7 @@ def recycling(request: HttpRequest) -> HttpResponse:
         return exported
     pages.paginate(request, deposits)
     context = {
-        "title": _("Recycling and deposits %(month)s") % {"month": month},
+        "title": _("Recycling and deposits %(month)s") % {"month": formatting.month(month)},
         "month": month,
         "previous": month.previous(),
         "next": month.next(),

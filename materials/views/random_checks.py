@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     AuthenticatedHttpRequest,
     get_visible_or_404,
@@ -42,7 +42,7 @@ def check_summary(request: HttpRequest) -> HttpResponse:
     if exported := pages.export_tables(request, f"random-checks-{month}", [(table, str(month))]):
         return exported
     context = {
-        "title": _("Random checks %(month)s") % {"month": month},
+        "title": _("Random checks %(month)s") % {"month": formatting.month(month)},
         "month": month,
         "previous": month.previous(),
         "next": month.next(),

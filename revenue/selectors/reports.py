@@ -74,6 +74,7 @@ class FigureComparison:
     previous: Decimal | int | None
     last_year: Decimal | int | None
     target: Decimal | int | None
+    name: str = ""  # a business line's name, for the page (the figure is its code)
 
     @staticmethod
     def _change(current: Decimal | int | None, other: Decimal | int | None) -> Decimal | None:
@@ -121,7 +122,12 @@ def _figures(
 
 
 def comparisons(
-    county: County, year: int, month: int, volumes: dict[str, int], report: MonthlyReport
+    county: County,
+    year: int,
+    month: int,
+    volumes: dict[str, int],
+    report: MonthlyReport,
+    names: dict[str, str] | None = None,
 ) -> list[FigureComparison]:
     """Each figure beside the previous month, the same month last year and the phased target:
     three queries whatever the data (the earlier reports, their volumes, the target)."""
@@ -168,6 +174,7 @@ def comparisons(
             previous=before[code],
             last_year=a_year_ago[code],
             target=targets[code],
+            name=(names or {}).get(code, ""),
         )
         for code in [calc.REVENUE, *codes]
     ]
@@ -190,7 +197,9 @@ def month_report(
         deadline=report_deadline(year, month),
         history=report_history(report),
         ended=Month(year, month).last_day < today,
-        comparisons=comparisons(county, year, month, volumes, report),
+        comparisons=comparisons(
+            county, year, month, volumes, report, {line.code: line.name for line in lines}
+        ),
     )
 
 
