@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrears.models import Account
+from marketing_ops import formatting
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import BusinessLine, County
 from marketing_ops.money import MONEY
@@ -138,7 +139,7 @@ class Audit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.county.code} {self.get_cadence_display()} {self.period}"
+        return f"{self.county.code} {self.get_cadence_display()} {formatting.period(self.period)}"
 
     @property
     def finished(self) -> bool:

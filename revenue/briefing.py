@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import DATE_FORMAT, date, money, percent, points
+from marketing_ops.formatting import month as month_text
 from marketing_ops.models import County
+from marketing_ops.periods import Month
 from marketing_ops.xlsx import Kind, Sheet
 from revenue.selectors import progress
 from revenue.selectors import reports as report_selectors
@@ -255,7 +257,7 @@ def _reports_section(year: int, month: int, county: County | None) -> Section:
     late = report_selectors.late_reports(year, month, county)
     deadline = report_selectors.report_deadline(year, month)
     closed = report_selectors.month_is_closed(year, month)
-    period = f"{year}-{month:02d}"
+    period = month_text(Month(year, month))
     lines = []
     if not closed:
         waiting = [
