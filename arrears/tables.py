@@ -20,6 +20,7 @@ from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
 from marketing_ops.formatting import MISSING, date, money, person
+from marketing_ops.formatting import month as month_text
 from marketing_ops.money import to_cents
 from marketing_ops.tables import (
     NUM,
@@ -37,10 +38,11 @@ TEMPLATE = "tables/bootstrap5.html"
 
 
 class MonthColumn(tables.Column):
-    """A first-of-month date shown as ``YYYY-MM``."""
+    """A first-of-month date shown as the page writes a month (``2026-11``, ``2026年11月``);
+    ``YYYY-MM`` in the workbook, as in files."""
 
     def render(self, value: Any) -> str:
-        return f"{value:%Y-%m}"
+        return month_text(value)
 
     def value(self, value: Any) -> str:
         return f"{value:%Y-%m}"
