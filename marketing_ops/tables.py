@@ -74,11 +74,20 @@ def low_priority(column: ColumnT) -> ColumnT:
 
 
 class NumColumn(tables.Column):
-    """A right-aligned number."""
+    """A right-aligned number; a whole number with thousands separators on the page
+    (``formatting.count``: 24,000), exported as the number."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", NUM)
         super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return formatting.count(value)
+        return value
+
+    def value(self, value: Any) -> Any:
+        return value
 
 
 class MoneyColumn(NumColumn):

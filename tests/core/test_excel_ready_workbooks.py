@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from marketing_ops.models import ImportJob
-from marketing_ops.tables import DateColumn, MoneyColumn, PointsColumn, RateColumn
+from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, PointsColumn, RateColumn
 from marketing_ops.xlsx import SHEET_TITLE_MAX, Kind, Sheet, table_sheet, workbook_bytes
 
 
@@ -185,3 +185,15 @@ def test_an_upload_template_keeps_the_codes_and_shows_the_names_in_a_second_row(
     assert sheet.freeze_panes == "A3"
     assert sheet["A1"].comment is not None and "编码" in sheet["A1"].comment.text
     assert "可选" in sheet["D1"].comment.text
+
+
+class _Volumes(tables.Table):
+    line = tables.Column(verbose_name="Line")
+    volume = NumColumn(verbose_name="Volume")
+
+
+def test_a_whole_number_reads_with_thousands_separators_and_exports_as_a_number():
+    table = _Volumes([{"line": "Broadband", "volume": 24000}])
+    assert table.rows[0].get_cell("volume") == "24,000"
+    sheet = read(workbook_bytes([table_sheet(table, "Volumes")])).active
+    assert sheet["B2"].value == 24000
