@@ -40,7 +40,7 @@ def _gaps(user: AnyUser, today: dt.date, status: str, key: str, title: str) -> W
         nav="materials:loop",
         rows=[
             WorkRow(
-                label=f"{row.county} {formatting.date(row.date)} {row.line}",
+                label=f"{row.county} {formatting.date(row.date)} {row.line_name}",
                 detail=row.explanation or _gap_detail(row),
                 url=f"{reverse('materials:loop-county', args=[row.county])}?"
                 f"{urlencode({'month': str(Month.of(row.date))})}",
