@@ -4,9 +4,23 @@
 //   <select data-submit-on-change>   submits its form as soon as another option is chosen.
 //   <button data-confirm="Question?"> asks before this submit button sends its form.
 //   <button data-print>              prints the page.
-// Before printing, a print header without a title (base.html) takes the page's first heading.
+// Before printing, a print header without a title (base.html) takes the page's first heading,
+// and every chart is redrawn to the width of the paper (and back to the screen's afterwards).
 (function () {
   "use strict";
+  function fitCharts() {
+    if (window.Chart && window.Chart.instances) {
+      Object.keys(window.Chart.instances).forEach(function (id) {
+        window.Chart.instances[id].resize();
+      });
+    }
+  }
+  window.addEventListener("beforeprint", fitCharts);
+  window.addEventListener("afterprint", fitCharts);
+  if (window.matchMedia) {
+    var paper = window.matchMedia("print");
+    if (paper.addEventListener) { paper.addEventListener("change", fitCharts); }
+  }
   window.addEventListener("beforeprint", function () {
     var title = document.querySelector(".print-header-title");
     var heading = document.querySelector("main h1");
