@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 
@@ -65,30 +65,28 @@ class Figure:
     order: int = 50
 
 
+def _collect(part: str, user: AnyUser, today: dt.date) -> list[Any]:
+    """What every app's ``home.<part>(user, today)`` gives the reader, in ``order``."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [
+        item
+        for module in app_modules("home")
+        if hasattr(module, part)
+        for item in getattr(module, part)(user, today)
+    ]
+    return sorted(items, key=lambda item: item.order)
+
+
 def collect_work(user: AnyUser, today: dt.date) -> list[WorkList]:
     """Every app's lists for ``user``, in ``order`` (the lists of roles the user does not hold
     are never made)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    lists = [
-        item
-        for module in app_modules("home")
-        if hasattr(module, "work")
-        for item in module.work(user, today)
-    ]
-    return sorted(lists, key=lambda item: item.order)
+    return _collect("work", user, today)
 
 
 def collect_figures(user: AnyUser, today: dt.date) -> list[Figure]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    figures = [
-        figure
-        for module in app_modules("home")
-        if hasattr(module, "figures")
-        for figure in module.figures(user, today)
-    ]
-    return sorted(figures, key=lambda figure: figure.order)
+    """Every app's headline figures for a manager, in ``order``."""
+    return _collect("figures", user, today)
 
 
 def badges_of(lists: list[WorkList]) -> dict[str, int]:
