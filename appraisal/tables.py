@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from appraisal.models import Adjustment, Indicator, ManualValue, Scheme
-from marketing_ops.tables import NumColumn, PersonColumn
+from marketing_ops import formatting
+from marketing_ops.tables import DateColumn, NumColumn, PersonColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class MonthColumn(tables.Column):
-    def render(self, value: object) -> str:
-        return f"{value:%Y-%m}"
+    """A month as pages write it (2026年11月), exported as ``YYYY-MM``."""
+
+    def render(self, value: dt.date) -> str:
+        return formatting.month(value)
 
     def value(self, value: object) -> str:
         return f"{value:%Y-%m}"
@@ -26,7 +31,7 @@ class SchemeTable(tables.Table):
         verbose_name=_("Month"),
         linkify=lambda record: reverse("appraisal:scheme", args=[f"{record.month:%Y-%m}"]),
     )
-    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+    updated_at = DateColumn(verbose_name=_("Updated"), format=formatting.DATETIME_FORMAT)
     updated_by = PersonColumn(verbose_name=_("By"), accessor="updated_by")
 
     class Meta:
@@ -54,7 +59,7 @@ class ManualValueTable(tables.Table):
     indicator = tables.Column(verbose_name=_("Indicator"), accessor="indicator__code")
     value = NumColumn(verbose_name=_("Value"))
     entered_by = PersonColumn(verbose_name=_("Entered by"), accessor="entered_by")
-    entered_at = tables.DateTimeColumn(verbose_name=_("Entered"), format="Y-m-d H:i")
+    entered_at = DateColumn(verbose_name=_("Entered"), format=formatting.DATETIME_FORMAT)
 
     class Meta:
         model = ManualValue
@@ -73,7 +78,7 @@ class AdjustmentTable(tables.Table):
     amount = NumColumn(verbose_name=pgettext_lazy("appraisal adjustment", "Amount"))
     reason = tables.Column(verbose_name=_("Reason"))
     by = PersonColumn(verbose_name=_("By"), accessor="by")
-    at = tables.DateTimeColumn(verbose_name=_("At"), format="Y-m-d H:i")
+    at = DateColumn(verbose_name=_("At"), format=formatting.DATETIME_FORMAT)
 
     class Meta:
         model = Adjustment

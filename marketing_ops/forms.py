@@ -205,7 +205,7 @@ class BriefingForm(BootstrapFormMixin, forms.Form):
                     self.add_error(
                         "period",
                         _("%(period)s has not ended yet: a briefing covers a period gone by.")
-                        % {"period": period.label},
+                        % {"period": formatting.period(period.label)},
                     )
                 data["briefing_period"] = period
         scope = data.get("scope")

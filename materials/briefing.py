@@ -45,7 +45,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
             "explained)."
         )
         % {
-            "month": month,
+            "month": formatting.month(month),
             "gaps": count(gaps),
             "open": count(not_accepted),
             "unexplained": count(sum(row.open for row in loop_rows)),

@@ -5,7 +5,7 @@ counties the reader may see (``visible_to``). A fixed number of queries per call
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from appraisal import calculations as calc
 from appraisal.models import Adjustment, AppraisalMonth, SchemeItem, Score, Scorecard
 from appraisal.selectors.schemes import month_state, months_with_schemes, scheme_items
+from marketing_ops import formatting
 from marketing_ops.access import bound_county_id, check_county, is_city_wide
-from marketing_ops.models import County
+from marketing_ops.models import BusinessLine, County
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
@@ -55,27 +56,43 @@ INPUT_LABELS: dict[str, Promise] = {
     "not_accepted": _("Differences not accepted"),
 }
 
+#: Inputs holding a month (``YYYY-MM``), shown as pages write a month.
+MONTH_INPUTS = frozenset({"billing_month"})
+
 
 @dataclass(frozen=True)
 class ScoreLine:
     score: Score
     #: Σ of the adjustments city staff added to this score.
     adjustment: Decimal
+    #: The business lines' names by code, for the ``<LINE>_ratio`` inputs (``scorecard_detail``).
+    line_names: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def inputs_shown(self) -> list[tuple[str, str, object]]:
         """The inputs as ``(name, key, value)`` in the reader's language; a business line's
-        ``<LINE>_ratio`` reads as that line's completion ratio."""
+        ``<LINE>_ratio`` reads as that line's completion ratio, named by the line's name; a
+        month as pages write it."""
         shown: list[tuple[str, str, object]] = []
         for key, value in self.score.inputs.items():
             if key in INPUT_LABELS:
                 name = str(INPUT_LABELS[key])
             elif key.endswith("_ratio"):
-                name = gettext("%(line)s completion ratio") % {"line": key.removesuffix("_ratio")}
+                code = key.removesuffix("_ratio")
+                name = gettext("%(line)s completion ratio") % {
+                    "line": self.line_names.get(code, code)
+                }
             else:
                 name = key
+            if key in MONTH_INPUTS and isinstance(value, str):
+                value = formatting.period(value)
             shown.append((name, key, value))
         return shown
+
+    @property
+    def line_codes(self) -> set[str]:
+        """The business lines named by the ``<LINE>_ratio`` inputs."""
+        return {key.removesuffix("_ratio") for key in self.score.inputs if key.endswith("_ratio")}
 
     @property
     def formula(self) -> str | None:
@@ -200,7 +217,14 @@ def scorecard_detail(user: AnyUser, month: Month, county: County) -> CardView | 
     month is computed."""
     check_county(user, county)
     rows = scorecards(user, month, county)
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    card = rows[0]
+    codes = set().union(*(line.line_codes for line in card.scores))
+    if codes:  # one query: the names of the lines the inputs name
+        names = dict(BusinessLine.objects.filter(code__in=codes).values_list("code", "name"))
+        card.scores = [replace(line, line_names=names) for line in card.scores]
+    return card
 
 
 @dataclass(frozen=True)

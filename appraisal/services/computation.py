@@ -212,7 +212,7 @@ def adjustment_add(
         raise ValidationError(
             {
                 "month": _("%(month)s has no scorecard for %(county)s yet: compute it first.")
-                % {"month": month, "county": county.code}
+                % {"month": formatting.month(month), "county": county.code}
             }
         )
     indicator = None

@@ -81,7 +81,9 @@ def scheme_copy_previous(*, month: Month, user: User | None) -> Scheme:
         )
     previous = Scheme.objects.filter(month=before.first_day).first()
     if previous is None:
-        raise ValidationError({"month": _("%(month)s has no scheme to copy.") % {"month": before}})
+        raise ValidationError(
+            {"month": _("%(month)s has no scheme to copy.") % {"month": formatting.month(before)}}
+        )
     lines = [
         SchemeLine(item.indicator.code, item.weight, item.target, item.floor, item.cap)
         for item in previous.items.select_related("indicator")

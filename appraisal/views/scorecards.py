@@ -20,7 +20,7 @@ from appraisal.selectors import scorecards as reads
 from appraisal.selectors.scorecards import CardView, Ranking, ScoreLine
 from appraisal.services import computation, months
 from appraisal.services.months import MonthClosed
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     CITY_ROLES,
     AuthenticatedHttpRequest,
@@ -200,7 +200,11 @@ def compute(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
         messages.success(
             request,
             _("%(month)s computed for %(n)s counties; %(changed)s scores changed.")
-            % {"month": target, "n": result.computed, "changed": len(result.changed)},
+            % {
+                "month": formatting.month(target),
+                "n": result.computed,
+                "changed": len(result.changed),
+            },
         )
         for change in result.changed[:20]:
             messages.info(
@@ -218,7 +222,7 @@ def close(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(month)s is closed.") % {"month": target})
+        messages.success(request, _("%(month)s is closed.") % {"month": formatting.month(target)})
     return redirect(f"{reverse('appraisal:ranking')}?month={target}")
 
 
@@ -229,7 +233,7 @@ def trend(request: HttpRequest, county: str) -> HttpResponse:
     found = get_object_or_404(County, code=county, active=True)
     points = reads.trend(found)
     chart = {
-        "labels": [str(p.month) for p in points],
+        "labels": [formatting.month(p.month) for p in points],
         "totals": [None if p.adjusted_total is None else float(p.adjusted_total) for p in points],
         "ranks": [p.rank for p in points],
         "total_label": _("Adjusted total"),

@@ -21,7 +21,7 @@ from appraisal.services import schemes as scheme_writes
 from appraisal.services import values as value_writes
 from appraisal.services.months import MonthClosed
 from appraisal.tables import AdjustmentTable, IndicatorTable, ManualValueTable, SchemeTable
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     CITY_ROLES,
     AuthenticatedHttpRequest,
@@ -89,7 +89,10 @@ def scheme_edit(request: HttpRequest, month: str) -> HttpResponse:
                 except MonthClosed as exc:
                     messages.error(request, str(exc))
                 else:
-                    messages.success(request, _("Scheme of %(month)s saved.") % {"month": target})
+                    messages.success(
+                        request,
+                        _("Scheme of %(month)s saved.") % {"month": formatting.month(target)},
+                    )
                     return redirect(reverse("appraisal:scheme", args=[str(target)]))
     return render(
         request,
@@ -119,7 +122,7 @@ def scheme_copy(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
         messages.success(
             request,
             _("Scheme of %(month)s copied from %(previous)s.")
-            % {"month": target, "previous": target.previous()},
+            % {"month": formatting.month(target), "previous": formatting.month(target.previous())},
         )
     return redirect(reverse("appraisal:scheme", args=[str(target)]))
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from marketing_ops import formatting
 from marketing_ops.access import bound_county_id, has_role, is_city_wide
 from marketing_ops.models import ImportJob
 from marketing_ops.tabular import readers, streaming
@@ -87,7 +88,6 @@ def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
             gettext("This file was already imported into %(dataset)s; it is not applied twice.")
             % {"dataset": job.dataset},
         )
-    local = timezone.localtime(job.finished_at or job.created_at)
     who = job.created_by.get_username() if job.created_by else gettext("the command line")
     return RowError(
         None,
@@ -96,7 +96,12 @@ def _already_imported(job: ImportJob, ctx: ImportContext) -> RowError:
             "This file was already imported into %(dataset)s as import #%(number)s on "
             "%(when)s by %(who)s; it is not applied twice."
         )
-        % {"dataset": job.dataset, "number": job.pk, "when": f"{local:%Y-%m-%d %H:%M}", "who": who},
+        % {
+            "dataset": job.dataset,
+            "number": job.pk,
+            "when": formatting.date(job.finished_at or job.created_at),
+            "who": who,
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketing_ops import formatting
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.models import BusinessLine, County
 from materials.models import DailyOperation, Deposit, LoopExplanation
@@ -60,7 +61,7 @@ def _gap_row(user: User, county: County, day: dt.date, line: BusinessLine) -> re
                 "business_date": _(
                     "%(county)s %(line)s on %(day)s has no loop difference to explain."
                 )
-                % {"county": county.code, "line": line.code, "day": day.isoformat()}
+                % {"county": county.code, "line": line.name, "day": formatting.date(day)}
             }
         )
     return row

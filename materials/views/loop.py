@@ -31,7 +31,7 @@ from marketing_ops.access import (
     require_roles,
     visible_counties,
 )
-from marketing_ops.models import County
+from marketing_ops.models import BusinessLine, County
 from marketing_ops.periods import Month
 from materials.forms import DepositFollowUpForm, LoopExplainForm, LoopKeyForm
 from materials.models import Deposit, LoopExplanation
@@ -58,6 +58,11 @@ def _county(request: HttpRequest, code: str) -> County:
 
 def _grid_url(code: str, month: Month) -> str:
     return f"{reverse('materials:loop-county', args=[code])}?{urlencode({'month': str(month)})}"
+
+
+def _line_name(code: str) -> str:
+    """A business line as pages name it; an unknown code as it was given."""
+    return BusinessLine.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def _crumbs(month: Month) -> list[pages.Crumb]:
@@ -147,7 +152,11 @@ def loop_explain(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         success_message=_("Explanation saved; the city will review it."),
         success_url=grid_url,
         title=_("Explain the loop difference of %(county)s, %(line)s on %(day)s")
-        % {"county": county.code, "line": line, "day": day},
+        % {
+            "county": county.code,
+            "line": _line_name(str(line)),
+            "day": formatting.period(str(day)),
+        },
         cancel_url=grid_url,
         breadcrumbs=[*_crumbs(month), (county.code, grid_url)],
     )
@@ -232,7 +241,7 @@ def deposit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         % {
             "account": deposit.account_no,
             "line": deposit.business_line.name,
-            "day": deposit.business_date.isoformat(),
+            "day": formatting.date(deposit.business_date),
         },
         cancel_url=back,
         breadcrumbs=[(_("Recycling and deposits"), back)],

@@ -77,7 +77,7 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return exported
     context = {
         "title": _("Random check of %(county)s, %(month)s")
-        % {"county": check.county.code, "month": check.month},
+        % {"county": check.county.code, "month": formatting.month(check.month)},
         "check": check,
         "table": table,
         "lines": lines,

@@ -255,3 +255,37 @@ def test_the_set_up_pages_run_a_bounded_number_of_queries(
         client.get(url)
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_chinese_pages_write_the_month_as_chinese_readers_do(computed, client_for, city_user):
+    client = client_for(city_user)
+    client.cookies["django_language"] = "zh-hans"
+    for url in (
+        ranking_url(),
+        scorecard_url("C01"),
+        reverse("appraisal:scheme", args=[str(M)]),
+        reverse("appraisal:schemes"),
+        reverse("appraisal:trend", args=["C01"]),
+    ):
+        text = client.get(url).content.decode()
+        assert "2026年10月" in text, url
+        title = text.split("<title>")[1].split("</title>")[0]
+        assert "2026-10" not in title, url
+    # The address and the month switcher's values stay ISO.
+    assert f'value="{M}"' in client.get(ranking_url()).content.decode()
+
+
+def test_score_inputs_name_business_lines_and_write_months_in_the_pages_language():
+    from django.utils import translation
+
+    from appraisal.models import Score
+    from appraisal.selectors.scorecards import ScoreLine
+
+    score = Score(inputs={"billing_month": "2026-09", "BROADBAND_ratio": "0.9"})
+    line = ScoreLine(score=score, adjustment=D(0), line_names={"BROADBAND": "宽带"})
+    with translation.override("zh-hans"):
+        shown = {key: (name, value) for name, key, value in line.inputs_shown}
+    assert shown["billing_month"][1] == "2026年9月"
+    assert "宽带" in shown["BROADBAND_ratio"][0] and "BROADBAND" not in shown["BROADBAND_ratio"][0]
+    with translation.override("en"):
+        assert {k: v for _, k, v in line.inputs_shown}["billing_month"] == "2026-09"

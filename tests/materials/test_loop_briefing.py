@@ -3,6 +3,7 @@ county, the recycling rate, installs without a deposit and the random checks; a 
 briefing holds only their county."""
 
 import pytest
+from django.utils import translation
 
 from marketing_ops.briefings import briefing_render, period_for
 from materials import briefing
@@ -57,3 +58,11 @@ def test_a_county_heads_briefing_holds_their_county_only(county_a):
 def test_daily_and_weekly_briefings_have_no_materials_section():
     assert briefing.sections(period_for("daily", "2026-11-16"), None) == []
     assert briefing.sections(period_for("weekly", "2026-W47"), None) == []
+
+
+def test_a_chinese_briefing_writes_the_month_as_chinese_readers_do(county_a):
+    with translation.override("zh-hans"):
+        [section] = briefing.sections(period_for("monthly", "2026-11"), None)
+    lines = "\n".join(section.lines)
+    assert "2026年11月" in lines and "2026-11" not in lines
+    assert "2026年11月" in str(section.tables[0].title)

@@ -152,3 +152,14 @@ def test_pages_run_a_fixed_number_of_queries(
     client = client_for(city_user)
     with django_assert_max_num_queries(12):
         assert client.get(PAGES[name]).status_code == 200
+
+
+def test_the_explain_form_names_the_day_and_line_as_chinese_pages_do(client_for, staff_a):
+    client = client_for(staff_a)
+    client.cookies["django_language"] = "zh-hans"
+    text = client.get(
+        f"/materials/loop/C01/explain/?business_date={DAY.isoformat()}&business_line=BROADBAND"
+    ).content.decode()
+    title = text.split("<title>")[1].split("</title>")[0]
+    assert "2026年11月16日" in title and "Broadband" in title
+    assert DAY.isoformat() not in title and "BROADBAND" not in title
