@@ -96,7 +96,7 @@ def _new_items_part(
     lines = [
         _("New verification items on %(day)s: %(n)s (%(rules)s).")
         % {
-            "day": day.isoformat(),
+            "day": formatting.date(day),
             "n": count(total),
             "rules": ", ".join(f"{rule} {count(n)}" for rule, n in by_rule.items()),
         }
@@ -125,7 +125,7 @@ def _new_items_part(
         if per_county:
             lines.append(_("New items by county: %(list)s.") % {"list": "; ".join(per_county)})
     # A workbook sheet's name holds 31 characters.
-    title = _("Verification items %(day)s") % {"day": day.isoformat()}
+    title = _("Verification items %(day)s") % {"day": formatting.date(day)}
     return lines, Sheet(title, headers, grid)
 
 
@@ -170,7 +170,7 @@ def daily_section(period: BriefingPeriod, county: County | None) -> Section | No
         tables.append(item_sheet)
     lines += [
         _("Audits that became overdue on %(day)s: %(new)s; overdue in all: %(all)s.")
-        % {"day": day.isoformat(), "new": count(len(new)), "all": count(len(audits))},
+        % {"day": formatting.date(day), "new": count(len(new)), "all": count(len(audits))},
         _("Findings past their due date and not verified: %(n)s.") % {"n": count(len(findings))},
     ]
     if len(counties) > 1:
@@ -214,8 +214,8 @@ def _audit_sheet(audits: list[Audit], day: dt.date, total: int) -> Sheet:
         [
             f"{a.county.code} {a.county.name}",
             a.get_cadence_display(),
-            a.period,
-            a.due_on.isoformat(),
+            formatting.period(a.period),
+            a.due_on,
             a.get_status_display(),
             (day - a.due_on).days + 1,
         ]
@@ -242,7 +242,7 @@ def _finding_sheet(findings: list[Finding], day: dt.date, total: int) -> Sheet:
             f.get_category_display(),
             f.get_severity_display(),
             person(f.owner) if f.owner else "",
-            f.due_on.isoformat(),
+            f.due_on,
             f.get_status_display(),
             (day - f.due_on).days + 1,
         ]
@@ -275,15 +275,18 @@ def notice_part(period: BriefingPeriod, county: County | None) -> tuple[list[str
             if county is None
             else _("The audit notice of %(week)s is not published yet.")
         )
-        return [missing % {"week": period.label}], []
+        return [missing % {"week": formatting.period(period.label)}], []
     view = notices.notice_view(notice, county.code if county else None)
     if notice.published and notice.published_at:
         state = _("published %(day)s") % {
-            "day": timezone.localdate(notice.published_at).isoformat()
+            "day": formatting.date(timezone.localdate(notice.published_at))
         }
     else:
         state = _("draft, not published yet")
-    lines = [_("Audit notice %(week)s (%(state)s):") % {"week": notice.week, "state": state}]
+    lines = [
+        _("Audit notice %(week)s (%(state)s):")
+        % {"week": formatting.period(notice.week), "state": state}
+    ]
     if county is not None:
         if view.criticism:
             lines.append(
@@ -304,7 +307,7 @@ def notice_part(period: BriefingPeriod, county: County | None) -> tuple[list[str
     if notice.remarks:
         lines.append(_("Remarks of the city: %(remarks)s") % {"remarks": notice.remarks})
     title = _("Audit notice %(week)s (%(state)s)") % {
-        "week": notice.week,
+        "week": formatting.period(notice.week),
         "state": notice.get_status_display().lower(),
     }
     headers = [_("County"), _("Name"), _("Notice"), _("Reasons")]
@@ -402,7 +405,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         % {
             "scope": scope,
             "due": count(total.due),
-            "month": period.label,
+            "month": formatting.month(period.month),
             "on_time": count(total.on_time),
             "rate": percent(total.pass_rate),
             "late": count(total.late),
@@ -449,7 +452,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         ]
         for row in [*rows, total]
     ]
-    sheet = Sheet(_("Audits %(month)s") % {"month": period.label}, headers, table)
+    sheet = Sheet(_("Audits %(month)s") % {"month": formatting.month(period.month)}, headers, table)
     return Section(_("Audits"), lines=lines, tables=[sheet], order=ORDER)
 
 
@@ -493,7 +496,7 @@ def cashflow_section(period: BriefingPeriod, county: County | None) -> Section:
             "off at every level."
         )
         % {
-            "month": month,
+            "month": formatting.month(month),
             "entered": count(len(entered)),
             "total": count(len(ranking.rows)),
             "passed": count(ranking.passed),

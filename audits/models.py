@@ -40,7 +40,7 @@ class Holiday(models.Model):
         verbose_name_plural = _("holidays")
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        return f"{formatting.date(self.date)} {self.name}"
 
 
 class ChecklistTemplate(models.Model):
@@ -712,7 +712,7 @@ class CashFlowReconciliation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.county.code} {self.month:%Y-%m}"
+        return f"{self.county.name} {formatting.month(self.month)}"
 
     @property
     def difference(self) -> Decimal:
@@ -947,7 +947,7 @@ class OnSiteVerification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.county.code} {self.date:%Y-%m-%d}"
+        return f"{self.county.name} {formatting.date(self.date)}"
 
 
 class OnSiteFollowUpQuerySet(CountyScopedQuerySet):

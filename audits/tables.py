@@ -14,13 +14,14 @@ from audits.calculations import required_levels
 from audits.models import Audit, Finding, Holiday, VerificationItem
 from audits.selectors.audits import signed_levels
 from audits.selectors.notices import reason_text
+from marketing_ops import formatting
 from marketing_ops.tables import DateColumn, MoneyColumn, NumColumn, PersonColumn, RateColumn
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class IsoDateColumn(DateColumn):
-    """Dates shown as 2026-03-24 and exported as real dates."""
+    """Dates shown in the page's form (2026-03-24, 2026年3月24日) and exported as real dates."""
 
     def value(self, value: Any) -> Any:
         return value
@@ -81,6 +82,12 @@ class AuditTable(tables.Table):
     def value_overdue(self, record: Audit) -> bool:
         return record.is_overdue(timezone.localdate())
 
+    def render_period(self, value: str) -> str:
+        return formatting.period(value)
+
+    def value_period(self, value: str) -> str:
+        return value
+
     def render_levels(self, record: Audit) -> str:
         signed = signed_levels(record)
         needed = required_levels(record.cadence)
@@ -128,7 +135,7 @@ class FindingTable(tables.Table):
         empty_text = _("No finding matches. Clear the filters.")
 
     def render_audit(self, record: Finding) -> str:
-        return f"{record.audit.get_cadence_display()} {record.audit.period}"
+        return f"{record.audit.get_cadence_display()} {formatting.period(record.audit.period)}"
 
     def value_audit(self, record: Finding) -> str:
         return f"{record.audit.cadence} {record.audit.period}"
@@ -309,7 +316,7 @@ class FalseUserCountTable(tables.Table):
         empty_text = _("No false-user cases yet.")
 
     def render_month(self, value: Any) -> str:
-        return str(value)
+        return formatting.month(value)
 
     def value_month(self, value: Any) -> str:
         return str(value)
@@ -359,7 +366,7 @@ class FollowUpTable(tables.Table):
         empty_text = _("No follow-ups match.")
 
     def render_verification(self, value: Any) -> str:
-        return f"{value:%Y-%m-%d}"
+        return formatting.date(value)
 
     def value_verification(self, value: Any) -> Any:
         return value
@@ -385,7 +392,7 @@ class NoticeTable(tables.Table):
     commended = tables.Column(
         accessor="commendation", verbose_name=_("Commended"), orderable=False, empty_values=()
     )
-    published_at = tables.DateTimeColumn(verbose_name=_("Published"), format="Y-m-d H:i")
+    published_at = DateColumn(verbose_name=_("Published"), format=formatting.DATETIME_FORMAT)
     published_by = PersonColumn(accessor="published_by", verbose_name=_("By"))
 
     class Meta:
@@ -396,6 +403,12 @@ class NoticeTable(tables.Table):
             "audits, findings and verification items; published notices appear once city staff "
             "publish them."
         )
+
+    def render_week(self, value: str) -> str:
+        return formatting.period(value)
+
+    def value_week(self, value: str) -> str:
+        return value
 
     def render_criticised(self, value: list[dict[str, Any]]) -> str:
         return ", ".join(row["name"] for row in value) or "—"

@@ -24,6 +24,7 @@ from audits.models import CashFlowReconciliation, CashFlowSignOff
 from audits.selectors import cashflow as reads
 from audits.services import signoffs
 from audits.services.audits import actor_id
+from marketing_ops import formatting
 from marketing_ops.access import check_county
 from marketing_ops.models import County
 from marketing_ops.money import CENT, MONEY_DIGITS, has_fraction_of_a_cent
@@ -67,7 +68,10 @@ def clean_month(month: Month, today: dt.date) -> Month:
         raise ValidationError(
             {
                 "month": _("%(month)s has not ended yet; reconcile it from %(day)s.")
-                % {"month": month, "day": month.next().first_day.isoformat()}
+                % {
+                    "month": formatting.month(month),
+                    "day": formatting.date(month.next().first_day),
+                }
             }
         )
     return month
@@ -173,10 +177,10 @@ def _stale(rec: CashFlowReconciliation | None, version: int) -> CashFlowConflict
     current = rec.version if rec else 0
     who = ""
     if rec is not None:
-        by = rec.updated_by.get_username() if rec.updated_by else _("an import")
+        by = formatting.person(rec.updated_by) if rec.updated_by else _("an import")
         who = _(" by %(who)s at %(at)s") % {
             "who": by,
-            "at": f"{timezone.localtime(rec.updated_at):%Y-%m-%d %H:%M}",
+            "at": formatting.date(rec.updated_at),
         }
     return CashFlowConflict(
         _(

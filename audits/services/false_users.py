@@ -17,6 +17,7 @@ from arrears.models import Account
 from arrears.services import accounts as account_writes
 from audits.models import FalseUserCase, FalseUserEvent
 from audits.selectors import false_users as reads
+from marketing_ops import formatting
 from marketing_ops.periods import Month
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def false_users_find(*, now: dt.datetime | None = None) -> int:
     suspects = reads.rule_suspects(first=first, last=last, months=months)
     reason = _(
         "Billed 0.00 in each of the %(months)d months %(first)s to %(last)s and never paid."
-    ) % {"months": months, "first": Month.of(first), "last": Month.of(last)}
+    ) % {"months": months, "first": formatting.month(first), "last": formatting.month(last)}
     parameters = {"months": months, "first": str(Month.of(first)), "last": str(Month.of(last))}
     FalseUserCase.objects.bulk_create(
         (
@@ -205,7 +206,7 @@ def false_user_remove(
     if account.status == Account.Status.DISMANTLED:
         # Dismantled meanwhile (an accounts import): the case closes, the account stays as is.
         what = _("The account was already dismantled on %(day)s.") % {
-            "day": f"{account.status_changed_on:%Y-%m-%d}" if account.status_changed_on else "?"
+            "day": formatting.date(account.status_changed_on)
         }
     else:
         try:
@@ -213,7 +214,7 @@ def false_user_remove(
         except ValidationError as error:
             raise ValidationError({"removed_on": error.messages})
         what = _("Account dismantled on %(day)s, reason: false user.") % {
-            "day": f"{removed_on:%Y-%m-%d}"
+            "day": formatting.date(removed_on)
         }
     note = (note or "").strip()
     case.status = Status.REMOVED

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audits.models import Audit, Finding, FindingEvent, FindingEvidence
 from audits.selectors import permissions
 from audits.services.audits import actor_id, audit_changed, audit_lock
+from marketing_ops import formatting
 from marketing_ops.money import has_fraction_of_a_cent
 
 if TYPE_CHECKING:
@@ -231,6 +232,6 @@ def evidence_add(
         FindingEvent.Action.EVIDENCE,
         user,
         now,
-        f"{document} r{evidence.revision} ({name}, {effective_date:%Y-%m-%d})",
+        f"{document} r{evidence.revision} ({name}, {formatting.date(effective_date)})",
     )
     return evidence

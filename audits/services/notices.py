@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audits import calculations
 from audits.models import Cadence, WeeklyNotice
 from audits.selectors import notices as reads
+from marketing_ops import formatting
 from marketing_ops.periods import iso_week_label
 
 if TYPE_CHECKING:
@@ -59,7 +60,10 @@ def notice_draft(*, week: str) -> WeeklyNotice:
     now = timezone.now()
     if period.end >= timezone.localdate(now):
         raise ValidationError(
-            {"week": _("Week %(week)s has not ended yet.") % {"week": period.label}}
+            {
+                "week": _("Week %(week)s has not ended yet.")
+                % {"week": formatting.period(period.label)}
+            }
         )
     for attempt in (1, 2):
         try:
@@ -96,10 +100,13 @@ def _editable(user: AnyUser, week: str) -> WeeklyNotice:
         raise PermissionDenied(_("Only city staff edit and publish the weekly notice."))
     notice = WeeklyNotice.objects.select_for_update().filter(week=week).first()
     if notice is None:
-        raise ValidationError({"week": _("There is no notice of %(week)s yet.") % {"week": week}})
+        raise ValidationError(
+            {"week": _("There is no notice of %(week)s yet.") % {"week": formatting.period(week)}}
+        )
     if notice.published:
         raise NoticeConflict(
-            _("The notice of %(week)s is published and can no longer be changed.") % {"week": week}
+            _("The notice of %(week)s is published and can no longer be changed.")
+            % {"week": formatting.period(week)}
         )
     return notice
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from audits.models import FollowUp, OnSiteVerification
 from audits.selectors import onsite as reads
+from marketing_ops import formatting
 from marketing_ops.access import bound_county_id, is_city_wide
 from marketing_ops.models import County
 
@@ -113,7 +114,7 @@ def follow_up_add(
         }
     if due_on < verification.date:
         errors["due_on"] = _("A follow-up cannot be due before the verification (%(day)s).") % {
-            "day": f"{verification.date:%Y-%m-%d}"
+            "day": formatting.date(verification.date)
         }
     if errors:
         raise ValidationError(errors)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from arrears.models import Account, Bill
 from audits.calculations import latest_past_due_billing_month, money_text
 from audits.models import DismantleRecord, RefundRecord, VerificationItem
+from marketing_ops import formatting
 
 Rule = VerificationItem.Rule
 
@@ -116,7 +117,7 @@ def _r1(start: dt.date, end: dt.date) -> list[VerificationItem]:
                     "amount": money_text(refund.amount),
                     "order": refund.order_no,
                     "earlier": earlier_order,
-                    "date": earlier_date,
+                    "date": formatting.date(earlier_date),
                     "days": days,
                 },
             )
@@ -153,7 +154,7 @@ def _r2(start: dt.date, end: dt.date) -> list[VerificationItem]:
                 "order": refund.order_no,
                 "account": refund.account_no,
                 "days": days,
-                "date": refund.business_date,
+                "date": formatting.date(refund.business_date),
             },
         )
         for refund in hits
@@ -277,8 +278,8 @@ def _r5(start: dt.date, end: dt.date) -> list[VerificationItem]:
                     % {
                         "order": dismantle.order_no,
                         "account": dismantle.account_no,
-                        "date": day,
-                        "month": f"{oldest_month:%Y-%m}",
+                        "date": formatting.date(day),
+                        "month": formatting.month(oldest_month),
                     },
                 )
             )

@@ -27,7 +27,7 @@ from audits.selectors import permissions
 from audits.services import audits as writes
 from audits.tables import AuditTable, HolidayTable
 from audits.views import calendar_crumbs
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import get_visible_or_404, require_login, visible_counties
 from marketing_ops.periods import Month
 from marketing_ops.xlsx import table_sheet, xlsx_response
@@ -239,12 +239,16 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("Expected a date as YYYY-MM-DD."))
             else:
                 writes.holiday_remove(user=request.user, date=day)
-                messages.success(request, _("%(date)s is a business day again.") % {"date": day})
+                messages.success(
+                    request, _("%(date)s is a business day again.") % {"date": formatting.date(day)}
+                )
             return redirect("audits:holidays")
         if form.is_valid():
             saved = pages.save_form(form, partial(writes.holiday_set, user=request.user))
             if saved is not pages.NOT_SAVED:
-                messages.success(request, _("Holiday %(date)s saved.") % {"date": saved.date})
+                messages.success(
+                    request, _("Holiday %(date)s saved.") % {"date": formatting.date(saved.date)}
+                )
                 return redirect("audits:holidays")
     table = HolidayTable(Holiday.objects.order_by("-date"))
     if exported := pages.export_tables(request, "holidays", [(table, _("Holidays"))]):

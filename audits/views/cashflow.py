@@ -106,7 +106,7 @@ def cashflow_detail(request: AuthenticatedHttpRequest, county: str, month: str) 
                 messages.success(
                     request,
                     _("Saved the cash flow of %(county)s %(month)s.")
-                    % {"county": county_obj.code, "month": found},
+                    % {"county": county_obj.code, "month": formatting.month(found)},
                 )
                 return redirect("audits:cashflow-detail", county_obj.code, str(found))
     else:
@@ -120,7 +120,8 @@ def cashflow_detail(request: AuthenticatedHttpRequest, county: str, month: str) 
             }
         form = CashFlowForm(initial=initial)
     context = {
-        "title": _("Cash flow %(county)s %(month)s") % {"county": county_obj.name, "month": found},
+        "title": _("Cash flow %(county)s %(month)s")
+        % {"county": county_obj.name, "month": formatting.month(found)},
         "d": shown,
         "rec": shown.reconciliation,
         "form": form,

@@ -20,7 +20,7 @@ from audits.selectors import notices as reads
 from audits.services import notices as writes
 from audits.tables import NoticeTable
 from audits.views import calendar_crumbs
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import CITY_ROLES, AuthenticatedHttpRequest, require_login, require_roles
 
 ARCHIVE_TITLE = gettext_lazy("Weekly audit notices")
@@ -63,7 +63,7 @@ def notice_detail(request: HttpRequest, week: str) -> HttpResponse:
         request,
         "audits/notice_detail.html",
         {
-            "title": _("Weekly audit notice %(week)s") % {"week": notice.week},
+            "title": _("Weekly audit notice %(week)s") % {"week": formatting.period(notice.week)},
             "v": reads.notice_view(notice),
             "notice": notice,
             "may_edit": may_edit,

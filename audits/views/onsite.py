@@ -20,7 +20,7 @@ from audits.models import FollowUp, OnSiteVerification
 from audits.selectors import onsite as reads
 from audits.services import onsite as writes
 from audits.tables import FollowUpTable, OnSiteTable
-from marketing_ops import pages
+from marketing_ops import formatting, pages
 from marketing_ops.access import (
     AuthenticatedHttpRequest,
     get_visible_or_404,
@@ -96,7 +96,7 @@ def onsite_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         success_message=_("On-site verification saved."),
         success_url=detail_url,
         title=_("Edit the on-site verification of %(county)s on %(day)s")
-        % {"county": verification.county.name, "day": f"{verification.date:%Y-%m-%d}"},
+        % {"county": verification.county.name, "day": formatting.date(verification.date)},
         cancel_url=detail_url,
         breadcrumbs=[*_crumbs(), (str(verification), detail_url)],
     )
@@ -123,7 +123,7 @@ def onsite_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pages.require(False)
     context = {
         "title": _("On-site verification of %(county)s on %(day)s")
-        % {"county": verification.county.name, "day": f"{verification.date:%Y-%m-%d}"},
+        % {"county": verification.county.name, "day": formatting.date(verification.date)},
         "d": detail,
         "v": verification,
         "form": form,
