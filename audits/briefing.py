@@ -3,18 +3,12 @@
 Daily: the verification items the rules created on the day, counted per county and rule; the
 audits that became overdue on the day (due that day, neither passed nor failed), all audits
 overdue and the findings past their due date and not verified, counted per county and listed.
-Weekly: one line with the overdue audits and the findings past due. Monthly: the audits
-Daily: the audits that became overdue on the day (due that day, neither passed nor failed), all
-audits overdue and the findings past their due date and not verified, counted per county and
-listed. Weekly: one line with the overdue audits and the findings past due, and the weekly
-audit notice of the week (marked draft until published). Monthly: the audits
-due in the month per county (passed on time against due, the pass rate, passed late, failed,
-overdue) and the open findings; then the month's cash-flow reconciliations, ranked by
-|difference| ÷ receivable, with their sign-off state. A county's briefing is read with the
-scope of that county's head, so it holds that county only. Each section runs a fixed number
-of queries.
-overdue) and the open findings. A county's briefing is read with the scope of that county's
-head, so it holds that county only. Each section runs a fixed number of queries.
+Weekly: one line with the overdue audits and the findings past due, and the weekly audit notice
+of the week (marked draft until published). Monthly: the audits due in the month per county
+(passed on time against due, the pass rate, passed late, failed, overdue) and the open
+findings; then the month's cash-flow reconciliations, ranked by |difference| ÷ receivable, with
+their sign-off state. A county's briefing is read with the scope of that county's head, so it
+holds that county only. Each section runs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -37,7 +31,7 @@ from marketing_ops.access import AnyUser, briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import count, money, percent, person
 from marketing_ops.models import County
-from marketing_ops.xlsx import Sheet
+from marketing_ops.xlsx import Kind, Sheet
 
 ORDER = 40
 #: Overdue audits and findings past due listed by name; the counts always cover all of them.
@@ -443,7 +437,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
             row.county.name if row.county else _("%(scope)s total") % {"scope": scope},
             row.due,
             row.on_time,
-            percent(row.pass_rate),
+            row.pass_rate,
             row.late,
             row.failed,
             row.overdue,
@@ -452,7 +446,12 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         ]
         for row in [*rows, total]
     ]
-    sheet = Sheet(_("Audits %(month)s") % {"month": formatting.month(period.month)}, headers, table)
+    sheet = Sheet(
+        _("Audits %(month)s") % {"month": formatting.month(period.month)},
+        headers,
+        table,
+        kinds=[Kind.TEXT, Kind.TEXT, *[Kind.COUNT] * 2, Kind.RATE, *[Kind.COUNT] * 5],
+    )
     return Section(_("Audits"), lines=lines, tables=[sheet], order=ORDER)
 
 
@@ -535,15 +534,20 @@ def cashflow_section(period: BriefingPeriod, county: County | None) -> Section:
             row.rank or "",
             row.county.code,
             row.county.name,
-            row.reconciliation.receivable if row.reconciliation else "",
-            row.reconciliation.received if row.reconciliation else "",
-            row.difference if row.reconciliation else "",
-            percent(row.relative) if row.reconciliation else "",
+            row.reconciliation.receivable if row.reconciliation else None,
+            row.reconciliation.received if row.reconciliation else None,
+            row.difference if row.reconciliation else None,
+            row.relative if row.reconciliation else None,
             row.reconciliation.get_status_display() if row.reconciliation else _("not entered"),
             _signoff_state(row),
             row.reconciliation.explanation if row.reconciliation else "",
         ]
         for row in ranking.rows
     ]
-    sheet = Sheet(_("Cash flow %(month)s") % {"month": formatting.month(month)}, headers, rows)
+    sheet = Sheet(
+        _("Cash flow %(month)s") % {"month": formatting.month(month)},
+        headers,
+        rows,
+        kinds=[Kind.NUMBER, Kind.TEXT, Kind.TEXT, *[Kind.MONEY] * 3, Kind.RATE],
+    )
     return Section(_("Cash flow"), lines=lines, tables=[sheet], order=CASHFLOW_ORDER)

@@ -130,13 +130,16 @@ def test_the_monthly_briefing_gives_pass_rates_per_county_in_the_table(work, cou
     assert "Not every audit passed on time: Alpha District (50.00%), Beta County (0.00%)." in text
     (sheet,) = section.tables
     assert sheet.rows == [
-        ["C01", "Alpha District", 2, 1, "50.00%", 0, 0, 1, 1, 1],
-        ["C02", "Beta County", 1, 0, "0.00%", 0, 0, 1, 1, 1],
-        ["", "The city total", 3, 1, "33.33%", 0, 0, 2, 2, 2],
+        ["C01", "Alpha District", 2, 1, Decimal("0.5000"), 0, 0, 1, 1, 1],
+        ["C02", "Beta County", 1, 0, Decimal("0.0000"), 0, 0, 1, 1, 1],
+        ["", "The city total", 3, 1, Decimal("0.3333"), 0, 0, 2, 2, 2],
     ]
     rendered = briefing_render(period_for("monthly", "2026-11"), None)
+    assert "33.33%" in rendered.text  # the email writes the rate as pages do
     book = openpyxl.load_workbook(io.BytesIO(rendered.xlsx))
     assert "Audits 2026-11" in book.sheetnames
+    rate = book["Audits 2026-11"]["E4"]  # the city's pass rate: a number shown as a percentage
+    assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.00%"
     county = briefing.sections(period_for("monthly", "2026-11"), county_a)[0]
     assert [row[1] for row in county.tables[0].rows] == ["Alpha District", "Alpha District total"]
     assert "Beta" not in _text([county])
@@ -147,7 +150,7 @@ def test_a_failed_audit_and_a_late_pass_are_counted(work, monthly_a):
     Audit.objects.filter(period="2026-11-13").update(late=True)
     Audit.objects.filter(county__code="C02", period="2026-11-16").update(status="failed")
     section, _cash_flow = briefing.sections(period_for("monthly", "2026-11"), None)
-    assert section.tables[0].rows[-1][2:8] == [4, 0, "0.00%", 1, 1, 2]
+    assert section.tables[0].rows[-1][2:8] == [4, 0, Decimal("0.0000"), 1, 1, 2]
 
 
 @pytest.mark.parametrize("kind, label", [("daily", "2026-11-17"), ("monthly", "2026-11")])

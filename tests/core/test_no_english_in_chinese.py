@@ -1,7 +1,8 @@
 """A Chinese user meets no English (docs/language-and-formats.md#languages): every page each demo
 role reaches from its home page by following links, rendered in zh-hans, shows none of the
 catalogue's English source strings as a text of its own (a heading, a label, a cell, a button,
-a title or an input's hint).
+a title or an input's hint), nor a day, month or week written the ISO way (2026-11 reads
+2026年11月 there; ISO stays in the API, files, URLs and input values).
 
 The demo city is seeded once in the test, then each role's pages are walked breadth-first, one
 page per URL pattern and query shape, so every list, detail and form a role can reach is read
@@ -69,6 +70,11 @@ class _Text(HTMLParser):
                 self.texts.append(text)
 
 
+#: A day, month or week written the ISO way (2026-12-05, 2026-11, 2026-W48) as a text of its own
+#: or inside one; order numbers and codes that carry a date (RF-01-20261130-X) are not dates.
+ISO_PERIOD = re.compile(r"(?<![\w-])\d{4}-(?:\d{2}-\d{2}|\d{2}|W\d{2})(?![\w-])")
+
+
 def english_patterns() -> list[tuple[str, re.Pattern[str]]]:
     """A whole-text pattern per English source string the catalogue translates differently:
     placeholders match anything; strings of fewer than three letters are left out (units,
@@ -131,6 +137,7 @@ def test_no_page_a_chinese_user_reaches_shows_an_english_label(settings):
     patterns = english_patterns()
     assert len(patterns) > 1500
     found: dict[str, set[str]] = {}
+    iso: dict[str, str] = {}
     walked = 0
     for username in ROLES:
         client = Client()
@@ -140,6 +147,8 @@ def test_no_page_a_chinese_user_reaches_shows_an_english_label(settings):
         walked += len(pages)
         for url, texts in pages.items():
             for text in texts:
+                if ISO_PERIOD.search(text):
+                    iso.setdefault(re.sub(r"\d", "9", text)[:60], f"{username} {url}: {text[:100]}")
                 if not re.search(r"[A-Za-z]{3}", text):
                     continue
                 for msgid, pattern in patterns:
@@ -150,3 +159,5 @@ def test_no_page_a_chinese_user_reaches_shows_an_english_label(settings):
         f"{msgid}: {', '.join(sorted(where)[:3])}" for msgid, where in sorted(found.items())
     )
     assert not found, f"English on Chinese pages:\n{report}"
+    dates = "\n".join(sorted(iso.values()))
+    assert not iso, f"ISO days, months or weeks on Chinese pages (2026年11月 there):\n{dates}"
