@@ -23,6 +23,7 @@ from arrears.selectors import indicators
 from arrears.selectors.indicators import Ageing, Recovery, RecoveryChange, TransferMonth
 from arrears.selectors.worklist import promises_broken
 from arrears.tables import promise_sheet
+from marketing_ops import formatting
 from marketing_ops.access import briefing_reader
 from marketing_ops.briefings import BriefingPeriod, Section
 from marketing_ops.formatting import MISSING, money, percent, points
@@ -64,11 +65,11 @@ def _in_progress_line(reader: Any, period: BriefingPeriod) -> str:
     collecting = indicators.in_progress(reader, _day_after(period))
     city = collecting.city
     values = {
-        "month": collecting.month,
+        "month": formatting.month(collecting.month),
         "rate": percent(city.recovery_rate),
-        "pace_month": collecting.pace_month,
+        "pace_month": formatting.month(collecting.pace_month),
         "pace": percent(city.pace_rate),
-        "pace_on": collecting.pace_on,
+        "pace_on": formatting.period(collecting.pace_on),
     }
     if city.ahead_pp is not None:
         return _(
@@ -99,7 +100,7 @@ def _recovery_lines(recovery: Recovery, scope: str) -> list[str]:
         )
         % {
             "scope": scope,
-            "month": recovery.month,
+            "month": formatting.month(recovery.month),
             "rate": percent(city.recovery_rate),
             "target": percent(recovery.target),
             "verdict": verdict,
@@ -133,7 +134,8 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
     if change is not None:
         of_month = change.counties[0].recovery_month if change.counties else ""
         headers.append(
-            _("Change since last week, %(month)s bills (pp)") % {"month": of_month}
+            _("Change since last week, %(month)s bills (pp)")
+            % {"month": formatting.month(of_month)}
             if of_month
             else _("Change since last week (pp)")
         )
@@ -154,7 +156,8 @@ def _recovery_sheet(recovery: Recovery, change: RecoveryChange | None, scope: st
         rows.append(cells)
     kinds = [Kind.TEXT, Kind.TEXT, Kind.MONEY, Kind.MONEY, Kind.RATE, Kind.RATE, Kind.TEXT]
     kinds.append(Kind.POINTS)
-    return Sheet(_("Recovery %(month)s") % {"month": recovery.month}, headers, rows, kinds=kinds)
+    title = _("Recovery %(month)s") % {"month": formatting.month(recovery.month)}
+    return Sheet(title, headers, rows, kinds=kinds)
 
 
 def _promises(reader: Any, today: dt.date, county: County | None) -> tuple[int, Sheet]:
@@ -181,10 +184,10 @@ def weekly_section(period: BriefingPeriod, county: County | None) -> Section:
                 "(snapshot of %(as_of)s against %(previous)s)."
             )
             % {
-                "month": of_month,
+                "month": formatting.month(of_month) if of_month else "",
                 "points": points(change.city.change_pp),
-                "as_of": change.as_of,
-                "previous": change.previous_as_of,
+                "as_of": formatting.period(change.as_of or ""),
+                "previous": formatting.period(change.previous_as_of),
             }
         )
     else:
@@ -226,13 +229,21 @@ def _ageing_sheet(ageing: Ageing, scope: str) -> Sheet:
     ]
     kinds = [Kind.TEXT, Kind.TEXT, *(Kind.MONEY for _bucket in calc.BUCKETS)]
     kinds += [Kind.MONEY, Kind.MONEY]
-    return Sheet(_("Ageing %(day)s") % {"day": ageing.as_of}, headers, rows, kinds=kinds)
+    title = _("Ageing %(day)s") % {"day": formatting.period(ageing.as_of)}
+    return Sheet(title, headers, rows, kinds=kinds)
 
 
 def _transfer_sheet(transfers: list[TransferMonth], year: int) -> Sheet:
     headers = [_("Month"), _("Transferred"), _("Accounts"), _("Limit"), _("Over limit")]
     rows = [
-        [row.month, row.amount, row.accounts, row.limit, _("Yes") if row.over_limit else ""]
+        # A Month reads as pages write it (2026年3月) and stays 2026-03 in the attachment.
+        [
+            Month.parse(row.month),
+            row.amount,
+            row.accounts,
+            row.limit,
+            _("Yes") if row.over_limit else "",
+        ]
         for row in transfers
     ]
     kinds = [Kind.TEXT, Kind.MONEY, Kind.COUNT, Kind.MONEY, Kind.TEXT]
@@ -252,7 +263,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         if Month.parse(row.month) <= month
     ]
     this_month = transfers[-1]
-    over = [row.month for row in transfers if row.over_limit]
+    over = [formatting.month(row.month) for row in transfers if row.over_limit]
     lines = _recovery_lines(recovery, scope)
     lines.append(
         _(
@@ -260,7 +271,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
             "%(long_term)s; new long-term in %(year)s: %(new)s."
         )
         % {
-            "day": f"{period.end:%Y-%m-%d}",
+            "day": formatting.date(period.end),
             "total": money(ageing.city.total),
             "days": ageing.long_term_days,
             "long_term": money(ageing.city.long_term),
@@ -269,7 +280,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
         }
     )
     transferred = {
-        "month": month,
+        "month": formatting.month(month),
         "amount": money(this_month.amount),
         "accounts": this_month.accounts,
         "limit": money(this_month.limit) if this_month.limit is not None else "",
@@ -299,7 +310,7 @@ def monthly_section(period: BriefingPeriod, county: County | None) -> Section:
     if over:
         lines.append(
             _("Over the transfer limit in %(year)s: %(months)s.")
-            % {"year": month.year, "months": ", ".join(over)}
+            % {"year": month.year, "months": pgettext("list separator", ", ").join(over)}
         )
     else:
         lines.append(_("No month of %(year)s is over its transfer limit.") % {"year": month.year})

@@ -19,7 +19,7 @@ from django_tables2.data import TableData
 from arrears import calculations as calc
 from arrears.models import Bill, CollectionAction, Transfer, TransferLimit
 from arrears.selectors.worklist import OverdueAccount, Worklist
-from marketing_ops.formatting import MISSING, date, money, person
+from marketing_ops.formatting import MISSING, date, money, period, person
 from marketing_ops.formatting import month as month_text
 from marketing_ops.money import to_cents
 from marketing_ops.tables import (
@@ -38,14 +38,15 @@ TEMPLATE = "tables/bootstrap5.html"
 
 
 class MonthColumn(tables.Column):
-    """A first-of-month date shown as the page writes a month (``2026-11``, ``2026年11月``);
+    """A first-of-month date (or a ``YYYY-MM`` text) shown as the page writes a month
+    (``2026-11``, ``2026年11月``);
     ``YYYY-MM`` in the workbook, as in files."""
 
     def render(self, value: Any) -> str:
         return month_text(value)
 
     def value(self, value: Any) -> str:
-        return f"{value:%Y-%m}"
+        return value if isinstance(value, str) else f"{value:%Y-%m}"
 
 
 def _yes_no(value: bool | None) -> str:
@@ -389,7 +390,7 @@ class LongTermTable(tables.Table):
 
 
 class TransferSummaryTable(tables.Table):
-    month = tables.Column(verbose_name=_("Month"))
+    month = MonthColumn(verbose_name=_("Month"))
     amount = MoneyColumn(verbose_name=_("Transferred"))
     accounts = tables.Column(verbose_name=_("Accounts"), attrs=NUM)
     limit = MoneyColumn(verbose_name=_("Limit"), default=_("no limit set"))
@@ -413,7 +414,7 @@ class TransferSummaryTable(tables.Table):
 class TrendTable(tables.Table):
     as_of = tables.Column(verbose_name=_("As of"))
     # Recovery is of one billing month, which moves on at each month's end: name it.
-    recovery_month = tables.Column(verbose_name=_("Bills of"))
+    recovery_month = MonthColumn(verbose_name=_("Bills of"))
     recovery_rate = RateColumn(verbose_name=_("Recovery"))
     billed = MoneyColumn(verbose_name=_("Billed"))
     collected = MoneyColumn(verbose_name=_("Collected"))
@@ -425,6 +426,10 @@ class TrendTable(tables.Table):
         attrs = {"class": TABLE_CLASS, "id": "trend"}
         orderable = False
         empty_text = _("No snapshots yet: they are taken after every bills import.")
+
+    def render_as_of(self, value: str) -> str:
+        """The snapshot's day as pages write a day; ``YYYY-MM-DD`` in the workbook."""
+        return period(value)
 
 
 # --------------------------------------------------------------------------- transfers

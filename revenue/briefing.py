@@ -197,7 +197,7 @@ def _city_section(summary: progress.ProgressSummary) -> Section:
         lines.append(_("No county is at risk."))
     tables = [
         Sheet(
-            _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
+            _("Revenue %(period)s") % {"period": month_text(Month(summary.year, summary.month))},
             COUNTY_HEADERS,
             [_county_row(r) for r in ranked] + [_county_row(summary.city)],
             kinds=COUNTY_KINDS,
@@ -231,7 +231,7 @@ def _county_section(summary: progress.ProgressSummary, county: County) -> Sectio
         lines.append(_("The county is at risk: 5 pp or more behind time progress."))
     tables = [
         Sheet(
-            _("Revenue %(period)s") % {"period": f"{summary.year}-{summary.month:02d}"},
+            _("Revenue %(period)s") % {"period": month_text(Month(summary.year, summary.month))},
             COUNTY_HEADERS,
             [_county_row(row)],
             kinds=COUNTY_KINDS,

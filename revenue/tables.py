@@ -8,10 +8,12 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
+from marketing_ops import formatting
 from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
 from marketing_ops.models import County
+from marketing_ops.periods import Month
 from marketing_ops.tables import (
     DateColumn,
     MoneyColumn,
@@ -223,7 +225,8 @@ class ReportTable(tables.Table):
 
     def render_period(self, record: MonthlyReport) -> str:
         url = reverse("revenue:report", args=[record.county.code, record.year, record.month])
-        return format_html('<a href="{}">{}</a>', url, record.period)
+        shown = formatting.month(Month(record.year, record.month))
+        return format_html('<a href="{}">{}</a>', url, shown)
 
     def value_period(self, record: MonthlyReport) -> str:
         return record.period
@@ -391,7 +394,7 @@ class StandingTable(tables.Table):
         empty_text = _("No standing entered yet.")
 
     def render_period(self, record: ProvinceStanding) -> str:
-        return f"{record.year}-{record.month:02d}"
+        return formatting.month(Month(record.year, record.month))
 
     def value_period(self, record: ProvinceStanding) -> str:
         return f"{record.year}-{record.month:02d}"
@@ -492,7 +495,8 @@ def month_table(
     return MonthTable(rows, exclude=() if county is not None else ("status",))
 
 
-def target_table(phasing: list[TargetPhasing]) -> TargetTable:
+def target_table(phasing: list[TargetPhasing], line_names: dict[str, str]) -> TargetTable:
+    """Each county's targets; its volume targets named by line (``line_names`` by code)."""
     rows = []
     for item in phasing:
         target = item.target
@@ -501,7 +505,10 @@ def target_table(phasing: list[TargetPhasing]) -> TargetTable:
                 "county": f"{target.county.code} {target.county.name}",
                 "revenue_target": target.revenue_target,
                 **{f"q{i + 1}": value for i, value in enumerate(item.quarters)},
-                "volumes": ", ".join(f"{k} {v}" for k, v in (target.volume_targets or {}).items()),
+                "volumes": pgettext("list separator", ", ").join(
+                    f"{line_names.get(code, code)} {formatting.count(n)}"
+                    for code, n in (target.volume_targets or {}).items()
+                ),
                 "profile": target.phasing_profile.name
                 if target.phasing_profile
                 else (_("custom weights") if target.phasing_weights else _("equal")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from arrears.bulk import partitions
 from arrears.models import Account, Bill
 from arrears.services import bill_totals
+from marketing_ops import formatting
 
 #: Accounts whose bills one UPDATE moves (bounds the statement's list of ids).
 ACCOUNTS_PER_UPDATE = 10_000
@@ -77,7 +78,7 @@ def account_dismantle(*, account: Account, on: dt.date) -> Account:
         raise ValidationError(
             {
                 "on": _("The account was opened on %(day)s; it cannot be dismantled before.")
-                % {"day": f"{locked.opened_on:%Y-%m-%d}"}
+                % {"day": formatting.date(locked.opened_on)}
             }
         )
     locked.status = Account.Status.DISMANTLED

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.models import Account, CollectionAction
+from marketing_ops import formatting
 from marketing_ops.access import WRITING_ROLES, bound_county_id, has_role, is_city_wide
 from marketing_ops.money import to_cents
 
@@ -79,13 +80,13 @@ def _validate(
     elif happened_on < account.opened_on:
         errors["happened_on"] = _(
             "The account was opened on %(day)s; an action cannot come before that."
-        ) % {"day": f"{account.opened_on:%Y-%m-%d}"}
+        ) % {"day": formatting.date(account.opened_on)}
     if kind == Kind.PROMISE:
         if promise_date is None:
             errors["promise_date"] = _("A promise needs the date the customer will pay.")
         elif promise_date <= today:
             errors["promise_date"] = _("The promised date must be after today (%(day)s).") % {
-                "day": f"{today:%Y-%m-%d}"
+                "day": formatting.date(today)
             }
         if promise_amount is None or promise_amount <= 0:
             errors["promise_amount"] = _("A promise needs the amount the customer will pay (> 0).")

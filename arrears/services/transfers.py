@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from arrears.models import Transfer, TransferLimit
 from marketing_ops.access import APPROVER_ROLES, CITY_ROLES, has_role
 from marketing_ops.formatting import money
+from marketing_ops.formatting import month as month_text
 from marketing_ops.models import County
 from marketing_ops.money import CENT, ZERO, to_cents
 from marketing_ops.periods import Month
@@ -101,7 +102,7 @@ def transfer_create(
     if month > this_month:
         errors["month"] = _(
             "A transfer is recorded once it is made: %(month)s has not begun (this is %(now)s)."
-        ) % {"month": month, "now": this_month}
+        ) % {"month": month_text(month), "now": month_text(this_month)}
     try:
         amount = _amount(amount, "amount", positive=True)
     except ValidationError as exc:
@@ -235,7 +236,10 @@ def limits_set_grid(
     errors: dict[str, str] = {}
     for (month, _county), amount in cells.items():
         if month.year != year:
-            errors["month"] = _("%(month)s is not in %(year)s.") % {"month": month, "year": year}
+            errors["month"] = _("%(month)s is not in %(year)s.") % {
+                "month": month_text(month),
+                "year": year,
+            }
         if amount is not None:
             try:
                 _amount(amount, "amount", positive=False)

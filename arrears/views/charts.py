@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from arrears.calculations import BUCKETS
 from arrears.selectors.indicators import Ageing, Recovery, TransferMonth, TrendPoint
+from marketing_ops import formatting
 from marketing_ops.formatting import percent_number
 
 
@@ -50,7 +51,7 @@ def trend(snapshots: list[TrendPoint], target: Decimal) -> dict[str, Any]:
             },
         )
     return {
-        "labels": dates,
+        "labels": [formatting.period(day) for day in dates],
         "series": series,
         "target": percent_number(target),
     }
@@ -71,7 +72,7 @@ def ageing(data: Ageing) -> dict[str, Any]:
 def transfers(rows: list[TransferMonth]) -> dict[str, Any]:
     """Bars of each month's transfers against the month's limit."""
     return {
-        "labels": [row.month for row in rows],
+        "labels": [formatting.month(row.month) for row in rows],
         "amounts": [row.amount for row in rows],
         "limits": [row.limit for row in rows],
         "over": [row.over_limit for row in rows],

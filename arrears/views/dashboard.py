@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from arrears.forms import DashboardForm
 from arrears.selectors import indicators
@@ -61,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         titles = {
             "recovery": _("Recovery %(month)s") % {"month": formatting.month(month)},
-            "ageing": _("Ageing %(day)s") % {"day": f"{as_of:%Y-%m-%d}"},
+            "ageing": _("Ageing %(day)s") % {"day": formatting.date(as_of)},
             "long_term": _("Long-term arrears"),
             "transfers": _("Transfers %(year)s") % {"year": as_of.year},
             "trend": _("Weekly trend"),
@@ -77,7 +78,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ageing": ageing,
         "long_term": long_term,
         "below_target": [row for row in recovery.counties if row.meets_target is False],
-        "over_limit_months": [row.month for row in transfers if row.over_limit],
+        "over_limit_months": pgettext("list separator", ", ").join(
+            formatting.month(row.month) for row in transfers if row.over_limit
+        ),
         "tables": tables,
         "export_query": export_query(request),
         "charts": {

@@ -19,6 +19,7 @@ from arrears.services.transfers import limits_set_grid, transfer_create
 from arrears.tables import LimitTable, TransferSummaryTable, TransferTable
 from marketing_ops.access import CITY_ROLES, has_role, require_login
 from marketing_ops.formatting import money
+from marketing_ops.formatting import month as month_text
 from marketing_ops.models import County
 from marketing_ops.pages import NOT_SAVED, export_query, paginate, save_form, wants_xlsx
 from marketing_ops.xlsx import table_sheet, xlsx_response
@@ -110,7 +111,7 @@ def _save_transfer(request: HttpRequest, form: TransferForm) -> int | None:
         % {
             "amount": money(transfer.amount),
             "county": transfer.county.code,
-            "month": f"{transfer.month:%Y-%m}",
+            "month": month_text(transfer.month),
         },
     )
     return transfer.month.year

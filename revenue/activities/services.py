@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
+from marketing_ops import formatting
 from marketing_ops.access import CITY_ROLES, Role, bound_county_id, has_role, is_city_wide
 from marketing_ops.models import County
 from marketing_ops.money import CENT
@@ -118,7 +119,7 @@ def tariff_package_check(
     if approved_on and applied_on and approved_on < applied_on:
         errors["approved_on"] = gettext(
             "The approval date %(approved)s is before the application date %(applied)s."
-        ) % {"approved": f"{approved_on:%Y-%m-%d}", "applied": f"{applied_on:%Y-%m-%d}"}
+        ) % {"approved": formatting.date(approved_on), "applied": formatting.date(applied_on)}
     if errors:
         raise ValidationError(errors)
 

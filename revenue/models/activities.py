@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marketing_ops import formatting
 from marketing_ops.access import CountyScopedQuerySet
 from marketing_ops.models import County
 from marketing_ops.money import MONEY
@@ -144,7 +145,7 @@ class Training(Recorded):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.topic}"
+        return f"{formatting.date(self.date)} {self.topic}"
 
 
 class CaseTag(models.Model):
@@ -206,7 +207,7 @@ class FieldVisit(Recorded):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.county.code} {self.date:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {self.county.code} {formatting.date(self.date)}"
 
 
 class FollowUpQuerySet(CountyScopedQuerySet):

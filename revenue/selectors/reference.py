@@ -11,3 +11,9 @@ def active_counties() -> list[County]:
 
 def active_lines() -> list[BusinessLine]:
     return list(BusinessLine.objects.filter(active=True).order_by("sort_order", "code"))
+
+
+def line_names() -> dict[str, str]:
+    """Every business line's name by its code (inactive ones too: old plans and reports still
+    name them). Pages show the name; the code stays in files and the API."""
+    return dict(BusinessLine.objects.values_list("code", "name"))

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from marketing_ops import formatting
 from marketing_ops.access import CITY_ROLES, WRITING_ROLES, check_county, has_role
 from marketing_ops.bounds import INTEGER_MAX
 from marketing_ops.models import BusinessLine, County
@@ -59,7 +60,7 @@ class ReportConflict(Exception):
                 name = last.by.get_username() if last.by else gettext("an import")
                 who = gettext(" by %(name)s at %(at)s") % {
                     "name": name,
-                    "at": f"{timezone.localtime(last.at):%Y-%m-%d %H:%M}",
+                    "at": formatting.date(last.at),
                 }
         super().__init__(
             gettext(
@@ -122,8 +123,8 @@ def _check_ended(year: int, month: int, today: dt.date) -> None:
                     "%(month)s has not ended yet; its report can be entered from %(first_day)s"
                 )
                 % {
-                    "month": f"{int(year)}-{int(month):02d}",
-                    "first_day": f"{Month(int(year), int(month)).next().first_day:%Y-%m-%d}",
+                    "month": formatting.month(Month(int(year), int(month))),
+                    "first_day": formatting.date(Month(int(year), int(month)).next().first_day),
                 }
             }
         )

@@ -85,11 +85,17 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _named(volume_targets: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
+    """A plan's volume targets by line name, as pages show a line (the code stays in files)."""
+    return [(names.get(code, code), n) for code, n in sorted(volume_targets.items())]
+
+
 @require_login
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_or_404(year)
     phasing = targets.target_phasing(targets.county_targets_for(request.user, plan))
-    target_table = tables.target_table(phasing)
+    names = reference.line_names()
+    target_table = tables.target_table(phasing, names)
     month_table = tables.month_target_table(phasing)
     history = tables.DecompositionTable(plan_selectors.decompositions(plan))
     phasings = tables.RephasingTable(plan_selectors.rephasings(plan))
@@ -111,7 +117,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
         "months": month_table,
         "history": history,
         "phasings": phasings,
-        "volume_targets": sorted(plan.volume_targets.items()),
+        "volume_targets": _named(plan.volume_targets, names),
         "export_query": pages.export_query(request),
         "can_manage": has_role(request.user, *CITY_ROLES),
     }
@@ -176,11 +182,17 @@ def plan_decompose(request: AuthenticatedHttpRequest, year: int) -> HttpResponse
             preview = decomposition.decomposition_preview(**arguments)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(
-        request,
-        "revenue/plan_decompose.html",
-        {"plan": plan, "form": form, "preview": preview, "figures": figures},
-    )
+    names = reference.line_names()
+    context = {
+        "plan": plan,
+        "form": form,
+        "preview": preview,
+        "figures": [(figure, names.get(figure, figure)) for figure in figures],
+        "preview_lines": [names.get(code, code) for code in preview.volume_targets]
+        if preview
+        else [],
+    }
+    return render(request, "revenue/plan_decompose.html", context)
 
 
 def _starting_weights(plan: Plan, county_code: str | None) -> tuple[Any, list[Any] | None]:

@@ -124,13 +124,14 @@ def report_detail(
     )
     if exported:
         return exported
+    names = {line.code: line.name for line in lines}
     context = {
         "county": county_obj,
         "year": year,
         "month": month,
         "shown_month": Month(year, month),
         "report": report,
-        "volumes": shown.volumes,
+        "volumes": [(names.get(code, code), n) for code, n in shown.volumes.items()],
         "lines": lines,
         "form": form,
         "conflict": conflict,
