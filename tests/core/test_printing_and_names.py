@@ -111,3 +111,13 @@ def test_a_person_column_shows_and_exports_the_display_name(staff_a):
     staff_a.refresh_from_db()
     column = PersonColumn()
     assert column.render(staff_a) == column.value(staff_a) == "张伟"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/revenue/", "/arrears/", "/materials/loop/", "/appraisal/", "/audits/cashflow/"]
+)
+def test_the_dashboards_print_landscape(client_for, city_user, path):
+    page = client_for(city_user).get(path).content.decode()
+    body = page[page.index("<body") : page.index(">", page.index("<body"))]
+    assert "print-landscape" in body
