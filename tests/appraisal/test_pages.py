@@ -45,6 +45,12 @@ def test_the_ranking_shows_every_countys_total_and_rank(computed, client_for, ci
     assert 'data-county="C01"' in text and 'data-county="C02"' in text
     assert "85.00" in text  # A's total
     assert "table-success" in text  # a score at the target is green
+    # Each indicator's column reads by its name, in the reader's language, not by its code.
+    assert 'data-indicator="CHURN_RATE">Churn rate<br>' in text
+    client = client_for(city_user)
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(ranking_url()).content.decode()
+    assert 'data-indicator="CHURN_RATE">离网率<br>' in chinese
 
 
 def test_a_county_user_sees_the_ranking_but_only_their_own_scores(computed, client_for, staff_a):
