@@ -214,10 +214,9 @@ class TerminalTable(tables.Table):
 
 
 class ItemTable(tables.Table):
-    sku = tables.Column(
-        verbose_name=_("SKU"),
-        linkify=lambda record: reverse("materials:item-edit", args=[record.pk]),
-    )
+    """The catalogue's items; for city staff, who edit them, each SKU opens its form."""
+
+    sku = tables.Column(verbose_name=_("SKU"))
     name = tables.Column(verbose_name=_("Name"))
     category = tables.Column(verbose_name=_("Category"))
     serialized = tables.BooleanColumn(verbose_name=_("Serials"))
@@ -230,6 +229,20 @@ class ItemTable(tables.Table):
         fields = ("sku", "name", "category", "serialized", "unit", "business_line", "active")
         attrs = TABLE_ATTRS
         empty_text = _("No item yet. City staff add the catalogue's items.")
+
+    def __init__(self, *args: Any, editable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editable = editable
+
+    def render_sku(self, record: Item, value: str) -> str:
+        if not self.editable:
+            return value
+        return format_html(
+            '<a href="{}">{}</a>', reverse("materials:item-edit", args=[record.pk]), value
+        )
+
+    def value_sku(self, value: str) -> str:
+        return value
 
     def render_category(self, record: Item) -> str:
         return str(record.get_category_display())

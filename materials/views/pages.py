@@ -215,6 +215,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         queryset=move_reads.items(),
         filterset_class=filters.ItemFilter,
         table_class=tables.ItemTable,
+        table_kwargs={"editable": city},
         title=_("Items"),
         export_name="items",
         create_url=reverse("materials:item-create") if city else None,

@@ -83,3 +83,12 @@ def test_a_stock_count_names_who_started_and_approved_it(
     assert "Started by 张伟" in page and "Approved by 王建国" in page
     listing = client_for(city_user).get("/materials/counts/").content.decode()
     assert "张伟" in listing and staff_a.username not in listing
+
+
+def test_only_city_staff_who_edit_items_find_each_item_linked_to_its_form(
+    client_for, city_user, staff_a, ont
+):
+    edit = f'href="/materials/items/{ont.pk}/"'
+    assert edit in client_for(city_user).get("/materials/items/").content.decode()
+    county = client_for(staff_a).get("/materials/items/").content.decode()
+    assert ont.sku in county and edit not in county  # no link to a form that answers 403
