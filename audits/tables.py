@@ -159,11 +159,10 @@ class HolidayTable(tables.Table):
 
 
 class ItemTable(tables.Table):
-    """The county worklist of verification items; an open item links to the page that works it."""
+    """The county worklist of verification items; for an auditor who works items
+    (``workable``), each item links to the page that works it."""
 
-    id = tables.Column(
-        linkify=("audits:item", {"pk": tables.A("pk")}), verbose_name="#", order_by="pk"
-    )
+    id = tables.Column(verbose_name="#", order_by="pk")
     county = tables.Column(
         accessor="county__code", verbose_name=_("County"), order_by="county__sort_order"
     )
@@ -180,6 +179,18 @@ class ItemTable(tables.Table):
         accessor="finding_id",
         verbose_name=_("Finding"),
     )
+
+    def __init__(self, *args: Any, workable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workable = workable
+
+    def render_id(self, record: VerificationItem, value: int) -> str:
+        if not self.workable:
+            return str(value)
+        return format_html('<a href="{}">{}</a>', reverse("audits:item", args=[record.pk]), value)
+
+    def value_id(self, value: int) -> int:
+        return value
 
     class Meta:
         model = VerificationItem

@@ -37,6 +37,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         queryset=reads.item_queryset(request.user),
         filterset_class=ItemFilter,
         table_class=ItemTable,
+        table_kwargs={"workable": reads.may_work_items(request.user)},
         title=str(WORKLIST_TITLE),
         export_name="verification-items",
         breadcrumbs=calendar_crumbs(),

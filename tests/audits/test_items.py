@@ -244,3 +244,12 @@ def test_the_item_pages_keep_their_query_count_with_more_items_and_counties(
     item_writes.item_resolve(item=first, user=auditor2, result="problem", note="checked")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_worklist_links_an_item_to_its_page_only_for_auditors_who_work_items(
+    client_for, auditor1_a, staff_a, items
+):
+    link = f'href="/audits/verification-items/{items["C01"].pk}/"'
+    assert link in client_for(auditor1_a).get("/audits/verification-items/").content.decode()
+    county = client_for(staff_a).get("/audits/verification-items/").content.decode()
+    assert items["C01"].order_no in county and link not in county  # that page answers 403
