@@ -147,6 +147,13 @@ def datasets_for(user: AnyUser) -> list[type[Dataset]]:
     return [d for d in datasets().values() if has_role(user, *d.roles)]
 
 
+def may_import(user: AnyUser, name: str) -> bool:
+    """Whether ``user``'s role may upload the dataset ``name`` (a page offers its upload only
+    then)."""
+    dataset = datasets().get(name)
+    return dataset is not None and has_role(user, *dataset.roles)
+
+
 def template_headers(dataset: type[Dataset]) -> list[str]:
     return dataset.column_names()
 

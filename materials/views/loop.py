@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketing_ops import formatting, pages
+from marketing_ops import formatting, pages, tabular
 from marketing_ops.access import (
     CITY_ROLES,
     WRITING_ROLES,
@@ -104,6 +104,7 @@ def loop_summary(request: HttpRequest) -> HttpResponse:
         "to_accept": [row for row in gap_rows if row.status == "explained"],
         "open_rows": [row for row in gap_rows if row.status == "open"],
         "can_accept": True,
+        "can_upload": tabular.may_import(request.user, "daily_operations"),
         "export_query": pages.export_query(request),
     }
     return render(request, "materials/loop_summary.html", context)
@@ -127,6 +128,7 @@ def loop_county(request: HttpRequest, code: str) -> HttpResponse:
         "next": month.next(),
         "grid": grid,
         "can_accept": is_city_wide(request.user),
+        "can_upload": tabular.may_import(request.user, "daily_operations"),
         "export_query": pages.export_query(request),
         "breadcrumbs": _crumbs(month) if is_city_wide(request.user) else [],
     }

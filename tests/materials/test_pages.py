@@ -228,3 +228,11 @@ def test_the_upload_page_is_the_one_upload_page_with_the_dataset_chosen(client_f
     answer = client_for(staff_a).get("/materials/upload/")
     assert answer["Location"] == "/imports/new/?dataset=stock_moves"
     assert Terminal.objects.count() == 0
+
+
+def test_the_loop_offers_the_daily_upload_only_to_roles_that_may_upload_it(
+    client_for, staff_a, leader
+):
+    upload = 'id="upload-daily-operations"'
+    assert upload in client_for(staff_a).get("/materials/loop/C01/").content.decode()
+    assert upload not in client_for(leader).get("/materials/loop/").content.decode()
