@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext_lazy
 
 from marketing_ops.money import CENT
 from marketing_ops.periods import Month
@@ -43,6 +44,23 @@ def percent(rate: Decimal | None) -> str:
     """A 4-place fraction as a percentage: 0.4987 → ``49.87%``."""
     number = percent_number(rate)
     return MISSING if number is None else f"{number:.2f}%"
+
+
+#: The months' short names for column heads and fields (Jan … Dec; 1月 … 12月).
+MONTH_NAMES = [
+    gettext_lazy("Jan"),
+    gettext_lazy("Feb"),
+    gettext_lazy("Mar"),
+    gettext_lazy("Apr"),
+    gettext_lazy("May"),
+    gettext_lazy("Jun"),
+    gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"),
+    gettext_lazy("Oct"),
+    gettext_lazy("Nov"),
+    gettext_lazy("Dec"),
+]
 
 
 @dataclass(frozen=True)

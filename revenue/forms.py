@@ -12,24 +12,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marketing_ops.bounds import SMALL_INTEGER_MAX
+from marketing_ops.formatting import MONTH_NAMES
 from marketing_ops.forms import BootstrapFormMixin, CountField, MoneyField
 from marketing_ops.models import BusinessLine, County
 from revenue.models import Decomposition, PhasingProfile
-
-MONTH_NAMES = [
-    _("Jan"),
-    _("Feb"),
-    _("Mar"),
-    _("Apr"),
-    _("May"),
-    _("Jun"),
-    _("Jul"),
-    _("Aug"),
-    _("Sep"),
-    _("Oct"),
-    _("Nov"),
-    _("Dec"),
-]
 
 _small = {"class": "form-control form-control-sm text-end"}
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from marketing_ops import formatting
-from marketing_ops.formatting import DATETIME_FORMAT, MISSING, percent_number
+from marketing_ops.formatting import DATETIME_FORMAT, MISSING, MONTH_NAMES, percent_number
 from marketing_ops.models import County
 from marketing_ops.periods import Month
 from marketing_ops.tables import (
@@ -35,21 +35,6 @@ from revenue.selectors.progress import MonthSeriesRow, ProgressSummary
 from revenue.selectors.targets import TargetPhasing
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
-MONTH_NAMES = [
-    _("Jan"),
-    _("Feb"),
-    _("Mar"),
-    _("Apr"),
-    _("May"),
-    _("Jun"),
-    _("Jul"),
-    _("Aug"),
-    _("Sep"),
-    _("Oct"),
-    _("Nov"),
-    _("Dec"),
-]
-
 
 #: The names of the progress and report statuses a status column shows.
 STATUS_NAMES = {

@@ -23,10 +23,11 @@ from marketing_ops.access import (
     require_roles,
     visible_counties,
 )
+from marketing_ops.formatting import MONTH_NAMES
 from marketing_ops.forms import add_service_errors
 from revenue import calculations as calc
 from revenue import tables
-from revenue.forms import MONTH_NAMES, DecomposeForm, PhaseForm, PhasingProfileForm, PlanForm
+from revenue.forms import DecomposeForm, PhaseForm, PhasingProfileForm, PlanForm
 from revenue.models import Plan
 from revenue.selectors import plans as plan_selectors
 from revenue.selectors import reference, targets
