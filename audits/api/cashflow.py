@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -155,15 +154,6 @@ class CashFlowSignSerializer(serializers.Serializer):
     )
 
 
-def _county_month(request: Request, county: str, month: str) -> tuple[County, Month]:
-    """The county (another county's: 404) and the month the path names (404 if none)."""
-    try:
-        found = business_window().check_month(Month.parse(month))
-    except ValueError:
-        raise Http404("No such month.")
-    return get_visible_or_404(County.objects.all(), request.user, code=county), found
-
-
 def _conflict(exc: writes.CashFlowConflict) -> Response:
     body: dict[str, Any] = {"detail": str(exc)}
     if exc.version is not None:
@@ -178,7 +168,7 @@ class CashFlowDetail(APIView):
 
     @extend_schema(parameters=PATH, responses=CashFlowSerializer)
     def get(self, request: Request, county: str, month: str) -> Response:
-        county_obj, found = _county_month(request, county, month)
+        county_obj, found = reads.county_month(request.user, county, month)
         return Response(cashflow_data(request.user, county_obj, found))
 
     @extend_schema(
@@ -187,7 +177,7 @@ class CashFlowDetail(APIView):
         responses={200: CashFlowSerializer, 409: EDIT_CONFLICT},
     )
     def put(self, request: Request, county: str, month: str) -> Response:
-        county_obj, found = _county_month(request, county, month)
+        county_obj, found = reads.county_month(request.user, county, month)
         data = CashFlowWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -209,7 +199,7 @@ class CashFlowSign(APIView):
         responses={200: CashFlowSerializer, 409: SIGN_CONFLICT},
     )
     def post(self, request: Request, county: str, month: str) -> Response:
-        county_obj, found = _county_month(request, county, month)
+        county_obj, found = reads.county_month(request.user, county, month)
         rec = get_visible_or_404(
             CashFlowReconciliation.objects.all(),
             request.user,

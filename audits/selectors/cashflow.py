@@ -9,20 +9,38 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from audits.calculations import CASHFLOW_LEVELS, next_level_of, relative_difference
 from audits.models import CashFlowReconciliation, CashFlowSignOff
 from audits.selectors import permissions
-from marketing_ops.access import CITY_ROLES, Role, auditor_level, bound_county_id, has_role
+from marketing_ops.access import (
+    CITY_ROLES,
+    Role,
+    auditor_level,
+    bound_county_id,
+    get_visible_or_404,
+    has_role,
+)
 from marketing_ops.access import visible_counties as counties_of
 from marketing_ops.models import County
-from marketing_ops.periods import Month
+from marketing_ops.periods import Month, business_window
 
 if TYPE_CHECKING:
     from marketing_ops.access import AnyUser
 
 #: What the API and the pages call a month nobody has entered yet.
 NOT_ENTERED = "not_entered"
+
+
+def county_month(user: AnyUser, county: str, month: str) -> tuple[County, Month]:
+    """The county (another county's: 404) and the month a page's or the API's path names
+    (404 for a text that is no month or a month outside the business window)."""
+    try:
+        found = business_window().check_month(Month.parse(month))
+    except ValueError:
+        raise Http404("No such month.")
+    return get_visible_or_404(County.objects.all(), user, code=county), found
 
 
 def can_enter(user: AnyUser, county_id: int) -> bool:

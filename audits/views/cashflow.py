@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,6 @@ from marketing_ops.access import (
     require_login,
 )
 from marketing_ops.forms import add_service_errors
-from marketing_ops.models import County
 from marketing_ops.periods import Month, business_window, previous_month
 
 
@@ -75,19 +74,11 @@ def cashflow_template_download(request: HttpRequest) -> HttpResponse:
     return cashflow_template(request.user, _month_asked(request))
 
 
-def _county_month(request: HttpRequest, county: str, month: str) -> tuple[County, Month]:
-    try:
-        found = business_window().check_month(Month.parse(month))
-    except ValueError:
-        raise Http404("No such month.")
-    return get_visible_or_404(County.objects.all(), request.user, code=county), found
-
-
 @require_login
 def cashflow_detail(request: AuthenticatedHttpRequest, county: str, month: str) -> HttpResponse:
     """A county's month: the form (county staff, its level-1 auditor, city staff), the
     sign-off chain with who and when, voided sign-offs with the change that voided them."""
-    county_obj, found = _county_month(request, county, month)
+    county_obj, found = reads.county_month(request.user, county, month)
     shown = reads.detail(request.user, county_obj, found)
     conflict = None
     if request.method == "POST":
@@ -138,7 +129,7 @@ def cashflow_detail(request: AuthenticatedHttpRequest, county: str, month: str) 
 @require_POST
 @require_login
 def cashflow_sign(request: HttpRequest, county: str, month: str) -> HttpResponse:
-    county_obj, found = _county_month(request, county, month)
+    county_obj, found = reads.county_month(request.user, county, month)
     rec = get_visible_or_404(
         CashFlowReconciliation.objects.all(),
         request.user,
