@@ -129,21 +129,26 @@ def list_page(
     intro: str = "",
     breadcrumbs: Sequence[Crumb] = (),
     extra: Mapping[str, Any] | None = None,
+    rows: Callable[[QuerySet[Any]], Any] | None = None,
+    per_page: int = PER_PAGE,
 ) -> HttpResponse:
-    """Filter bar, sortable table of ``PER_PAGE`` rows, ``?export=xlsx`` of all filtered rows.
+    """Filter bar, sortable table of ``per_page`` rows, ``?export=xlsx`` of all filtered rows.
 
     ``filterset_class`` gets ``request`` (and ``filterset_kwargs``); the export is one sheet
-    named ``title``, in the order the page is sorted by, in ``<export_name>.xlsx``.
+    named ``title``, in the order the page is sorted by, in ``<export_name>.xlsx``. A page
+    that shows the filtered rows summed up (counts per county and rule, …) passes ``rows``: a
+    selector from the filtered queryset to what the table shows.
     """
     filterset = None
     if filterset_class is not None:
         filterset_kwargs = {"request": request, **(filterset_kwargs or {})}
         filterset = filterset_class(request.GET, queryset=queryset, **filterset_kwargs)
         queryset = filterset.qs
-    table = table_class(queryset, **(table_kwargs or {}))
+    data = rows(queryset) if rows is not None else queryset
+    table = table_class(data, **(table_kwargs or {}))
     if exported := export_tables(request, export_name, [(table, title)]):
         return exported
-    paginate(request, table)
+    paginate(request, table, per_page)
     context = {
         "title": title,
         "table": table,

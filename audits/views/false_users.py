@@ -61,27 +61,19 @@ def false_user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_login
 def false_user_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset = FalseUserFilter(
-        request.GET, queryset=reads.case_queryset(request.user), request=request
-    )
-    title = _("False users per county and month")
-    table = FalseUserCountTable(reads.monthly_counts(request.user, filterset.qs))
-    if exported := pages.export_tables(request, "false-users-per-month", [(table, title)]):
-        return exported
-    pages.paginate(request, table, per_page=100)
-    return render(
+    return pages.list_page(
         request,
-        "core/list.html",
-        {
-            "title": title,
-            "table": table,
-            "filter": filterset,
-            "export_query": pages.export_query(request),
-            "breadcrumbs": _crumbs(),
-            "intro": _(
-                "Each step counts in the month it happened: reported, confirmed, removed, cleared."
-            ),
-        },
+        queryset=reads.case_queryset(request.user),
+        filterset_class=FalseUserFilter,
+        rows=partial(reads.monthly_counts, request.user),
+        table_class=FalseUserCountTable,
+        title=_("False users per county and month"),
+        export_name="false-users-per-month",
+        per_page=100,
+        breadcrumbs=_crumbs(),
+        intro=_(
+            "Each step counts in the month it happened: reported, confirmed, removed, cleared."
+        ),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,22 +49,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @require_roles(*CITY_ROLES, Role.AUDITOR, Role.MANAGER)
 def item_overview(request: HttpRequest) -> HttpResponse:
-    filterset = ItemFilter(request.GET, queryset=reads.item_queryset(request.user), request=request)
-    table = ItemOverviewTable(reads.overview(request.user, filterset.qs))
-    title = _("Verification items by rule and county")
-    if exported := pages.export_tables(request, "verification-overview", [(table, title)]):
-        return exported
-    pages.paginate(request, table, per_page=100)
-    return render(
+    return pages.list_page(
         request,
-        "core/list.html",
-        {
-            "title": title,
-            "table": table,
-            "filter": filterset,
-            "export_query": pages.export_query(request),
-            "breadcrumbs": [*calendar_crumbs(), (str(WORKLIST_TITLE), reverse("audits:items"))],
-        },
+        queryset=reads.item_queryset(request.user),
+        filterset_class=ItemFilter,
+        rows=partial(reads.overview, request.user),
+        table_class=ItemOverviewTable,
+        title=_("Verification items by rule and county"),
+        export_name="verification-overview",
+        per_page=100,
+        breadcrumbs=[*calendar_crumbs(), (str(WORKLIST_TITLE), reverse("audits:items"))],
     )
 
 
