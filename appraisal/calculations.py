@@ -5,14 +5,11 @@ the checks of a scheme. Pure: numbers in, numbers out; no ORM, no settings, no d
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
 
 from django.utils.translation import gettext as _
-
-K = TypeVar("K", bound=Hashable)
 
 #: Scores and totals: points with 2 places, rounded half-up.
 POINTS = Decimal("0.01")
@@ -106,15 +103,6 @@ def adjusted_total(scored: Sequence[Scored], total_adjustment: Decimal) -> Decim
     adjustments of the total added as they are."""
     base = total(scored, adjusted=True)
     return None if base is None else half_up(base + total_adjustment)
-
-
-def competition_ranks(totals: Mapping[K, Decimal | None]) -> dict[K, int | None]:
-    """Standard competition ranking, highest first (1, 2, 2, 4); no total gets no rank."""
-    ordered = sorted((value for value in totals.values() if value is not None), reverse=True)
-    first: dict[Decimal, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first.setdefault(value, position)
-    return {key: None if value is None else first[value] for key, value in totals.items()}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Generic, TypeVar
 
 from marketing_ops.money import CENT
+from marketing_ops.ranking import competition_ranks
 
 K = TypeVar("K", bound=Hashable)
 
@@ -410,15 +411,6 @@ def progress_table(
         {key: rows[REVENUE].completion_rate for key, rows in counties.items()}
     )
     return ProgressTable(counties=counties, city=city, ranks=ranks)
-
-
-def competition_ranks(rates: Mapping[K, Decimal | None]) -> dict[K, int | None]:
-    """Standard competition ranking by rate, highest first (1, 2, 2, 4); None gets no rank."""
-    ranked = sorted((value for value in rates.values() if value is not None), reverse=True)
-    first_position: dict[Decimal, int] = {}
-    for position, value in enumerate(ranked, start=1):
-        first_position.setdefault(value, position)
-    return {key: (None if value is None else first_position[value]) for key, value in rates.items()}
 
 
 # --------------------------------------------------------------------------- deadlines

@@ -23,6 +23,7 @@ from appraisal.services.months import check_city, lock_open
 from marketing_ops import formatting
 from marketing_ops.models import County
 from marketing_ops.periods import Month
+from marketing_ops.ranking import competition_ranks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -118,7 +119,7 @@ def _scorecards(month: Month, scores: list[Score], now: dt.datetime) -> list[Sco
                 computed_at=now,
             )
         )
-    ranks = calc.competition_ranks({card.county_id: card.adjusted_total for card in cards})
+    ranks = competition_ranks({card.county_id: card.adjusted_total for card in cards})
     for card in cards:
         card.rank = ranks[card.county_id]
     return cards

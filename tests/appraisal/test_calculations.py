@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appraisal import calculations as calc
+from marketing_ops.ranking import competition_ranks
 
 D = Decimal
 
@@ -104,7 +105,7 @@ def test_adjustments_add_to_a_score_before_rescaling_and_to_the_total_after():
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
-    ranks = calc.competition_ranks(
+    ranks = competition_ranks(
         {"C01": D("90"), "C02": D("85"), "C03": D("85"), "C04": D("70"), "C05": None}
     )
     assert ranks == {"C01": 1, "C02": 2, "C03": 2, "C04": 4, "C05": None}
@@ -215,7 +216,7 @@ def test_a_total_of_full_marks_is_100_whatever_is_left_out(lines):
     )
 )
 def test_ranks_follow_the_totals_and_ties_share(totals):
-    ranks = calc.competition_ranks(totals)
+    ranks = competition_ranks(totals)
     for a, ta in totals.items():
         if ta is None:
             assert ranks[a] is None

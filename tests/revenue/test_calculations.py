@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from marketing_ops.ranking import competition_ranks
 from revenue import calculations as calc
 
 weights_strategy = st.lists(
@@ -146,7 +147,7 @@ def test_status_thresholds(gap, status):
 
 
 def test_ranking_ties_share_a_rank_and_skip_the_next():
-    ranks = calc.competition_ranks(
+    ranks = competition_ranks(
         {
             "a": Decimal("0.6"),
             "b": Decimal("0.5"),
